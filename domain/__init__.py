@@ -1,0 +1,1 @@
+"""The R57 plan domain: aggregates, events, value types and rules. No I/O."""

@@ -1,0 +1,72 @@
+"""A plan document as read from a file, before it becomes events.
+
+Readers in `importers/` produce these plain values; the ledger service turns them into
+aggregates. Cell texts are kept as written (NFC-normalised, whitespace collapsed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class PlanHeader:
+    number: str  # "1534/KH-UBND"
+    title: str
+    issued_on: date | None
+    place: str = ""
+    issuing_body: str = ""  # "UBND tỉnh Quảng Nam"
+    signer: str = ""  # "Lê Văn Dũng"
+    signer_title: str = ""  # "Chủ tịch"
+    legal_basis: tuple[str, ...] = ()  # ("57-NQ/TW", "03/NQ-CP", "60-CTr/TU")
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    code: str  # roman numeral as written, without the dot: "I", "II"
+    title: str
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    group_code: str
+    number: str  # "1", "60"
+    title: str
+    leads: str  # cell text as written
+    coordinators: str
+    expected_output: str
+    deadline: str
+    extra: dict[str, str] = field(default_factory=dict)  # unknown columns, header -> cell
+    source_row: int = 0  # line number (text) or row number (tables), 1-based
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    code: str  # "1", "7", "7.1"
+    name: str
+    unit: str
+    target: str  # as written: "≥ 80", "Tiên tiến, hiện đại"
+    responsible: str
+    horizon_year: int | None  # 2030, 2045
+    is_heading: bool = False  # row 7 of the seed heads 7.1-7.9 and has no target
+    parent_code: str | None = None  # "7" for "7.1"
+    extra: dict[str, str] = field(default_factory=dict)
+    source_row: int = 0
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # 1-based line or row number in the source
+    content: str  # the row as found
+    reason: str  # why it could not be understood
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    header: PlanHeader
+    groups: tuple[TaskGroup, ...]
+    tasks: tuple[TaskRow, ...]
+    indicators: tuple[IndicatorRow, ...]
+    problems: tuple[RowProblem, ...] = ()
+    source_format: str = ""  # "text", "docx", "csv", "xlsx"
