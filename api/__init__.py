@@ -1,0 +1,1 @@
+"""The HTTP API: Flask blueprints and marshmallow schemas."""

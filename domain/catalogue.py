@@ -1,0 +1,49 @@
+"""The plans a tenant holds, so a task number can be resolved to its plan."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import DomainError, NotFound
+from domain.text import fold
+
+CATALOGUE_ID = uuid5(NAMESPACE_URL, "r57-plan-ledger:catalogue")
+
+
+class PlanCatalogue(Aggregate):
+    """One per tenant, saved with every plan it lists, so two imports cannot interleave."""
+
+    @staticmethod
+    def create_id() -> UUID:
+        return CATALOGUE_ID
+
+    @event("Opened")
+    def __init__(self) -> None:
+        self.plans: dict[str, UUID] = {}
+
+    def add_plan(self, plan_id: UUID, number: str) -> None:
+        if number in self.plans:
+            raise DomainError(f"Plan {number} is already listed.", field="plan")
+        self._plan_added(plan_id=plan_id, number=number)
+
+    @event("PlanAdded")
+    def _plan_added(self, plan_id: UUID, number: str) -> None:
+        self.plans[number] = plan_id
+
+    def resolve(self, number: str | None) -> UUID:
+        """The plan with this number, or the only plan when none is named."""
+        if number is None:
+            if len(self.plans) == 1:
+                return next(iter(self.plans.values()))
+            if not self.plans:
+                raise NotFound("This tenant has no plan yet; import one first.", field="plan")
+            raise DomainError(
+                "This tenant has several plans; name one: " + ", ".join(sorted(self.plans)),
+                field="plan",
+            )
+        for known, plan_id in self.plans.items():
+            if fold(known).replace(" ", "") == fold(number).replace(" ", ""):
+                return plan_id
+        raise NotFound(f"No plan {number} in this tenant.", field="plan")

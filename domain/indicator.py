@@ -1,0 +1,90 @@
+"""An indicator of the plan's appendix: a target, and the values reported against it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import DomainError
+from domain.periods import ReportingPeriod
+from domain.provenance import Provenance
+from domain.targets import Target
+
+
+class Indicator(Aggregate):
+    @staticmethod
+    def create_id(plan_id: UUID, code: str) -> UUID:
+        return uuid5(plan_id, f"indicator:{code}")
+
+    @event("Defined")
+    def __init__(  # noqa: PLR0913
+        self,
+        *,
+        plan_id: UUID,
+        code: str,
+        name: str,
+        unit: str,
+        target: Target,
+        responsible: tuple[str, ...],
+        responsible_text: str,
+        horizon_year: int | None,
+        is_heading: bool,
+        parent_code: str | None,
+        extra: dict[str, str],
+        provenance: Provenance,
+    ) -> None:
+        self.plan_id = plan_id
+        self.code = code
+        self.name = name
+        self.unit = unit
+        self.target = target
+        self.responsible = tuple(responsible)
+        self.responsible_text = responsible_text
+        self.horizon_year = horizon_year
+        self.is_heading = is_heading
+        self.parent_code = parent_code
+        self.extra = dict(extra)
+        self.values: dict[str, Decimal] = {}
+
+    def report_value(
+        self, period: ReportingPeriod, value: Decimal, source: str, provenance: Provenance
+    ) -> None:
+        if self.is_heading:
+            raise DomainError(
+                f"Indicator {self.code} is a heading; report on its sub-indicators.",
+                field="code",
+            )
+        if not value.is_finite():
+            raise DomainError("The value must be a finite number.", field="value")
+        if not source.strip():
+            raise DomainError("A reported value needs its source.", field="source")
+        self._value_reported(
+            period=str(period), value=value, source=source, provenance=provenance
+        )
+
+    def change_target(
+        self, new: Target, reason: str, decision_ref: str, provenance: Provenance
+    ) -> None:
+        if new.text == self.target.text:
+            raise DomainError(f"The target is already '{new.text}'.", field="target")
+        if not reason.strip():
+            raise DomainError("A target change needs its reason.", field="reason")
+        self._target_changed(
+            old=self.target, new=new, reason=reason, decision_ref=decision_ref,
+            provenance=provenance,
+        )
+
+    @event("ValueReported")
+    def _value_reported(
+        self, period: str, value: Decimal, source: str, provenance: Provenance
+    ) -> None:
+        self.values[period] = value
+
+    @event("TargetChanged")
+    def _target_changed(
+        self, old: Target, new: Target, reason: str, decision_ref: str,
+        provenance: Provenance,
+    ) -> None:
+        self.target = new

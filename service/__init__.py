@@ -1,0 +1,1 @@
+"""Application wiring: configuration, the ledger services, the CLI and the WSGI entry."""

@@ -1,0 +1,37 @@
+"""Configuration, read from the environment once, at the composition root."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def default_data_dir(env: Mapping[str, str]) -> Path:
+    """$R57_DATA_DIR, else $XDG_DATA_HOME/r57-plan-ledger, else ~/.local/share/r57-plan-ledger."""
+    if env.get("R57_DATA_DIR"):
+        return Path(env["R57_DATA_DIR"])
+    base = Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "r57-plan-ledger"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    pool_max_connections: int = 10
+    lock_timeout_seconds: int = 5
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        url = env.get("R57_DATABASE_URL") or f"sqlite:///{default_data_dir(env)}"
+        return cls(
+            database_url=url,
+            pool_max_connections=int(env.get("R57_POOL_MAX_CONNECTIONS", "10")),
+            lock_timeout_seconds=int(env.get("R57_LOCK_TIMEOUT_SECONDS", "5")),
+        )

@@ -1,0 +1,17 @@
+"""The composition root: settings in, services out. Nothing here runs at import time."""
+
+from __future__ import annotations
+
+from service.config import Settings
+from service.tenancy import Tenancy
+from tenants.storage import open_storage
+
+
+def build_tenancy(settings: Settings, *, migrate: bool = True) -> Tenancy:
+    storage = open_storage(
+        settings.database_url, settings.pool_max_connections, settings.lock_timeout_seconds
+    )
+    tenancy = Tenancy(storage)
+    if migrate:
+        tenancy.migrate()  # idempotent, serialised by a lock
+    return tenancy

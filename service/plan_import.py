@@ -1,0 +1,118 @@
+"""Turn a plan document into the aggregates that record it, and the warnings it raised."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from domain.agencies import AgencyName, split_agencies
+from domain.agency import Agency
+from domain.deadlines import DeadlineKind, parse_deadline
+from domain.errors import DomainError
+from domain.indicator import Indicator
+from domain.plan import Plan
+from domain.plan_document import IndicatorRow, PlanDocument, TaskRow
+from domain.provenance import Provenance
+from domain.targets import parse_target
+from domain.task import Task
+
+
+@dataclass
+class PlanAggregates:
+    plan: Plan
+    tasks: list[Task]
+    indicators: list[Indicator]
+    agencies: dict[str, AgencyName] = field(default_factory=dict)  # key -> name, all named
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_plan(document: PlanDocument, sha256: str, provenance: Provenance) -> PlanAggregates:
+    header = document.header
+    if not header.number:
+        raise DomainError("The document has no plan number.", field="number")
+    _check_unique([t.number for t in document.tasks], "task")
+    _check_unique([i.code for i in document.indicators], "indicator")
+    plan = Plan(
+        number=header.number,
+        title=header.title,
+        issued_on=header.issued_on,
+        place=header.place,
+        issuing_body=header.issuing_body,
+        signer=header.signer,
+        signer_title=header.signer_title,
+        legal_basis=header.legal_basis,
+        groups=tuple((g.code, g.title) for g in document.groups),
+        task_numbers=tuple(t.number for t in document.tasks),
+        indicator_codes=tuple(i.code for i in document.indicators),
+        source_format=document.source_format,
+        source_sha256=sha256,
+        provenance=provenance,
+    )
+    built = PlanAggregates(plan=plan, tasks=[], indicators=[])
+    for row in document.tasks:
+        built.tasks.append(_task(plan, row, provenance, built))
+    for row in document.indicators:
+        built.indicators.append(_indicator(plan.id, row, provenance, built))
+    return built
+
+
+def _agencies(cell: str, built: PlanAggregates) -> tuple[str, ...]:
+    names = split_agencies(cell)
+    for name in names:
+        built.agencies.setdefault(name.key, name)
+    return tuple(name.key for name in names)
+
+
+def _task(plan: Plan, row: TaskRow, provenance: Provenance, built: PlanAggregates) -> Task:
+    deadline = parse_deadline(row.deadline)
+    if deadline.kind is DeadlineKind.UNPARSED:
+        built.warnings.append(
+            f"Task {row.number} (row {row.source_row}): deadline '{row.deadline}' kept as "
+            f"text: {deadline.warning}"
+        )
+    leads = _agencies(row.leads, built)
+    if not leads:
+        built.warnings.append(f"Task {row.number} (row {row.source_row}) names no lead agency.")
+    coordinators = tuple(k for k in _agencies(row.coordinators, built) if k not in leads)
+    return Task(
+        plan_id=plan.id,
+        plan_issued_on=plan.issued_on,
+        group_code=row.group_code,
+        number=row.number,
+        title=row.title,
+        leads=leads,
+        coordinators=coordinators,
+        leads_text=row.leads,
+        coordinators_text=row.coordinators,
+        expected_output=row.expected_output,
+        deadline=deadline,
+        extra=dict(row.extra),
+        provenance=provenance,
+    )
+
+
+def _indicator(
+    plan_id: UUID, row: IndicatorRow, provenance: Provenance, built: PlanAggregates
+) -> Indicator:
+    return Indicator(
+        plan_id=plan_id,
+        code=row.code,
+        name=row.name,
+        unit=row.unit,
+        target=parse_target(row.target, row.unit),
+        responsible=_agencies(row.responsible, built),
+        responsible_text=row.responsible,
+        horizon_year=row.horizon_year,
+        is_heading=row.is_heading,
+        parent_code=row.parent_code,
+        extra=dict(row.extra),
+        provenance=provenance,
+    )
+
+
+def _check_unique(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise DomainError(f"The document lists {what} {value} twice.", field=what)
+        seen.add(value)

@@ -1,0 +1,64 @@
+"""Routes a tenant slug to its ledger: the registry, provisioning and an application cache."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from domain.errors import DomainError
+from migrations import apply_migrations
+from service.application import LedgerApplication
+from service.ledger import TenantLedger
+from tenants.registry import ARCHIVED, Tenant, TenantRegistry
+from tenants.storage import TenantStorage
+
+
+class TenantArchived(DomainError):
+    """An archived tenant's history stays readable, but it records nothing new."""
+
+
+class Tenancy:
+    """The one place that knows how tenants are stored. Applications are cheap on a shared
+    pool (no connection of their own), so a bounded cache keeps the hot ones."""
+
+    def __init__(self, storage: TenantStorage, cache_size: int = 256) -> None:
+        self.storage = storage
+        self.registry = TenantRegistry(storage.database)
+        self._apps: OrderedDict[str, LedgerApplication] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def migrate(self) -> list[int]:
+        return apply_migrations(self.storage.database)
+
+    def create_tenant(self, slug: str, display_name: str, admin_code: str | None = None) -> Tenant:
+        tenant = self.registry.create(slug, display_name, admin_code)
+        # Provisioning is the only place where a tenant's DDL runs.
+        LedgerApplication(slug, self.storage).create_tables()
+        return tenant
+
+    def application(self, slug: str) -> LedgerApplication:
+        with self._lock:
+            app = self._apps.pop(slug, None)
+            if app is None:
+                app = LedgerApplication(slug, self.storage)
+            self._apps[slug] = app
+            while len(self._apps) > self._cache_size:
+                _, evicted = self._apps.popitem(last=False)
+                evicted.close()
+            return app
+
+    def ledger(self, slug: str, *, for_writing: bool = False) -> TenantLedger:
+        """Resolve a tenant once; every use case below receives the scoped ledger."""
+        tenant = self.registry.get(slug)
+        if for_writing and tenant.status == ARCHIVED:
+            raise TenantArchived(f"Tenant '{slug}' is archived; it records nothing new.",
+                                 field="tenant")
+        return TenantLedger(self.application(tenant.slug))
+
+    def close(self) -> None:
+        with self._lock:
+            for app in self._apps.values():
+                app.close()
+            self._apps.clear()
+        self.storage.close()

@@ -1,0 +1,1 @@
+"""Tenants (provinces): the registry, provisioning, and where each tenant's log lives."""

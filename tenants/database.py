@@ -1,0 +1,120 @@
+"""A small SQL port over SQLite files and the shared PostgreSQL pool.
+
+Statements are written once with `:name` parameters; values are always bound, never
+formatted in. Identifiers that vary (per-tenant tables) come only from `tenants.slugs`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+import psycopg
+from eventsourcing.postgres import PostgresDatastore
+
+Row = dict[str, Any]
+Params = Mapping[str, Any]
+# The store enforces uniqueness; callers translate these into their own errors.
+UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, psycopg.errors.UniqueViolation)
+_NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
+
+
+class Cursor(Protocol):
+    def execute(self, sql: str, params: Params | None = None) -> None: ...
+    def fetchall(self) -> list[Row]: ...
+    def fetchone(self) -> Row | None: ...
+
+
+class Database(Protocol):
+    dialect: str
+
+    def transaction(self) -> Any: ...
+
+
+class _SQLiteCursor:
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Params | None = None) -> None:
+        self._cursor.execute(sql, dict(params or {}))
+
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        self._cursor.executemany(sql, [dict(r) for r in rows])
+
+    def fetchall(self) -> list[Row]:
+        return [dict(r) for r in self._cursor.fetchall()]
+
+    def fetchone(self) -> Row | None:
+        row = self._cursor.fetchone()
+        return dict(row) if row is not None else None
+
+
+class SQLiteDatabase:
+    """One SQLite file. Writers take the write lock up front (BEGIN IMMEDIATE)."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path, timeout: float = 10.0) -> None:
+        self.path = path
+        self._timeout = timeout
+
+    def connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[_SQLiteCursor]:
+        conn = self.connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield _SQLiteCursor(conn.cursor())
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
+
+
+class _PostgresCursor:
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Params | None = None) -> None:
+        self._cursor.execute(_NAMED.sub(r"%(\1)s", sql), dict(params or {}))
+
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        self._cursor.executemany(_NAMED.sub(r"%(\1)s", sql), [dict(r) for r in rows])
+
+    def fetchall(self) -> list[Row]:
+        return [dict(r) for r in self._cursor.fetchall()]
+
+    def fetchone(self) -> Row | None:
+        row = self._cursor.fetchone()
+        return dict(row) if row is not None else None
+
+
+class PostgresDatabase:
+    """Borrows connections from the one pool the process holds."""
+
+    dialect = "postgres"
+
+    def __init__(self, datastore: PostgresDatastore) -> None:
+        self.datastore = datastore
+
+    @contextmanager
+    def transaction(self) -> Iterator[_PostgresCursor]:
+        with (
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor() as cursor,
+        ):
+            yield _PostgresCursor(cursor)

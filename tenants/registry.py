@@ -1,0 +1,128 @@
+"""The tenant registry: create, list, show, rename and archive provinces."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from domain.errors import AlreadyExists, DomainError, NotFound
+from domain.text import nfc, sort_key
+from tenants.database import UNIQUE_VIOLATIONS, Database, Row
+from tenants.slugs import validate_slug
+
+ACTIVE, ARCHIVED = "active", "archived"
+_ADMIN_CODE = re.compile(r"^[0-9]{2,5}$")  # official codes (QĐ 19/2025/QĐ-TTg) are digits
+
+
+@dataclass(frozen=True)
+class Tenant:
+    slug: str
+    display_name: str
+    admin_code: str | None
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["created_at"] = self.created_at.isoformat()
+        data["updated_at"] = self.updated_at.isoformat()
+        return data
+
+
+def _display_name(name: str) -> str:
+    cleaned = nfc(name)
+    if not cleaned or len(cleaned) > 200:
+        raise DomainError("A tenant's display name is 1-200 characters.", field="display_name")
+    return cleaned
+
+
+def _admin_code(code: str | None) -> str | None:
+    if code is None or code == "":
+        return None
+    if not _ADMIN_CODE.fullmatch(code):
+        raise DomainError("An administrative code is 2-5 digits.", field="admin_code")
+    return code
+
+
+class TenantRegistry:
+    def __init__(self, database: Database, clock: Callable[[], datetime] | None = None) -> None:
+        self._db = database
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+
+    def _now(self) -> Any:
+        now = self._clock()
+        return now.isoformat() if self._db.dialect == "sqlite" else now
+
+    def create(self, slug: str, display_name: str, admin_code: str | None = None) -> Tenant:
+        row = {
+            "slug": validate_slug(slug),
+            "display_name": _display_name(display_name),
+            "admin_code": _admin_code(admin_code),
+            "now": self._now(),
+        }
+        try:
+            with self._db.transaction() as cursor:
+                cursor.execute(
+                    "INSERT INTO r57_tenants"
+                    " (slug, display_name, admin_code, status, created_at, updated_at)"
+                    " VALUES (:slug, :display_name, :admin_code, 'active', :now, :now)",
+                    row,
+                )
+        except UNIQUE_VIOLATIONS:
+            raise AlreadyExists(f"Tenant '{slug}' already exists.", field="slug") from None
+        return self.get(slug)
+
+    def get(self, slug: str) -> Tenant:
+        with self._db.transaction() as cursor:
+            cursor.execute(
+                "SELECT * FROM r57_tenants WHERE slug = :slug", {"slug": validate_slug(slug)}
+            )
+            row = cursor.fetchone()
+        if row is None:
+            raise NotFound(f"No tenant '{slug}'.", field="tenant")
+        return _tenant(row)
+
+    def list(self, include_archived: bool = False) -> list[Tenant]:
+        with self._db.transaction() as cursor:
+            cursor.execute("SELECT * FROM r57_tenants")
+            rows = cursor.fetchall()
+        tenants = [_tenant(r) for r in rows if include_archived or r["status"] == ACTIVE]
+        return sorted(tenants, key=lambda t: sort_key(t.display_name))
+
+    def rename(self, slug: str, display_name: str) -> Tenant:
+        self._update(slug, "display_name = :value", _display_name(display_name))
+        return self.get(slug)
+
+    def archive(self, slug: str) -> Tenant:
+        """An archived tenant keeps its whole history readable; it takes no new commands."""
+        self._update(slug, "status = :value", ARCHIVED)
+        return self.get(slug)
+
+    def _update(self, slug: str, assignment: str, value: Any) -> None:
+        params = {"slug": validate_slug(slug), "value": value, "now": self._now()}
+        with self._db.transaction() as cursor:
+            cursor.execute("SELECT slug FROM r57_tenants WHERE slug = :slug", params)
+            if cursor.fetchone() is None:
+                raise NotFound(f"No tenant '{slug}'.", field="tenant")
+            cursor.execute(
+                f"UPDATE r57_tenants SET {assignment}, updated_at = :now WHERE slug = :slug",
+                params,
+            )
+
+
+def _tenant(row: Row) -> Tenant:
+    def when(value: Any) -> datetime:
+        return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+    return Tenant(
+        slug=row["slug"],
+        display_name=row["display_name"],
+        admin_code=row["admin_code"],
+        status=row["status"],
+        created_at=when(row["created_at"]),
+        updated_at=when(row["updated_at"]),
+    )
