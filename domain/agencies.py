@@ -62,7 +62,10 @@ def normalise_agency(name: str, *, province: str = "") -> AgencyName:
     display = nfc(name).strip(_EDGE_JUNK)
     if not display:
         raise DomainError("An agency name cannot be empty.", field="agency")
-    display = display[0].upper() + display[1:]
+    first, _, rest = display.partition(" ")
+    # Abbreviations are written in capitals ("UBND"), other names capitalise their first letter.
+    first = first.upper() if fold(first) in _ABBREVIATIONS else first[0].upper() + first[1:]
+    display = f"{first} {rest}" if rest else first
     key = _key(display, province)
     return AgencyName(display, key, bool(_COLLECTIVE.search(key)))
 
@@ -106,14 +109,13 @@ def _drop_locality(words: list[str], province: list[str]) -> list[str]:
 
 # Words that start an agency name when a name follows them ("Sở Y tế", not "Sở, ban").
 _HEADS = {
-    tuple(h.split())
-    for h in (
-        "sở", "ban", "văn phòng", "ubnd", "ủy ban", "uỷ ban", "hđnd", "hội đồng", "công an",
-        "đài", "báo", "cổng", "cục", "chi cục", "ngân hàng", "kho bạc", "bộ", "bộ chỉ huy",
-        "trung tâm", "bệnh viện", "viện", "học viện", "trường", "hội", "liên đoàn",
-        "liên minh", "mặt trận", "ủy ban mặt trận", "thanh tra", "bảo hiểm", "tòa án",
-        "toà án", "tổng công ty", "công ty", "tập đoàn", "đảng ủy", "đảng uỷ",
-    )
+    tuple(head.split())
+    for head in (
+        "sở|ban|văn phòng|ubnd|ủy ban|uỷ ban|hđnd|hội đồng|công an|đài|báo|cổng|cục|chi cục"
+        "|ngân hàng|kho bạc|bộ|bộ chỉ huy|trung tâm|bệnh viện|viện|học viện|trường|hội"
+        "|liên đoàn|liên minh|mặt trận|thanh tra|bảo hiểm|tòa án|toà án|tổng công ty|công ty"
+        "|tập đoàn|đảng ủy|đảng uỷ"
+    ).split("|")
 }
 # Heads complete on their own.
 _WHOLE_HEADS = {("tỉnh", "đoàn"), ("tỉnh", "ủy"), ("tỉnh", "uỷ"), ("ubnd", "tỉnh")}
@@ -128,7 +130,7 @@ def split_agencies(cell: str, *, province: str = "") -> tuple[AgencyName, ...]:
     """The agencies a cell names, in order, each once (by key)."""
     seen: dict[str, AgencyName] = {}
     for part in _group(_pieces(cell)):
-        if part.strip(_EDGE_JUNK):
+        if nfc(part).strip(_EDGE_JUNK):
             agency = normalise_agency(part, province=province)
             seen.setdefault(agency.key, agency)
     return tuple(seen.values())

@@ -12,12 +12,12 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from domain.text import fold, nfc
 
 
-class DeadlineKind(str, Enum):
+class DeadlineKind(StrEnum):
     DATE = "date"  # a day: "15/3/2025"
     MONTH = "month"  # "3/2025", due on its last day
     QUARTER = "quarter"  # "Quý I/2025", due on its last day

@@ -19,7 +19,7 @@ class Indicator(Aggregate):
         return uuid5(plan_id, f"indicator:{code}")
 
     @event("Defined")
-    def __init__(  # noqa: PLR0913
+    def __init__(
         self,
         *,
         plan_id: UUID,

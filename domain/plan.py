@@ -21,7 +21,7 @@ class Plan(Aggregate):
         return uuid5(_PLAN_NAMESPACE, fold(number).replace(" ", ""))
 
     @event("Issued")
-    def __init__(  # noqa: PLR0913
+    def __init__(
         self,
         *,
         number: str,

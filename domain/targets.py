@@ -46,7 +46,7 @@ class Target:
         try:
             return cls(
                 text=data["text"] or "",
-                comparator=Comparator(data["comparator"]),
+                comparator=Comparator(data["comparator"] or ""),
                 value=_decimal_or_none(data["value"]),
                 value_max=_decimal_or_none(data.get("value_max")),
                 unit=data.get("unit") or "",
@@ -75,24 +75,25 @@ _CHECKS = {
 
 # Vietnamese numbers: "," is the decimal mark, "." groups thousands ("1.000,5").
 _NUMBER = r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|[0-9]+(?:[.,][0-9]+)?"
-_OPERATORS = {
-    "≥": Comparator.GE, ">=": Comparator.GE, "=>": Comparator.GE, "⩾": Comparator.GE,
-    "≤": Comparator.LE, "<=": Comparator.LE, "=<": Comparator.LE, "⩽": Comparator.LE,
-    ">": Comparator.GT, "<": Comparator.LT, "=": Comparator.EQ,
-    "tối thiểu": Comparator.GE, "ít nhất": Comparator.GE, "không dưới": Comparator.GE,
-    "không thấp hơn": Comparator.GE, "không ít hơn": Comparator.GE, "từ": Comparator.GE,
-    "trên": Comparator.GT, "hơn": Comparator.GT, "lớn hơn": Comparator.GT,
-    "cao hơn": Comparator.GT, "nhiều hơn": Comparator.GT,
-    "tối đa": Comparator.LE, "không quá": Comparator.LE, "không vượt quá": Comparator.LE,
-    "không cao hơn": Comparator.LE, "không lớn hơn": Comparator.LE,
-    "dưới": Comparator.LT, "nhỏ hơn": Comparator.LT, "thấp hơn": Comparator.LT,
-    "ít hơn": Comparator.LT,
+# How plans write each comparator; a named group per comparator tells which one matched.
+_SPELLINGS = {
+    Comparator.GE: "≥|>=|=>|⩾|tối thiểu|ít nhất|không dưới|không thấp hơn|không ít hơn|từ",
+    Comparator.LE: "≤|<=|=<|⩽|tối đa|không quá|không vượt quá|không cao hơn|không lớn hơn",
+    Comparator.GT: ">|trên|hơn|lớn hơn|cao hơn|nhiều hơn",
+    Comparator.LT: "<|dưới|nhỏ hơn|thấp hơn|ít hơn",
+    Comparator.EQ: "=|bằng",
 }
+
+
+def _longest_first(spellings: str) -> str:
+    return "|".join(sorted(map(re.escape, spellings.split("|")), key=len, reverse=True))
+
+
+_OPERATOR = "|".join(f"(?P<{c.name}>{_longest_first(s)})" for c, s in _SPELLINGS.items())
 _SUFFIXES = {"trở lên": Comparator.GE, "trở xuống": Comparator.LE}
 _TARGET = re.compile(
-    r"(?:đạt\s+)?(?:(?P<op>"
-    + "|".join(re.escape(o) for o in sorted(_OPERATORS, key=len, reverse=True))
-    + rf")\s*)?(?P<value>{_NUMBER})(?:\s*(?:-|–|—|~|đến|tới)\s*(?P<max>{_NUMBER}))?"
+    rf"(?:đạt\s+)?(?:(?:{_OPERATOR})\s*)?(?P<value>{_NUMBER})"
+    rf"(?:\s*(?:-|–|—|~|đến|tới)\s*(?P<max>{_NUMBER}))?"
     r"(?P<unit>\s*%(?:/[^\W\d_]+)?)?(?![\w%])\s*(?P<rest>.*)",
     re.IGNORECASE | re.DOTALL,
 )
@@ -112,15 +113,16 @@ def parse_target(text: str, unit: str = "") -> Target:
         low, high = sorted((value, _to_decimal(value_max)))
         comparator, value, high_value = Comparator.RANGE, low, high
     else:
-        comparator, high_value = _comparator(match["op"], suffix, unit), None
+        operator = next((c for c in _SPELLINGS if match[c.name]), None)
+        comparator, high_value = _comparator(operator, suffix, unit), None
     return Target(text, comparator, value, high_value, unit or found_unit, rest)
 
 
-def _comparator(operator: str | None, suffix: Comparator | None, unit: str) -> Comparator:
+def _comparator(operator: Comparator | None, suffix: Comparator | None, unit: str) -> Comparator:
     if suffix is not None:
         return suffix
-    if operator:
-        return _OPERATORS[operator.casefold()]
+    if operator is not None:
+        return operator
     # A bare number is a level to reach: at least it, or for a rank, that place or better.
     return Comparator.LE if fold(unit) in _RANKS else Comparator.GE
 
@@ -130,7 +132,7 @@ def _split_suffix(rest: str) -> tuple[str, Comparator | None]:
     for words, comparator in _SUFFIXES.items():
         if rest.casefold().startswith(words):
             return rest[len(words) :].strip(" ,;."), comparator
-    return rest.strip(" ,;"), None
+    return rest.strip(" ,;."), None
 
 
 def _to_decimal(number: str) -> Decimal:
@@ -146,4 +148,7 @@ def _str_or_none(value: Decimal | None) -> str | None:
 
 
 def _decimal_or_none(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
+    number = None if value is None else Decimal(value)
+    if number is not None and not number.is_finite():
+        raise ValueError(f"{value!r} is not a number")
+    return number

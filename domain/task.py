@@ -35,7 +35,7 @@ class Task(Aggregate):
         return uuid5(plan_id, f"task:{number}")
 
     @event("Added")
-    def __init__(  # noqa: PLR0913
+    def __init__(
         self,
         *,
         plan_id: UUID,
@@ -136,7 +136,7 @@ class Task(Aggregate):
             note=note, provenance=provenance,
         )
 
-    def report_progress(  # noqa: PLR0913
+    def report_progress(
         self,
         period: ReportingPeriod,
         percent: int,
@@ -216,7 +216,7 @@ class Task(Aggregate):
     # -- events: the parameters are the recorded fields --------------------------------
 
     @event("Reassigned")
-    def _reassigned(  # noqa: PLR0913
+    def _reassigned(
         self,
         leads: tuple[str, ...],
         coordinators: tuple[str, ...],
@@ -242,7 +242,7 @@ class Task(Aggregate):
         self.deadline = deadline
 
     @event("ProgressReported")
-    def _progress_reported(  # noqa: PLR0913
+    def _progress_reported(
         self,
         report: int,
         period: str,

@@ -38,4 +38,5 @@ class LedgerApplication(Application[UUID]):
 
     def create_tables(self) -> None:
         """Provisioning only: web workers and commands never run DDL."""
-        self.recorder.create_table()
+        recorder: Any = self.recorder  # every concrete recorder can create its table
+        recorder.create_table()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 from uuid import UUID
@@ -78,7 +78,7 @@ class TenantLedger:
         self, app: LedgerApplication, today: Callable[[], date] | None = None
     ) -> None:
         self.app = app
-        self._today = today or (lambda: datetime.now(timezone.utc).date())
+        self._today = today or (lambda: datetime.now(UTC).date())
 
     # -- plumbing ----------------------------------------------------------------------
 
@@ -90,11 +90,11 @@ class TenantLedger:
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
         try:
-            aggregate = self.app.repository.get(aggregate_id)
+            aggregate: Aggregate = self.app.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound(f"No {what}.", field=what.split()[0]) from None
+            raise NotFound(f"No {what}.", field=what.split(maxsplit=1)[0]) from None
         if not isinstance(aggregate, cls):
-            raise NotFound(f"No {what}.", field=what.split()[0])
+            raise NotFound(f"No {what}.", field=what.split(maxsplit=1)[0])
         return aggregate
 
     def _save(self, *aggregates: Aggregate) -> int | None:
@@ -119,7 +119,7 @@ class TenantLedger:
 
     def catalogue(self) -> PlanCatalogue:
         try:
-            catalogue = self.app.repository.get(PlanCatalogue.create_id())
+            catalogue: Aggregate = self.app.repository.get(PlanCatalogue.create_id())
         except AggregateNotFoundError:
             return PlanCatalogue()
         assert isinstance(catalogue, PlanCatalogue)
@@ -163,6 +163,7 @@ class TenantLedger:
         if document.problems and not accept_problems:
             raise ImportRefused(document.problems)
         plan_id = Plan.create_id(document.header.number)
+        existing: Aggregate | None
         try:
             existing = self.app.repository.get(plan_id)
         except AggregateNotFoundError:
@@ -225,7 +226,7 @@ class TenantLedger:
 
     # -- tasks ---------------------------------------------------------------------------
 
-    def reassign_task(  # noqa: PLR0913
+    def reassign_task(
         self, number: str, leads: Sequence[str], coordinators: Sequence[str], reason: str,
         decision_ref: str, ctx: Context, plan: str | None = None,
     ) -> CommandResult:
@@ -236,7 +237,7 @@ class TenantLedger:
         task.reassign(lead_keys, coordinator_keys, reason, decision_ref, self._provenance(ctx))
         return self._result(task)
 
-    def change_deadline(  # noqa: PLR0913
+    def change_deadline(
         self, number: str, deadline: str, reason: str, decision_ref: str, ctx: Context,
         plan: str | None = None,
     ) -> CommandResult:
@@ -257,7 +258,7 @@ class TenantLedger:
         task.record_trigger(triggered_on, note, self._provenance(ctx))
         return self._result(task)
 
-    def report_progress(  # noqa: PLR0913
+    def report_progress(
         self, number: str, period: str, percent: int, narrative: str, ctx: Context, *,
         difficulties: str = "", proposals: str = "", evidence: Sequence[str] = (),
         plan: str | None = None,
@@ -328,7 +329,7 @@ class TenantLedger:
 
     # -- indicators ----------------------------------------------------------------------
 
-    def report_indicator(  # noqa: PLR0913
+    def report_indicator(
         self, code: str, period: str, value: str, source: str, ctx: Context,
         plan: str | None = None,
     ) -> CommandResult:
@@ -341,7 +342,7 @@ class TenantLedger:
         )
         return self._result(indicator)
 
-    def change_target(  # noqa: PLR0913
+    def change_target(
         self, code: str, target: str, reason: str, decision_ref: str, ctx: Context,
         plan: str | None = None,
     ) -> CommandResult:

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from domain.agencies import AgencyName, split_agencies
-from domain.agency import Agency
 from domain.deadlines import DeadlineKind, parse_deadline
 from domain.errors import DomainError
 from domain.indicator import Indicator
@@ -49,10 +48,10 @@ def build_plan(document: PlanDocument, sha256: str, provenance: Provenance) -> P
         provenance=provenance,
     )
     built = PlanAggregates(plan=plan, tasks=[], indicators=[])
-    for row in document.tasks:
-        built.tasks.append(_task(plan, row, provenance, built))
-    for row in document.indicators:
-        built.indicators.append(_indicator(plan.id, row, provenance, built))
+    built.tasks = [_task(plan, row, provenance, built) for row in document.tasks]
+    built.indicators = [
+        _indicator(plan.id, row, provenance, built) for row in document.indicators
+    ]
     return built
 
 

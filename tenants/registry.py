@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from domain.errors import AlreadyExists, DomainError, NotFound
@@ -14,6 +14,8 @@ from tenants.database import UNIQUE_VIOLATIONS, Database, Row
 from tenants.slugs import validate_slug
 
 ACTIVE, ARCHIVED = "active", "archived"
+_SET_NAME = "UPDATE r57_tenants SET display_name = :value, updated_at = :now WHERE slug = :slug"
+_SET_STATUS = "UPDATE r57_tenants SET status = :value, updated_at = :now WHERE slug = :slug"
 _ADMIN_CODE = re.compile(r"^[0-9]{2,5}$")  # official codes (QĐ 19/2025/QĐ-TTg) are digits
 
 
@@ -51,7 +53,7 @@ def _admin_code(code: str | None) -> str | None:
 class TenantRegistry:
     def __init__(self, database: Database, clock: Callable[[], datetime] | None = None) -> None:
         self._db = database
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or (lambda: datetime.now(UTC))
 
     def _now(self) -> Any:
         now = self._clock()
@@ -94,24 +96,21 @@ class TenantRegistry:
         return sorted(tenants, key=lambda t: sort_key(t.display_name))
 
     def rename(self, slug: str, display_name: str) -> Tenant:
-        self._update(slug, "display_name = :value", _display_name(display_name))
+        self._update(slug, _SET_NAME, _display_name(display_name))
         return self.get(slug)
 
     def archive(self, slug: str) -> Tenant:
         """An archived tenant keeps its whole history readable; it takes no new commands."""
-        self._update(slug, "status = :value", ARCHIVED)
+        self._update(slug, _SET_STATUS, ARCHIVED)
         return self.get(slug)
 
-    def _update(self, slug: str, assignment: str, value: Any) -> None:
+    def _update(self, slug: str, statement: str, value: Any) -> None:
         params = {"slug": validate_slug(slug), "value": value, "now": self._now()}
         with self._db.transaction() as cursor:
             cursor.execute("SELECT slug FROM r57_tenants WHERE slug = :slug", params)
             if cursor.fetchone() is None:
                 raise NotFound(f"No tenant '{slug}'.", field="tenant")
-            cursor.execute(
-                f"UPDATE r57_tenants SET {assignment}, updated_at = :now WHERE slug = :slug",
-                params,
-            )
+            cursor.execute(statement, params)
 
 
 def _tenant(row: Row) -> Tenant:

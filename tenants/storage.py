@@ -100,7 +100,9 @@ class PostgresStorage:
         self.datastore.close()
 
 
-def open_storage(database_url: str, max_connections: int = 10, lock_timeout: int = 5) -> TenantStorage:
+def open_storage(
+    database_url: str, max_connections: int = 10, lock_timeout: int = 5
+) -> TenantStorage:
     if database_url.startswith("sqlite:///"):
         return SQLiteStorage(Path(database_url.removeprefix("sqlite:///")))
     if database_url.startswith(("postgresql://", "postgres://")):

@@ -1,0 +1,170 @@
+"""Collect groups, rows and problems while a reader walks a file, then build the document.
+
+Every reader ends here, so the rules shared by all formats live here: which group a task
+belongs to, what makes an indicator a heading, duplicate rows, and when a file holds no plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import fields
+
+from domain.plan_document import (
+    IndicatorRow,
+    PlanDocument,
+    PlanHeader,
+    RowProblem,
+    TaskGroup,
+    TaskRow,
+)
+from importers.columns import ColumnMap
+from importers.errors import ImportFormatError
+
+# Tasks listed before any group row, or in a sheet without a group column, form one group.
+DEFAULT_GROUP = TaskGroup("I", "Nhiệm vụ")
+
+
+class PlanBuilder:
+    """Accumulates what a reader finds; `context` names the table or sheet being read."""
+
+    def __init__(self) -> None:
+        self.context = ""
+        self._titles: dict[str, str] = {}
+        self._untitled: set[str] = set()
+        self._group: str | None = None
+        self._tasks: list[TaskRow] = []
+        self._indicators: list[IndicatorRow] = []
+        self._problems: list[RowProblem] = []
+        self._table_errors: list[str] = []
+        self._seen: set[tuple[str, ...]] = set()
+        self._task_tables = 0
+
+    @property
+    def task_count(self) -> int:
+        return len(self._tasks)
+
+    @property
+    def indicator_count(self) -> int:
+        return len(self._indicators)
+
+    def problem(self, row: int, content: str, reason: str) -> None:
+        where = f"{self.context}: " if self.context else ""
+        self._problems.append(RowProblem(row, content, where + reason))
+
+    def task_table_found(self) -> None:
+        self._task_tables += 1
+
+    def unusable_table(self, row: int, content: str, columns: ColumnMap) -> None:
+        """A table was recognised but lacks a required column: none of its rows can be read."""
+        message = columns.missing_message()
+        self._table_errors.append(message)
+        self.problem(row, content, message)
+
+    def enter_group(self, code: str, title: str = "") -> None:
+        """Make `code` the current group; a later row may give an untitled group its title."""
+        if code not in self._titles or (title and code in self._untitled):
+            self._titles[code] = title or f"Nhóm {code}"
+            if title:
+                self._untitled.discard(code)
+            else:
+                self._untitled.add(code)
+        self._group = code
+
+    def current_group(self) -> str:
+        if self._group is None:
+            self.enter_group(DEFAULT_GROUP.code)
+            self._titles[DEFAULT_GROUP.code] = DEFAULT_GROUP.title
+        return self._group or DEFAULT_GROUP.code
+
+    def add_task(
+        self, columns: ColumnMap, cells: Sequence[str], number: str, row: int, content: str
+    ) -> None:
+        group = self.current_group()
+        if not self._first_time("task", group, number):
+            self.problem(row, content, f"task {number} appears twice in group {group}")
+            return
+        self._tasks.append(
+            TaskRow(
+                group_code=group,
+                number=number,
+                title=columns.cell(cells, "title"),
+                leads=columns.cell(cells, "leads"),
+                coordinators=columns.cell(cells, "coordinators"),
+                expected_output=columns.cell(cells, "expected_output"),
+                deadline=columns.cell(cells, "deadline"),
+                extra=columns.extra(cells),
+                source_row=row,
+            )
+        )
+
+    def add_indicator(
+        self,
+        columns: ColumnMap,
+        cells: Sequence[str],
+        code: str,
+        horizon: int | None,
+        row: int,
+        content: str,
+    ) -> None:
+        if not self._first_time("indicator", str(horizon), code):
+            self.problem(row, content, f"indicator {code} appears twice")
+            return
+        unit, target = columns.cell(cells, "unit"), columns.cell(cells, "target")
+        self._indicators.append(
+            IndicatorRow(
+                code=code,
+                name=columns.cell(cells, "name"),
+                unit=unit,
+                target=target,
+                responsible=columns.cell(cells, "responsible"),
+                horizon_year=horizon,
+                # A row with neither unit nor target heads the sub-rows below it (7 over 7.1).
+                is_heading=not unit and not target,
+                parent_code=code.rsplit(".", 1)[0] if "." in code else None,
+                extra=columns.extra(cells),
+                source_row=row,
+            )
+        )
+
+    def _first_time(self, *key: str) -> bool:
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
+
+    def build(
+        self, found: PlanHeader, given: PlanHeader | None, source_format: str, number_hint: str
+    ) -> PlanDocument:
+        """The document, or ImportFormatError when it has no plan number or no task."""
+        header = merge_header(found, given)
+        if not header.number:
+            raise ImportFormatError(f"the plan number was not found: {number_hint}")
+        if not self._tasks:
+            raise ImportFormatError(self._no_tasks_message())
+        return PlanDocument(
+            header=header,
+            groups=tuple(TaskGroup(code, title) for code, title in self._titles.items()),
+            tasks=tuple(self._tasks),
+            indicators=tuple(self._indicators),
+            problems=tuple(self._problems),
+            source_format=source_format,
+        )
+
+    def _no_tasks_message(self) -> str:
+        if self._table_errors:
+            return "; ".join(self._table_errors)
+        if self._task_tables and self._problems:
+            first = self._problems[0]
+            return f"the task table has no readable row; row {first.row}: {first.reason}"
+        return (
+            "no task table was recognised: expected a header row with columns such as "
+            "'TT', 'Tên nhiệm vụ', 'Cơ quan chủ trì', 'Thời gian hoàn thành'"
+        )
+
+
+def merge_header(found: PlanHeader, given: PlanHeader | None) -> PlanHeader:
+    """What the caller gave wins field by field; empty fields fall back to the file."""
+    if given is None:
+        return found
+    chosen = {f.name: getattr(given, f.name) or getattr(found, f.name) for f in fields(PlanHeader)}
+    return PlanHeader(**chosen)

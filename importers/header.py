@@ -1,0 +1,181 @@
+"""Plan metadata read from the lines of a plan: number, place and date, title, signature.
+
+Text and Word plans follow the layout of Vietnamese administrative documents (Decree
+30/2020/NĐ-CP): "Số: ..." and "<place>, ngày .. tháng .. năm ...." at the top, the kind of
+document ("KẾ HOẠCH") over its title, the legal basis in the opening paragraph, and the
+signature block "TM. ỦY BAN NHÂN DÂN" / "CHỦ TỊCH" / name at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from domain.plan_document import PlanHeader
+from domain.text import nfc
+from importers.columns import normal
+
+# Number, date and title sit at the top; a body line never starts like them.
+_TOP_LINES = 25
+_PREAMBLE_LINES = 30
+_NUMBER = re.compile(r"^Số\s*:?\s*(\d+\s*[-/]\s*[\w\-./]*\w)")
+_DATE = re.compile(
+    r"^(?P<place>[^,\d]{2,60}?),\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})"
+    r"\s*năm\s*(?P<year>\d{4})",
+    re.IGNORECASE,
+)
+_DOC_NUMBER = r"\d+(?:/\d{4})?\s*[-/]\s*[A-ZĐ][\wĐđ]*(?:[-/][A-ZĐ][\wĐđ]*)*"
+# Only documents that ground the plan count as its basis: a "Tờ trình" (the proposal that
+# asked for the plan) is cited in the same paragraph but is not one of them.
+_CITED = re.compile(
+    r"(?i:nghị quyết|chương trình|quyết định|chỉ thị|kết luận|nghị định|thông tư|kế hoạch"
+    r"|công văn|văn bản|thông báo|hướng dẫn|luật|hiến pháp)\s+(?:(?i:số)\s+)?"
+    rf"({_DOC_NUMBER})"
+)
+_BARE_NUMBER = re.compile(_DOC_NUMBER)
+_SECTION = re.compile(r"^[IVXLC]+\.\s")
+_AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(.*)$")
+_SIGNED = {"da ky", "ky ten", "ky", "da ky va dong dau"}
+_OFFICES = {"chu tich": "Chủ tịch", "pho chu tich": "Phó Chủ tịch"}
+# Centrally-run cities: their People's Committee is "UBND thành phố ...", not "UBND tỉnh ...".
+_CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
+_COMMITTEE = ("uy ban nhan dan", "ubnd")
+_CITY_PREFIX = re.compile(r"^(?:TP\.?|Thành phố)\s*", re.IGNORECASE)
+
+
+def parse_header(lines: Sequence[str]) -> PlanHeader:
+    """Read what the lines tell about the plan; fields not found stay empty."""
+    top = list(lines[:_TOP_LINES])
+    number = next((_document_number(line) for line in top if _NUMBER.match(line)), "")
+    dated = next((found for line in top if (found := _DATE.match(line))), None)
+    place = nfc(dated.group("place")) if dated else ""
+    title, body_start = _title(lines)
+    authority, office, signer = _signature(lines)
+    return PlanHeader(
+        number=number,
+        title=title,
+        issued_on=_issued_on(dated),
+        place=place,
+        issuing_body=_issuing_body(top, authority, place),
+        signer=signer,
+        signer_title=office,
+        legal_basis=legal_basis(" ".join(_preamble(lines, body_start))),
+    )
+
+
+def legal_basis(text: str) -> tuple[str, ...]:
+    """Distinct document numbers cited as grounds, in order: ('57-NQ/TW', '03/NQ-CP')."""
+    found = [_squeeze(match.group(1)) for match in _CITED.finditer(text)]
+    return tuple(dict.fromkeys(found))
+
+
+def document_number(text: str) -> str:
+    """The document number inside `text` ('Nghị quyết số 60- CTr/TU' -> '60-CTr/TU'), else text."""
+    found = _BARE_NUMBER.search(text)
+    return _squeeze(found.group(0)) if found else nfc(text)
+
+
+def _squeeze(number: str) -> str:
+    # Extracted text often spaces the separators: "60- CTr/TU".
+    return re.sub(r"\s+", "", number)
+
+
+def _document_number(line: str) -> str:
+    found = _NUMBER.match(line)
+    return _squeeze(found.group(1)) if found else ""
+
+
+def _issued_on(dated: re.Match[str] | None) -> date | None:
+    if dated is None or not dated.group("day"):
+        return None  # drafts leave the day blank until signing
+    try:
+        return date(int(dated.group("year")), int(dated.group("month")), int(dated.group("day")))
+    except ValueError:
+        return None
+
+
+def _is_upper(line: str) -> bool:
+    return any(ch.isalpha() for ch in line) and line == line.upper()
+
+
+def _title(lines: Sequence[str]) -> tuple[str, int]:
+    """The title under "KẾ HOẠCH" and the index of the first body line after it."""
+    marker = next((i for i, line in enumerate(lines[:_TOP_LINES]) if normal(line) == "ke hoach"), None)
+    if marker is None:
+        return "", 0
+    end = marker + 1
+    while end < len(lines) and _is_upper(lines[end]):
+        end += 1
+    if end == marker + 1 and end < len(lines) and _looks_like_subtitle(lines[end]):
+        end += 1  # a title set in sentence case, as many Word plans do
+    return " ".join(lines[marker + 1 : end]), end
+
+
+def _looks_like_subtitle(line: str) -> bool:
+    opening = normal(line).startswith("can cu") or line.rstrip().endswith((":", ";"))
+    return not opening and len(line) < 400
+
+
+def _preamble(lines: Sequence[str], start: int) -> list[str]:
+    """The opening paragraphs, up to the first numbered section."""
+    kept: list[str] = []
+    for line in lines[start : start + _PREAMBLE_LINES]:
+        if _SECTION.match(line):
+            break
+        kept.append(line)
+    return kept
+
+
+def _signature(lines: Sequence[str]) -> tuple[str, str, str]:
+    """(authority signed for, office of the signer, signer) from the signature block."""
+    start = next((i for i, line in enumerate(lines) if _AUTHORITY.match(line)), None)
+    if start is None:
+        # No "TM."/"KT." line: the block starts at the office itself ("CHỦ TỊCH").
+        office_at = next((i for i, line in enumerate(lines) if normal(line) in _OFFICES), None)
+        return ("", *_office_and_signer(lines, office_at)) if office_at is not None else ("", "", "")
+    found = _AUTHORITY.match(lines[start])
+    authority = found.group(2) if found and found.group(1) == "TM" else ""
+    return (authority, *_office_and_signer(lines, start + 1))
+
+
+def _office_and_signer(lines: Sequence[str], index: int) -> tuple[str, str]:
+    """Upper-case lines name the office (the last one counts), the next line the signer."""
+    office = ""
+    while index < len(lines) and (_is_upper(lines[index]) or _AUTHORITY.match(lines[index])):
+        if not _AUTHORITY.match(lines[index]):
+            office = lines[index]
+        index += 1
+    while index < len(lines) and normal(lines[index]) in _SIGNED:
+        index += 1
+    return _office(office), lines[index] if index < len(lines) else ""
+
+
+def _office(text: str) -> str:
+    """'PHÓ CHỦ TỊCH' -> 'Phó Chủ tịch': office names are written in sentence case."""
+    if not text:
+        return ""
+    return _OFFICES.get(normal(text)) or _sentence_case(text)
+
+
+def _sentence_case(text: str) -> str:
+    lowered = text.lower()
+    return lowered[:1].upper() + lowered[1:]
+
+
+def _issuing_body(top: Sequence[str], authority: str, place: str) -> str:
+    """'TM. ỦY BAN NHÂN DÂN' signed in Quảng Nam -> 'UBND tỉnh Quảng Nam'."""
+    committees = [
+        normal(line) for line in (authority, *top) if normal(line).startswith(_COMMITTEE)
+    ]
+    if not committees:
+        return _sentence_case(authority) if authority else ""
+    named_place = _CITY_PREFIX.sub("", place)
+    if not named_place:
+        return "UBND"
+    is_city = (
+        named_place != place
+        or normal(named_place) in _CITIES
+        or any("thanh pho" in line for line in committees)
+    )
+    return f"UBND {'thành phố' if is_city else 'tỉnh'} {named_place}"

@@ -1,0 +1,85 @@
+"""Plan status: each task's current assignment, deadline, last report and status class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from domain.status import StatusClass, classify
+from projections.plan_state import PlanState, TaskView
+
+
+@dataclass(frozen=True)
+class TaskStatus:
+    plan: str
+    group: str
+    number: str
+    title: str
+    leads: tuple[str, ...]
+    coordinators: tuple[str, ...]
+    expected_output: str
+    deadline: str
+    deadline_kind: str
+    due: date | None
+    deadline_changes: int
+    slip_days: int
+    state: str
+    completed_on: date | None
+    output_document: str
+    last_report_period: str | None
+    last_report_percent: int | None
+    last_report_narrative: str | None
+    status: StatusClass
+    version: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan, "group": self.group, "number": self.number,
+            "title": self.title, "leads": list(self.leads),
+            "coordinators": list(self.coordinators),
+            "expected_output": self.expected_output, "deadline": self.deadline,
+            "deadline_kind": self.deadline_kind,
+            "due": self.due.isoformat() if self.due else None,
+            "deadline_changes": self.deadline_changes, "slip_days": self.slip_days,
+            "state": self.state,
+            "completed_on": self.completed_on.isoformat() if self.completed_on else None,
+            "output_document": self.output_document,
+            "last_report": None if self.last_report_period is None else {
+                "period": self.last_report_period, "percent": self.last_report_percent,
+                "narrative": self.last_report_narrative,
+            },
+            "status": self.status.value, "status_label": self.status.label_vi,
+            "version": self.version,
+        }
+
+
+def task_status(state: PlanState, task: TaskView, on: date) -> TaskStatus:
+    last = task.last_report
+    plan = state.plans.get(task.plan_id)
+    return TaskStatus(
+        plan=plan.number if plan else "",
+        group=task.group_code,
+        number=task.number,
+        title=task.title,
+        leads=tuple(state.agency_name(k) for k in task.leads),
+        coordinators=tuple(state.agency_name(k) for k in task.coordinators),
+        expected_output=task.expected_output,
+        deadline=task.deadline.text,
+        deadline_kind=task.deadline.kind.value,
+        due=task.deadline.due,
+        deadline_changes=task.deadline_changes,
+        slip_days=task.slip_days,
+        state=task.state,
+        completed_on=task.completed_on,
+        output_document=task.output_document,
+        last_report_period=last.period if last else None,
+        last_report_percent=last.percent if last else None,
+        last_report_narrative=last.narrative if last else None,
+        status=classify(task.facts(), on),
+        version=task.version,
+    )
+
+
+def plan_status(state: PlanState, on: date) -> list[TaskStatus]:
+    return [task_status(state, task, on) for task in state.sorted_tasks()]

@@ -1,0 +1,475 @@
+"""The `r57` command line. Errors go to stderr with a non-zero exit status."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import hashlib
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
+from importers import read_plan_document
+from importers.errors import ImportFormatError
+from projections.plan_status import plan_status
+from service.cli_output import print_json, print_table, shorten, vn_date
+from service.config import Settings
+from service.container import build_tenancy
+from service.ledger import Context, ImportRefused
+from service.queries import TenantQueries
+from service.tenancy import Tenancy
+
+EXIT_REFUSED, EXIT_USAGE, EXIT_CONFLICT, EXIT_NOT_FOUND = 1, 2, 3, 4
+SEED_PLAN = Path(__file__).parent / "seed" / "quang-nam-1534-KH-UBND-2025.txt"
+
+
+class UsageError(Exception):
+    pass
+
+
+def parse_date(text: str) -> date:
+    """dd/mm/yyyy as people write it, or ISO yyyy-mm-dd."""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"'{text}' is not a date (dd/mm/yyyy or yyyy-mm-dd)")
+
+
+def parse_instant(text: str) -> datetime:
+    """A recorded time: ISO 8601 (UTC when no offset is given) or a date (its end)."""
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        day = parse_date(text)
+        when = datetime.combine(day, datetime.max.time())
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+# -- handlers ------------------------------------------------------------------------------
+
+Handler = Callable[[Tenancy, argparse.Namespace], Any]
+
+
+def _ctx(args: argparse.Namespace) -> Context:
+    return Context(
+        actor=args.actor,
+        effective_on=getattr(args, "effective", None),
+        agency=getattr(args, "agency", None),
+        expected_version=getattr(args, "expected_version", None),
+    )
+
+
+def _done(args: argparse.Namespace, result: Any, message: str) -> None:
+    if args.json:
+        print_json(result)
+    else:
+        position = getattr(result, "position", None)
+        version = getattr(result, "version", None)
+        suffix = f" (version {version}, log position {position})" if version else ""
+        print(message + suffix)
+
+
+def cmd_migrate(t: Tenancy, args: argparse.Namespace) -> None:
+    applied = t.migrate()
+    _done(args, {"applied": applied}, f"Applied migrations: {applied or 'none needed'}")
+
+
+def cmd_tenant_create(t: Tenancy, args: argparse.Namespace) -> None:
+    tenant = t.create_tenant(args.slug, args.name, args.code)
+    _done(args, tenant, f"Created tenant {tenant.slug} ({tenant.display_name})")
+
+
+def cmd_tenant_list(t: Tenancy, args: argparse.Namespace) -> None:
+    tenants = t.registry.list(include_archived=args.all)
+    if args.json:
+        print_json(tenants)
+        return
+    print_table(["slug", "name", "code", "status", "created"],
+                [[x.slug, x.display_name, x.admin_code or "-", x.status, vn_date(x.created_at)]
+                 for x in tenants])
+
+
+def cmd_tenant_show(t: Tenancy, args: argparse.Namespace) -> None:
+    tenant = t.registry.get(args.slug)
+    if args.json:
+        print_json(tenant)
+        return
+    for key, value in tenant.to_dict().items():
+        print(f"{key}: {value if value is not None else '-'}")
+
+
+def cmd_tenant_rename(t: Tenancy, args: argparse.Namespace) -> None:
+    tenant = t.registry.rename(args.slug, args.name)
+    _done(args, tenant, f"Renamed tenant {tenant.slug} to {tenant.display_name}")
+
+
+def cmd_tenant_archive(t: Tenancy, args: argparse.Namespace) -> None:
+    tenant = t.registry.archive(args.slug)
+    _done(args, tenant, f"Archived tenant {tenant.slug}; its history stays readable")
+
+
+def cmd_plan_import(t: Tenancy, args: argparse.Namespace) -> None:
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"No file {path}.")
+    ledger = t.ledger(args.tenant, for_writing=True)
+    document = read_plan_document(path)
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    result = ledger.import_plan(document, sha256, _ctx(args), accept_problems=args.accept_problems)
+    if args.json:
+        print_json(result)
+        return
+    if not result.recorded:
+        print(f"Plan {result.plan_number} was already imported from this document; "
+              "nothing recorded.")
+        return
+    print(f"Imported plan {result.plan_number}: {result.tasks} tasks in {result.groups} groups, "
+          f"{result.indicators} indicators, {result.new_agencies} new agencies "
+          f"(log position {result.position}).")
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for problem in result.problems:
+        print(f"skipped row {problem.row}: {problem.reason}: {problem.content}", file=sys.stderr)
+
+
+def cmd_plan_show(t: Tenancy, args: argparse.Namespace) -> None:
+    state = TenantQueries(t.ledger(args.tenant).app).state()
+    plans = list(state.plans.values())
+    if args.json:
+        print_json(plans)
+        return
+    for plan in plans:
+        print(f"{plan.number} ({vn_date(plan.issued_on)}) {plan.issuing_body}, ký: {plan.signer}")
+        print(f"  {plan.title}")
+        print(f"  Căn cứ: {', '.join(plan.legal_basis)}")
+        for code, title in plan.groups.items():
+            print(f"  {code}. {shorten(title, 100)}")
+
+
+def cmd_agency_list(t: Tenancy, args: argparse.Namespace) -> None:
+    state = TenantQueries(t.ledger(args.tenant).app).state()
+    rows = [{"key": k, "name": n, "is_collective": k in state.collectives}
+            for k, n in state.agencies.items()]
+    if args.json:
+        print_json(rows)
+        return
+    print_table(["name", "collective", "key"],
+                [[r["name"], "yes" if r["is_collective"] else "", r["key"]] for r in rows])
+
+
+def cmd_agency_add(t: Tenancy, args: argparse.Namespace) -> None:
+    result = t.ledger(args.tenant, for_writing=True).register_agency(args.name, _ctx(args))
+    _done(args, result, f"Registered agency {args.name}")
+
+
+def cmd_agency_rename(t: Tenancy, args: argparse.Namespace) -> None:
+    result = t.ledger(args.tenant, for_writing=True).rename_agency(
+        args.agency, args.new_name, args.reason, _ctx(args))
+    _done(args, result, f"Renamed agency to {args.new_name}")
+
+
+def _task_command(name: str) -> Handler:
+    """Task commands share their shape: resolve the ledger, call one use case, print."""
+
+    def handler(t: Tenancy, args: argparse.Namespace) -> None:
+        ledger = t.ledger(args.tenant, for_writing=True)
+        ctx, plan = _ctx(args), args.plan
+        calls: dict[str, Callable[[], Any]] = {
+            "reassign": lambda: ledger.reassign_task(
+                args.task, args.lead, args.coordinator or [], args.reason, args.decision,
+                ctx, plan),
+            "deadline": lambda: ledger.change_deadline(
+                args.task, args.deadline, args.reason, args.decision, ctx, plan),
+            "trigger": lambda: ledger.record_trigger(args.task, args.on, args.note, ctx, plan),
+            "report": lambda: ledger.report_progress(
+                args.task, args.period, args.percent, args.narrative, ctx,
+                difficulties=args.difficulties, proposals=args.proposals,
+                evidence=args.evidence or [], plan=plan),
+            "verify": lambda: ledger.verify_report(args.task, args.report, args.note, ctx, plan),
+            "return": lambda: ledger.return_report(
+                args.task, args.report, args.reason, ctx, plan),
+            "complete": lambda: ledger.complete_task(
+                args.task, args.output, args.on, ctx, plan),
+            "cancel": lambda: ledger.cancel_task(
+                args.task, args.reason, args.decision, ctx, plan),
+            "suspend": lambda: ledger.suspend_task(
+                args.task, args.reason, args.decision, ctx, plan),
+            "resume": lambda: ledger.resume_task(
+                args.task, args.reason, args.decision, ctx, plan),
+        }
+        result = calls[name]()
+        report = result.detail.get("report")
+        extra = f", report {report}" if report else ""
+        _done(args, result, f"Task {args.task}: {name} recorded{extra}")
+
+    return handler
+
+
+def cmd_indicator_list(t: Tenancy, args: argparse.Namespace) -> None:
+    state = TenantQueries(t.ledger(args.tenant).app).state()
+    indicators = sorted(state.indicators.values(),
+                        key=lambda i: tuple(int(p) for p in i.code.split(".") if p.isdigit()))
+    if args.json:
+        print_json([{
+            "code": i.code, "name": i.name, "unit": i.unit, "target": i.target,
+            "horizon_year": i.horizon_year, "is_heading": i.is_heading,
+            "responsible": [state.agency_name(k) for k in i.responsible],
+            "latest": i.latest, "version": i.version,
+        } for i in indicators])
+        return
+    print_table(["code", "indicator", "unit", "target", "year", "latest"], [
+        [i.code, shorten(i.name, 60), i.unit or "-", shorten(i.target.text, 30),
+         str(i.horizon_year or "-"),
+         f"{i.latest.value} ({i.latest.period})" if i.latest else "-"]
+        for i in indicators])
+
+
+def cmd_indicator_report(t: Tenancy, args: argparse.Namespace) -> None:
+    result = t.ledger(args.tenant, for_writing=True).report_indicator(
+        args.code, args.period, args.value, args.source, _ctx(args), args.plan)
+    _done(args, result, f"Indicator {args.code}: value recorded")
+
+
+def cmd_indicator_target(t: Tenancy, args: argparse.Namespace) -> None:
+    result = t.ledger(args.tenant, for_writing=True).change_target(
+        args.code, args.target, args.reason, args.decision, _ctx(args), args.plan)
+    _done(args, result, f"Indicator {args.code}: target changed")
+
+
+def cmd_status(t: Tenancy, args: argparse.Namespace) -> None:
+    queries = TenantQueries(t.ledger(args.tenant).app)
+    on = args.on or date.today()
+    rows = plan_status(queries.state(), on)
+    if args.json:
+        print_json({"on": on, "tasks": rows})
+        return
+    print(f"Status on {vn_date(on)}")
+    print_table(["TT", "task", "lead", "deadline", "report", "status"], [
+        [r.number, shorten(r.title, 48), shorten("; ".join(r.leads), 32), r.deadline,
+         f"{r.last_report_percent}% {r.last_report_period}" if r.last_report_period else "-",
+         r.status.label_vi]
+        for r in rows])
+
+
+def cmd_history(t: Tenancy, args: argparse.Namespace) -> None:
+    entries = TenantQueries(t.ledger(args.tenant).app).history(args.task, args.plan)
+    if args.json:
+        print_json(entries)
+        return
+    for e in entries:
+        print(f"#{e.position} v{e.version} {vn_date(e.recorded_at)} "
+              f"(effective {vn_date(e.effective_on)}) by {e.actor}"
+              + (f" for {e.on_behalf_of}" if e.on_behalf_of else ""))
+        print(f"    {e.summary}")
+        if e.reason:
+            print(f"    why: {e.reason}")
+        if e.document:
+            print(f"    document: {e.document}")
+
+
+def cmd_demo(t: Tenancy, args: argparse.Namespace) -> None:
+    """Load the seed plan into the demo tenant (once) and print its status."""
+    if not any(x.slug == "demo" for x in t.registry.list(include_archived=True)):
+        t.create_tenant("demo", "Quảng Nam (demo)", "49")
+    ledger = t.ledger("demo", for_writing=True)
+    sha256 = hashlib.sha256(SEED_PLAN.read_bytes()).hexdigest()
+    result = ledger.import_plan(read_plan_document(SEED_PLAN), sha256, _ctx(args))
+    print(f"Demo tenant 'demo': plan {result.plan_number}, {result.tasks} tasks, "
+          f"{result.indicators} indicators" + ("" if result.recorded else " (already loaded)"))
+    args.tenant, args.on = "demo", None
+    cmd_status(t, args)
+
+
+# -- parser --------------------------------------------------------------------------------
+
+def _common(p: argparse.ArgumentParser, *, writes: bool = False) -> None:
+    p.add_argument("--json", action="store_true", help="print JSON")
+    if writes:
+        p.add_argument("--actor", default=f"cli:{getpass.getuser()}",
+                       help="who records the change (default cli:$USER)")
+        p.add_argument("--effective", type=parse_date,
+                       help="date the change took effect, dd/mm/yyyy (default today)")
+        p.add_argument("--expected-version", type=int,
+                       help="refuse unless the item is still at this version")
+
+
+def _add(sub: Any, name: str, handler: Handler, help_text: str, *, writes: bool = False,
+         tenant: bool = True) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
+    if tenant:
+        p.add_argument("tenant", help="tenant slug")
+    _common(p, writes=writes)
+    p.set_defaults(handler=handler)
+    return p
+
+
+def _tenant_commands(sub: Any) -> None:
+    p = sub.add_parser("tenant", help="create, list, show, rename and archive tenants")
+    tsub = p.add_subparsers(dest="action", required=True)
+    c = _add(tsub, "create", cmd_tenant_create, "create a tenant", tenant=False)
+    c.add_argument("slug")
+    c.add_argument("name", help="display name, e.g. 'Quảng Nam'")
+    c.add_argument("--code", help="official administrative code (digits)")
+    c = _add(tsub, "list", cmd_tenant_list, "list tenants", tenant=False)
+    c.add_argument("--all", action="store_true", help="include archived tenants")
+    c = _add(tsub, "show", cmd_tenant_show, "show a tenant", tenant=False)
+    c.add_argument("slug")
+    c = _add(tsub, "rename", cmd_tenant_rename, "change a tenant's display name", tenant=False)
+    c.add_argument("slug")
+    c.add_argument("name")
+    c = _add(tsub, "archive", cmd_tenant_archive, "archive a tenant", tenant=False)
+    c.add_argument("slug")
+
+
+def _plan_commands(sub: Any) -> None:
+    p = sub.add_parser("plan", help="import and show plans")
+    psub = p.add_subparsers(dest="action", required=True)
+    c = _add(psub, "import", cmd_plan_import, "record a plan document (.txt, .docx, .csv, .xlsx)",
+             writes=True)
+    c.add_argument("file")
+    c.add_argument("--accept-problems", action="store_true",
+                   help="record the readable rows even if some rows could not be read")
+    _add(psub, "show", cmd_plan_show, "show the tenant's plans")
+
+
+def _agency_commands(sub: Any) -> None:
+    p = sub.add_parser("agency", help="the tenant's agency registry")
+    asub = p.add_subparsers(dest="action", required=True)
+    _add(asub, "list", cmd_agency_list, "list agencies")
+    c = _add(asub, "add", cmd_agency_add, "register an agency", writes=True)
+    c.add_argument("name")
+    c = _add(asub, "rename", cmd_agency_rename, "rename an agency", writes=True)
+    c.add_argument("agency", help="current name")
+    c.add_argument("new_name")
+    c.add_argument("--reason", required=True)
+
+
+def _task_commands(sub: Any) -> None:
+    p = sub.add_parser("task", help="record what happens to a task")
+    tsub = p.add_subparsers(dest="action", required=True)
+
+    def task_parser(name: str, help_text: str) -> argparse.ArgumentParser:
+        c = _add(tsub, name, _task_command(name), help_text, writes=True)
+        c.add_argument("task", help="task number (TT), e.g. 5")
+        c.add_argument("--plan", help="plan number, when the tenant has several")
+        return c
+
+    def decided(c: argparse.ArgumentParser) -> None:
+        c.add_argument("--reason", required=True, help="why")
+        c.add_argument("--decision", default="", help="deciding document, e.g. 123/QĐ-UBND")
+
+    c = task_parser("reassign", "change lead and coordinating agencies")
+    c.add_argument("--lead", action="append", required=True, help="lead agency (repeatable)")
+    c.add_argument("--coordinator", action="append", help="coordinating agency (repeatable)")
+    decided(c)
+    c = task_parser("deadline", "change the deadline")
+    c.add_argument("deadline", help="new deadline as written, e.g. 6/2025")
+    decided(c)
+    c = task_parser("trigger", "record that a conditional deadline's condition was met")
+    c.add_argument("--on", type=parse_date, required=True)
+    c.add_argument("--note", default="")
+    c = task_parser("report", "report progress")
+    c.add_argument("--period", required=True, help="YYYY, YYYY-H1, YYYY-Q2, YYYY-9M or YYYY-MM")
+    c.add_argument("--percent", type=int, required=True)
+    c.add_argument("--narrative", required=True)
+    c.add_argument("--difficulties", default="")
+    c.add_argument("--proposals", default="")
+    c.add_argument("--evidence", action="append", help="evidence document (repeatable)")
+    c.add_argument("--agency", help="reporting agency (must lead or coordinate the task)")
+    for name, help_text in (("verify", "verify a report"), ("return", "return a report")):
+        c = task_parser(name, help_text)
+        c.add_argument("report", type=int, help="report number")
+        if name == "verify":
+            c.add_argument("--note", default="")
+        else:
+            c.add_argument("--reason", required=True)
+    c = task_parser("complete", "record completion")
+    c.add_argument("--output", required=True, help="output document, e.g. 12/KH-UBND")
+    c.add_argument("--on", type=parse_date, required=True, help="completion date")
+    c.add_argument("--agency", help="reporting agency")
+    for name in ("cancel", "suspend", "resume"):
+        decided(task_parser(name, f"{name} the task"))
+
+
+def _indicator_commands(sub: Any) -> None:
+    p = sub.add_parser("indicator", help="indicators and their values")
+    isub = p.add_subparsers(dest="action", required=True)
+    _add(isub, "list", cmd_indicator_list, "list indicators with their latest values")
+    c = _add(isub, "report", cmd_indicator_report, "report a value", writes=True)
+    c.add_argument("code")
+    c.add_argument("--period", required=True)
+    c.add_argument("--value", required=True)
+    c.add_argument("--source", required=True)
+    c.add_argument("--agency")
+    c.add_argument("--plan")
+    c = _add(isub, "target", cmd_indicator_target, "change the target", writes=True)
+    c.add_argument("code")
+    c.add_argument("target")
+    c.add_argument("--reason", required=True)
+    c.add_argument("--decision", default="")
+    c.add_argument("--plan")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="r57", description="R57 Plan Ledger")
+    sub = parser.add_subparsers(dest="command", required=True)
+    db = sub.add_parser("db", help="database administration")
+    dsub = db.add_subparsers(dest="action", required=True)
+    _add(dsub, "migrate", cmd_migrate, "apply schema migrations", tenant=False)
+    _tenant_commands(sub)
+    _plan_commands(sub)
+    _agency_commands(sub)
+    _task_commands(sub)
+    _indicator_commands(sub)
+    c = _add(sub, "status", cmd_status, "each task with its current state")
+    c.add_argument("--on", type=parse_date, help="judge status on this date (default today)")
+    c = _add(sub, "history", cmd_history, "a task's events in order")
+    c.add_argument("task")
+    c.add_argument("--plan")
+    c = _add(sub, "demo", cmd_demo, "load the seed plan as tenant 'demo' and print its status",
+             tenant=False, writes=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        tenancy = build_tenancy(settings or Settings.from_env())
+    except (ValueError, OSError) as exc:
+        print(f"error: cannot open the store: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        args.handler(tenancy, args)
+    except ImportRefused as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  row {problem.row}: {problem.reason}: {problem.content}", file=sys.stderr)
+        return EXIT_REFUSED
+    except (ImportFormatError, UsageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except DomainError as exc:
+        where = f" [{exc.field}]" if exc.field else ""
+        print(f"error{where}: {exc.message}", file=sys.stderr)
+        return _exit_code(exc)
+    finally:
+        tenancy.close()
+    return 0
+
+
+def _exit_code(exc: DomainError) -> int:
+    if isinstance(exc, Conflict | AlreadyExists):
+        return EXIT_CONFLICT
+    if isinstance(exc, NotFound):
+        return EXIT_NOT_FOUND
+    return EXIT_REFUSED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""The ledger core on both stores: import, commands, rules, concurrency, isolation."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from domain.deadlines import parse_deadline
+from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
+from domain.plan import Plan
+from domain.plan_document import (
+    IndicatorRow,
+    PlanDocument,
+    PlanHeader,
+    RowProblem,
+    TaskGroup,
+    TaskRow,
+)
+from domain.task import Task
+from importers import read_plan_document
+from service.ledger import Context, ImportRefused, TenantLedger
+from service.queries import TenantQueries, read_events
+from service.tenancy import Tenancy, TenantArchived
+
+DOST = Context(actor="dost-officer")
+
+
+def small_plan(number: str = "12/KH-UBND", title: str = "Kế hoạch thử") -> PlanDocument:
+    return PlanDocument(
+        header=PlanHeader(number=number, title=title, issued_on=date(2025, 2, 27)),
+        groups=(TaskGroup("I", "Nhóm một"),),
+        tasks=(
+            TaskRow("I", "1", "Xây dựng chương trình", "Sở Khoa học và Công nghệ",
+                    "Sở Y tế; Sở Tài chính", "Chương trình", "3/2025"),
+            TaskRow("I", "2", "Ban hành quy định", "Sở Nội vụ", "Các Sở, ban, ngành",
+                    "Văn bản", "Ngay sau khi Trung ương ban hành"),
+        ),
+        indicators=(IndicatorRow("1", "Tỉ lệ dịch vụ công trực tuyến", "%", "≥ 80",
+                                 "Sở Khoa học và Công nghệ", 2030),),
+    )
+
+
+def seed_ledger(tenancy: Tenancy, seed_path: Path, slug: str = "quang-nam") -> TenantLedger:
+    tenancy.create_tenant(slug, "Quảng Nam", "49")
+    ledger = tenancy.ledger(slug, for_writing=True)
+    sha = hashlib.sha256(seed_path.read_bytes()).hexdigest()
+    ledger.import_plan(read_plan_document(seed_path), sha, DOST)
+    return ledger
+
+
+def small_ledger(tenancy: Tenancy, slug: str = "demo") -> TenantLedger:
+    tenancy.create_tenant(slug, "Tỉnh thử")
+    ledger = tenancy.ledger(slug, for_writing=True)
+    ledger.import_plan(small_plan(), "sha-small", DOST)
+    return ledger
+
+
+def event_count(ledger: TenantLedger) -> int:
+    return sum(1 for _ in read_events(ledger.app))
+
+
+def test_the_seed_plan_is_recorded_exactly(tenancy: Tenancy, seed_path: Path) -> None:
+    ledger = seed_ledger(tenancy, seed_path)
+    state = TenantQueries(ledger.app).state()
+    (plan,) = state.plans.values()
+    assert (plan.number, plan.issued_on) == ("1534/KH-UBND", date(2025, 2, 27))
+    tasks = state.sorted_tasks()
+    assert len(tasks) == 60
+    sizes = [sum(1 for t in tasks if t.group_code == g) for g in plan.groups]
+    assert list(plan.groups) == ["I", "II", "III", "IV", "V", "VI", "VII"]
+    assert sizes == [9, 5, 16, 2, 22, 5, 1]
+    assert len(state.indicators) == 40
+    task3 = tasks[2]
+    assert task3.leads_text == "Sở Khoa học và Công nghệ, Sở Giáo dục và Đào tạo"
+    assert [state.agency_name(k) for k in task3.leads] == [
+        "Sở Khoa học và Công nghệ", "Sở Giáo dục và Đào tạo"]
+    assert task3.coordinators_text == "Các Sở, ban, ngành; UBND các huyện, thị xã, thành phố"
+    assert (task3.expected_output, task3.deadline.text) == ("Chương trình, kế hoạch", "3/2025")
+    assert task3.deadline.due == date(2025, 3, 31)
+    assert tasks[3].deadline.kind.value == "conditional"
+    assert tasks[29].deadline.due == date(2030, 12, 31)
+
+
+def test_importing_the_same_document_twice_records_nothing_new(
+    tenancy: Tenancy, seed_path: Path
+) -> None:
+    ledger = seed_ledger(tenancy, seed_path)
+    before = event_count(ledger)
+    sha = hashlib.sha256(seed_path.read_bytes()).hexdigest()
+    again = ledger.import_plan(read_plan_document(seed_path), sha, DOST)
+    assert not again.recorded
+    assert event_count(ledger) == before
+
+
+def test_another_document_with_the_same_plan_number_is_refused(tenancy: Tenancy) -> None:
+    ledger = small_ledger(tenancy)
+    with pytest.raises(AlreadyExists, match="another document"):
+        ledger.import_plan(small_plan(title="Khác"), "sha-other", DOST)
+
+
+def test_a_failed_import_leaves_nothing_behind(tenancy: Tenancy) -> None:
+    tenancy.create_tenant("demo", "Tỉnh thử")
+    ledger = tenancy.ledger("demo", for_writing=True)
+    document = small_plan()
+    # A task stored under an id the import will use makes the batch fail part-way.
+    clash = Task(
+        plan_id=Plan.create_id(document.header.number), plan_issued_on=None,
+        group_code="I", number="2", title="x", leads=(), coordinators=(), leads_text="",
+        coordinators_text="", expected_output="", deadline=parse_deadline("2025"), extra={},
+        provenance=ledger._provenance(DOST),
+    )
+    ledger.app.save(clash)
+    before = event_count(ledger)
+    with pytest.raises(Conflict):
+        ledger.import_plan(document, "sha-small", DOST)
+    assert event_count(ledger) == before
+    with pytest.raises(NotFound):
+        ledger.plan()
+
+
+def ledger_deadline():  # type: ignore[no-untyped-def]
+    return parse_deadline("2025")
+
+
+def test_a_document_with_unreadable_rows_is_refused_unless_accepted(tenancy: Tenancy) -> None:
+    tenancy.create_tenant("demo", "Tỉnh thử")
+    ledger = tenancy.ledger("demo", for_writing=True)
+    problem = RowProblem(row=7, content="?? | ??", reason="no task number")
+    document = PlanDocument(**{**small_plan().__dict__, "problems": (problem,)})
+    with pytest.raises(ImportRefused) as refused:
+        ledger.import_plan(document, "sha", DOST)
+    assert refused.value.problems == (problem,)
+    assert event_count(ledger) == 0
+    result = ledger.import_plan(document, "sha", DOST, accept_problems=True)
+    assert result.recorded and result.problems == (problem,)
+
+
+def test_commands_record_events_with_actor_agency_and_effective_date(tenancy: Tenancy) -> None:
+    ledger = small_ledger(tenancy)
+    ctx = Context(actor="reporter-1", agency="Sở Y tế", effective_on=date(2025, 3, 15))
+    result = ledger.report_progress("1", "2025-Q1", 40, "Đang dự thảo", ctx)
+    assert result.detail["report"] == 1 and result.version == 2
+    assert result.position == event_count(ledger) or result.position is not None
+    (entry,) = [e for e in TenantQueries(ledger.app).history("1") if e.event == "ProgressReported"]
+    assert entry.actor == "reporter-1"
+    assert entry.on_behalf_of == "Sở Y tế"
+    assert entry.effective_on == date(2025, 3, 15)
+
+
+def test_every_task_command_changes_the_task_state(tenancy: Tenancy) -> None:
+    ledger = small_ledger(tenancy)
+    ledger.change_deadline("1", "6/2025", "Chờ hướng dẫn", "15/QĐ-UBND", DOST)
+    ledger.reassign_task("1", ["Sở Y tế"], ["Sở Tài chính"], "Phân công lại", "16/QĐ-UBND", DOST)
+    ledger.report_progress("1", "2025-Q2", 100, "Xong", DOST)
+    ledger.return_report("1", 1, "Thiếu minh chứng", DOST)
+    ledger.report_progress("1", "2025-Q2", 100, "Xong, có minh chứng", DOST,
+                           evidence=["20/KH-SYT"])
+    ledger.verify_report("1", 2, "Đạt", DOST)
+    ledger.complete_task("1", "20/KH-SYT", date(2025, 6, 20), DOST)
+    ledger.record_trigger("2", date(2025, 5, 1), "Nghị định 10/2025/NĐ-CP", DOST)
+    ledger.suspend_task("2", "Chờ sắp xếp bộ máy", "17/QĐ-UBND", DOST)
+    ledger.resume_task("2", "Tiếp tục", "18/QĐ-UBND", DOST)
+    ledger.cancel_task("2", "Không còn phù hợp", "19/QĐ-UBND", DOST)
+    task1, task2 = ledger.task("1"), ledger.task("2")
+    assert (task1.status, task1.deadline.text, task1.leads) == ("completed", "6/2025", ("so y te",))
+    assert [r.state for r in task1.reports] == ["returned", "verified"]
+    assert task2.status == "cancelled"
+    events = [type(e).__name__ for _, e in read_events(ledger.app)]
+    for name in ("DeadlineChanged", "Reassigned", "ProgressReported", "ReportReturned",
+                 "ReportVerified", "Completed", "TriggerRecorded", "Suspended", "Resumed",
+                 "Cancelled"):
+        assert name in events
+
+
+def test_indicator_values_and_target_changes_are_recorded(tenancy: Tenancy) -> None:
+    ledger = small_ledger(tenancy)
+    ledger.report_indicator("1", "2025", "62,5", "Báo cáo 30/BC-SKHCN", DOST)
+    ledger.change_target("1", "≥ 85", "Theo Nghị quyết 71/NQ-CP", "25/QĐ-UBND", DOST)
+    indicator = ledger.indicator("1")
+    assert str(indicator.values["2025"]) == "62.5"
+    assert indicator.target.text == "≥ 85"
+    with pytest.raises(DomainError, match="already"):
+        ledger.change_target("1", "≥ 85", "again", "", DOST)
+    with pytest.raises(DomainError, match="not a number") as refused:
+        ledger.report_indicator("1", "2025", "nhiều", "x", DOST)
+    assert refused.value.field == "value"
+
+
+def test_unknown_tasks_agencies_and_uninvolved_reporters_are_refused(tenancy: Tenancy) -> None:
+    ledger = small_ledger(tenancy)
+    with pytest.raises(NotFound, match="task 99"):
+        ledger.report_progress("99", "2025", 10, "x", DOST)
+    with pytest.raises(NotFound, match="registry") as refused:
+        ledger.reassign_task("1", ["Sở Không Có"], [], "x", "", DOST)
+    assert refused.value.field == "leads"
+    with pytest.raises(DomainError, match="neither leads nor coordinates"):
+        ledger.report_progress("1", "2025", 10, "x", Context(actor="r", agency="Sở Nội vụ"))
+    with pytest.raises(NotFound):
+        ledger.report_indicator("9.9", "2025", "1", "x", DOST)
+
+
+def test_a_stale_expected_version_is_told_it_conflicted(tenancy: Tenancy) -> None:
+    ledger = small_ledger(tenancy)
+    version = ledger.task("1").version
+    stale = Context(actor="a", expected_version=version)
+    ledger.change_deadline("1", "6/2025", "first writer", "", stale)
+    with pytest.raises(Conflict, match=f"now at version {version + 1}"):
+        ledger.change_deadline("1", "9/2025", "second writer", "", stale)
+    assert ledger.task("1").deadline.text == "6/2025"
+
+
+def test_two_writers_racing_on_one_task_do_not_both_win(tenancy: Tenancy) -> None:
+    ledger = small_ledger(tenancy)
+    other = TenantLedger(tenancy.application("demo"))
+    first, second = ledger.task("1"), other.task("1")
+    first.change_deadline(parse_deadline("6/2025"), "a", "", ledger._provenance(DOST))
+    second.change_deadline(parse_deadline("9/2025"), "b", "", other._provenance(DOST))
+    ledger._save(first)
+    with pytest.raises(Conflict):
+        other._save(second)
+    assert ledger.task("1").deadline.text == "6/2025"
+
+
+def test_one_tenants_commands_and_reads_never_touch_another(tenancy: Tenancy) -> None:
+    a, b = small_ledger(tenancy, "tinh-a"), small_ledger(tenancy, "tinh-b")
+    b_before = [(p, e.originator_id, e.originator_version) for p, e in read_events(b.app)]
+    a.change_deadline("1", "6/2025", "only in A", "", DOST)
+    assert [(p, e.originator_id, e.originator_version) for p, e in read_events(b.app)] == b_before
+    assert b.task("1").deadline.text == "3/2025"
+    assert a.task("1").deadline.text == "6/2025"
+    assert all("only in A" not in e.reason for e in TenantQueries(b.app).history("1"))
+
+
+def test_an_archived_tenant_stays_readable_but_records_nothing(tenancy: Tenancy) -> None:
+    small_ledger(tenancy)
+    tenancy.registry.archive("demo")
+    with pytest.raises(TenantArchived):
+        tenancy.ledger("demo", for_writing=True)
+    assert len(TenantQueries(tenancy.ledger("demo").app).state().tasks) == 2
