@@ -92,7 +92,7 @@ class PlanBuilder:
                 coordinators=columns.cell(cells, "coordinators"),
                 expected_output=columns.cell(cells, "expected_output"),
                 deadline=columns.cell(cells, "deadline"),
-                extra=columns.extra(cells),
+                extra=columns.extra_cells(cells),
                 source_row=row,
             )
         )
@@ -121,7 +121,7 @@ class PlanBuilder:
                 # A row with neither unit nor target heads the sub-rows below it (7 over 7.1).
                 is_heading=not unit and not target,
                 parent_code=code.rsplit(".", 1)[0] if "." in code else None,
-                extra=columns.extra(cells),
+                extra=columns.extra_cells(cells),
                 source_row=row,
             )
         )
@@ -156,6 +156,8 @@ class PlanBuilder:
         if self._task_tables and self._problems:
             first = self._problems[0]
             return f"the task table has no readable row; row {first.row}: {first.reason}"
+        if self._task_tables:
+            return "the task table has a header but no task rows"
         return (
             "no task table was recognised: expected a header row with columns such as "
             "'TT', 'Tên nhiệm vụ', 'Cơ quan chủ trì', 'Thời gian hoàn thành'"

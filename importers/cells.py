@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 _NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?$")
 _ROMAN = re.compile(r"^([IVXLC]+)[.)]?$")
@@ -12,7 +12,8 @@ _ROMAN_HEADING = re.compile(r"^([IVXLC]+)[.)]\s*(\S.*)$")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _COLUMN_NUMBER = re.compile(r"^\(?(\d+)\)?$")
 _ROMAN_VALUES = (
-    (100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+    (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
 )  # fmt: skip
 
 
@@ -78,7 +79,7 @@ def is_column_numbers(cells: Sequence[str]) -> bool:
     return values == list(range(values[0], values[0] + len(values)))
 
 
-def distinct(cells: Sequence[str]) -> list[str]:
+def distinct(cells: Iterable[str]) -> list[str]:
     """Non-empty cells with consecutive repeats removed, as merged cells repeat their text."""
     kept: list[str] = []
     for cell in cells:

@@ -138,7 +138,7 @@ class ColumnMap:
         index = self.fields.get(name)
         return cells[index] if index is not None and index < len(cells) else ""
 
-    def extra(self, cells: Sequence[str]) -> dict[str, str]:
+    def extra_cells(self, cells: Sequence[str]) -> dict[str, str]:
         return {key: cells[i] if i < len(cells) else "" for i, key in self.extras}
 
     def missing_message(self) -> str:

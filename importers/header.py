@@ -19,7 +19,7 @@ from importers.columns import normal
 # Number, date and title sit at the top; a body line never starts like them.
 _TOP_LINES = 25
 _PREAMBLE_LINES = 30
-_NUMBER = re.compile(r"^Số\s*:?\s*(\d+\s*[-/]\s*[\w\-./]*\w)")
+_NUMBER = re.compile(r"^Số\s*:?\s*(\d+\s*[-/]\s*[\w\-./]*\w)", re.IGNORECASE)
 _DATE = re.compile(
     r"^(?P<place>[^,\d]{2,60}?),\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})"
     r"\s*năm\s*(?P<year>\d{4})",
@@ -41,6 +41,7 @@ _OFFICES = {"chu tich": "Chủ tịch", "pho chu tich": "Phó Chủ tịch"}
 # Centrally-run cities: their People's Committee is "UBND thành phố ...", not "UBND tỉnh ...".
 _CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
 _COMMITTEE = ("uy ban nhan dan", "ubnd")
+_LEVEL = re.compile(r"(?:^|\s)(tỉnh|thành phố)\s+(\S.*)$", re.IGNORECASE)
 _CITY_PREFIX = re.compile(r"^(?:TP\.?|Thành phố)\s*", re.IGNORECASE)
 
 
@@ -101,7 +102,9 @@ def _is_upper(line: str) -> bool:
 
 def _title(lines: Sequence[str]) -> tuple[str, int]:
     """The title under "KẾ HOẠCH" and the index of the first body line after it."""
-    marker = next((i for i, line in enumerate(lines[:_TOP_LINES]) if normal(line) == "ke hoach"), None)
+    marker = next(
+        (i for i, line in enumerate(lines[:_TOP_LINES]) if normal(line) == "ke hoach"), None
+    )
     if marker is None:
         return "", 0
     end = marker + 1
@@ -133,7 +136,9 @@ def _signature(lines: Sequence[str]) -> tuple[str, str, str]:
     if start is None:
         # No "TM."/"KT." line: the block starts at the office itself ("CHỦ TỊCH").
         office_at = next((i for i, line in enumerate(lines) if normal(line) in _OFFICES), None)
-        return ("", *_office_and_signer(lines, office_at)) if office_at is not None else ("", "", "")
+        return (
+            ("", *_office_and_signer(lines, office_at)) if office_at is not None else ("", "", "")
+        )
     found = _AUTHORITY.match(lines[start])
     authority = found.group(2) if found and found.group(1) == "TM" else ""
     return (authority, *_office_and_signer(lines, start + 1))
@@ -164,18 +169,32 @@ def _sentence_case(text: str) -> str:
 
 
 def _issuing_body(top: Sequence[str], authority: str, place: str) -> str:
-    """'TM. ỦY BAN NHÂN DÂN' signed in Quảng Nam -> 'UBND tỉnh Quảng Nam'."""
-    committees = [
-        normal(line) for line in (authority, *top) if normal(line).startswith(_COMMITTEE)
-    ]
+    """'TM. ỦY BAN NHÂN DÂN' signed in Quảng Nam -> 'UBND tỉnh Quảng Nam'.
+
+    The committee's own name at the top ("ỦY BAN NHÂN DÂN / TỈNH QUẢNG NAM") is the surest
+    source; without it, the place in the date line names the province or city."""
+    named = _named_committee(top)
+    if named:
+        return f"UBND {named}"
+    committees = [normal(line) for line in (authority, *top) if normal(line).startswith(_COMMITTEE)]
     if not committees:
         return _sentence_case(authority) if authority else ""
     named_place = _CITY_PREFIX.sub("", place)
     if not named_place:
         return "UBND"
-    is_city = (
-        named_place != place
-        or normal(named_place) in _CITIES
-        or any("thanh pho" in line for line in committees)
-    )
+    is_city = named_place != place or normal(named_place) in _CITIES
     return f"UBND {'thành phố' if is_city else 'tỉnh'} {named_place}"
+
+
+def _named_committee(top: Sequence[str]) -> str:
+    """'tỉnh Quảng Nam' from 'ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM', possibly over two lines."""
+    for index, line in enumerate(top):
+        if not normal(line).startswith(_COMMITTEE):
+            continue
+        following = top[index + 1] if index + 1 < len(top) else ""
+        found = _LEVEL.search(line) or _LEVEL.match(following)
+        if found:
+            level = "tỉnh" if normal(found.group(1)) == "tinh" else "thành phố"
+            name = found.group(2).strip()
+            return f"{level} {name.title() if _is_upper(name) else name}"
+    return ""

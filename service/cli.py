@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import hashlib
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -437,6 +438,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `r57 status | head` ends quietly
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -176,11 +176,13 @@ class TenantLedger:
                     field="file",
                 )
             return self._import_result(document, existing, False, 0, [], None)
-        built = build_plan(document, sha256, self._provenance(ctx))
+        # A plan's tasks take effect on the date the plan was issued (valid time).
+        issued = Context(ctx.actor, ctx.effective_on or document.header.issued_on, ctx.agency)
+        built = build_plan(document, sha256, self._provenance(issued))
         catalogue = self.catalogue()
         catalogue.add_plan(built.plan.id, built.plan.number)
         new_agencies = [
-            Agency.register(name, self._provenance(ctx))
+            Agency.register(name, self._provenance(issued))
             for key, name in built.agencies.items()
             if Agency.create_id(key) not in self.app.repository
         ]

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import psycopg
+from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
 
 Row = dict[str, Any]
 Params = Mapping[str, Any]
 # The store enforces uniqueness; callers translate these into their own errors.
-UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, psycopg.errors.UniqueViolation)
+UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, psycopg.errors.UniqueViolation, IntegrityError)
 _NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 
 

@@ -1,0 +1,75 @@
+"""Read implementation plans from files into `PlanDocument` values.
+
+Formats: .txt (the seed's layout), .docx (Word plans with real tables), .csv and .xlsx (the
+template in `importers/templates/`). Every failure on bad input is an `ImportFormatError`;
+rows that cannot be understood are kept as `PlanDocument.problems`, never dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path, PurePath
+
+from domain.plan_document import PlanDocument, PlanHeader
+from importers.docx_plan import read_docx_plan
+from importers.errors import ImportFormatError
+from importers.tabular import read_csv_plan, read_xlsx_plan
+from importers.text_plan import read_text_plan
+
+__all__ = ["SUPPORTED_SUFFIXES", "ImportFormatError", "read_plan_bytes", "read_plan_document"]
+
+Reader = Callable[[bytes, PlanHeader | None], PlanDocument]
+
+_READERS: dict[str, Reader] = {
+    ".txt": read_text_plan,
+    ".docx": read_docx_plan,
+    ".csv": read_csv_plan,
+    ".xlsx": read_xlsx_plan,
+}
+SUPPORTED_SUFFIXES = tuple(_READERS)
+# Older binary formats are common in offices; say how to get a readable file.
+_CONVERT = {".doc": ".docx", ".xls": ".xlsx"}
+
+
+def read_plan_document(path: Path, *, header: PlanHeader | None = None) -> PlanDocument:
+    """Read the plan in `path`, choosing the reader by the file's suffix.
+
+    `header` supplies or overrides plan metadata: its non-empty fields win over what the
+    file says, and its empty fields are filled from the file.
+    """
+    reader = _reader_for(path.name)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFormatError(f"cannot read '{path.name}': {error.strerror}") from None
+    return _read(reader, data, header)
+
+
+def read_plan_bytes(
+    data: bytes, filename: str, *, header: PlanHeader | None = None
+) -> PlanDocument:
+    """Read an uploaded plan; `filename` (the name it was uploaded with) picks the reader."""
+    return _read(_reader_for(filename), data, header)
+
+
+def _reader_for(filename: str) -> Reader:
+    suffix = PurePath(filename).suffix.lower()
+    reader = _READERS.get(suffix)
+    if reader is not None:
+        return reader
+    if suffix in _CONVERT:
+        raise ImportFormatError(
+            f"'{filename}' is in the old {suffix} format: "
+            f"save it as {_CONVERT[suffix]} and import that"
+        )
+    supported = ", ".join(SUPPORTED_SUFFIXES)
+    kind = f"files of type '{suffix}'" if suffix else "files without a suffix"
+    raise ImportFormatError(
+        f"cannot import '{filename}': {kind} are not supported (use {supported})"
+    )
+
+
+def _read(reader: Reader, data: bytes, header: PlanHeader | None) -> PlanDocument:
+    if not data.strip():
+        raise ImportFormatError("the file is empty")
+    return reader(data, header)

@@ -1,0 +1,101 @@
+"""Word plans (.docx): header paragraphs as in the text layout, appendices as real tables.
+
+Tables are told apart by their header row: a plan table (tasks or indicators) is read row
+by row; any other table is layout (the two-column block holding "Số:" and the date, the
+signature block) and its paragraphs are read as header lines, in document order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import BytesIO
+
+import docx
+from docx.document import Document
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from domain.plan_document import PlanDocument, PlanHeader
+from domain.text import nfc
+from importers.builder import PlanBuilder
+from importers.errors import ImportFormatError
+from importers.grid import GridRow, find_table, read_table
+from importers.header import parse_header
+
+# The header row is at the top of a table, under at most a title row or two.
+_HEADER_SEARCH = 8
+_NUMBER_HINT = "expected a paragraph such as 'Số: 1534/KH-UBND' at the top of the document"
+
+
+def read_docx_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument:
+    document = _open(data)
+    lines: list[str] = []
+    builder = PlanBuilder()
+    tables = 0
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            lines.extend(_texts([block]))
+            continue
+        tables += 1
+        builder.context = f"table {tables}"
+        _read_block_table(block, lines, builder)
+    builder.context = ""
+    return builder.build(parse_header(lines), given, "docx", _NUMBER_HINT)
+
+
+def _open(data: bytes) -> Document:
+    try:
+        return docx.Document(BytesIO(data))
+    except Exception:  # zipfile, lxml and python-docx each raise their own on damaged files
+        raise ImportFormatError(
+            "the Word file cannot be opened: it is not a valid .docx document "
+            "(a file in the old .doc format must be saved as .docx first)"
+        ) from None
+
+
+def _read_block_table(table: Table, lines: list[str], builder: PlanBuilder) -> None:
+    try:
+        rows = _grid_rows(table)
+    except (ValueError, IndexError, KeyError):
+        # A broken merge (a continued cell with nothing above it) makes python-docx give up.
+        builder.problem(1, "", "the table's merged cells are inconsistent; it was not read")
+        return
+    found = find_table(rows, _HEADER_SEARCH)
+    if found is None:
+        lines.extend(_layout_lines(table))
+    else:
+        read_table(found, builder)
+
+
+def _grid_rows(table: Table) -> list[GridRow]:
+    """Rows as cell texts, one per grid column. python-docx repeats a horizontally merged
+    cell in every column it spans; only the first keeps the text, so a title merged across
+    a group row is read once and a merged agency cell is not copied into its neighbour."""
+    rows = []
+    for number, row in enumerate(table.rows, start=1):
+        texts = [""] * row.grid_cols_before
+        previous: _Cell | None = None
+        for cell in row.cells:
+            texts.append("" if cell is previous else nfc(cell.text))
+            previous = cell
+        rows.append(GridRow(number, tuple(texts)))
+    return rows
+
+
+def _layout_lines(table: Table) -> Iterator[str]:
+    for row in table.rows:
+        previous: _Cell | None = None
+        for cell in row.cells:
+            if cell is not previous:
+                yield from _texts(cell.paragraphs)
+            previous = cell
+
+
+def _texts(paragraphs: list[Paragraph]) -> Iterator[str]:
+    # A line break inside a paragraph (Shift+Enter) separates lines as much as a new one:
+    # "ỦY BAN NHÂN DÂN<br/>Số: 12/KH-UBND" holds two header lines.
+    for paragraph in paragraphs:
+        for line in paragraph.text.split("\n"):
+            text = nfc(line)
+            if text:
+                yield text

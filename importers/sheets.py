@@ -1,0 +1,98 @@
+"""CSV and XLSX files as grids of cell texts: one grid per sheet, rows numbered from 1."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import openpyxl  # type: ignore[import-untyped]
+
+from domain.text import nfc
+from importers.columns import classify
+from importers.decoding import decode_text
+from importers.errors import ImportFormatError
+from importers.grid import GridRow
+
+_DELIMITERS = (",", ";", "\t")
+# Metadata lines may precede the header row; look this far for it when sniffing.
+_SNIFF_ROWS = 40
+
+
+@dataclass(frozen=True)
+class Sheet:
+    context: str  # how problems name the sheet: "sheet 'Nhiệm vụ'", or "" for a CSV file
+    rows: tuple[GridRow, ...]
+
+
+def csv_sheet(data: bytes) -> Sheet:
+    """The CSV file as one grid, split on whichever delimiter reveals a plan table."""
+    text = decode_text(data, "CSV file")
+    candidates = [_csv_rows(text, delimiter) for delimiter in _DELIMITERS]
+    return Sheet("", max(candidates, key=_table_score))
+
+
+def _csv_rows(text: str, delimiter: str) -> tuple[GridRow, ...]:
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise ImportFormatError(f"the CSV file cannot be read: {error}") from None
+    return tuple(GridRow(number, _clean(record)) for number, record in enumerate(records, start=1))
+
+
+def _table_score(rows: tuple[GridRow, ...]) -> tuple[int, int]:
+    """How well a split reads: columns recognised in a header row, then the widest row.
+    Vietnamese text is full of commas, so a semicolon file split on commas still has
+    several columns but never a recognisable header."""
+    recognised = (classify(row.cells) for row in rows[:_SNIFF_ROWS])
+    best = max((len(found.fields) for found in recognised if found), default=0)
+    return best, max((len(row.cells) for row in rows[:_SNIFF_ROWS]), default=0)
+
+
+def xlsx_sheets(data: bytes) -> list[Sheet]:
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except Exception:  # zipfile, lxml and openpyxl each raise their own on damaged files
+        raise ImportFormatError(
+            "the Excel file cannot be opened: it is not a valid .xlsx workbook "
+            "(a file in the old .xls format must be saved as .xlsx first)"
+        ) from None
+    try:
+        return [
+            Sheet(f"sheet '{sheet.title}'", _sheet_rows(sheet)) for sheet in workbook.worksheets
+        ]
+    finally:
+        workbook.close()
+
+
+def _sheet_rows(sheet: openpyxl.worksheet.worksheet.Worksheet) -> tuple[GridRow, ...]:
+    rows = []
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        rows.append(
+            GridRow(number, _clean(_cell_text(cell.value, cell.number_format) for cell in cells))
+        )
+    return tuple(rows)
+
+
+def _cell_text(value: object, number_format: str | None) -> str:
+    """A cell as its text. Excel turns '3/2025' typed in a cell into a date; written back
+    with the cell's own format, a deadline reads as it was typed."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date() if value.time() == time(0) else value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        shows_day = "d" in (number_format or "d").lower()
+        return value.strftime("%d/%m/%Y") if shows_day else f"{value.month}/{value.year}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _clean(cells: Iterable[str]) -> tuple[str, ...]:
+    cleaned = [nfc(cell) for cell in cells]
+    while cleaned and not cleaned[-1]:
+        cleaned.pop()  # trailing empty cells are formatting, not columns
+    return tuple(cleaned)
