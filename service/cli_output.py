@@ -30,7 +30,8 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
-def print_json(value: Any, out: TextIO = sys.stdout) -> None:
+def print_json(value: Any, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     json.dump(to_jsonable(value), out, ensure_ascii=False, indent=2)
     out.write("\n")
 
@@ -47,7 +48,8 @@ def shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def print_table(headers: list[str], rows: list[list[str]], out: TextIO = sys.stdout) -> None:
+def print_table(headers: list[str], rows: list[list[str]], out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     out.write(line.rstrip() + "\n")

@@ -50,7 +50,7 @@ def postgres_url() -> Iterator[str]:
         )
 
 
-def _reset_schema(url: str) -> None:
+def reset_schema(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
         conn.execute("CREATE SCHEMA public")
@@ -61,7 +61,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     if request.param == "sqlite":
         return Settings(database_url=f"sqlite:///{tmp_path / 'data'}")
     url = request.getfixturevalue("postgres_url")
-    _reset_schema(url)
+    reset_schema(url)
     return Settings(database_url=url)
 
 

@@ -1,0 +1,130 @@
+"""The r57 command line on both stores: output, --json, errors on stderr, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from service.cli import main
+from service.config import Settings
+
+
+class Cli:
+    def __init__(self, settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+        self.settings, self.capsys = settings, capsys
+
+    def __call__(self, *argv: str) -> tuple[int, str, str]:
+        code = main(list(argv), settings=self.settings)
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def json(self, *argv: str) -> object:
+        code, out, err = self(*argv, "--json")
+        assert code == 0, err
+        return json.loads(out)
+
+
+@pytest.fixture
+def cli(settings: Settings, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(settings, capsys)
+
+
+@pytest.fixture
+def imported(cli: Cli, seed_path: Path) -> Cli:
+    assert cli("tenant", "create", "quang-nam", "Quảng Nam", "--code", "49")[0] == 0
+    code, out, err = cli("plan", "import", "quang-nam", str(seed_path))
+    assert code == 0, err
+    assert "60 tasks in 7 groups, 40 indicators" in out
+    return cli
+
+
+def test_tenants_are_managed_from_the_command_line(cli: Cli) -> None:
+    assert cli("tenant", "create", "da-nang", "Đà Nẵng")[0] == 0
+    assert cli("tenant", "rename", "da-nang", "Thành phố Đà Nẵng")[0] == 0
+    shown = cli.json("tenant", "show", "da-nang")
+    assert isinstance(shown, dict) and shown["display_name"] == "Thành phố Đà Nẵng"
+    assert cli("tenant", "archive", "da-nang")[0] == 0
+    assert cli.json("tenant", "list") == []
+    listed = cli.json("tenant", "list", "--all")
+    assert isinstance(listed, list) and listed[0]["status"] == "archived"
+
+
+def test_a_bad_slug_is_refused_on_stderr_with_a_non_zero_exit(cli: Cli) -> None:
+    code, out, err = cli("tenant", "create", "Bad Slug!", "X")
+    assert code != 0 and out == ""
+    assert "slug" in err
+
+
+def test_status_lists_every_task_with_its_state(imported: Cli) -> None:
+    status = imported.json("status", "quang-nam", "--on", "01/03/2025")
+    assert isinstance(status, dict)
+    tasks = status["tasks"]
+    assert len(tasks) == 60
+    assert tasks[0]["status"] == "open_overdue"  # due 02/2025, nothing reported
+    assert tasks[2]["status"] == "not_started"  # due 3/2025, judged on 01/03/2025
+    code, out, _ = imported("status", "quang-nam")
+    assert code == 0 and "Sở Khoa học và Công nghệ" in out
+
+
+def test_a_deadline_change_shows_in_the_task_history(imported: Cli) -> None:
+    code, out, err = imported("task", "deadline", "quang-nam", "5", "6/2025",
+                              "--reason", "Chờ hướng dẫn của Bộ", "--decision", "123/QĐ-UBND",
+                              "--effective", "15/03/2025", "--actor", "dost:lan")
+    assert code == 0, err
+    assert "version 2" in out
+    history = imported.json("history", "quang-nam", "5")
+    assert isinstance(history, list)
+    change = history[-1]
+    assert change["event"] == "DeadlineChanged"
+    assert change["changes"]["deadline"] == {"from": "3/2025", "to": "6/2025"}
+    assert (change["actor"], change["reason"], change["document"]) == (
+        "dost:lan", "Chờ hướng dẫn của Bộ", "123/QĐ-UBND")
+    assert change["effective_on"] == "2025-03-15"
+
+
+@pytest.mark.parametrize(("argv", "exit_code", "message"), [
+    (["task", "deadline", "quang-nam", "5", "3/2025", "--reason", "x"], 1, "already due"),
+    (["task", "report", "quang-nam", "5", "--period", "2025-Q1", "--percent", "120",
+      "--narrative", "x"], 1, "between 0 and 100"),
+    (["task", "report", "quang-nam", "99", "--period", "2025", "--percent", "1",
+      "--narrative", "x"], 4, "No task 99"),
+    (["task", "deadline", "quang-nam", "5", "6/2025", "--reason", "x",
+      "--expected-version", "7"], 3, "Expected version 7"),
+    (["status", "nowhere"], 4, "No tenant"),
+])
+def test_refused_commands_say_why_on_stderr(
+    imported: Cli, argv: list[str], exit_code: int, message: str
+) -> None:
+    code, out, err = imported(*argv)
+    assert (code, out) == (exit_code, "")
+    assert message in err
+
+
+def test_importing_the_same_file_again_records_nothing(imported: Cli, seed_path: Path) -> None:
+    code, out, _ = imported("plan", "import", "quang-nam", str(seed_path))
+    assert code == 0 and "already imported" in out
+
+
+def test_a_file_with_unreadable_rows_is_refused_and_nothing_is_stored(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli("tenant", "create", "demo", "Demo")
+    bad = tmp_path / "ke-hoach.csv"
+    bad.write_text(
+        "Số kế hoạch,9/KH-UBND\nNgày ban hành,01/03/2025\n"
+        "TT,Tên nhiệm vụ,Cơ quan chủ trì,Thời gian hoàn thành\n"
+        "1,Xây dựng kế hoạch,Sở Y tế,6/2025\n"
+        "x,,Sở Y tế,6/2025\n",
+        encoding="utf-8",
+    )
+    code, out, err = cli("plan", "import", "demo", str(bad))
+    assert code == 1 and "row 5" in err
+    assert cli.json("status", "demo")["tasks"] == []  # type: ignore[index]
+
+
+def test_a_missing_file_is_a_clear_error(cli: Cli) -> None:
+    cli("tenant", "create", "demo", "Demo")
+    code, _, err = cli("plan", "import", "demo", "/nonexistent/plan.docx")
+    assert code == 1 and "No file" in err
