@@ -1,8 +1,8 @@
 """Versioned DDL for the tables that are not events, applied once and under a lock.
 
-Files are named NNNN_what.sql, one folder per dialect. `registry` migrations create the
-shared tables (tenant registry); `tenant` migrations create a tenant's read-model tables
-(in its own SQLite file, or once in the shared PostgreSQL schema).
+Files are named NNNN_what.sql. `sqlite/` and `postgres/` create the shared tables (the
+tenant registry; on PostgreSQL also the read models, one set for all tenants);
+`sqlite_tenant/` creates the read-model tables inside each tenant's own SQLite file.
 """
 
 from __future__ import annotations
@@ -25,17 +25,21 @@ class Migration:
     sql: str
 
 
-def migrations_for(dialect: str) -> list[Migration]:
+def migrations_for(folder: str) -> list[Migration]:
     found = []
-    for path in sorted((_HERE / dialect).glob("*.sql")):
+    for path in sorted((_HERE / folder).glob("*.sql")):
         match = _NAME.match(path.name)
         if match:
             found.append(Migration(int(match[1]), match[2], path.read_text("utf-8")))
     return found
 
 
-def apply_migrations(database: Any) -> list[int]:
-    """Apply what is missing, in order, in one transaction; returns the versions applied."""
+def apply_migrations(database: Any, folder: str | None = None) -> list[int]:
+    """Apply what is missing, in order, in one transaction; returns the versions applied.
+
+    `folder` defaults to the database's dialect (the shared tables); `sqlite_tenant` holds
+    what each tenant's own SQLite file needs.
+    """
     with database.transaction() as cursor:
         if database.dialect == "postgres":
             cursor.execute("SELECT pg_advisory_xact_lock(:key)", {"key": _ADVISORY_LOCK_KEY})
@@ -47,7 +51,7 @@ def apply_migrations(database: Any) -> list[int]:
         cursor.execute("SELECT version FROM r57_schema_migrations")
         done = {row["version"] for row in cursor.fetchall()}
         applied = []
-        for migration in migrations_for(database.dialect):
+        for migration in migrations_for(folder or database.dialect):
             if migration.version in done:
                 continue
             for statement in _statements(migration.sql):

@@ -20,6 +20,10 @@ class AuditEntry:
     reason: str = ""
     document: str = ""
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (old, new)
+    aggregate_id: str = ""
+    subject: str = ""  # "task 5", "indicator 7.1", "agency", "plan 1534/KH-UBND"
+    change_type: str | None = None  # set for the entries of the change log
+    agencies: tuple[str, ...] = ()  # keys of the agencies concerned, for filtering
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -34,15 +38,37 @@ class AuditEntry:
             "reason": self.reason,
             "document": self.document,
             "changes": {k: {"from": a, "to": b} for k, (a, b) in self.changes.items()},
+            "aggregate_id": self.aggregate_id,
+            "subject": self.subject,
+            "change_type": self.change_type,
+            "agencies": list(self.agencies),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AuditEntry:
+        return cls(
+            position=data["position"], version=data["version"], event=data["event"],
+            summary=data["summary"],
+            recorded_at=datetime.fromisoformat(data["recorded_at"]),
+            effective_on=date.fromisoformat(data["effective_on"])
+            if data["effective_on"] else None,
+            actor=data["actor"], on_behalf_of=data["on_behalf_of"], reason=data["reason"],
+            document=data["document"],
+            changes={k: (v["from"], v["to"]) for k, v in data["changes"].items()},
+            aggregate_id=data["aggregate_id"], subject=data["subject"],
+            change_type=data["change_type"], agencies=tuple(data["agencies"]),
+        )
 
 
 def _names(keys: Any, agency_name: Any) -> str:
     return "; ".join(agency_name(k) for k in keys) or "-"
 
 
-def describe(position: int, event: Any, agency_name: Any = str) -> AuditEntry:
-    """One entry per event; `agency_name` maps an agency key to its display name."""
+def describe(
+    position: int, event: Any, agency_name: Any = str, **context: Any
+) -> AuditEntry:
+    """One entry per event; `agency_name` maps an agency key to its display name;
+    `context` adds the subject, change type and agencies the change log files it under."""
     name = type(event).__name__
     provenance = getattr(event, "provenance", None)
     base: dict[str, Any] = {
@@ -58,7 +84,8 @@ def describe(position: int, event: Any, agency_name: Any = str) -> AuditEntry:
         "document": getattr(event, "decision_ref", "") or getattr(event, "output_document", ""),
     }
     summary, changes = _summarise(name, event, agency_name)
-    return AuditEntry(summary=summary, changes=changes, **base)
+    return AuditEntry(summary=summary, changes=changes, aggregate_id=str(event.originator_id),
+                      **base, **context)
 
 
 def _summarise(name: str, e: Any, agency_name: Any) -> tuple[str, dict[str, tuple[str, str]]]:

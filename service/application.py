@@ -19,7 +19,7 @@ class LedgerApplication(Application[UUID]):
 
     def __init__(self, slug: str, storage: TenantStorage) -> None:
         self.slug = slug
-        self._storage = storage
+        self.storage = storage
         # The library derives the events table name from the application name.
         self.name = table_prefix(slug)
         super().__init__(env={"CREATE_TABLE": "n"})
@@ -29,7 +29,7 @@ class LedgerApplication(Application[UUID]):
         return Environment(name, dict(env or {}))
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory[Any]:
-        return self._storage.factory(self.slug, env)
+        return self.storage.factory(self.slug, env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

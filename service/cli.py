@@ -15,12 +15,11 @@ from typing import Any
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
 from importers import read_plan_document
 from importers.errors import ImportFormatError
-from projections.plan_status import plan_status
+from service import cli_reports
 from service.cli_output import print_json, print_table, shorten, vn_date
 from service.config import Settings
 from service.container import build_tenancy
 from service.ledger import Context, ImportRefused
-from service.queries import TenantQueries
 from service.tenancy import Tenancy
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_CONFLICT, EXIT_NOT_FOUND = 1, 2, 3, 4
@@ -139,7 +138,7 @@ def cmd_plan_import(t: Tenancy, args: argparse.Namespace) -> None:
 
 
 def cmd_plan_show(t: Tenancy, args: argparse.Namespace) -> None:
-    state = TenantQueries(t.ledger(args.tenant).app).state()
+    state = t.queries(args.tenant).state()
     plans = list(state.plans.values())
     if args.json:
         print_json(plans)
@@ -153,7 +152,7 @@ def cmd_plan_show(t: Tenancy, args: argparse.Namespace) -> None:
 
 
 def cmd_agency_list(t: Tenancy, args: argparse.Namespace) -> None:
-    state = TenantQueries(t.ledger(args.tenant).app).state()
+    state = t.queries(args.tenant).state()
     rows = [{"key": k, "name": n, "is_collective": k in state.collectives}
             for k, n in state.agencies.items()]
     if args.json:
@@ -212,7 +211,7 @@ def _task_command(name: str) -> Handler:
 
 
 def cmd_indicator_list(t: Tenancy, args: argparse.Namespace) -> None:
-    state = TenantQueries(t.ledger(args.tenant).app).state()
+    state = t.queries(args.tenant).state()
     indicators = sorted(state.indicators.values(),
                         key=lambda i: tuple(int(p) for p in i.code.split(".") if p.isdigit()))
     if args.json:
@@ -242,37 +241,6 @@ def cmd_indicator_target(t: Tenancy, args: argparse.Namespace) -> None:
     _done(args, result, f"Indicator {args.code}: target changed")
 
 
-def cmd_status(t: Tenancy, args: argparse.Namespace) -> None:
-    queries = TenantQueries(t.ledger(args.tenant).app)
-    on = args.on or date.today()
-    rows = plan_status(queries.state(), on)
-    if args.json:
-        print_json({"on": on, "tasks": rows})
-        return
-    print(f"Status on {vn_date(on)}")
-    print_table(["TT", "task", "lead", "deadline", "report", "status"], [
-        [r.number, shorten(r.title, 48), shorten("; ".join(r.leads), 32), r.deadline,
-         f"{r.last_report_percent}% {r.last_report_period}" if r.last_report_period else "-",
-         r.status.label_vi]
-        for r in rows])
-
-
-def cmd_history(t: Tenancy, args: argparse.Namespace) -> None:
-    entries = TenantQueries(t.ledger(args.tenant).app).history(args.task, args.plan)
-    if args.json:
-        print_json(entries)
-        return
-    for e in entries:
-        print(f"#{e.position} v{e.version} {vn_date(e.recorded_at)} "
-              f"(effective {vn_date(e.effective_on)}) by {e.actor}"
-              + (f" for {e.on_behalf_of}" if e.on_behalf_of else ""))
-        print(f"    {e.summary}")
-        if e.reason:
-            print(f"    why: {e.reason}")
-        if e.document:
-            print(f"    document: {e.document}")
-
-
 def cmd_demo(t: Tenancy, args: argparse.Namespace) -> None:
     """Load the seed plan into the demo tenant (once) and print its status."""
     if not any(x.slug == "demo" for x in t.registry.list(include_archived=True)):
@@ -282,8 +250,8 @@ def cmd_demo(t: Tenancy, args: argparse.Namespace) -> None:
     result = ledger.import_plan(read_plan_document(SEED_PLAN), sha256, _ctx(args))
     print(f"Demo tenant 'demo': plan {result.plan_number}, {result.tasks} tasks, "
           f"{result.indicators} indicators" + ("" if result.recorded else " (already loaded)"))
-    args.tenant, args.on = "demo", None
-    cmd_status(t, args)
+    args.tenant, args.on, args.known_at, args.effective_on = "demo", None, None, None
+    cli_reports.cmd_status(t, args)
 
 
 # -- parser --------------------------------------------------------------------------------
@@ -427,12 +395,8 @@ def build_parser() -> argparse.ArgumentParser:
     _agency_commands(sub)
     _task_commands(sub)
     _indicator_commands(sub)
-    c = _add(sub, "status", cmd_status, "each task with its current state")
-    c.add_argument("--on", type=parse_date, help="judge status on this date (default today)")
-    c = _add(sub, "history", cmd_history, "a task's events in order")
-    c.add_argument("task")
-    c.add_argument("--plan")
-    c = _add(sub, "demo", cmd_demo, "load the seed plan as tenant 'demo' and print its status",
+    cli_reports.register(sub, _add, parse_date, parse_instant)
+    _add(sub, "demo", cmd_demo, "load the seed plan as tenant 'demo' and print its status",
              tenant=False, writes=True)
     return parser
 

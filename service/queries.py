@@ -1,14 +1,24 @@
-"""A tenant's reads: its events in log order, folded into plan state on demand."""
+"""A tenant's reads. Live reads come from the read models, brought up to the head of the
+log first (read-your-writes); reads "as known at" a past time or "as effective on" a date
+fold the tenant's events with that filter."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from domain.errors import NotFound
-from projections.audit import AuditEntry, describe
+from projections.audit import AuditEntry
+from projections.change_log import ChangeFilter, ChangePage, query_changes
+from projections.diff import PlanDiff, diff_states
+from projections.indicator_progress import IndicatorProgress, indicator_progress
 from projections.plan_state import PlanState, fold
+from projections.plan_status import TaskStatus, plan_status
+from projections.projector import Difference, apply_all, catch_up, check, rebuild
+from projections.scorecard import AgencyScore, scorecard
+from projections.store import ReadModelStore
+from projections.summary import PlanSummary, summarise
 from service.application import LedgerApplication
 
 PAGE = 1000
@@ -29,20 +39,86 @@ def read_events(app: LedgerApplication, after: int = 0) -> Iterator[tuple[int, A
 class TenantQueries:
     def __init__(self, app: LedgerApplication) -> None:
         self.app = app
+        self.store = ReadModelStore(app.storage.tenant_database(app.slug), app.slug)
+
+    def _events_after(self, position: int) -> Iterator[tuple[int, Any]]:
+        return read_events(self.app, position)
+
+    # -- read models ---------------------------------------------------------------------
+
+    def head(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    def refresh(self) -> int:
+        """Bring the read models up to the head of the log; returns the position reached."""
+        return catch_up(self.store, self._events_after, self.head())
+
+    def rebuild(self) -> int:
+        return rebuild(self.store, self._events_after)
+
+    def check(self) -> list[Difference]:
+        self.refresh()
+        return check(self.store, self._events_after)
+
+    def lag(self) -> int:
+        return max(0, self.head() - self.store.position())
+
+    # -- state at a time -----------------------------------------------------------------
 
     def state(self, *, known_at: datetime | None = None,
               effective_on: date | None = None) -> PlanState:
-        return fold(read_events(self.app), known_at=known_at, effective_on=effective_on)
+        if known_at is None and effective_on is None:
+            self.refresh()
+            with self.store.db.transaction() as cursor:
+                return self.store.load(cursor)
+        return fold(self._events_after(0), known_at=known_at, effective_on=effective_on)
 
-    def history(self, number: str, plan: str | None = None) -> list[AuditEntry]:
-        state = self.state()
-        matches = [t for t in state.sorted_tasks() if t.number == number.strip().rstrip(".")
-                   and (plan is None or state.plans[t.plan_id].number == plan)]
-        if not matches:
+    def status(self, on: date, **when: Any) -> list[TaskStatus]:
+        return plan_status(self.state(**when), on)
+
+    def summary(self, on: date, **when: Any) -> PlanSummary:
+        return summarise(self.state(**when), on)
+
+    def scorecard(self, year: int, today: date | None = None, **when: Any) -> list[AgencyScore]:
+        return scorecard(self.state(**when), year, today)
+
+    def indicators(self, **when: Any) -> list[IndicatorProgress]:
+        return indicator_progress(self.state(**when))
+
+    def diff(self, before: datetime, after: datetime) -> PlanDiff:
+        """What changed in the plan as known at `before` versus as known at `after`."""
+        old = self.state(known_at=before)
+        new = self.state(known_at=after)
+        return diff_states(old, new, before.date(), after.date(),
+                           before.isoformat(), after.isoformat())
+
+    # -- history and change log ------------------------------------------------------------
+
+    def history(self, number: str, plan: str | None = None,
+                known_at: datetime | None = None) -> list[AuditEntry]:
+        """A task's audit trail, every event as a readable entry, in log order."""
+        number = number.strip().rstrip(".")
+        state = PlanState()
+        entries = [e for e in apply_all(state, self._known(known_at))
+                   if e.subject == f"task {number}"]
+        if plan is not None:
+            plan_ids = {str(t.id) for t in state.tasks.values()
+                        if t.number == number and state.plans[t.plan_id].number == plan}
+            entries = [e for e in entries if e.aggregate_id in plan_ids]
+        if not entries:
             raise NotFound(f"No task {number}.", field="task")
-        task_id = matches[0].id
-        entries = []
-        for position, event in read_events(self.app):
-            if event.originator_id == task_id:
-                entries.append(describe(position, event, state.agency_name))
         return entries
+
+    def _known(self, known_at: datetime | None) -> Iterator[tuple[int, Any]]:
+        for position, event in self._events_after(0):
+            if known_at is None or event.timestamp <= known_at:
+                yield position, event
+
+    def changes(self, where: ChangeFilter, limit: int = 100,
+                cursor: str | None = None) -> ChangePage:
+        self.refresh()
+        return query_changes(self.store, where, limit, cursor)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -9,6 +9,7 @@ from domain.errors import DomainError
 from migrations import apply_migrations
 from service.application import LedgerApplication
 from service.ledger import TenantLedger
+from service.queries import TenantQueries
 from tenants.registry import ARCHIVED, Tenant, TenantRegistry
 from tenants.storage import TenantStorage
 
@@ -29,12 +30,24 @@ class Tenancy:
         self._lock = threading.Lock()
 
     def migrate(self) -> list[int]:
-        return apply_migrations(self.storage.database)
+        """The shared tables, then each tenant's own (SQLite keeps one file per tenant)."""
+        applied = apply_migrations(self.storage.database)
+        for tenant in self.registry.list(include_archived=True):
+            self._migrate_tenant(tenant.slug)
+        return applied
+
+    def _migrate_tenant(self, slug: str) -> None:
+        folder = self.storage.tenant_migrations
+        if folder is not None:
+            apply_migrations(self.storage.tenant_database(slug), folder)
 
     def create_tenant(self, slug: str, display_name: str, admin_code: str | None = None) -> Tenant:
         tenant = self.registry.create(slug, display_name, admin_code)
         # Provisioning is the only place where a tenant's DDL runs.
-        LedgerApplication(slug, self.storage).create_tables()
+        app = LedgerApplication(slug, self.storage)
+        app.create_tables()
+        app.close()
+        self._migrate_tenant(slug)
         return tenant
 
     def application(self, slug: str) -> LedgerApplication:
@@ -55,6 +68,10 @@ class Tenancy:
             raise TenantArchived(f"Tenant '{slug}' is archived; it records nothing new.",
                                  field="tenant")
         return TenantLedger(self.application(tenant.slug))
+
+    def queries(self, slug: str) -> TenantQueries:
+        """Reads of one tenant; archived tenants stay readable."""
+        return TenantQueries(self.application(self.registry.get(slug).slug))
 
     def close(self) -> None:
         with self._lock:

@@ -23,6 +23,8 @@ from tenants.slugs import table_prefix, validate_slug
 
 class TenantStorage(Protocol):
     database: Database  # the registry's database
+    # Migrations each tenant's own database needs (None when tenants share tables).
+    tenant_migrations: str | None
 
     def factory(self, slug: str, env: Environment) -> InfrastructureFactory[Any]: ...
     def events_table(self, slug: str) -> str: ...
@@ -48,6 +50,8 @@ class _TenantSQLiteFactory(SQLiteFactory):
 
 
 class SQLiteStorage:
+    tenant_migrations: str | None = "sqlite_tenant"
+
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
         (data_dir / "tenants").mkdir(parents=True, exist_ok=True)
@@ -71,6 +75,8 @@ class SQLiteStorage:
 
 
 class PostgresStorage:
+    tenant_migrations: str | None = None
+
     def __init__(self, url: str, max_connections: int = 10, lock_timeout: int = 5) -> None:
         parts = urlsplit(url)
         self.datastore = PostgresDatastore(

@@ -1,0 +1,157 @@
+"""Every error as RFC 9457 problem details (application/problem+json), from one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, g, json, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from api import i18n
+from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
+from importers import ImportFormatError
+from service.ledger import ImportRefused
+from service.tenancy import TenantArchived
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("r57.api")
+
+
+class ApiError(Exception):
+    """A refusal decided by the HTTP layer itself (headers, bodies, preconditions)."""
+
+    status = 400
+    kind = "bad-request"
+
+    def __init__(self, detail: str, *, errors: Mapping[str, list[str]] | None = None,
+                 **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = dict(errors or {})
+        self.extra = extra
+
+
+class BadHeader(ApiError):
+    kind = "bad-header"
+
+
+class MalformedBody(ApiError):
+    kind = "malformed-body"
+
+
+class UnsupportedMediaType(ApiError):
+    status, kind = 415, "unsupported-media-type"
+
+
+class PreconditionFailed(ApiError):
+    status, kind = 412, "precondition-failed"
+
+
+class IdempotencyKeyReused(ApiError):
+    status, kind = 422, "idempotency-key-reused"
+
+
+class IdempotencyInProgress(ApiError):
+    status, kind = 409, "idempotency-in-progress"
+
+
+class NotReady(ApiError):
+    status, kind = 503, "not-ready"
+
+
+def problem(status: int, kind: str, detail: str, *, errors: Mapping[str, list[str]] | None = None,
+            headers: Mapping[str, str] | None = None, **extra: Any) -> Response:
+    body: dict[str, Any] = {
+        "type": "about:blank" if kind == "http" else f"urn:r57:problem:{kind}",
+        "title": i18n.title(status),
+        "status": status,
+        "detail": detail,
+    }
+    request_id = g.get("request_id") if g else None
+    if request_id:
+        body["instance"] = f"urn:r57:request:{request_id}"
+    if errors:
+        body["errors"] = {field: [i18n.translate(m) for m in ms] for field, ms in errors.items()}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    response = Response(json.dumps(body, ensure_ascii=False), status, mimetype=PROBLEM_JSON)
+    response.headers.update(dict(headers or {}))
+    return response
+
+
+def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages as {"field.sub": [messages]}."""
+    if isinstance(messages, Mapping):
+        flat: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            name = str(key) if not prefix else f"{prefix}.{key}"
+            for field, found in flatten(value, name).items():
+                flat.setdefault(field, []).extend(found)
+        return flat
+    if isinstance(messages, list | tuple):
+        return {prefix or "_schema": [str(m) for m in messages]}
+    return {prefix or "_schema": [str(messages)]}
+
+
+def _domain_errors(exc: DomainError) -> dict[str, list[str]]:
+    return {exc.field: [exc.message]} if exc.field else {}
+
+
+def _on_validation(exc: ValidationError) -> Response:
+    return problem(422, "validation", i18n.text("The request has invalid fields."),
+                   errors=flatten(exc.messages))
+
+
+def _on_api_error(exc: ApiError) -> Response:
+    return problem(exc.status, exc.kind, exc.detail, errors=exc.errors, **exc.extra)
+
+
+def _on_import_refused(exc: ImportRefused) -> Response:
+    rows = [{"row": p.row, "content": p.content, "reason": p.reason} for p in exc.problems]
+    return problem(422, "import-refused", exc.message, errors=_domain_errors(exc), problems=rows)
+
+
+def _on_import_format(exc: ImportFormatError) -> Response:
+    return problem(422, "import-format", exc.message, errors={"file": [exc.message]})
+
+
+def _domain(status: int, kind: str) -> Any:
+    def handler(exc: DomainError) -> Response:
+        return problem(status, kind, exc.message, errors=_domain_errors(exc))
+
+    return handler
+
+
+def _on_http(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    headers = {}
+    if status == 405 and getattr(exc, "valid_methods", None):
+        headers["Allow"] = ", ".join(exc.valid_methods or [])
+    detail = exc.description or i18n.title(status)
+    if status == 404:
+        detail = i18n.text("No such resource.")
+    elif status == 413:
+        detail = i18n.text("The body is larger than {limit} bytes.",
+                           limit=request.max_content_length)
+    return problem(status, "http", detail, headers=headers)
+
+
+def _on_unexpected(exc: Exception) -> Response:
+    log.exception("unhandled error")
+    return problem(500, "http", "An unexpected error occurred; it has been logged.")
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(ValidationError, _on_validation)
+    app.register_error_handler(ApiError, _on_api_error)
+    app.register_error_handler(ImportRefused, _on_import_refused)
+    app.register_error_handler(ImportFormatError, _on_import_format)
+    app.register_error_handler(TenantArchived, _domain(409, "tenant-archived"))
+    app.register_error_handler(NotFound, _domain(404, "not-found"))
+    app.register_error_handler(Conflict, _domain(409, "conflict"))
+    app.register_error_handler(AlreadyExists, _domain(409, "already-exists"))
+    app.register_error_handler(DomainError, _domain(422, "domain-rule"))
+    app.register_error_handler(HTTPException, _on_http)
+    app.register_error_handler(Exception, _on_unexpected)

@@ -1,0 +1,1 @@
+"""marshmallow schemas: they parse requests and format responses, nothing else."""

@@ -1,0 +1,112 @@
+"""Shared fields and shapes: dates as people type them, command results, problem details."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from marshmallow import RAISE, Schema, fields, validate
+from werkzeug.datastructures import FileStorage
+
+
+class Strict(Schema):
+    """Unknown fields are refused, never silently dropped."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class FlexibleDate(fields.Date):
+    """ISO yyyy-mm-dd, or dd/mm/yyyy as people type it; always written as ISO."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        if isinstance(value, str) and "/" in value:
+            try:
+                return datetime.strptime(value.strip(), "%d/%m/%Y").date()
+            except ValueError:
+                raise self.make_error("invalid") from None
+        parsed: date = super()._deserialize(value, attr, data, **kwargs)
+        return parsed
+
+
+class Instant(fields.DateTime):
+    """A recorded time: ISO 8601 (UTC when no offset is given), or a date meaning its end."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        if isinstance(value, str) and (len(value.strip()) == 10 or "/" in value):
+            day = FlexibleDate()._deserialize(value, attr, data)
+            return datetime.combine(day, time.max, tzinfo=UTC)
+        when: datetime = super()._deserialize(value, attr, data, **kwargs)
+        return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+class Upload(fields.Field):
+    """A file part of a multipart/form-data body."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> FileStorage:
+        if not isinstance(value, FileStorage):
+            raise self.make_error("invalid")
+        return value
+
+    default_error_messages = {"invalid": "Upload the plan document in the 'file' part."}
+
+
+def text(max_length: int = 2000, **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
+
+def required_text(max_length: int = 2000, **kwargs: Any) -> fields.String:
+    return fields.String(required=True, validate=validate.Length(min=1, max=max_length),
+                         **kwargs)
+
+
+class CommandContextSchema(Strict):
+    """Fields every command accepts."""
+
+    effective_on = FlexibleDate(metadata={
+        "description": "When the change took effect (yyyy-mm-dd or dd/mm/yyyy); default today."
+    })
+
+
+class PlanScopedSchema(CommandContextSchema):
+    plan = text(100, metadata={"description": "Plan number, when the tenant has several."})
+
+
+class CommandResultSchema(Strict):
+    id = fields.UUID(required=True, metadata={"description": "The aggregate changed."})
+    version = fields.Integer(required=True, metadata={"description": "Its new version."})
+    position = fields.Integer(
+        required=True, allow_none=True,
+        metadata={"description": "Log position of the event recorded."},
+    )
+    report = fields.Integer(attribute="detail.report",
+                            metadata={"description": "The new report's number."})
+
+
+class PlanQuerySchema(Strict):
+    plan = text(100, metadata={"description": "Plan number, when the tenant has several."})
+
+
+class FieldErrors(fields.Dict):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(keys=fields.String(), values=fields.List(fields.String()), **kwargs)
+
+
+class RowProblemSchema(Strict):
+    row = fields.Integer(required=True)
+    content = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+class ProblemSchema(Strict):
+    """RFC 9457 problem details."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    instance = fields.String()
+    errors = FieldErrors(metadata={"description": "Messages by input field."})
+    current_version = fields.Integer(metadata={"description": "On 412: the item's version."})
+    problems = fields.List(fields.Nested(RowProblemSchema),
+                           metadata={"description": "On a refused import: unreadable rows."})

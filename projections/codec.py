@@ -1,0 +1,81 @@
+"""JSON round trips for the read-model views, driven by their type hints."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any, TypeVar
+from uuid import UUID
+
+from domain.deadlines import Deadline
+from domain.targets import Target
+
+T = TypeVar("T")
+
+
+def encode(value: Any) -> Any:
+    if isinstance(value, Deadline | Target):
+        return value.to_dict()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [encode(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID | Decimal):
+        return str(value)
+    return value
+
+
+def decode(cls: type[T], data: dict[str, Any]) -> T:
+    hints = _hints(cls)
+    kwargs = {
+        f.name: _decode_value(hints[f.name], data[f.name])
+        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        if f.name in data
+    }
+    return cls(**kwargs)
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _decode_value(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        inner = [a for a in args if a is not type(None)]
+        return _decode_value(inner[0], value)
+    if origin is tuple:
+        return tuple(_decode_value(args[0], v) for v in value)
+    if origin is list:
+        return [_decode_value(args[0], v) for v in value]
+    if origin is set:
+        return {_decode_value(args[0], v) for v in value}
+    if origin is dict:
+        return {_decode_value(args[0], k): _decode_value(args[1], v) for k, v in value.items()}
+    return _decode_scalar(hint, value)
+
+
+def _decode_scalar(hint: Any, value: Any) -> Any:
+    if hint in (Deadline, Target):
+        return hint.from_dict(value)
+    if dataclasses.is_dataclass(hint):
+        return decode(hint, value)  # type: ignore[arg-type]
+    if hint is datetime:
+        return datetime.fromisoformat(value)
+    if hint is date:
+        return date.fromisoformat(value)
+    if hint in (UUID, Decimal):
+        return hint(value)
+    return value

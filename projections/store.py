@@ -1,0 +1,169 @@
+"""Where a tenant's read models live: view documents, log entries and the tracking position.
+
+Every write of views and entries happens in the same transaction as the tracking
+position it brings the model to, so an event is applied exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from projections.audit import AuditEntry
+from projections.codec import decode, encode
+from projections.plan_state import IndicatorView, PlanState, PlanView, TaskView
+from tenants.database import Cursor, Database
+
+TASK, INDICATOR, PLAN, AGENCY = "task", "indicator", "plan", "agency"
+
+
+@dataclass(frozen=True)
+class AgencyDoc:
+    key: str
+    name: str
+    is_collective: bool
+
+
+class ReadModelStore:
+    def __init__(self, database: Database, tenant: str) -> None:
+        self.db = database
+        self.tenant = tenant
+
+    # -- values as each dialect stores them ------------------------------------------------
+
+    def _when(self, value: datetime) -> Any:
+        utc = value.astimezone(UTC)
+        return utc.isoformat(timespec="microseconds") if self.db.dialect == "sqlite" else utc
+
+    def _day(self, value: date | None) -> Any:
+        if value is None:
+            return None
+        return value.isoformat() if self.db.dialect == "sqlite" else value
+
+    # -- tracking ----------------------------------------------------------------------
+
+    def position(self) -> int:
+        with self.db.transaction() as cursor:
+            cursor.execute("SELECT position FROM rm_tracking WHERE tenant = :t", {"t": self.tenant})
+            row = cursor.fetchone()
+        return int(row["position"]) if row else 0
+
+    def lock_position(self, cursor: Cursor) -> int:
+        """Take the tenant's projection lock for this transaction; return the position."""
+        params = {"t": self.tenant}
+        cursor.execute(
+            "INSERT INTO rm_tracking (tenant, position) VALUES (:t, 0) "
+            "ON CONFLICT (tenant) DO NOTHING", params,
+        )
+        lock = " FOR UPDATE" if self.db.dialect == "postgres" else ""
+        cursor.execute(f"SELECT position FROM rm_tracking WHERE tenant = :t{lock}", params)
+        row = cursor.fetchone()
+        assert row is not None
+        return int(row["position"])
+
+    def set_position(self, cursor: Cursor, position: int) -> None:
+        cursor.execute("UPDATE rm_tracking SET position = :p WHERE tenant = :t",
+                       {"p": position, "t": self.tenant})
+
+    # -- views -------------------------------------------------------------------------
+
+    def load(self, cursor: Cursor, kinds_ids: Iterable[tuple[str, str]] | None = None) -> PlanState:
+        """The stored views (all of them, or the given ones plus every agency) as state."""
+        cursor.execute("SELECT kind, id, doc FROM rm_views WHERE tenant = :t", {"t": self.tenant})
+        wanted = set(kinds_ids) if kinds_ids is not None else None
+        state = PlanState()
+        for row in cursor.fetchall():
+            if wanted is None or row["kind"] == AGENCY or (row["kind"], row["id"]) in wanted:
+                _put(state, row["kind"], json.loads(row["doc"]))
+        return state
+
+    def save_views(self, cursor: Cursor, state: PlanState, keys: Iterable[tuple[str, str]]) -> None:
+        rows = [{"t": self.tenant, "k": kind, "i": id_, "d": json.dumps(_doc(state, kind, id_),
+                                                                       ensure_ascii=False)}
+                for kind, id_ in keys]
+        if rows:
+            cursor.executemany(
+                "INSERT INTO rm_views (tenant, kind, id, doc) VALUES (:t, :k, :i, :d) "
+                "ON CONFLICT (tenant, kind, id) DO UPDATE SET doc = excluded.doc", rows,
+            )
+
+    # -- entries -----------------------------------------------------------------------
+
+    def save_entries(self, cursor: Cursor, entries: Sequence[AuditEntry]) -> None:
+        rows = [{
+            "t": self.tenant, "p": e.position, "a": e.aggregate_id, "s": e.subject,
+            "e": e.event, "c": e.change_type, "actor": e.actor,
+            "r": self._when(e.recorded_at), "f": self._day(e.effective_on),
+            "d": json.dumps(e.to_dict(), ensure_ascii=False),
+        } for e in entries]
+        agencies = [{"t": self.tenant, "a": key, "p": e.position}
+                    for e in entries for key in e.agencies]
+        if rows:
+            cursor.executemany(
+                "INSERT INTO rm_entries (tenant, position, aggregate_id, subject, event, "
+                "change_type, actor, recorded_at, effective_on, doc) "
+                "VALUES (:t, :p, :a, :s, :e, :c, :actor, :r, :f, :d)", rows,
+            )
+        if agencies:
+            cursor.executemany(
+                "INSERT INTO rm_entry_agencies (tenant, agency, position) VALUES (:t, :a, :p)",
+                agencies,
+            )
+
+    def clear(self, cursor: Cursor) -> None:
+        for table in ("rm_entry_agencies", "rm_entries", "rm_views"):
+            cursor.execute(_DELETE[table], {"t": self.tenant})
+        self.set_position(cursor, 0)
+
+    def all_entries(self, cursor: Cursor) -> list[AuditEntry]:
+        cursor.execute("SELECT doc FROM rm_entries WHERE tenant = :t ORDER BY position",
+                       {"t": self.tenant})
+        return [AuditEntry.from_dict(json.loads(r["doc"])) for r in cursor.fetchall()]
+
+
+_DELETE = {
+    "rm_entry_agencies": "DELETE FROM rm_entry_agencies WHERE tenant = :t",
+    "rm_entries": "DELETE FROM rm_entries WHERE tenant = :t",
+    "rm_views": "DELETE FROM rm_views WHERE tenant = :t",
+}
+
+
+def view_documents(state: PlanState) -> dict[tuple[str, str], Any]:
+    """Every view of a state as the documents the store keeps (used by `check`)."""
+    keys = [(PLAN, str(i)) for i in state.plans] + [(TASK, str(i)) for i in state.tasks]
+    keys += [(INDICATOR, str(i)) for i in state.indicators]
+    keys += [(AGENCY, str(i)) for i in state.agency_ids]
+    return {key: _doc(state, *key) for key in keys}
+
+
+def _doc(state: PlanState, kind: str, id_: str) -> Any:
+    uid = UUID(id_)
+    if kind == TASK:
+        return encode(state.tasks[uid])
+    if kind == INDICATOR:
+        return encode(state.indicators[uid])
+    if kind == PLAN:
+        return encode(state.plans[uid])
+    key = state.agency_ids[uid]
+    return encode(AgencyDoc(key, state.agencies[key], key in state.collectives)) | {"id": id_}
+
+
+def _put(state: PlanState, kind: str, doc: dict[str, Any]) -> None:
+    if kind == TASK:
+        task = decode(TaskView, doc)
+        state.tasks[task.id] = task
+    elif kind == INDICATOR:
+        indicator = decode(IndicatorView, doc)
+        state.indicators[indicator.id] = indicator
+    elif kind == PLAN:
+        plan = decode(PlanView, doc)
+        state.plans[plan.id] = plan
+    else:
+        state.agencies[doc["key"]] = doc["name"]
+        state.agency_ids[UUID(doc["id"])] = doc["key"]
+        if doc["is_collective"]:
+            state.collectives.add(doc["key"])

@@ -1,0 +1,67 @@
+"""Plan summary: counts per status class, per group, per lead agency; what is due soon;
+which open tasks still miss their report for the current period."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from domain.periods import ReportingPeriod
+from domain.status import StatusClass, is_missing_report
+from domain.text import sort_key
+from projections.plan_state import PlanState
+from projections.plan_status import TaskStatus, plan_status
+
+DUE_SOON_DAYS = 30
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    on: date
+    period: str
+    overall: dict[str, int]
+    by_group: dict[str, dict[str, int]]
+    by_lead: dict[str, dict[str, int]]
+    due_soon: list[TaskStatus] = field(default_factory=list)
+    missing_report: list[TaskStatus] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "on": self.on.isoformat(), "period": self.period, "overall": self.overall,
+            "by_group": self.by_group, "by_lead": self.by_lead,
+            "due_soon": [t.to_dict() for t in self.due_soon],
+            "missing_report": [t.to_dict() for t in self.missing_report],
+        }
+
+
+def _counts(rows: list[TaskStatus]) -> dict[str, int]:
+    counted = Counter(r.status.value for r in rows)
+    return {c.value: counted.get(c.value, 0) for c in StatusClass} | {"total": len(rows)}
+
+
+def current_quarter(on: date) -> ReportingPeriod:
+    return ReportingPeriod.parse(f"{on.year}-Q{(on.month - 1) // 3 + 1}")
+
+
+def summarise(state: PlanState, on: date, period: ReportingPeriod | None = None,
+              due_within_days: int = DUE_SOON_DAYS) -> PlanSummary:
+    period = period or current_quarter(on)
+    rows = plan_status(state, on)
+    tasks = state.sorted_tasks()
+    groups = sorted({r.group for r in rows}, key=[t.group_code for t in tasks].index)
+    leads = sorted({lead for r in rows for lead in r.leads}, key=sort_key)
+    horizon = on + timedelta(days=due_within_days)
+    return PlanSummary(
+        on=on,
+        period=period.code,
+        overall=_counts(rows),
+        by_group={g: _counts([r for r in rows if r.group == g]) for g in groups},
+        by_lead={a: _counts([r for r in rows if a in r.leads]) for a in leads},
+        due_soon=[r for r in rows if r.state == "open" and r.due and on <= r.due <= horizon],
+        missing_report=[
+            row for row, task in zip(rows, tasks, strict=True)
+            if is_missing_report(task.facts(), period)
+        ],
+    )
