@@ -10,42 +10,18 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response, current_app, json, request
+from flask import Blueprint, Response, json, request
 from marshmallow import Schema, fields
 
 from api import i18n
+from api.commands import run_command
 from api.errors import MalformedBody, UnsupportedMediaType
+from api.operation import Operation, render
+from api.services import services
 
 View = Callable[..., Any]
-
-
-@dataclass(frozen=True)
-class Operation:
-    summary: str
-    description: str
-    tag: str
-    status: int = 200
-    also: tuple[int, ...] = ()  # other success statuses answering with the same schema
-    query: Schema | None = None
-    body: Schema | None = None  # application/json
-    form: Schema | None = None  # multipart/form-data
-    response: Schema | None = None
-    etag: Callable[[Any], int] | None = None  # the version an ETag carries
-    if_match: bool = False
-    command: bool = False  # records events: Idempotency-Key, actor, metrics
-
-
-@dataclass
-class Reply:
-    """A view's result when it chooses the status or headers, or counts several events."""
-
-    data: Any
-    status: int | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    events: int = 1
 
 
 class ApiBlueprint(Blueprint):
@@ -65,8 +41,6 @@ class ApiBlueprint(Blueprint):
             def endpoint(**path: Any) -> Response:
                 kwargs = dict(path, **parse_inputs(op))
                 if op.command:
-                    from api.commands import run_command  # imports this module
-
                     return run_command(op, functools.partial(view, **kwargs), kwargs)
                 return render(op, view(**kwargs))
 
@@ -78,7 +52,7 @@ class ApiBlueprint(Blueprint):
 
 
 def parse_inputs(op: Operation) -> dict[str, Any]:
-    settings = current_app.extensions["r57"].api_settings
+    settings = services().api_settings
     parsed: dict[str, Any] = {}
     if op.query is not None:
         parsed["query"] = op.query.load(_query_args(op.query))
@@ -112,19 +86,6 @@ def _json_body() -> Any:
         return json.loads(data)
     except (ValueError, RecursionError):
         raise MalformedBody(i18n.text("The body is not valid JSON.")) from None
-
-
-def render(op: Operation, result: Any) -> Response:
-    reply = result if isinstance(result, Reply) else Reply(result)
-    payload = op.response.dump(reply.data) if op.response is not None else reply.data
-    response = current_app.response_class(
-        json.dumps(payload, ensure_ascii=False), reply.status or op.status,
-        mimetype="application/json",
-    )
-    if op.etag is not None:
-        response.headers["ETag"] = f'"{op.etag(reply.data)}"'
-    response.headers.update(reply.headers)
-    return response
 
 
 def operations(app_view_functions: Mapping[str, Any]) -> dict[str, Operation]:

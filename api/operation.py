@@ -1,0 +1,56 @@
+"""What an endpoint declares (for parsing and for the OpenAPI document) and how it answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Response, current_app, json
+from marshmallow import Schema
+
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    description: str
+    tag: str
+    status: int = 200
+    also: tuple[int, ...] = ()  # other success statuses answering with the same schema
+    query: Schema | None = None
+    body: Schema | None = None  # application/json
+    form: Schema | None = None  # multipart/form-data
+    response: Schema | None = None
+    etag: Callable[[Any], int] | None = None  # the version an ETag carries
+    if_match: bool = False
+    command: bool = False  # changes state: actor, Idempotency-Key, metrics
+
+
+@dataclass
+class Reply:
+    """A view's result when it chooses the status or headers, or records other than one event."""
+
+    data: Any
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    events: int = 1
+
+
+def render(op: Operation, result: Any) -> Response:
+    reply = result if isinstance(result, Reply) else Reply(result)
+    payload = op.response.dump(reply.data) if op.response is not None else reply.data
+    response = current_app.response_class(
+        json.dumps(payload, ensure_ascii=False), reply.status or op.status,
+        mimetype="application/json",
+    )
+    if op.etag is not None:
+        response.headers["ETag"] = f'"{op.etag(reply.data)}"'
+    response.headers.update(reply.headers)
+    return response
+
+
+def events_recorded(result: Any) -> int:
+    """Events a command's result stands for: a Reply says; a command result is one event."""
+    if isinstance(result, Reply):
+        return result.events
+    return 1 if hasattr(result, "position") and hasattr(result, "version") else 0

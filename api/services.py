@@ -1,0 +1,29 @@
+"""The services one Flask app holds, kept in `app.extensions` rather than module globals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+from api.config import ApiSettings
+from api.idempotency import IdempotencyStore
+from api.metrics import Metrics
+from service.tenancy import Tenancy
+
+EXTENSION = "r57"
+
+
+@dataclass
+class Services:
+    tenancy: Tenancy
+    api_settings: ApiSettings
+    idempotency: IdempotencyStore
+    metrics: Metrics
+    cache: dict[str, Any] = field(default_factory=dict)  # built once per app (the spec)
+
+
+def services() -> Services:
+    found: Services = current_app.extensions[EXTENSION]
+    return found

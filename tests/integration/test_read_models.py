@@ -1,0 +1,278 @@
+"""Read models on both stores: status classes, summary, scorecard, indicators, change log,
+time travel, exactly-once catch-up, rebuild and check."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime
+
+import pytest
+
+from domain.errors import DomainError
+from domain.plan_document import IndicatorRow, PlanDocument, PlanHeader, TaskGroup, TaskRow
+from domain.status import StatusClass
+from projections.change_log import ChangeFilter
+from service.ledger import Context, TenantLedger
+from service.queries import TenantQueries
+from service.tenancy import Tenancy
+
+DOST = Context(actor="dost")
+
+
+def plan() -> PlanDocument:
+    rows = [
+        ("1", "Sở Khoa học và Công nghệ", "Sở Y tế", "3/2025"),
+        ("2", "Sở Y tế", "", "6/2025"),
+        ("3", "Sở Nội vụ", "", "Ngay sau khi Trung ương ban hành"),
+        ("4", "Sở Tài chính", "", "Hằng năm"),
+        ("5", "Sở Khoa học và Công nghệ", "", "Thường xuyên"),
+        ("6", "Sở Y tế", "", "2025"),
+    ]
+    return PlanDocument(
+        header=PlanHeader(number="7/KH-UBND", title="Kế hoạch", issued_on=date(2025, 2, 27)),
+        groups=(TaskGroup("I", "Nhóm I"),),
+        tasks=tuple(TaskRow("I", n, f"Nhiệm vụ {n}", lead, coord, "Kế hoạch", due)
+                    for n, lead, coord, due in rows),
+        indicators=(
+            IndicatorRow("1", "Tỉ lệ dịch vụ công trực tuyến", "%", "≥ 80",
+                         "Sở Khoa học và Công nghệ", 2030),
+            IndicatorRow("2", "Hạ tầng số", "", "Tiên tiến, hiện đại",
+                         "Sở Khoa học và Công nghệ", 2030),
+        ),
+    )
+
+
+@pytest.fixture
+def ledger(tenancy: Tenancy) -> TenantLedger:
+    tenancy.create_tenant("demo", "Tỉnh thử")
+    ledger = tenancy.ledger("demo", for_writing=True)
+    ledger.import_plan(plan(), "sha", DOST)
+    return ledger
+
+
+@pytest.fixture
+def queries(tenancy: Tenancy, ledger: TenantLedger) -> TenantQueries:
+    return tenancy.queries("demo")
+
+
+def status_of(queries: TenantQueries, on: date) -> dict[str, StatusClass]:
+    return {row.number: row.status for row in queries.status(on)}
+
+
+def test_status_classes_follow_the_documented_rules(
+    ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    ledger.complete_task("1", "10/KH-UBND", date(2025, 3, 20), DOST)  # on time
+    ledger.complete_task("2", "11/KH-SYT", date(2025, 7, 5), DOST)  # late
+    ledger.report_progress("6", "2025-Q1", 30, "Đang làm", DOST)
+    on = date(2025, 8, 1)
+    status = status_of(queries, on)
+    assert status["1"] is StatusClass.DONE_ON_TIME
+    assert status["2"] is StatusClass.DONE_LATE
+    assert status["3"] is StatusClass.NOT_STARTED  # conditional, not triggered: never overdue
+    assert status["4"] is StatusClass.NOT_STARTED  # yearly, nothing reported in 2025
+    assert status["5"] is StatusClass.NOT_STARTED  # continuous: never overdue
+    assert status["6"] is StatusClass.OPEN_WITHIN_DEADLINE
+    assert status_of(queries, date(2026, 1, 2))["6"] is StatusClass.OPEN_OVERDUE
+
+
+def test_a_conditional_task_is_due_once_its_trigger_is_recorded(
+    ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    ledger.record_trigger("3", date(2025, 5, 1), "Nghị định 10/2025/NĐ-CP", DOST)
+    (row,) = [r for r in queries.status(date(2025, 7, 1)) if r.number == "3"]
+    assert row.due is not None and row.status is StatusClass.OPEN_OVERDUE
+
+
+def test_a_yearly_task_is_judged_year_by_year(ledger: TenantLedger, queries: TenantQueries) -> None:
+    ledger.report_progress("4", "2025", 100, "Đã bố trí 3%", DOST)
+    assert status_of(queries, date(2025, 12, 1))["4"] is StatusClass.DONE_ON_TIME
+    assert status_of(queries, date(2026, 3, 1))["4"] is StatusClass.NOT_STARTED
+
+
+def test_the_deadline_slip_is_counted_in_days(ledger: TenantLedger, queries: TenantQueries) -> None:
+    ledger.change_deadline("1", "6/2025", "Chờ hướng dẫn", "20/QĐ-UBND", DOST)
+    ledger.change_deadline("1", "9/2025", "Chưa đủ kinh phí", "30/QĐ-UBND", DOST)
+    (row,) = [r for r in queries.status(date(2025, 4, 1)) if r.number == "1"]
+    assert (row.deadline, row.deadline_changes, row.slip_days) == ("9/2025", 2, 30 + 30 + 31 + 30 + 31 + 31)
+
+
+def test_the_summary_counts_each_class_and_flags_due_and_missing_reports(
+    ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    ledger.report_progress("2", "2025-Q2", 50, "Đang làm", DOST)
+    summary = queries.summary(date(2025, 6, 10))
+    assert summary.overall["total"] == 6
+    assert summary.overall["open_overdue"] == 1  # task 1, due 3/2025
+    assert summary.overall["open_within_deadline"] == 1  # task 2 reported 50 %
+    assert summary.by_lead["Sở Y tế"]["total"] == 2
+    assert [r.number for r in summary.due_soon] == ["2"]
+    assert summary.period == "2025-Q2"
+    assert "2" not in [r.number for r in summary.missing_report]
+    assert "1" in [r.number for r in summary.missing_report]
+
+
+def test_the_scorecard_ranks_agencies_by_the_written_rule(
+    ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    ledger.complete_task("2", "11/KH-SYT", date(2025, 6, 1), DOST)
+    ledger.complete_task("6", "12/KH-SYT", date(2025, 11, 1), DOST)
+    scores = {s.agency: s for s in queries.scorecard(2025)}
+    health = scores["Sở Y tế"]
+    assert (health.rank, health.led, health.done_on_time, health.overdue) == (1, 2, 2, 0)
+    science = scores["Sở Khoa học và Công nghệ"]
+    assert (science.led, science.overdue) == (2, 1)  # task 1 overdue, task 5 continuous
+    assert science.rank > health.rank
+
+
+def test_indicator_progress_judges_targets_where_the_comparator_allows(
+    ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    ledger.report_indicator("1", "2025", "82,5", "Báo cáo 30/BC-SKHCN", DOST)
+    ledger.report_indicator("2", "2025", "1", "Đánh giá", DOST)
+    progress = {p.code: p for p in queries.indicators()}
+    assert (progress["1"].latest_value, progress["1"].met) == ("82.5", True)
+    assert progress["2"].met is None
+
+
+def test_the_change_log_filters_by_type_task_agency_actor_and_time(
+    ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    ledger.change_deadline("1", "6/2025", "Chờ hướng dẫn", "20/QĐ-UBND",
+                           Context(actor="ubnd:chairman", effective_on=date(2025, 3, 10)))
+    ledger.reassign_task("2", ["Sở Tài chính"], [], "Điều chỉnh", "21/QĐ-UBND", DOST)
+    ledger.report_progress("2", "2025-Q2", 10, "x", DOST)
+    ledger.return_report("2", 1, "Thiếu số liệu", DOST)
+    ledger.report_progress("2", "2025-Q2", 20, "x, có số liệu", DOST)
+    ledger.cancel_task("6", "Gộp vào nhiệm vụ 2", "22/QĐ-UBND", DOST)
+    ledger.change_target("1", "≥ 85", "Theo 71/NQ-CP", "23/QĐ-UBND", DOST)
+
+    def types(**filters: object) -> list[str]:
+        page = queries.changes(ChangeFilter(**filters))  # type: ignore[arg-type]
+        return [e.change_type or "" for e in page.entries]
+
+    assert types() == ["deadline_changed", "reassigned", "report_returned",
+                       "report_corrected", "cancelled", "target_changed"]
+    assert types(types=("deadline_changed", "cancelled")) == ["deadline_changed", "cancelled"]
+    assert types(task="2") == ["reassigned", "report_returned", "report_corrected"]
+    assert types(indicator="1") == ["target_changed"]
+    assert types(actor="ubnd:chairman") == ["deadline_changed"]
+    finance = ledger.agency("Sở Tài chính").key
+    assert types(agency=finance) == ["reassigned", "report_returned", "report_corrected"]
+    assert types(effective_to=date(2025, 3, 31)) == ["deadline_changed"]
+    future = datetime(2100, 1, 1, tzinfo=UTC)
+    assert types(recorded_from=future) == []
+    (change,) = queries.changes(ChangeFilter(types=("deadline_changed",))).entries
+    assert (change.reason, change.document, change.changes["deadline"]) == (
+        "Chờ hướng dẫn", "20/QĐ-UBND", ("3/2025", "6/2025"))
+
+
+def test_the_change_log_pages_with_a_stable_cursor(
+    ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    for month in range(4, 10):
+        ledger.change_deadline("1", f"{month}/2025", "Lùi hạn", "", DOST)
+    first = queries.changes(ChangeFilter(), limit=4)
+    assert len(first.entries) == 4 and first.next_cursor
+    ledger.change_deadline("2", "9/2025", "Lùi hạn", "", DOST)  # arrives between pages
+    second = queries.changes(ChangeFilter(), limit=4, cursor=first.next_cursor)
+    positions = [e.position for e in first.entries + second.entries]
+    assert positions == sorted(positions) and len(positions) == 7
+    assert second.next_cursor is None
+    with pytest.raises(DomainError) as refused:
+        queries.changes(ChangeFilter(), cursor="not-a-cursor")
+    assert refused.value.field == "cursor"
+
+
+def test_as_known_at_shows_what_was_recorded_by_then(
+    ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    time.sleep(0.01)
+    before = datetime.now(UTC)
+    time.sleep(0.01)
+    ledger.change_deadline("1", "9/2025", "Lùi hạn", "20/QĐ-UBND", DOST)
+    then = {r.number: r for r in queries.status(date(2025, 4, 1), known_at=before)}
+    now = {r.number: r for r in queries.status(date(2025, 4, 1))}
+    assert (then["1"].deadline, then["1"].status) == ("3/2025", StatusClass.OPEN_OVERDUE)
+    assert (now["1"].deadline, now["1"].status) == ("9/2025", StatusClass.NOT_STARTED)
+    diff = queries.diff(before, datetime.now(UTC))
+    assert [(i.kind, i.subject, i.before, i.after) for i in diff.items if i.kind ==
+            "deadline_moved"] == [("deadline_moved", "task 1", "3/2025", "9/2025")]
+
+
+def test_as_effective_on_applies_corrections_by_their_effective_date(
+    ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    ledger.change_deadline("1", "9/2025", "Lùi hạn", "20/QĐ-UBND",
+                           Context(actor="dost", effective_on=date(2025, 5, 15)))
+    on_may_1 = {r.number: r for r in queries.status(date(2025, 5, 1),
+                                                    effective_on=date(2025, 5, 1))}
+    on_june_1 = {r.number: r for r in queries.status(date(2025, 6, 1),
+                                                     effective_on=date(2025, 6, 1))}
+    assert on_may_1["1"].deadline == "3/2025"
+    assert on_june_1["1"].deadline == "9/2025"
+    before_plan = queries.status(date(2025, 1, 1), effective_on=date(2025, 1, 1))
+    assert before_plan == []
+
+
+def test_the_audit_trail_reads_as_what_changed_who_when_why(
+    ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    ledger.reassign_task("1", ["Sở Y tế"], ["Sở Nội vụ"], "Theo chức năng", "40/QĐ-UBND",
+                         Context(actor="ubnd:vice-chair", effective_on=date(2025, 4, 2)))
+    entries = queries.history("1")
+    assert [e.event for e in entries] == ["Added", "Reassigned"]
+    reassigned = entries[-1]
+    assert reassigned.changes["leads"] == ("Sở Khoa học và Công nghệ", "Sở Y tế")
+    assert (reassigned.actor, reassigned.reason, reassigned.document,
+            reassigned.effective_on) == ("ubnd:vice-chair", "Theo chức năng", "40/QĐ-UBND",
+                                         date(2025, 4, 2))
+
+
+def test_catch_up_applies_each_event_exactly_once(
+    ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    ledger.change_deadline("1", "6/2025", "x", "", DOST)
+    first = queries.refresh()
+    assert queries.refresh() == first  # nothing new: nothing applied twice
+    assert queries.lag() == 0
+    assert queries.check() == []
+
+
+def test_a_crash_during_catch_up_leaves_the_position_and_rows_unchanged(
+    ledger: TenantLedger, queries: TenantQueries, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queries.refresh()
+    position = queries.store.position()
+    ledger.change_deadline("1", "6/2025", "x", "", DOST)
+
+    def crash(*_: object) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(queries.store, "save_entries", crash)
+    with pytest.raises(RuntimeError):
+        queries.refresh()
+    assert queries.store.position() == position
+    monkeypatch.undo()
+    assert queries.refresh() > position
+    assert queries.check() == []
+    assert len(queries.changes(ChangeFilter()).entries) == 1
+
+
+def test_check_lists_a_tampered_read_model_and_rebuild_repairs_it(
+    ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    ledger.change_deadline("1", "6/2025", "x", "", DOST)
+    queries.refresh()
+    with queries.store.db.transaction() as cursor:
+        cursor.execute("UPDATE rm_views SET doc = REPLACE(doc, '6/2025', '12/2025') "
+                       "WHERE tenant = :t AND kind = 'task'", {"t": "demo"})
+        cursor.execute("DELETE FROM rm_entry_agencies WHERE tenant = :t", {"t": "demo"})
+        cursor.execute("DELETE FROM rm_entries WHERE tenant = :t AND change_type IS NOT NULL",
+                       {"t": "demo"})
+    differences = queries.check()
+    assert any(d.what.startswith("view ('task'") for d in differences)
+    assert any(d.what.startswith("entry") for d in differences)
+    queries.rebuild()
+    assert queries.check() == []
+    assert {r.number: r.deadline for r in queries.status(date(2025, 4, 1))}["1"] == "6/2025"
