@@ -19,15 +19,18 @@ def resolve_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """URL value preprocessor: `<tenant>` in a route becomes the tenant's ledger."""
     if not values or "tenant" not in values:
         return
-    slug = values.pop("tenant")
-    try:
-        validate_slug(slug)
-    except DomainError:
-        # A slug that cannot exist names nothing: the same answer as an unknown tenant.
-        raise NotFound(f"No tenant '{slug}'.", field="tenant") from None
+    slug = path_slug(values.pop("tenant"))
     writing = request.method not in SAFE_METHODS
     g.r57_ledger = services().tenancy.ledger(slug, for_writing=writing)
     g.r57_tenant = slug
+
+
+def path_slug(slug: str) -> str:
+    """A slug from a URL. One that cannot exist names nothing: 404, as an unknown tenant."""
+    try:
+        return validate_slug(slug)
+    except DomainError:
+        raise NotFound(f"No tenant '{slug}'.", field="tenant") from None
 
 
 def ledger() -> TenantLedger:

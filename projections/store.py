@@ -119,6 +119,15 @@ class ReadModelStore:
             cursor.execute(_DELETE[table], {"t": self.tenant})
         self.set_position(cursor, 0)
 
+    def entries_about(self, subject: str) -> list[AuditEntry]:
+        """One subject's audit trail ("task 5"), in log order."""
+        with self.db.transaction() as cursor:
+            cursor.execute(
+                "SELECT doc FROM rm_entries WHERE tenant = :t AND subject = :s ORDER BY position",
+                {"t": self.tenant, "s": subject},
+            )
+            return [AuditEntry.from_dict(json.loads(r["doc"])) for r in cursor.fetchall()]
+
     def all_entries(self, cursor: Cursor) -> list[AuditEntry]:
         cursor.execute("SELECT doc FROM rm_entries WHERE tenant = :t ORDER BY position",
                        {"t": self.tenant})

@@ -98,6 +98,12 @@ class TenantQueries:
                 known_at: datetime | None = None) -> list[AuditEntry]:
         """A task's audit trail, every event as a readable entry, in log order."""
         number = number.strip().rstrip(".")
+        if known_at is None and plan is None:
+            self.refresh()
+            entries = self.store.entries_about(f"task {number}")
+            if not entries:
+                raise NotFound(f"No task {number}.", field="task")
+            return entries
         state = PlanState()
         entries = [e for e in apply_all(state, self._known(known_at))
                    if e.subject == f"task {number}"]

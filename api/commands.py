@@ -1,0 +1,139 @@
+"""What every command shares: the context it runs in, If-Match, Idempotency-Key, metrics."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from flask import Response, current_app, request
+from werkzeug.datastructures import FileStorage
+
+from api import i18n
+from api.errors import BadHeader, IdempotencyInProgress, IdempotencyKeyReused, PreconditionFailed
+from api.idempotency import KeyInProgress, KeyReused, StoredResponse
+from api.operation import Operation, events_recorded, render
+from api.principal import current_actor
+from api.scope import tenant_slug
+from api.services import services
+from domain.errors import Conflict
+from service.ledger import Context
+
+IF_MATCH_PATTERN = r'^"?[0-9]{1,9}"?$|^\*$'
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
+_IF_MATCH = re.compile(IF_MATCH_PATTERN)
+_IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
+REPLAYED = "Idempotent-Replayed"
+_KEPT_HEADERS = ("ETag", "Location")
+
+
+def expected_version() -> int | None:
+    """The version an If-Match header demands ("3" or 3); None when absent or "*"."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    if not _IF_MATCH.fullmatch(header.strip()):
+        message = i18n.text('If-Match takes one version in quotes, e.g. "3".')
+        raise BadHeader(message, errors={"If-Match": [message]})
+    return int(header.strip().strip('"'))
+
+
+def context(body: Mapping[str, Any]) -> Context:
+    return Context(
+        actor=current_actor(),
+        effective_on=body.get("effective_on"),
+        agency=body.get("agency"),
+        expected_version=expected_version(),
+    )
+
+
+@contextmanager
+def precondition(current_version: Callable[[], int]) -> Iterator[None]:
+    """Under If-Match, losing to another writer is a failed precondition (412)."""
+    try:
+        yield
+    except Conflict:
+        if expected_version() is None:
+            raise
+        current = current_version()
+        raise PreconditionFailed(
+            i18n.text("The item is now at version {current}; reload it and retry.",
+                      current=current),
+            current_version=current,
+        ) from None
+
+
+def run_command(op: Operation, call: Callable[[], Any], inputs: Mapping[str, Any]) -> Response:
+    current_actor()  # a bad actor header is refused before anything is recorded
+    key = _idempotency_key()
+    if key is None:
+        return _record(op, call)
+    store, scope = services().idempotency, tenant_slug() or ""
+    try:
+        stored = store.begin(scope, key, _fingerprint(inputs))
+    except KeyReused:
+        raise IdempotencyKeyReused(
+            i18n.text("This Idempotency-Key was used with a different request.")) from None
+    except KeyInProgress:
+        raise IdempotencyInProgress(i18n.text(
+            "A request with this Idempotency-Key is still being processed; retry shortly."
+        )) from None
+    if stored is not None:
+        return _replay(stored)
+    try:
+        response = _record(op, call)
+    except BaseException:
+        store.release(scope, key)
+        raise
+    kept = {name: response.headers[name] for name in _KEPT_HEADERS if name in response.headers}
+    store.finish(scope, key, StoredResponse(response.status_code, response.get_data(True), kept))
+    return response
+
+
+def _record(op: Operation, call: Callable[[], Any]) -> Response:
+    result = call()
+    response = render(op, result)
+    services().metrics.events_appended(tenant_slug() or "", events_recorded(result))
+    return response
+
+
+def _replay(stored: StoredResponse) -> Response:
+    response = current_app.response_class(stored.body, stored.status,
+                                          mimetype="application/json")
+    response.headers.update(stored.headers)
+    response.headers[REPLAYED] = "true"
+    return response
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not _IDEMPOTENCY_KEY.fullmatch(key):
+        message = i18n.text("An Idempotency-Key is 1-200 visible ASCII characters.")
+        raise BadHeader(message, errors={"Idempotency-Key": [message]})
+    return key
+
+
+def _fingerprint(inputs: Mapping[str, Any]) -> str:
+    """The request as parsed (so a new multipart boundary is the same request)."""
+    canonical = json.dumps(
+        {"method": request.method, "path": request.path, "inputs": inputs,
+         "if_match": request.headers.get("If-Match"), "actor": current_actor()},
+        sort_keys=True, default=_canonical, ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, FileStorage):
+        digest = hashlib.sha256(value.stream.read()).hexdigest()
+        value.stream.seek(0)
+        return {"filename": value.filename, "sha256": digest}
+    return str(value)

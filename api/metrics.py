@@ -1,0 +1,59 @@
+"""Prometheus metrics: requests by route and status with latency, events appended, lag.
+
+Each app has its own registry (tests build many apps). Under gunicorn, PROMETHEUS_MULTIPROC_DIR
+makes every worker write its values to files, and /metrics adds up all the workers.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.multiprocess import MultiProcessCollector
+
+_LATENCY_BUCKETS = (0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Metrics:
+    def __init__(self, multiprocess_dir: str | None = None) -> None:
+        self.multiprocess_dir = multiprocess_dir
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "r57_http_requests_total", "HTTP requests answered, by route and status.",
+            ["method", "route", "status"], registry=self.registry,
+        )
+        self.latency = Histogram(
+            "r57_http_request_duration_seconds", "Time to answer an HTTP request.",
+            ["method", "route"], buckets=_LATENCY_BUCKETS, registry=self.registry,
+        )
+        self.events = Counter(
+            "r57_events_appended_total", "Events recorded by successful commands.",
+            ["tenant"], registry=self.registry,
+        )
+        self.lag = Gauge(
+            "r57_read_model_lag_events", "Events recorded but not yet applied to a read model.",
+            ["projection"], registry=self.registry, multiprocess_mode="max",
+        )
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.requests.labels(method, route, str(status)).inc()
+        self.latency.labels(method, route).observe(seconds)
+
+    def events_appended(self, tenant: str, count: int) -> None:
+        if count > 0:
+            self.events.labels(tenant).inc(count)
+
+    def set_read_model_lag(self, projection: str, events: int) -> None:
+        self.lag.labels(projection).set(events)
+
+    def exposition(self) -> tuple[bytes, str]:
+        if self.multiprocess_dir:
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry, path=self.multiprocess_dir)
+            return generate_latest(registry), CONTENT_TYPE_LATEST
+        return generate_latest(self.registry), CONTENT_TYPE_LATEST
