@@ -34,7 +34,7 @@ def encode(value: Any) -> Any:
 
 
 def decode(cls: type[T], data: dict[str, Any]) -> T:
-    hints = _hints(cls)
+    hints = _hints(cls.__qualname__, cls)
     kwargs = {
         f.name: _decode_value(hints[f.name], data[f.name])
         for f in dataclasses.fields(cls)  # type: ignore[arg-type]
@@ -44,7 +44,7 @@ def decode(cls: type[T], data: dict[str, Any]) -> T:
 
 
 @cache
-def _hints(cls: type) -> dict[str, Any]:
+def _hints(_name: str, cls: Any) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 

@@ -42,8 +42,8 @@ def _subject(kind: str, event: Any, state: PlanState) -> tuple[str, tuple[str, .
     if kind.startswith("Indicator."):
         indicator = state.indicators.get(event.originator_id)
         code = indicator.code if indicator else getattr(event, "code", "?")
-        keys = indicator.responsible if indicator else tuple(getattr(event, "responsible", ()))
-        return f"indicator {code}", tuple(sorted(keys))
+        responsible = indicator.responsible if indicator else getattr(event, "responsible", ())
+        return f"indicator {code}", tuple(sorted(responsible))
     if kind.startswith("Agency."):
         key = state.agency_ids.get(event.originator_id) or getattr(event, "key", "")
         return "agency", (key,) if key else ()

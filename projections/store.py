@@ -59,8 +59,9 @@ class ReadModelStore:
             "INSERT INTO rm_tracking (tenant, position) VALUES (:t, 0) "
             "ON CONFLICT (tenant) DO NOTHING", params,
         )
-        lock = " FOR UPDATE" if self.db.dialect == "postgres" else ""
-        cursor.execute(f"SELECT position FROM rm_tracking WHERE tenant = :t{lock}", params)
+        # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL locks the row.
+        cursor.execute(_SELECT_POSITION_FOR_UPDATE if self.db.dialect == "postgres"
+                       else _SELECT_POSITION, params)
         row = cursor.fetchone()
         assert row is not None
         return int(row["position"])
@@ -134,6 +135,8 @@ class ReadModelStore:
         return [AuditEntry.from_dict(json.loads(r["doc"])) for r in cursor.fetchall()]
 
 
+_SELECT_POSITION = "SELECT position FROM rm_tracking WHERE tenant = :t"
+_SELECT_POSITION_FOR_UPDATE = _SELECT_POSITION + " FOR UPDATE"
 _DELETE = {
     "rm_entry_agencies": "DELETE FROM rm_entry_agencies WHERE tenant = :t",
     "rm_entries": "DELETE FROM rm_entries WHERE tenant = :t",

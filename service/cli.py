@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
+from domain.text import sort_key
 from importers import read_plan_document
 from importers.errors import ImportFormatError
 from service import cli_reports
@@ -153,13 +154,13 @@ def cmd_plan_show(t: Tenancy, args: argparse.Namespace) -> None:
 
 def cmd_agency_list(t: Tenancy, args: argparse.Namespace) -> None:
     state = t.queries(args.tenant).state()
-    rows = [{"key": k, "name": n, "is_collective": k in state.collectives}
-            for k, n in state.agencies.items()]
+    agencies = sorted(state.agencies.items(), key=lambda kv: sort_key(kv[1]))
     if args.json:
-        print_json(rows)
+        print_json([{"key": k, "name": n, "is_collective": k in state.collectives}
+                    for k, n in agencies])
         return
     print_table(["name", "collective", "key"],
-                [[r["name"], "yes" if r["is_collective"] else "", r["key"]] for r in rows])
+                [[n, "yes" if k in state.collectives else "", k] for k, n in agencies])
 
 
 def cmd_agency_add(t: Tenancy, args: argparse.Namespace) -> None:

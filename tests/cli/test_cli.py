@@ -119,7 +119,7 @@ def test_a_file_with_unreadable_rows_is_refused_and_nothing_is_stored(
         "x,,Sở Y tế,6/2025\n",
         encoding="utf-8",
     )
-    code, out, err = cli("plan", "import", "demo", str(bad))
+    code, _, err = cli("plan", "import", "demo", str(bad))
     assert code == 1 and "row 5" in err
     assert cli.json("status", "demo")["tasks"] == []  # type: ignore[index]
 
