@@ -34,7 +34,8 @@ def encode(value: Any) -> Any:
 
 
 def decode(cls: type[T], data: dict[str, Any]) -> T:
-    hints = _hints(cls.__qualname__, cls)
+    view: Any = cls
+    hints = _hints(view)
     kwargs = {
         f.name: _decode_value(hints[f.name], data[f.name])
         for f in dataclasses.fields(cls)  # type: ignore[arg-type]
@@ -44,7 +45,7 @@ def decode(cls: type[T], data: dict[str, Any]) -> T:
 
 
 @cache
-def _hints(_name: str, cls: Any) -> dict[str, Any]:
+def _hints(cls: Any) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
