@@ -29,6 +29,8 @@ from service.application import LedgerApplication
 from service.plan_import import build_plan
 
 A = TypeVar("A", bound=Aggregate)
+# Called after each successful append with the application and the number of events.
+AppendListener = Callable[[LedgerApplication, int], None]
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,14 @@ class ImportRefused(DomainError):
 
 class TenantLedger:
     def __init__(
-        self, app: LedgerApplication, today: Callable[[], date] | None = None
+        self,
+        app: LedgerApplication,
+        today: Callable[[], date] | None = None,
+        after_append: Sequence[AppendListener] = (),
     ) -> None:
         self.app = app
         self._today = today or (lambda: datetime.now(UTC).date())
+        self._after_append = tuple(after_append)
 
     # -- plumbing ----------------------------------------------------------------------
 
@@ -104,6 +110,10 @@ class TenantLedger:
             raise Conflict(
                 "Someone else recorded a change to the same item first; reload and retry."
             ) from None
+        # Followers that must keep up with every append (the hash chain, metrics) run
+        # after the commit; each also catches up by itself, so a crash here loses nothing.
+        for listener in self._after_append:
+            listener(self.app, len(recordings))
         return recordings[-1].notification.id if recordings else None
 
     def _check_version(self, aggregate: Aggregate, ctx: Context) -> None:

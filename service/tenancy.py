@@ -8,7 +8,7 @@ from collections import OrderedDict
 from domain.errors import DomainError
 from migrations import apply_migrations
 from service.application import LedgerApplication
-from service.ledger import TenantLedger
+from service.ledger import AppendListener, TenantLedger
 from service.queries import TenantQueries
 from tenants.registry import ARCHIVED, Tenant, TenantRegistry
 from tenants.storage import TenantStorage
@@ -28,6 +28,7 @@ class Tenancy:
         self._apps: OrderedDict[str, LedgerApplication] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self.append_listeners: list[AppendListener] = []
 
     def migrate(self) -> list[int]:
         """The shared tables, then each tenant's own (SQLite keeps one file per tenant)."""
@@ -67,7 +68,7 @@ class Tenancy:
         if for_writing and tenant.status == ARCHIVED:
             raise TenantArchived(f"Tenant '{slug}' is archived; it records nothing new.",
                                  field="tenant")
-        return TenantLedger(self.application(tenant.slug))
+        return TenantLedger(self.application(tenant.slug), after_append=self.append_listeners)
 
     def queries(self, slug: str) -> TenantQueries:
         """Reads of one tenant; archived tenants stay readable."""
