@@ -16,6 +16,11 @@ def nfc(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+def clean(text: str) -> str:
+    """NFC-normalise free text (reasons, narratives), keeping its line breaks."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
 def fold(text: str) -> str:
     """Lowercase text with every diacritic removed, for search: 'Sở Y tế' -> 'so y te'."""
     decomposed = unicodedata.normalize("NFD", nfc(text).translate(_D_BAR))

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from domain.status import StatusClass, classify
+from domain.text import matches
 from projections.plan_state import PlanState, TaskView
 
 
@@ -83,3 +84,25 @@ def task_status(state: PlanState, task: TaskView, on: date) -> TaskStatus:
 
 def plan_status(state: PlanState, on: date) -> list[TaskStatus]:
     return [task_status(state, task, on) for task in state.sorted_tasks()]
+
+
+def filter_status(
+    rows: list[TaskStatus],
+    *,
+    search: str | None = None,
+    group: str | None = None,
+    agency: str | None = None,
+    status: str | None = None,
+) -> list[TaskStatus]:
+    """Filter as a Vietnamese reader expects: search ignores case and diacritics."""
+
+    def keep(row: TaskStatus) -> bool:
+        people = " ".join(row.leads + row.coordinators)
+        return (
+            (not search or matches(search, f"{row.number} {row.title} {people}"))
+            and (not group or row.group == group)
+            and (not agency or any(matches(agency, a) for a in row.leads + row.coordinators))
+            and (not status or row.status.value == status)
+        )
+
+    return [row for row in rows if keep(row)]

@@ -21,6 +21,7 @@ from service.cli_output import print_json, print_table, shorten, vn_date
 from service.config import Settings
 from service.container import build_tenancy
 from service.ledger import Context, ImportRefused
+from service.serve import serve
 from service.tenancy import Tenancy
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_CONFLICT, EXIT_NOT_FOUND = 1, 2, 3, 4
@@ -252,7 +253,12 @@ def cmd_demo(t: Tenancy, args: argparse.Namespace) -> None:
     print(f"Demo tenant 'demo': plan {result.plan_number}, {result.tasks} tasks, "
           f"{result.indicators} indicators" + ("" if result.recorded else " (already loaded)"))
     args.tenant, args.on, args.known_at, args.effective_on = "demo", None, None, None
+    args.search = args.group = args.agency = args.status = None
     cli_reports.cmd_status(t, args)
+
+
+def cmd_serve(t: Tenancy, args: argparse.Namespace) -> None:
+    serve(t, args.host, args.port, args.workers)
 
 
 # -- parser --------------------------------------------------------------------------------
@@ -399,6 +405,11 @@ def build_parser() -> argparse.ArgumentParser:
     cli_reports.register(sub, _add, parse_date, parse_instant)
     _add(sub, "demo", cmd_demo, "load the seed plan as tenant 'demo' and print its status",
              tenant=False, writes=True)
+    c = _add(sub, "serve", cmd_serve, "run the HTTP API under gunicorn (migrates, loads the demo)",
+             tenant=False)
+    c.add_argument("--host", default="127.0.0.1")
+    c.add_argument("--port", type=int, default=8057)
+    c.add_argument("--workers", type=int, help="worker processes (default 2 x cores + 1)")
     return parser
 
 

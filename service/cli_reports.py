@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from domain.agencies import normalise_agency
+from domain.status import StatusClass
 from projections.change_log import ChangeFilter
 from service.cli_output import print_json, print_table, shorten, vn_date
 from service.queries import TenantQueries
@@ -30,7 +31,8 @@ def _on(args: argparse.Namespace) -> date:
 
 def cmd_status(t: Tenancy, args: argparse.Namespace) -> None:
     on = _on(args)
-    rows = _queries(t, args).status(on, **_when(args))
+    rows = _queries(t, args).status(on, search=args.search, group=args.group,
+                                    agency=args.agency, status=args.status, **_when(args))
     if args.json:
         print_json({"on": on, **_when(args), "tasks": rows})
         return
@@ -168,7 +170,12 @@ def register(sub: Any, add: Any, parse_date: Any, parse_instant: Any) -> None:
         p.add_argument("--effective-on", type=parse_date,
                        help="the real world on that date, as recorded now")
 
-    timed(add(sub, "status", cmd_status, "each task with its current state"))
+    p = add(sub, "status", cmd_status, "each task with its current state")
+    timed(p)
+    p.add_argument("--search", help="words to find, diacritics optional ('khoa hoc')")
+    p.add_argument("--group", help="task group, e.g. III")
+    p.add_argument("--agency", help="lead or coordinating agency (diacritics optional)")
+    p.add_argument("--status", choices=[c.value for c in StatusClass])
     timed(add(sub, "summary", cmd_summary, "counts per status, due soon, missing reports"))
     p = add(sub, "scorecard", cmd_scorecard, "agency scorecard and ranking for a year")
     p.add_argument("year", type=int)

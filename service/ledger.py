@@ -25,6 +25,7 @@ from domain.plan_document import PlanDocument, RowProblem
 from domain.provenance import Provenance
 from domain.targets import parse_target
 from domain.task import Task
+from domain.text import clean
 from service.application import LedgerApplication
 from service.plan_import import build_plan
 
@@ -90,7 +91,7 @@ class TenantLedger:
 
     def _provenance(self, ctx: Context, agency_key: str | None = None) -> Provenance:
         return Provenance(
-            actor=ctx.actor, effective_on=ctx.effective_on or self._today(),
+            actor=clean(ctx.actor), effective_on=ctx.effective_on or self._today(),
             on_behalf_of=agency_key,
         )
 
@@ -233,7 +234,7 @@ class TenantLedger:
                       ctx: Context) -> CommandResult:
         agency = self.agency(name_or_key)
         self._check_version(agency, ctx)
-        agency.rename(new_name, reason, self._provenance(ctx))
+        agency.rename(new_name, clean(reason), self._provenance(ctx))
         return self._result(agency)
 
     # -- tasks ---------------------------------------------------------------------------
@@ -246,7 +247,8 @@ class TenantLedger:
         self._check_version(task, ctx)
         lead_keys = self._agency_keys(leads, "leads")
         coordinator_keys = self._agency_keys(coordinators, "coordinators")
-        task.reassign(lead_keys, coordinator_keys, reason, decision_ref, self._provenance(ctx))
+        task.reassign(lead_keys, coordinator_keys, clean(reason), clean(decision_ref),
+                      self._provenance(ctx))
         return self._result(task)
 
     def change_deadline(
@@ -259,7 +261,7 @@ class TenantLedger:
         if new.due is None and new.kind.value == "unparsed":
             raise DomainError(f"Deadline '{deadline}' is not understood: {new.warning}",
                               field="deadline")
-        task.change_deadline(new, reason, decision_ref, self._provenance(ctx))
+        task.change_deadline(new, clean(reason), clean(decision_ref), self._provenance(ctx))
         return self._result(task)
 
     def record_trigger(
@@ -267,7 +269,7 @@ class TenantLedger:
     ) -> CommandResult:
         task = self.task(number, plan)
         self._check_version(task, ctx)
-        task.record_trigger(triggered_on, note, self._provenance(ctx))
+        task.record_trigger(triggered_on, clean(note), self._provenance(ctx))
         return self._result(task)
 
     def report_progress(
@@ -279,8 +281,9 @@ class TenantLedger:
         self._check_version(task, ctx)
         agency_key = self._reporting_agency(task, ctx)
         report = task.report_progress(
-            ReportingPeriod.parse(period), percent, narrative, difficulties, proposals,
-            tuple(evidence), self._provenance(ctx, agency_key),
+            ReportingPeriod.parse(period), percent, clean(narrative), clean(difficulties),
+            clean(proposals), tuple(clean(e) for e in evidence if e.strip()),
+            self._provenance(ctx, agency_key),
         )
         return self._result(task, report=report)
 
@@ -299,14 +302,14 @@ class TenantLedger:
                       plan: str | None = None) -> CommandResult:
         task = self.task(number, plan)
         self._check_version(task, ctx)
-        task.verify_report(report, note, self._provenance(ctx))
+        task.verify_report(report, clean(note), self._provenance(ctx))
         return self._result(task)
 
     def return_report(self, number: str, report: int, reason: str, ctx: Context,
                       plan: str | None = None) -> CommandResult:
         task = self.task(number, plan)
         self._check_version(task, ctx)
-        task.return_report(report, reason, self._provenance(ctx))
+        task.return_report(report, clean(reason), self._provenance(ctx))
         return self._result(task)
 
     def complete_task(self, number: str, output_document: str, completed_on: date,
@@ -314,29 +317,28 @@ class TenantLedger:
         task = self.task(number, plan)
         self._check_version(task, ctx)
         agency_key = self._reporting_agency(task, ctx)
-        task.complete(output_document, completed_on,
-                      self._provenance(ctx, agency_key))
+        task.complete(clean(output_document), completed_on, self._provenance(ctx, agency_key))
         return self._result(task)
 
     def cancel_task(self, number: str, reason: str, decision_ref: str, ctx: Context,
                     plan: str | None = None) -> CommandResult:
         task = self.task(number, plan)
         self._check_version(task, ctx)
-        task.cancel(reason, decision_ref, self._provenance(ctx))
+        task.cancel(clean(reason), clean(decision_ref), self._provenance(ctx))
         return self._result(task)
 
     def suspend_task(self, number: str, reason: str, decision_ref: str, ctx: Context,
                      plan: str | None = None) -> CommandResult:
         task = self.task(number, plan)
         self._check_version(task, ctx)
-        task.suspend(reason, decision_ref, self._provenance(ctx))
+        task.suspend(clean(reason), clean(decision_ref), self._provenance(ctx))
         return self._result(task)
 
     def resume_task(self, number: str, reason: str, decision_ref: str, ctx: Context,
                     plan: str | None = None) -> CommandResult:
         task = self.task(number, plan)
         self._check_version(task, ctx)
-        task.resume(reason, decision_ref, self._provenance(ctx))
+        task.resume(clean(reason), clean(decision_ref), self._provenance(ctx))
         return self._result(task)
 
     # -- indicators ----------------------------------------------------------------------
@@ -349,7 +351,7 @@ class TenantLedger:
         self._check_version(indicator, ctx)
         agency_key = self._agency_keys([ctx.agency], "agency")[0] if ctx.agency else None
         indicator.report_value(
-            ReportingPeriod.parse(period), _decimal(value), source,
+            ReportingPeriod.parse(period), _decimal(value), clean(source),
             self._provenance(ctx, agency_key),
         )
         return self._result(indicator)
@@ -361,7 +363,8 @@ class TenantLedger:
         indicator = self.indicator(code, plan)
         self._check_version(indicator, ctx)
         indicator.change_target(
-            parse_target(target, indicator.unit), reason, decision_ref, self._provenance(ctx)
+            parse_target(clean(target), indicator.unit), clean(reason), clean(decision_ref),
+            self._provenance(ctx),
         )
         return self._result(indicator)
 

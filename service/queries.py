@@ -14,7 +14,7 @@ from projections.change_log import ChangeFilter, ChangePage, query_changes
 from projections.diff import PlanDiff, diff_states
 from projections.indicator_progress import IndicatorProgress, indicator_progress
 from projections.plan_state import PlanState, fold
-from projections.plan_status import TaskStatus, plan_status
+from projections.plan_status import TaskStatus, filter_status, plan_status
 from projections.projector import Difference, apply_all, catch_up, check, rebuild
 from projections.scorecard import AgencyScore, scorecard
 from projections.store import ReadModelStore
@@ -73,8 +73,11 @@ class TenantQueries:
                 return self.store.load(cursor)
         return fold(self._events_after(0), known_at=known_at, effective_on=effective_on)
 
-    def status(self, on: date, **when: Any) -> list[TaskStatus]:
-        return plan_status(self.state(**when), on)
+    def status(self, on: date, *, search: str | None = None, group: str | None = None,
+               agency: str | None = None, status: str | None = None,
+               **when: Any) -> list[TaskStatus]:
+        rows = plan_status(self.state(**when), on)
+        return filter_status(rows, search=search, group=group, agency=agency, status=status)
 
     def summary(self, on: date, **when: Any) -> PlanSummary:
         return summarise(self.state(**when), on)

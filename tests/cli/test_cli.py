@@ -128,3 +128,13 @@ def test_a_missing_file_is_a_clear_error(cli: Cli) -> None:
     cli("tenant", "create", "demo", "Demo")
     code, _, err = cli("plan", "import", "demo", "/nonexistent/plan.docx")
     assert code == 1 and "No file" in err
+
+
+def test_status_search_ignores_diacritics_and_filters_by_agency(imported: Cli) -> None:
+    status = imported.json("status", "quang-nam", "--search", "tri tue nhan tao")
+    assert isinstance(status, dict)
+    numbers = [t["number"] for t in status["tasks"]]
+    assert numbers and all("trí tuệ nhân tạo" in t["title"].lower() for t in status["tasks"])
+    assert "28" in numbers and "40" in numbers
+    by_agency = imported.json("status", "quang-nam", "--agency", "so y te")
+    assert {t["number"] for t in by_agency["tasks"]} >= {"45", "46", "48"}  # type: ignore[index]
