@@ -7,6 +7,7 @@ from collections import OrderedDict
 
 from domain.errors import DomainError
 from migrations import apply_migrations
+from service.access import AccessApplication, AccessService
 from service.application import LedgerApplication
 from service.ledger import AppendListener, TenantLedger
 from service.queries import TenantQueries
@@ -29,10 +30,30 @@ class Tenancy:
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self.append_listeners: list[AppendListener] = []
+        self._access: AccessService | None = None
+
+    @property
+    def access(self) -> AccessService:
+        """Principals, grants and tokens (built on first use, after any fork)."""
+        with self._lock:
+            if self._access is None:
+                self._access = AccessService(
+                    AccessApplication(self.storage), self._tenant_exists, self._agency_key
+                )
+            return self._access
+
+    def _tenant_exists(self, slug: str) -> bool:
+        return any(t.slug == slug for t in self.registry.list(include_archived=True))
+
+    def _agency_key(self, slug: str, agency: str) -> str:
+        return self.ledger(slug).agency(agency).key
 
     def migrate(self) -> list[int]:
         """The shared tables, then each tenant's own (SQLite keeps one file per tenant)."""
         applied = apply_migrations(self.storage.database)
+        access = AccessApplication(self.storage)
+        access.create_tables()  # idempotent: CREATE TABLE IF NOT EXISTS
+        access.close()
         for tenant in self.registry.list(include_archived=True):
             self._migrate_tenant(tenant.slug)
         return applied
@@ -79,4 +100,6 @@ class Tenancy:
             for app in self._apps.values():
                 app.close()
             self._apps.clear()
+            if self._access is not None:
+                self._access.app.close()
         self.storage.close()

@@ -27,6 +27,7 @@ class TenantStorage(Protocol):
     tenant_migrations: str | None
 
     def factory(self, slug: str, env: Environment) -> InfrastructureFactory[Any]: ...
+    def access_factory(self, env: Environment) -> InfrastructureFactory[Any]: ...
     def events_table(self, slug: str) -> str: ...
     def tenant_database(self, slug: str) -> Database: ...
     def close(self) -> None: ...
@@ -63,6 +64,10 @@ class SQLiteStorage:
     def factory(self, slug: str, env: Environment) -> InfrastructureFactory[Any]:
         return _TenantSQLiteFactory(env, self.tenant_path(slug))
 
+    def access_factory(self, env: Environment) -> InfrastructureFactory[Any]:
+        """The service's access log (principals, grants, tokens) in a file of its own."""
+        return _TenantSQLiteFactory(env, self.data_dir / "access.sqlite3")
+
     def events_table(self, slug: str) -> str:
         validate_slug(slug)
         return "stored_events"
@@ -93,6 +98,9 @@ class PostgresStorage:
         self.database: Database = PostgresDatabase(self.datastore)
 
     def factory(self, slug: str, env: Environment) -> InfrastructureFactory[Any]:
+        return _SharedPostgresFactory(env, self.datastore)
+
+    def access_factory(self, env: Environment) -> InfrastructureFactory[Any]:
         return _SharedPostgresFactory(env, self.datastore)
 
     def events_table(self, slug: str) -> str:

@@ -1,0 +1,97 @@
+"""Who may do what: principals, their roles and grants, and their tokens, as events.
+
+Grants and revocations are events of the service's own access log, so the history of
+access can be audited like the history of the plans.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import DomainError
+
+_PRINCIPAL_NAMESPACE = uuid5(NAMESPACE_URL, "r57-plan-ledger:principal")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
+
+
+class Role(StrEnum):
+    SYSTEM_ADMIN = "system_admin"  # creates tenants and grants
+    TENANT_ADMIN = "tenant_admin"  # the province's standing body: sets up and follows plans
+    AGENCY_REPORTER = "agency_reporter"  # reports on its agency's tasks in its own tenant
+    AUDITOR = "auditor"  # reads everything of the tenants granted; writes nothing
+    INSPECTOR = "inspector"  # reads status and change logs of the tenants granted
+
+
+TENANT_ROLES = {Role.TENANT_ADMIN, Role.AGENCY_REPORTER, Role.AUDITOR, Role.INSPECTOR}
+
+
+def validate_principal_name(name: str) -> str:
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise DomainError(
+            "A principal name is 2-64 characters: lowercase ASCII letters, digits and "
+            f". _ @ -, starting with a letter or digit; got {name!r}.", field="name",
+        )
+    return name
+
+
+class Principal(Aggregate):
+    @staticmethod
+    def create_id(name: str) -> UUID:
+        return uuid5(_PRINCIPAL_NAMESPACE, name)
+
+    @event("Created")
+    def __init__(self, *, name: str, display_name: str, created_by: str) -> None:
+        self.name = name
+        self.display_name = display_name
+        self.grants: set[tuple[str, str, str]] = set()  # (role, tenant, agency key)
+        self.tokens: dict[str, tuple[str, datetime | None, bool]] = {}  # id -> (hash, exp, live)
+
+    def grant(self, role: Role, tenant: str, agency: str, granted_by: str) -> None:
+        if role is Role.SYSTEM_ADMIN and (tenant or agency):
+            raise DomainError("The system administrator role is not per tenant.", field="tenant")
+        if role in TENANT_ROLES and not tenant:
+            raise DomainError(f"Role {role} is granted for a tenant.", field="tenant")
+        if (role is Role.AGENCY_REPORTER) != bool(agency):
+            raise DomainError("An agency reporter reports for exactly one agency; other roles "
+                              "take no agency.", field="agency")
+        if (role.value, tenant, agency) in self.grants:
+            raise DomainError(f"{self.name} already holds {role} there.", field="role")
+        self._granted(role=role.value, tenant=tenant, agency=agency, granted_by=granted_by)
+
+    def revoke(self, role: Role, tenant: str, agency: str, revoked_by: str) -> None:
+        if (role.value, tenant, agency) not in self.grants:
+            raise DomainError(f"{self.name} does not hold {role} there.", field="role")
+        self._revoked(role=role.value, tenant=tenant, agency=agency, revoked_by=revoked_by)
+
+    def issue_token(self, token_id: str, secret_hash: str, expires_at: datetime | None,
+                    issued_by: str) -> None:
+        self._token_issued(token_id=token_id, secret_hash=secret_hash, expires_at=expires_at,
+                           issued_by=issued_by)
+
+    def revoke_token(self, token_id: str, revoked_by: str) -> None:
+        if token_id not in self.tokens or not self.tokens[token_id][2]:
+            raise DomainError(f"No live token {token_id} for {self.name}.", field="token")
+        self._token_revoked(token_id=token_id, revoked_by=revoked_by)
+
+    @event("Granted")
+    def _granted(self, role: str, tenant: str, agency: str, granted_by: str) -> None:
+        self.grants.add((role, tenant, agency))
+
+    @event("Revoked")
+    def _revoked(self, role: str, tenant: str, agency: str, revoked_by: str) -> None:
+        self.grants.discard((role, tenant, agency))
+
+    @event("TokenIssued")
+    def _token_issued(self, token_id: str, secret_hash: str, expires_at: datetime | None,
+                      issued_by: str) -> None:
+        self.tokens[token_id] = (secret_hash, expires_at, True)
+
+    @event("TokenRevoked")
+    def _token_revoked(self, token_id: str, revoked_by: str) -> None:
+        secret_hash, expires_at, _ = self.tokens[token_id]
+        self.tokens[token_id] = (secret_hash, expires_at, False)

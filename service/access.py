@@ -1,0 +1,213 @@
+"""Principals, grants and tokens: recorded as events in the service's access log, and
+authenticated against an in-memory view of that log brought up to date on each use."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import InfrastructureFactory, IntegrityError
+from eventsourcing.utils import Environment
+
+from domain.access import Principal, Role, validate_principal_name
+from domain.errors import AlreadyExists, DomainError, NotFound
+from domain.policy import Grant
+from domain.text import nfc
+from tenants.storage import TenantStorage
+
+TOKEN_PREFIX = "r57"  # noqa: S105 (a marker, not a secret)
+
+
+class AccessApplication(Application[UUID]):
+    name = "r57_access"  # the events table on PostgreSQL: r57_access_events
+
+    def __init__(self, storage: TenantStorage) -> None:
+        self.storage = storage
+        super().__init__(env={"CREATE_TABLE": "n"})
+
+    def construct_env(self, name: str, env: Any = None) -> Environment:
+        return Environment(name, dict(env or {}))
+
+    def construct_factory(self, env: Environment) -> InfrastructureFactory[Any]:
+        return self.storage.access_factory(env)
+
+    def create_tables(self) -> None:
+        recorder: Any = self.recorder
+        recorder.create_table()
+
+
+@dataclass
+class PrincipalView:
+    name: str
+    display_name: str
+    grants: set[Grant] = field(default_factory=set)
+    tokens: dict[str, tuple[str, datetime | None, bool]] = field(default_factory=dict)
+
+    @property
+    def actor(self) -> str:
+        """How events name this principal."""
+        return self.name
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "display_name": self.display_name,
+            "grants": [{"role": g.role.value, "tenant": g.tenant, "agency": g.agency}
+                       for g in sorted(self.grants, key=lambda g: (g.tenant, g.role, g.agency))],
+            "tokens": [{"id": k, "expires_at": exp.isoformat() if exp else None, "live": live}
+                       for k, (_, exp, live) in self.tokens.items()],
+        }
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str  # shown once; only its hash is kept
+    token_id: str
+    principal: str
+    expires_at: datetime | None
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class AccessService:
+    def __init__(self, app: AccessApplication, tenant_exists: Callable[[str], bool],
+                 agency_key: Callable[[str, str], str],
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.app = app
+        self._tenant_exists = tenant_exists
+        self._agency_key = agency_key  # (tenant, agency name) -> key, or NotFound
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._views: dict[UUID, PrincipalView] = {}
+        self._position = 0
+        self._lock = threading.Lock()
+
+    # -- the view --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        with self._lock:
+            for notification in self.app.recorder.select_notifications(
+                start=self._position + 1, limit=10_000
+            ):
+                self._apply(self.app.mapper.to_domain_event(notification))
+                self._position = notification.id
+
+    def _apply(self, e: Any) -> None:
+        kind = type(e).__name__
+        if kind == "Created":
+            self._views[e.originator_id] = PrincipalView(e.name, e.display_name)
+            return
+        view = self._views[e.originator_id]
+        if kind == "Granted":
+            view.grants.add(Grant(Role(e.role), e.tenant, e.agency))
+        elif kind == "Revoked":
+            view.grants.discard(Grant(Role(e.role), e.tenant, e.agency))
+        elif kind == "TokenIssued":
+            view.tokens[e.token_id] = (e.secret_hash, e.expires_at, True)
+        elif kind == "TokenRevoked":
+            secret_hash, expires_at, _ = view.tokens[e.token_id]
+            view.tokens[e.token_id] = (secret_hash, expires_at, False)
+
+    def principals(self) -> list[PrincipalView]:
+        self.refresh()
+        return sorted(self._views.values(), key=lambda p: p.name)
+
+    def principal(self, name: str) -> PrincipalView:
+        self.refresh()
+        view = self._views.get(Principal.create_id(validate_principal_name(name)))
+        if view is None:
+            raise NotFound(f"No principal '{name}'.", field="name")
+        return view
+
+    # -- commands --------------------------------------------------------------------------
+
+    def _load(self, name: str) -> Principal:
+        principal: Any
+        try:
+            principal = self.app.repository.get(Principal.create_id(validate_principal_name(name)))
+        except AggregateNotFoundError:
+            raise NotFound(f"No principal '{name}'.", field="name") from None
+        assert isinstance(principal, Principal)
+        return principal
+
+    def _save(self, principal: Principal) -> None:
+        try:
+            self.app.save(principal)
+        except IntegrityError:
+            raise AlreadyExists(f"Principal '{principal.name}' changed or exists already; "
+                                "retry.", field="name") from None
+
+    def create_principal(self, name: str, display_name: str, by: str) -> PrincipalView:
+        principal = Principal(name=validate_principal_name(name),
+                              display_name=nfc(display_name) or name, created_by=by)
+        self._save(principal)
+        return self.principal(name)
+
+    def grant(self, name: str, role: str, tenant: str, agency: str, by: str) -> PrincipalView:
+        if tenant and not self._tenant_exists(tenant):
+            raise NotFound(f"No tenant '{tenant}'.", field="tenant")
+        principal = self._load(name)
+        key = self._agency_key(tenant, agency) if agency and tenant else agency
+        principal.grant(_role(role), tenant, key, by)
+        self._save(principal)
+        return self.principal(name)
+
+    def revoke(self, name: str, role: str, tenant: str, agency: str, by: str) -> PrincipalView:
+        principal = self._load(name)
+        key = self._agency_key(tenant, agency) if agency and tenant else agency
+        principal.revoke(_role(role), tenant, key, by)
+        self._save(principal)
+        return self.principal(name)
+
+    def issue_token(self, name: str, by: str, expires_at: datetime | None = None,
+                    secret: str | None = None) -> IssuedToken:
+        """A new bearer token; `secret` is only given by the documented demo set-up."""
+        if expires_at is not None and expires_at <= self._clock():
+            raise DomainError("A token's expiry must be in the future.", field="expires_at")
+        principal = self._load(name)
+        token_id = secrets.token_hex(6)
+        secret = secret or secrets.token_urlsafe(32)
+        principal.issue_token(token_id, _hash(secret), expires_at, by)
+        self._save(principal)
+        return IssuedToken(f"{TOKEN_PREFIX}_{token_id}_{secret}", token_id, name, expires_at)
+
+    def revoke_token(self, name: str, token_id: str, by: str) -> None:
+        principal = self._load(name)
+        principal.revoke_token(token_id, by)
+        self._save(principal)
+
+    # -- authentication ----------------------------------------------------------------------
+
+    def authenticate(self, token: str) -> PrincipalView | None:
+        """The principal a bearer token stands for, or None (unknown, revoked or expired)."""
+        parts = token.split("_", 2)
+        if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+            return None
+        _, token_id, secret = parts
+        self.refresh()
+        for view in self._views.values():
+            found = view.tokens.get(token_id)
+            if found is None:
+                continue
+            secret_hash, expires_at, live = found
+            fresh = expires_at is None or expires_at > self._clock()
+            if live and fresh and hmac.compare_digest(secret_hash, _hash(secret)):
+                return view
+            return None
+        return None
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise DomainError(f"Unknown role '{value}'; one of: "
+                          + ", ".join(r.value for r in Role), field="role") from None
