@@ -240,3 +240,16 @@ def test_an_archived_tenant_stays_readable_but_records_nothing(tenancy: Tenancy)
     with pytest.raises(TenantArchived):
         tenancy.ledger("demo", for_writing=True)
     assert len(TenantQueries(tenancy.ledger("demo").app).state().tasks) == 2
+
+
+@pytest.mark.parametrize("template", ["ke-hoach-mau.xlsx", "nhiem-vu-mau.csv"])
+def test_the_shipped_templates_import_into_a_tenant(tenancy: Tenancy, template: str) -> None:
+    path = Path(__file__).resolve().parents[2] / "importers" / "templates" / template
+    tenancy.create_tenant("mau", "Tỉnh mẫu")
+    ledger = tenancy.ledger("mau", for_writing=True)
+    document = read_plan_document(path)
+    result = ledger.import_plan(document, hashlib.sha256(path.read_bytes()).hexdigest(), DOST)
+    assert result.recorded and result.tasks == len(document.tasks) > 0
+    state = TenantQueries(ledger.app).state()
+    assert sorted(t.number for t in state.tasks.values()) == sorted(
+        t.number for t in document.tasks)
