@@ -127,8 +127,9 @@ def _domain(status: int, kind: str) -> Any:
 def _on_http(exc: HTTPException) -> Response:
     status = exc.code or 500
     headers = {}
-    if status == 405 and getattr(exc, "valid_methods", None):
-        headers["Allow"] = ", ".join(exc.valid_methods or [])
+    allowed = getattr(exc, "valid_methods", None)
+    if status == 405 and allowed:
+        headers["Allow"] = ", ".join(allowed)
     detail = exc.description or i18n.title(status)
     if status == 404:
         detail = i18n.text("No such resource.")
@@ -139,7 +140,7 @@ def _on_http(exc: HTTPException) -> Response:
 
 
 def _on_unexpected(exc: Exception) -> Response:
-    log.exception("unhandled error")
+    log.exception("unhandled error", extra={"request_id": g.get("request_id")})
     return problem(500, "http", "An unexpected error occurred; it has been logged.")
 
 

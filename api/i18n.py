@@ -115,7 +115,8 @@ def translate(message: str) -> str:
 @cache
 def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
     compiled = []
-    for english, vietnamese in _TEMPLATES_VI.items():
+    # Longest first: "Must be ≥ {min} and ≤ {max}." before its prefix "Must be ≥ {min}.".
+    for english, vietnamese in sorted(_TEMPLATES_VI.items(), key=lambda t: -len(t[0])):
         parts = re.split(r"\{(\w+)\}", english)
         regex = "".join(
             re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)

@@ -94,7 +94,8 @@ class IdempotencyStore:
                 f" WHERE {_KEY}",
                 params,
             )
-            return cursor.fetchone()
+            row: dict[str, Any] | None = cursor.fetchone()
+            return row
 
     def _take_over_stale(self, params: dict[str, Any]) -> bool:
         cutoff = self._stamp(self._clock() - self._stale_after)

@@ -10,7 +10,6 @@ from typing import Any
 from flask import g, has_request_context
 
 
-
 class JsonFormatter(logging.Formatter):
     """Used by the gunicorn configuration for every logger, the web layer's included."""
 

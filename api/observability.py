@@ -6,8 +6,9 @@ import logging
 import re
 import time
 import uuid
+from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, request, request_started
 
 from api.services import services
 
@@ -17,7 +18,7 @@ _REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 log = logging.getLogger("r57.http")
 
 
-def _start() -> None:
+def _start(sender: Flask, **extra: Any) -> None:
     offered = request.headers.get(REQUEST_ID_HEADER, "")
     g.request_id = offered if _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
     g.request_started = time.perf_counter()
@@ -28,7 +29,7 @@ def _finish(response: Response) -> Response:
     seconds = time.perf_counter() - g.get("request_started", time.perf_counter())
     route = request.url_rule.rule if request.url_rule else "<unmatched>"
     services().metrics.observe_request(request.method, route, response.status_code, seconds)
-    log.info("request", extra={"fields": {
+    log.info("request", extra={"request_id": g.get("request_id"), "fields": {
         "method": request.method, "path": request.path, "route": route,
         "status": response.status_code, "duration_ms": round(seconds * 1000, 2),
     }})
@@ -36,5 +37,7 @@ def _finish(response: Response) -> Response:
 
 
 def install(app: Flask) -> None:
-    app.before_request(_start)
+    # request_started fires before the URL value preprocessors (which resolve the tenant and
+    # may refuse it), so even those refusals carry the request id and are timed.
+    request_started.connect(_start, app, weak=False)
     app.after_request(_finish)

@@ -22,6 +22,8 @@ from api.operation import Operation, render
 from api.services import services
 
 View = Callable[..., Any]
+API_PREFIX = "/api/v1"
+TENANT_PREFIX = API_PREFIX + "/tenants/<tenant>"
 
 
 class ApiBlueprint(Blueprint):

@@ -34,6 +34,7 @@ from typing import Any, Protocol
 
 import eventsourcing
 import psycopg
+from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 
 from domain.agencies import normalise_agency
@@ -56,8 +57,11 @@ SAME_TASKS, OTHER_AGGREGATES = "same_tasks", "other_aggregates"
 FILL_BATCH = 500  # events per transaction when pre-filling a tenant (untimed)
 
 
+_STARTED = time.perf_counter()
+
+
 def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    print(f"{time.perf_counter() - _STARTED:6.1f}s {message}", file=sys.stderr, flush=True)
 
 
 # -- profiles ------------------------------------------------------------------------------
@@ -75,23 +79,27 @@ class Profile:
     level_ops: int  # commands per tenant per round
 
 
-FULL = Profile("full", rounds=9, ops=500, warmup=120, import_runs=15,
-               levels=(0, 1_000, 10_000, 100_000), level_rounds=7, level_ops=150)
-QUICK = Profile("quick", rounds=5, ops=300, warmup=60, import_runs=5,
-                levels=(0, 1_000, 10_000), level_rounds=5, level_ops=80)
+# Many short interleaved samples, not a few long ones: on a shared machine, bursts of load
+# then hit single samples, which the medians and the paired ratios discard.
+FULL = Profile("full", rounds=15, ops=200, warmup=60, import_runs=15,
+               levels=(0, 1_000, 10_000, 100_000), level_rounds=11, level_ops=50)
+QUICK = Profile("quick", rounds=7, ops=150, warmup=60, import_runs=5,
+                levels=(0, 1_000, 10_000), level_rounds=9, level_ops=30)
 
 
 # -- results -------------------------------------------------------------------------------
 
 
+SIDES = ("service", "recorder", "raw")
+
+
 @dataclass(frozen=True)
 class AppendFigures:
-    service_per_s: float  # median over rounds
-    raw_per_s: float  # median over rounds
-    ratio: float  # median of the per-round service/raw ratios
-    service_rounds: list[float]
-    raw_rounds: list[float]
-    state_bytes: int  # size of one ProgressReported state, used as the raw payload
+    per_s: dict[str, float]  # side -> median events/s over rounds
+    cpu_ms: dict[str, float]  # side -> median CPU ms of this process per event
+    vs_raw: dict[str, float]  # side -> median of the per-round side/raw ratios
+    rounds: dict[str, list[float]]  # side -> events/s of each round
+    state_bytes: int  # size of one ProgressReported state, used as every baseline's payload
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,7 @@ class ImportFigures:
     parse_median_ms: float  # read_plan_document alone, included in median_ms
     record_median_ms: float  # import_plan alone (one transaction), included in median_ms
     events: int
+    events_by_type: dict[str, int]
     runs: int
 
 
@@ -110,7 +119,9 @@ class GrowthRow:
     prior_events: int
     fill: str  # SAME_TASKS, OTHER_AGGREGATES, or "none" for level 0
     per_s: float  # median over rounds
-    vs_empty: float  # per_s / the level-0 tenant's per_s
+    cpu_ms: float  # median CPU ms of this process per command
+    vs_empty: float  # median of the per-round ratios to the level-0 tenant's rate
+    task_events: tuple[int, int]  # events in a measured task: when timing starts, at the end
     rounds: list[float]
 
 
@@ -147,30 +158,31 @@ class RawAppender(Protocol):
 
 
 class PostgresRaw:
-    """psycopg, one INSERT and one COMMIT per row, into a table shaped like the library's."""
+    """psycopg, one INSERT and one COMMIT per row, into a new table shaped like the library's
+    (same columns, primary key and unique notification_id index)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, table: str) -> None:
         self.conn = psycopg.connect(url)
         self.keys = KeyCycle()
-        self.conn.execute(
-            "CREATE TABLE bench_raw_events (originator_id uuid NOT NULL, "
-            "originator_version bigint NOT NULL, topic text, state bytea, "
-            "notification_id bigserial, PRIMARY KEY (originator_id, originator_version))"
-        )
-        self.conn.execute(
-            "CREATE UNIQUE INDEX bench_raw_events_nid ON bench_raw_events (notification_id)"
-        )
+        name = sql.Identifier(table)
+        self.conn.execute(sql.SQL(
+            "CREATE TABLE {} (originator_id uuid NOT NULL, originator_version bigint NOT NULL,"
+            " topic text, state bytea, notification_id bigserial,"
+            " PRIMARY KEY (originator_id, originator_version))"
+        ).format(name))
+        self.conn.execute(sql.SQL("CREATE UNIQUE INDEX {} ON {} (notification_id)")
+                          .format(sql.Identifier(f"{table}_nid"), name))
         self.conn.commit()
+        self.insert = sql.SQL(
+            "INSERT INTO {} (originator_id, originator_version, topic, state)"
+            " VALUES (%s, %s, %s, %s)"
+        ).format(name)
 
     def append(self, count: int, topic: str, state: bytes) -> None:
         with self.conn.cursor() as cursor:
             for _ in range(count):
                 originator_id, version = self.keys.next()
-                cursor.execute(
-                    "INSERT INTO bench_raw_events (originator_id, originator_version, topic,"
-                    " state) VALUES (%s, %s, %s, %s)",
-                    (originator_id, version, topic, state),
-                )
+                cursor.execute(self.insert, (originator_id, version, topic, state))
                 self.conn.commit()
 
     def close(self) -> None:
@@ -178,7 +190,8 @@ class PostgresRaw:
 
 
 class SQLiteRaw:
-    """sqlite3, BEGIN / INSERT / COMMIT per row, WAL file, default synchronous (as the library)."""
+    """sqlite3, BEGIN / INSERT / COMMIT per row, into a new WAL-mode file with the library's
+    table shape; default `synchronous`, as the library leaves it."""
 
     def __init__(self, path: Path) -> None:
         self.conn = sqlite3.connect(path, isolation_level=None)
@@ -203,6 +216,23 @@ class SQLiteRaw:
         self.conn.close()
 
 
+class RecorderAppender:
+    """The library's recorder alone: `insert_events([one StoredEvent])` per transaction,
+    into a tenant's own events table (on PostgreSQL: lock table, NOTIFY, insert, commit)."""
+
+    def __init__(self, ledger: TenantLedger) -> None:
+        self.recorder = ledger.app.recorder
+        self.keys = KeyCycle()
+
+    def append(self, count: int, topic: str, state: bytes) -> None:
+        for _ in range(count):
+            originator_id, version = self.keys.next()
+            self.recorder.insert_events([StoredEvent(originator_id, version, topic, state)])
+
+    def close(self) -> None:
+        """The tenant's application owns the connection."""
+
+
 # -- stores --------------------------------------------------------------------------------
 
 
@@ -211,12 +241,16 @@ class Store:
     name: str
     version: str
     tenancy: Tenancy
-    raw: RawAppender
+    raw_factory: Callable[[str], RawAppender]  # a new raw log, by a unique name
     created: int = 0
 
     def new_slug(self) -> str:
         self.created += 1
         return f"bench-{self.created}"
+
+    def new_raw(self) -> RawAppender:
+        self.created += 1
+        return self.raw_factory(f"raw_{self.created}")
 
 
 class PostgresUnreachable(RuntimeError):
@@ -247,13 +281,13 @@ def postgres_store(admin_url: str) -> Iterator[Store]:
     log(f"[postgresql] created database {dbname}")
     url = _with_database(admin_url, dbname)
     tenancy: Tenancy | None = None
-    raw: PostgresRaw | None = None
     try:
         tenancy = build_tenancy(Settings(database_url=url))
-        raw = PostgresRaw(url)
-        yield Store("postgresql", f"PostgreSQL {version}", tenancy, raw)
+        yield Store("postgresql", f"PostgreSQL {version}", tenancy,
+                    lambda table: PostgresRaw(url, f"bench_{table}"))
     finally:
-        _close(tenancy, raw)
+        if tenancy is not None:
+            tenancy.close()
         with _admin_connect(admin_url) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
                           .format(sql.Identifier(dbname)))
@@ -264,22 +298,15 @@ def postgres_store(admin_url: str) -> Iterator[Store]:
 def sqlite_store() -> Iterator[Store]:
     directory = Path(tempfile.mkdtemp(prefix="r57_bench_"))
     tenancy: Tenancy | None = None
-    raw: SQLiteRaw | None = None
     try:
         tenancy = build_tenancy(Settings(database_url=f"sqlite:///{directory / 'data'}"))
-        raw = SQLiteRaw(directory / "raw.sqlite3")
-        yield Store("sqlite", f"SQLite {sqlite3.sqlite_version} (WAL)", tenancy, raw)
+        yield Store("sqlite", f"SQLite {sqlite3.sqlite_version} (WAL)", tenancy,
+                    lambda name: SQLiteRaw(directory / f"{name}.sqlite3"))
     finally:
-        _close(tenancy, raw)
+        if tenancy is not None:
+            tenancy.close()
         shutil.rmtree(directory, ignore_errors=True)
         log(f"[sqlite] removed {directory}")
-
-
-def _close(tenancy: Tenancy | None, raw: RawAppender | None) -> None:
-    if raw is not None:
-        raw.close()
-    if tenancy is not None:
-        tenancy.close()
 
 
 # -- service-side helpers ------------------------------------------------------------------
@@ -323,25 +350,46 @@ class Reporter:
             self.ledger.report_progress(number, PERIOD, self.done % 101, NARRATIVE, CTX)
             self.done += 1
 
-    def timed(self, count: int) -> float:
-        """Commands per second over `count` commands."""
-        return rate(count, lambda: self.run(count))
+    def timed(self, count: int) -> Sample:
+        return measure(count, lambda: self.run(count))
 
 
-def rate(count: int, action: Callable[[], None]) -> float:
-    start = time.perf_counter()
+def paired_ratio(values: Sequence[float], baselines: Sequence[float]) -> float:
+    """Median of value/baseline over rounds measured side by side."""
+    return statistics.median(v / b for v, b in zip(values, baselines, strict=True))
+
+
+@dataclass(frozen=True)
+class Sample:
+    per_s: float  # operations per wall-clock second
+    cpu_ms: float  # CPU time of this process per operation, in ms: the client-side cost,
+    # which other jobs on the machine disturb much less than wall-clock time
+
+
+def measure(count: int, action: Callable[[], None]) -> Sample:
+    wall, cpu = time.perf_counter(), time.process_time()
     action()
-    return count / (time.perf_counter() - start)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return Sample(count / wall, cpu * 1000 / count)
 
 
-def count_events(ledger: TenantLedger) -> int:
-    total, start = 0, 1
+def events_by_type(ledger: TenantLedger) -> dict[str, int]:
+    """The tenant's log, counted by event class ('Task.Created': 60, ...)."""
+    counts: dict[str, int] = {}
+    start = 1
     while True:
         page = ledger.app.recorder.select_notifications(start=start, limit=1000)
-        total += len(page)
+        for notification in page:
+            kind = notification.topic.rsplit(":", 1)[-1]
+            counts[kind] = counts.get(kind, 0) + 1
         if len(page) < 1000:
-            return total
+            return dict(sorted(counts.items()))
         start = page[-1].id + 1
+
+
+def task_length(reporter: Reporter) -> int:
+    """Events in the first measured task (all 60 differ by at most one)."""
+    return reporter.ledger.task(reporter.numbers[0]).version
 
 
 def sample_event(store: Store, seed: Seed) -> tuple[str, bytes]:
@@ -355,37 +403,53 @@ def sample_event(store: Store, seed: Seed) -> tuple[str, bytes]:
 # -- figure 1-2: appends per second --------------------------------------------------------
 
 
-def append_round(store: Store, seed: Seed, profile: Profile, payload: tuple[str, bytes],
-                 service_first: bool) -> tuple[float, float]:
+def append_round(reporter: Reporter, baselines: dict[str, RawAppender], ops: int,
+                 payload: tuple[str, bytes], shift: int) -> dict[str, Sample]:
+    """Events/s of each side over `ops` appends, in an order rotated by `shift`."""
+    sides: dict[str, Callable[[], None]] = {
+        "service": lambda: reporter.run(ops),
+        **{name: _appending(appender, ops, payload) for name, appender in baselines.items()},
+    }
+    order = [*SIDES[shift % len(SIDES):], *SIDES[:shift % len(SIDES)]]
+    return {name: measure(ops, sides[name]) for name in order}
+
+
+def _appending(appender: RawAppender, ops: int, payload: tuple[str, bytes]) -> Callable[[], None]:
+    return lambda: appender.append(ops, *payload)
+
+
+def round_logs(store: Store, seed: Seed, warmup: int,
+               payload: tuple[str, bytes]) -> tuple[Reporter, dict[str, RawAppender]]:
+    """Three fresh logs for one round, each warmed up: a seeded tenant for the service, an
+    empty tenant for the recorder, a new table (PostgreSQL) or file (SQLite) for raw SQL."""
     reporter = Reporter(seeded_tenant(store, seed), seed.task_numbers)
-    reporter.run(profile.warmup)
-
-    def raw() -> float:
-        return rate(profile.ops, lambda: store.raw.append(profile.ops, *payload))
-
-    if service_first:
-        service_rate = reporter.timed(profile.ops)
-        return service_rate, raw()
-    raw_rate = raw()
-    return reporter.timed(profile.ops), raw_rate
+    reporter.run(warmup)
+    baselines = {"recorder": RecorderAppender(new_tenant(store)), "raw": store.new_raw()}
+    for appender in baselines.values():
+        appender.append(warmup, *payload)
+    return reporter, baselines
 
 
 def measure_append(store: Store, seed: Seed, profile: Profile) -> AppendFigures:
-    topic, state = sample_event(store, seed)
-    store.raw.append(profile.warmup, topic, state)
-    service_rates: list[float] = []
-    raw_rates: list[float] = []
+    payload = sample_event(store, seed)
+    rounds: dict[str, list[float]] = {name: [] for name in SIDES}
+    cpu: dict[str, list[float]] = {name: [] for name in SIDES}
     for index in range(profile.rounds):
         log(f"[{store.name}] append round {index + 1}/{profile.rounds}")
-        service_rate, raw_rate = append_round(store, seed, profile, (topic, state),
-                                              service_first=index % 2 == 0)
-        service_rates.append(service_rate)
-        raw_rates.append(raw_rate)
-    ratios = [s / r for s, r in zip(service_rates, raw_rates, strict=True)]
+        reporter, baselines = round_logs(store, seed, profile.warmup, payload)
+        try:
+            found = append_round(reporter, baselines, profile.ops, payload, index)
+        finally:
+            for appender in baselines.values():
+                appender.close()
+        for name, sample in found.items():
+            rounds[name].append(sample.per_s)
+            cpu[name].append(sample.cpu_ms)
     return AppendFigures(
-        service_per_s=statistics.median(service_rates), raw_per_s=statistics.median(raw_rates),
-        ratio=statistics.median(ratios), service_rounds=service_rates, raw_rounds=raw_rates,
-        state_bytes=len(state),
+        per_s={name: statistics.median(found) for name, found in rounds.items()},
+        cpu_ms={name: statistics.median(found) for name, found in cpu.items()},
+        vs_raw={name: paired_ratio(found, rounds["raw"]) for name, found in rounds.items()},
+        rounds=rounds, state_bytes=len(payload[1]),
     )
 
 
@@ -408,19 +472,19 @@ def measure_import(store: Store, seed: Seed, runs: int) -> ImportFigures:
     timed_import(store, seed)  # warm-up, not counted
     totals: list[float] = []
     parses: list[float] = []
-    events = 0
+    by_type: dict[str, int] = {}
     for index in range(runs):
         log(f"[{store.name}] import {index + 1}/{runs}")
         total, parse, ledger = timed_import(store, seed)
         totals.append(total)
         parses.append(parse)
-        events = count_events(ledger)
+        by_type = events_by_type(ledger)
     return ImportFigures(
         median_ms=statistics.median(totals) * 1000, min_ms=min(totals) * 1000,
         max_ms=max(totals) * 1000, parse_median_ms=statistics.median(parses) * 1000,
         record_median_ms=statistics.median(t - p for t, p in zip(totals, parses, strict=True))
         * 1000,
-        events=events, runs=runs,
+        events=sum(by_type.values()), events_by_type=by_type, runs=runs,
     )
 
 
@@ -472,16 +536,21 @@ def growth_subjects(store: Store, seed: Seed, profile: Profile) -> list[tuple[in
 
 def measure_growth(store: Store, seed: Seed, profile: Profile) -> list[GrowthRow]:
     subjects = growth_subjects(store, seed, profile)
-    rates: list[list[float]] = [[] for _ in subjects]
+    starts = [task_length(reporter) for _, _, reporter in subjects]
+    samples: list[list[Sample]] = [[] for _ in subjects]
     for index in range(profile.level_rounds):
         log(f"[{store.name}] growth round {index + 1}/{profile.level_rounds}")
         for position in range(len(subjects)):  # rotate the order: no tenant always goes first
             slot = (index + position) % len(subjects)
-            rates[slot].append(subjects[slot][2].timed(profile.level_ops))
-    medians = [statistics.median(found) for found in rates]
+            samples[slot].append(subjects[slot][2].timed(profile.level_ops))
+    rates = [[sample.per_s for sample in found] for found in samples]
     return [
-        GrowthRow(level, fill, median, median / medians[0], found)
-        for (level, fill, _), median, found in zip(subjects, medians, rates, strict=True)
+        GrowthRow(
+            level, fill, statistics.median(found), statistics.median(s.cpu_ms for s in taken),
+            paired_ratio(found, rates[0]), (start, task_length(reporter)), found,
+        )
+        for (level, fill, reporter), found, taken, start
+        in zip(subjects, rates, samples, starts, strict=True)
     ]
 
 
@@ -520,60 +589,74 @@ def environment(profile: Profile) -> dict[str, Any]:
         "eventsourcing": getattr(eventsourcing, "__version__", "9.5.6"),
         "psycopg": f"{psycopg.__version__} ({psycopg.pq.__impl__})",
         "cpus": os.cpu_count(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "platform": platform.platform(),
     }
 
 
 def format_append(results: Sequence[StoreFigures], profile: Profile) -> list[str]:
     lines = [
-        f"1-2. Appends, one event per command and transaction "
-        f"(median of {profile.rounds} paired rounds x {profile.ops})",
-        f"  {'store':<12}{'service ev/s':>14}{'raw ev/s':>12}{'service/raw':>13}"
-        f"{'state bytes':>13}",
+        f"1-2. Appends, one event per transaction (median of {profile.rounds} rounds x "
+        f"{profile.ops} per side, sides interleaved)",
+        f"  {'store':<12}{'service ev/s':>14}{'recorder ev/s':>15}{'raw ev/s':>10}"
+        f"{'service/raw':>13}{'recorder/raw':>14}{'service cpu ms/ev':>19}",
     ]
     for figures in results:
         a = figures.append
         assert a is not None
-        lines.append(f"  {figures.store:<12}{a.service_per_s:>14,.0f}{a.raw_per_s:>12,.0f}"
-                     f"{a.ratio:>13.2f}{a.state_bytes:>13}")
+        lines.append(
+            f"  {figures.store:<12}{a.per_s['service']:>14,.0f}{a.per_s['recorder']:>15,.0f}"
+            f"{a.per_s['raw']:>10,.0f}{a.vs_raw['service']:>13.2f}"
+            f"{a.vs_raw['recorder']:>14.2f}{a.cpu_ms['service']:>19.2f}"
+        )
+    state = results[0].append
+    assert state is not None
+    lines.append(f"  every side writes the state of a real ProgressReported event "
+                 f"({state.state_bytes} bytes); cpu = this process's CPU time")
     return lines
 
 
 def format_import(results: Sequence[StoreFigures]) -> list[str]:
     first = results[0].seed_import
     assert first is not None
+    kinds = ", ".join(f"{kind} {count}" for kind, count in first.events_by_type.items())
     lines = [
         f"3. Seed plan import into a fresh tenant (median of {first.runs} tenants; "
         "total = parse + record; events/s over record time)",
-        f"  {'store':<12}{'median ms':>11}{'min ms':>9}{'max ms':>9}{'parse ms':>10}"
+        f"  {'store':<12}{'total ms':>10}{'min ms':>9}{'max ms':>9}{'parse ms':>10}"
         f"{'record ms':>11}{'events':>8}{'events/s':>10}",
     ]
     for figures in results:
         i = figures.seed_import
         assert i is not None
         lines.append(
-            f"  {figures.store:<12}{i.median_ms:>11.0f}{i.min_ms:>9.0f}{i.max_ms:>9.0f}"
+            f"  {figures.store:<12}{i.median_ms:>10.0f}{i.min_ms:>9.0f}{i.max_ms:>9.0f}"
             f"{i.parse_median_ms:>10.1f}{i.record_median_ms:>11.1f}{i.events:>8}"
             f"{i.events / i.record_median_ms * 1000:>10,.0f}"
         )
+    lines.append(f"  events recorded: {kinds}")
     return lines
+
+
+GROWTH_LABELS = {"none": "-", SAME_TASKS: "reports on the same 60 tasks",
+                 OTHER_AGGREGATES: "other aggregates (agencies)"}
 
 
 def format_growth(results: Sequence[StoreFigures], profile: Profile) -> list[str]:
     lines = [
-        f"4. Service appends vs events already in the tenant "
-        f"(median of {profile.level_rounds} interleaved rounds x {profile.level_ops})",
-        f"  {'store':<12}{'prior events':>13}  {'prior events are':<28}{'ev/s':>8}"
-        f"{'vs empty':>10}",
+        f"4. Service appends vs events already in the tenant (median of {profile.level_rounds}"
+        f" interleaved rounds x {profile.level_ops} commands per tenant)",
+        f"  {'store':<12}{'prior events':>13}  {'prior events are':<30}{'task events':>13}"
+        f"{'ev/s':>8}{'vs empty':>10}{'cpu ms/ev':>11}",
     ]
-    labels = {"none": "-", SAME_TASKS: "reports on the same 60 tasks",
-              OTHER_AGGREGATES: "other aggregates (agencies)"}
     for figures in results:
         lines.extend(
-            f"  {figures.store:<12}{row.prior_events:>13,}  {labels[row.fill]:<28}"
-            f"{row.per_s:>8,.0f}{row.vs_empty:>10.2f}"
+            f"  {figures.store:<12}{row.prior_events:>13,}  {GROWTH_LABELS[row.fill]:<30}"
+            f"{f'{row.task_events[0]}-{row.task_events[1]}':>13}"
+            f"{row.per_s:>8,.0f}{row.vs_empty:>10.2f}{row.cpu_ms:>11.2f}"
             for row in figures.growth
         )
+    lines.append("  task events: events in each measured task when timing starts - at the end")
     return lines
 
 
@@ -583,7 +666,9 @@ def format_table(results: Sequence[StoreFigures], env: dict[str, Any],
     header = [
         f"R57 Plan Ledger write benchmark ({profile.name}) {env['when']}",
         f"Python {env['python']}, eventsourcing {env['eventsourcing']}, "
-        f"psycopg {env['psycopg']}, {versions}, {env['cpus']} CPUs",
+        f"psycopg {env['psycopg']}, {versions}",
+        f"{env['cpus']} CPUs; 1-min load average {env['load_average_at_start']} at start, "
+        f"{env['load_average_1m']} at end (other jobs on the machine disturb wall-clock rates)",
     ]
     sections = [format_append(results, profile), format_import(results),
                 format_growth(results, profile)]
@@ -612,14 +697,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     profile = QUICK if args.quick else FULL
-    started = time.perf_counter()
+    started, load = time.perf_counter(), round(os.getloadavg()[0], 2)
     try:
+        if "postgresql" in args.stores:
+            _admin_connect(args.postgres_url).close()  # fail before any work is done
         results = run(args.stores, args.postgres_url, profile)
     except PostgresUnreachable as error:
         log(f"error: {error}")
         return 2
+    except KeyboardInterrupt:
+        log("interrupted; the benchmark's database and temporary files were removed")
+        return 130
     env = environment(profile)
     env["elapsed_s"] = round(time.perf_counter() - started, 1)
+    env["load_average_at_start"] = load
     if args.json:
         print(json.dumps({"environment": env, "stores": [asdict(r) for r in results]},
                          indent=2))

@@ -67,7 +67,7 @@ def query_changes(store: ReadModelStore, where: ChangeFilter, limit: int = 100,
     if not 1 <= limit <= MAX_PAGE:
         raise DomainError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
     sql, params = _select(store, where, decode_cursor(cursor), limit + 1)
-    with store.db.transaction() as cur:
+    with store.db.transaction(write=False) as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
     entries = [AuditEntry.from_dict(json.loads(r["doc"])) for r in rows[:limit]]

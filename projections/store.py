@@ -47,7 +47,7 @@ class ReadModelStore:
     # -- tracking ----------------------------------------------------------------------
 
     def position(self) -> int:
-        with self.db.transaction() as cursor:
+        with self.db.transaction(write=False) as cursor:
             cursor.execute("SELECT position FROM rm_tracking WHERE tenant = :t", {"t": self.tenant})
             row = cursor.fetchone()
         return int(row["position"]) if row else 0
@@ -74,9 +74,12 @@ class ReadModelStore:
 
     def load(self, cursor: Cursor, kinds_ids: Iterable[tuple[str, str]] | None = None) -> PlanState:
         """The stored views (all of them, or the given ones plus every agency) as state."""
+        state = PlanState()
+        cursor.execute("SELECT position FROM rm_tracking WHERE tenant = :t", {"t": self.tenant})
+        tracked = cursor.fetchone()
+        state.position = int(tracked["position"]) if tracked else 0
         cursor.execute("SELECT kind, id, doc FROM rm_views WHERE tenant = :t", {"t": self.tenant})
         wanted = set(kinds_ids) if kinds_ids is not None else None
-        state = PlanState()
         for row in cursor.fetchall():
             if wanted is None or row["kind"] == AGENCY or (row["kind"], row["id"]) in wanted:
                 _put(state, row["kind"], json.loads(row["doc"]))
@@ -122,7 +125,7 @@ class ReadModelStore:
 
     def entries_about(self, subject: str) -> list[AuditEntry]:
         """One subject's audit trail ("task 5"), in log order."""
-        with self.db.transaction() as cursor:
+        with self.db.transaction(write=False) as cursor:
             cursor.execute(
                 "SELECT doc FROM rm_entries WHERE tenant = :t AND subject = :s ORDER BY position",
                 {"t": self.tenant, "s": subject},

@@ -16,7 +16,7 @@ from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
 from domain.text import sort_key
 from importers import read_plan_document
 from importers.errors import ImportFormatError
-from service import cli_access, cli_reports
+from service import cli_access, cli_integrity, cli_reports
 from service.cli_output import print_json, print_table, shorten, vn_date
 from service.config import Settings
 from service.container import build_tenancy
@@ -403,6 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     _task_commands(sub)
     _indicator_commands(sub)
     cli_reports.register(sub, _add, parse_date, parse_instant)
+    cli_integrity.register(sub, _add)
     cli_access.register(sub, _add, parse_date)
     _add(sub, "demo", cmd_demo, "load the seed plan as tenant 'demo' and print its status",
              tenant=False, writes=True)

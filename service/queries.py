@@ -69,7 +69,7 @@ class TenantQueries:
               effective_on: date | None = None) -> PlanState:
         if known_at is None and effective_on is None:
             self.refresh()
-            with self.store.db.transaction() as cursor:
+            with self.store.db.transaction(write=False) as cursor:
                 return self.store.load(cursor)
         return fold(self._events_after(0), known_at=known_at, effective_on=effective_on)
 

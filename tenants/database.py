@@ -34,7 +34,7 @@ class Cursor(Protocol):
 class Database(Protocol):
     dialect: str
 
-    def transaction(self) -> Any: ...
+    def transaction(self, write: bool = True) -> Any: ...
 
 
 class _SQLiteCursor:
@@ -73,10 +73,11 @@ class SQLiteDatabase:
         return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[_SQLiteCursor]:
+    def transaction(self, write: bool = True) -> Iterator[_SQLiteCursor]:
+        """Writers take the write lock at BEGIN; readers read a WAL snapshot, lock-free."""
         conn = self.connect()
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
             yield _SQLiteCursor(conn.cursor())
             conn.execute("COMMIT")
         except BaseException:
@@ -113,7 +114,7 @@ class PostgresDatabase:
         self.datastore = datastore
 
     @contextmanager
-    def transaction(self) -> Iterator[_PostgresCursor]:
+    def transaction(self, write: bool = True) -> Iterator[_PostgresCursor]:
         with (
             self.datastore.get_connection() as conn,
             conn.transaction(),

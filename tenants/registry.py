@@ -79,7 +79,7 @@ class TenantRegistry:
         return self.get(slug)
 
     def get(self, slug: str) -> Tenant:
-        with self._db.transaction() as cursor:
+        with self._db.transaction(write=False) as cursor:
             cursor.execute(
                 "SELECT * FROM r57_tenants WHERE slug = :slug", {"slug": validate_slug(slug)}
             )
@@ -89,7 +89,7 @@ class TenantRegistry:
         return _tenant(row)
 
     def list(self, include_archived: bool = False) -> list[Tenant]:
-        with self._db.transaction() as cursor:
+        with self._db.transaction(write=False) as cursor:
             cursor.execute("SELECT * FROM r57_tenants")
             rows = cursor.fetchall()
         tenants = [_tenant(r) for r in rows if include_archived or r["status"] == ACTIVE]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from werkzeug.datastructures import FileStorage
 
 
@@ -40,15 +40,13 @@ class Instant(fields.DateTime):
         return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-class Upload(fields.Field):
+class Upload(fields.Field[FileStorage]):
     """A file part of a multipart/form-data body."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> FileStorage:
         if not isinstance(value, FileStorage):
-            raise self.make_error("invalid")
+            raise ValidationError("Upload the plan document in the 'file' part.")
         return value
-
-    default_error_messages = {"invalid": "Upload the plan document in the 'file' part."}
 
 
 def text(max_length: int = 2000, **kwargs: Any) -> fields.String:
@@ -58,6 +56,11 @@ def text(max_length: int = 2000, **kwargs: Any) -> fields.String:
 def required_text(max_length: int = 2000, **kwargs: Any) -> fields.String:
     return fields.String(required=True, validate=validate.Length(min=1, max=max_length),
                          **kwargs)
+
+
+def iso_text(kind: str, *, allow_none: bool = True) -> fields.String:
+    """A date or time the projections already wrote as ISO text ("date" or "date-time")."""
+    return fields.String(required=True, allow_none=allow_none, metadata={"format": kind})
 
 
 class CommandContextSchema(Strict):

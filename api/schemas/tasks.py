@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from api.schemas.common import FlexibleDate, Instant, PlanScopedSchema, Strict, required_text, text
-
-
-def iso_date(**kwargs: object) -> fields.String:
-    """A date the projections already wrote as ISO text."""
-    return fields.String(allow_none=True, required=True, metadata={"format": "date"}, **kwargs)
+from api.schemas.common import (
+    FlexibleDate,
+    Instant,
+    PlanScopedSchema,
+    Strict,
+    iso_text,
+    required_text,
+    text,
+)
 
 
 class StatusQuerySchema(Strict):
@@ -36,11 +39,11 @@ class TaskStatusSchema(Strict):
     expected_output = fields.String(required=True)
     deadline = fields.String(required=True)
     deadline_kind = fields.String(required=True)
-    due = iso_date()
+    due = iso_text("date")
     deadline_changes = fields.Integer(required=True)
     slip_days = fields.Integer(required=True)
     state = fields.String(required=True)
-    completed_on = iso_date()
+    completed_on = iso_text("date")
     output_document = fields.String(required=True)
     last_report = fields.Nested(LastReportSchema, required=True, allow_none=True)
     status = fields.String(required=True)
@@ -52,7 +55,6 @@ class StatusSchema(Strict):
     on = fields.Date(required=True)
     known_at = fields.DateTime(required=True, allow_none=True)
     effective_on = fields.Date(required=True, allow_none=True)
-    position = fields.Integer(required=True, metadata={"description": "Last position applied."})
     tasks = fields.List(fields.Nested(TaskStatusSchema), required=True)
 
 
@@ -77,7 +79,7 @@ class TaskDetailSchema(TaskStatusSchema):
 
 
 class ChangeSchema(Strict):
-    from_ = fields.String(required=True, data_key="from")
+    from_ = fields.String(required=True, data_key="from", attribute="from")
     to = fields.String(required=True)
 
 
@@ -86,14 +88,16 @@ class AuditEntrySchema(Strict):
     version = fields.Integer(required=True)
     event = fields.String(required=True)
     summary = fields.String(required=True)
-    recorded_at = fields.DateTime(required=True)
-    effective_on = fields.Date(required=True, allow_none=True)
+    recorded_at = iso_text("date-time", allow_none=False)
+    effective_on = iso_text("date")
     actor = fields.String(required=True)
     on_behalf_of = fields.String(required=True, allow_none=True)
     reason = fields.String(required=True)
     document = fields.String(required=True)
     changes = fields.Dict(keys=fields.String(), values=fields.Nested(ChangeSchema),
                           required=True)
+    aggregate_id = fields.String()
+    subject = fields.String(metadata={"description": "e.g. task 5"})
 
 
 class HistorySchema(Strict):

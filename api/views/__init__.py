@@ -15,6 +15,3 @@ BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     agencies.bp,
     feed.bp,
 )
-
-API_PREFIX = "/api/v1"
-TENANT_PREFIX = API_PREFIX + "/tenants/<tenant>"

@@ -8,9 +8,8 @@ from typing import Any
 from api import scope
 from api.commands import context
 from api.operation import Reply
-from api.routing import ApiBlueprint
+from api.routing import TENANT_PREFIX, ApiBlueprint
 from api.schemas.plans import ImportResultSchema, PlanImportFormSchema, PlanListSchema
-from api.views import TENANT_PREFIX
 from importers import read_plan_bytes
 
 bp = ApiBlueprint("plans", __name__, url_prefix=TENANT_PREFIX + "/plans")

@@ -8,7 +8,6 @@ from flask import url_for
 
 from api.operation import Reply
 from api.routing import ApiBlueprint
-from api.scope import path_slug
 from api.schemas.tenants import (
     TenantCreateSchema,
     TenantListQuerySchema,
@@ -16,6 +15,7 @@ from api.schemas.tenants import (
     TenantRenameSchema,
     TenantSchema,
 )
+from api.scope import path_slug
 from api.services import services
 from tenants.registry import Tenant
 
@@ -48,7 +48,8 @@ def show_tenant(slug: str) -> Tenant:
               command=True)
 def rename_tenant(slug: str, body: dict[str, Any]) -> Reply:
     """Change a tenant's display name."""
-    return Reply(services().tenancy.registry.rename(path_slug(slug), body["display_name"]), events=0)
+    tenant = services().tenancy.registry.rename(path_slug(slug), body["display_name"])
+    return Reply(tenant, events=0)
 
 
 @bp.operation("/<slug>/archive", "POST", response=TenantSchema(), command=True)

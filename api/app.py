@@ -1,0 +1,40 @@
+"""The application factory: settings in, a Flask app holding its services out."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from api import observability, openapi
+from api.config import ApiSettings
+from api.errors import register_error_handlers
+from api.idempotency import IdempotencyStore
+from api.metrics import Metrics
+from api.scope import resolve_tenant
+from api.services import EXTENSION, Services
+from api.views import BLUEPRINTS
+from service.config import Settings
+from service.container import build_tenancy
+from service.tenancy import Tenancy
+
+
+def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None,
+               api_settings: ApiSettings | None = None) -> Flask:
+    """Build the app. Web workers never run DDL: migrations run once, before they start."""
+    api_settings = api_settings or ApiSettings.from_env()
+    if tenancy is None:
+        tenancy = build_tenancy(settings or Settings.from_env(), migrate=False)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = api_settings.max_upload_bytes
+    app.extensions[EXTENSION] = Services(
+        tenancy=tenancy,
+        api_settings=api_settings,
+        idempotency=IdempotencyStore(tenancy.storage.database),
+        metrics=Metrics(api_settings.metrics_multiprocess_dir),
+    )
+    register_error_handlers(app)
+    observability.install(app)
+    app.url_value_preprocessor(resolve_tenant)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.register_blueprint(openapi.bp)
+    return app

@@ -1,0 +1,53 @@
+"""The tenant's agency registry: list, show (ETag: version), register and rename."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api import scope
+from api.commands import context, precondition
+from api.routing import TENANT_PREFIX, ApiBlueprint
+from api.schemas.agencies import (
+    AgencyDetailSchema,
+    AgencyListSchema,
+    AgencyRegisterSchema,
+    AgencyRenameSchema,
+)
+from api.schemas.common import CommandResultSchema
+from domain.agency import Agency
+from service.ledger import CommandResult
+
+bp = ApiBlueprint("agencies", __name__, url_prefix=TENANT_PREFIX + "/agencies")
+
+
+@bp.operation("", response=AgencyListSchema())
+def list_agencies() -> dict[str, Any]:
+    """List the agencies the tenant's plans name, collectives included."""
+    state = scope.queries().state()
+    return {"items": [
+        {"key": key, "name": name, "is_collective": key in state.collectives}
+        for key, name in state.agencies.items()
+    ]}
+
+
+@bp.operation("/<agency>", response=AgencyDetailSchema(), etag=lambda a: int(a.version))
+def show_agency(agency: str) -> Agency:
+    """Show an agency by its key or any spelling of its name. ETag: its version."""
+    return scope.ledger().agency(agency)
+
+
+@bp.operation("", "POST", status=201, body=AgencyRegisterSchema(),
+              response=CommandResultSchema(), etag=lambda r: int(r.version), command=True)
+def register_agency(body: dict[str, Any]) -> CommandResult:
+    """Register an agency."""
+    return scope.ledger().register_agency(body["name"], context(body))
+
+
+@bp.operation("/<agency>/rename", "POST", body=AgencyRenameSchema(),
+              response=CommandResultSchema(), etag=lambda r: int(r.version), if_match=True,
+              command=True)
+def rename_agency(agency: str, body: dict[str, Any]) -> CommandResult:
+    """Rename an agency; its tasks and history stay its own."""
+    ledger = scope.ledger()
+    with precondition(lambda: ledger.agency(agency).version):
+        return ledger.rename_agency(agency, body["new_name"], body["reason"], context(body))

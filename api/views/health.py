@@ -1,0 +1,47 @@
+"""Liveness, readiness and metrics: for the process supervisor and Prometheus."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Response
+from marshmallow import fields
+
+from api import i18n
+from api.errors import NotReady
+from api.routing import ApiBlueprint
+from api.schemas.common import Strict
+from api.services import services
+
+bp = ApiBlueprint("health", __name__)
+log = logging.getLogger("r57.api")
+
+
+class HealthSchema(Strict):
+    status = fields.String(required=True)
+
+
+@bp.operation("/healthz", response=HealthSchema())
+def healthz() -> dict[str, str]:
+    """The process is alive."""
+    return {"status": "ok"}
+
+
+@bp.operation("/readyz", response=HealthSchema())
+def readyz() -> dict[str, str]:
+    """The database answers a trivial query."""
+    try:
+        with services().tenancy.storage.database.transaction() as cursor:
+            cursor.execute("SELECT 1 AS one")
+            cursor.fetchone()
+    except Exception:  # any failure to reach the store means not ready
+        log.warning("readiness check failed", exc_info=True)
+        raise NotReady(i18n.text("The database is not reachable.")) from None
+    return {"status": "ok"}
+
+
+@bp.route("/metrics")
+def metrics() -> Response:
+    """Prometheus exposition (all gunicorn workers together)."""
+    body, content_type = services().metrics.exposition()
+    return Response(body, mimetype=None, content_type=content_type)

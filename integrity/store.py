@@ -1,0 +1,117 @@
+"""Where a tenant's chain, its tracking head and its checkpoints are stored (SQL port).
+
+The tracking row is the per-tenant lock: whoever extends the chain or signs a checkpoint
+locks it first, so chain rows, head and checkpoints change together, exactly once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from integrity.canonical import EMPTY_HEAD, ChainHead, Link
+from integrity.checkpoints import Checkpoint
+
+if TYPE_CHECKING:
+    from tenants.database import Cursor, Database
+
+_HEAD = "SELECT position, tree_size, chain_hash FROM integrity_tracking WHERE tenant = :t"
+_LINKS = ("SELECT position, leaf_index, leaf_hash, chain_hash FROM integrity_chain "
+          "WHERE tenant = :t AND position > :after AND position <= :upto "
+          "ORDER BY position LIMIT :limit")
+_CHECKPOINTS = ("SELECT body, signature FROM integrity_checkpoints WHERE tenant = :t "
+                "ORDER BY tree_size, issued_at, key_id")
+
+
+def _bytes(value: Any) -> bytes:
+    return bytes(value)  # psycopg may hand back a memoryview for bytea
+
+
+def _link(row: dict[str, Any]) -> Link:
+    return Link(int(row["position"]), int(row["leaf_index"]), _bytes(row["leaf_hash"]),
+                _bytes(row["chain_hash"]))
+
+
+SignedText = tuple[str, bytes]  # a checkpoint's body and signature, not yet trusted
+
+
+class IntegrityStore:
+    def __init__(self, database: Database, tenant: str) -> None:
+        self.db = database
+        self.tenant = tenant
+
+    # -- the head ----------------------------------------------------------------------
+
+    def head(self) -> ChainHead:
+        with self.db.transaction() as cursor:
+            cursor.execute(_HEAD, {"t": self.tenant})
+            row = cursor.fetchone()
+        return _head(row)
+
+    def lock_head(self, cursor: Cursor) -> ChainHead:
+        """Take the tenant's chain lock for this transaction; return the head."""
+        cursor.execute(
+            "INSERT INTO integrity_tracking (tenant, position, tree_size, chain_hash) "
+            "VALUES (:t, 0, 0, :g) ON CONFLICT (tenant) DO NOTHING",
+            {"t": self.tenant, "g": EMPTY_HEAD.chain_hash},
+        )
+        # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL locks the row.
+        cursor.execute(_HEAD + (" FOR UPDATE" if self.db.dialect == "postgres" else ""),
+                       {"t": self.tenant})
+        return _head(cursor.fetchone())
+
+    def advance(self, cursor: Cursor, links: list[Link], head: ChainHead) -> None:
+        cursor.executemany(
+            "INSERT INTO integrity_chain (tenant, position, leaf_index, leaf_hash, chain_hash) "
+            "VALUES (:t, :p, :i, :l, :c)",
+            [{"t": self.tenant, "p": k.position, "i": k.leaf_index, "l": k.leaf_hash,
+              "c": k.chain_hash} for k in links],
+        )
+        cursor.execute(
+            "UPDATE integrity_tracking SET position = :p, tree_size = :n, chain_hash = :c "
+            "WHERE tenant = :t",
+            {"p": head.position, "n": head.tree_size, "c": head.chain_hash, "t": self.tenant},
+        )
+
+    # -- the chain ---------------------------------------------------------------------
+
+    def links_after(self, after: int, upto: int, limit: int = 5000) -> list[Link]:
+        with self.db.transaction() as cursor:
+            cursor.execute(_LINKS, {"t": self.tenant, "after": after, "upto": upto,
+                                    "limit": limit})
+            return [_link(row) for row in cursor.fetchall()]
+
+    def link_at(self, position: int) -> Link | None:
+        links = self.links_after(position - 1, position, 1)
+        return links[0] if links else None
+
+    def leaf_hashes(self, cursor: Cursor) -> list[bytes]:
+        """Every chained leaf hash, in leaf order: what checkpoints and proofs are built on."""
+        cursor.execute("SELECT leaf_hash FROM integrity_chain WHERE tenant = :t "
+                       "ORDER BY leaf_index", {"t": self.tenant})
+        return [_bytes(row["leaf_hash"]) for row in cursor.fetchall()]
+
+    # -- checkpoints -------------------------------------------------------------------
+
+    def add_checkpoint(self, cursor: Cursor, checkpoint: Checkpoint) -> None:
+        cursor.execute(
+            "INSERT INTO integrity_checkpoints (tenant, tree_size, key_id, last_position, "
+            "root_hash, issued_at, body, signature) VALUES (:t, :n, :k, :p, :r, :i, :b, :s)",
+            {"t": self.tenant, "n": checkpoint.head.tree_size, "k": checkpoint.key_id,
+             "p": checkpoint.head.last_position, "r": checkpoint.head.root_hash,
+             "i": checkpoint.issued_at, "b": checkpoint.body, "s": checkpoint.signature},
+        )
+
+    def checkpoints(self, cursor: Cursor | None = None) -> list[SignedText]:
+        """Every stored checkpoint, smallest tree first, as stored: anyone with database
+        access could have written these rows, so callers parse and check each one."""
+        if cursor is None:
+            with self.db.transaction() as own:
+                return self.checkpoints(own)
+        cursor.execute(_CHECKPOINTS, {"t": self.tenant})
+        return [(str(row["body"]), _bytes(row["signature"])) for row in cursor.fetchall()]
+
+
+def _head(row: dict[str, Any] | None) -> ChainHead:
+    if row is None:
+        return EMPTY_HEAD
+    return ChainHead(int(row["position"]), int(row["tree_size"]), _bytes(row["chain_hash"]))

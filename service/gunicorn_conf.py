@@ -1,0 +1,73 @@
+"""gunicorn settings: `gunicorn -c python:service.gunicorn_conf 'service.wsgi:create_app()'`.
+
+No preload: each worker builds its own application and pool after the fork. The schema is
+migrated once, in the master, before any worker starts; workers never run DDL. Metrics from
+all workers meet in PROMETHEUS_MULTIPROC_DIR, prepared here before the first fork.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from typing import Any
+
+from service.config import Settings
+from service.container import build_tenancy
+
+_cores = os.cpu_count() or 1
+
+bind = os.environ.get("R57_BIND", "127.0.0.1:8057")
+# Requests spend much of their time waiting on the database: a few threads per worker
+# overlap those waits; workers beyond the core count only add memory and connections.
+workers = int(os.environ.get("R57_WORKERS", str(_cores * 2 + 1)))
+worker_class = "gthread"
+threads = int(os.environ.get("R57_THREADS", "4"))
+preload_app = False
+timeout = 60  # an import of a large plan is the slowest request
+graceful_timeout = 30
+keepalive = 5
+max_requests = 20_000  # recycle workers now and then; the jitter keeps them apart
+max_requests_jitter = 2_000
+control_socket_disable = True  # unused, and instances on one host would share its path
+accesslog = None  # the app logs each request as JSON, with its request id
+errorlog = "-"
+logconfig_dict: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "api.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json",
+                             "stream": "ext://sys.stderr"}},
+    "root": {"level": os.environ.get("R57_LOG_LEVEL", "INFO"), "handlers": ["console"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        # The app logs each request itself, with its request id; gunicorn's line would repeat it.
+        "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
+    },
+}
+
+
+def on_starting(server: Any) -> None:
+    """In the master, once: a clean metrics directory, and the schema up to date."""
+    _prepare_metrics_dir()
+    build_tenancy(Settings.from_env(), migrate=True).close()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A dead worker's live gauges must not linger in the totals."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Imported late: prometheus_client fixes its storage mode when first imported,
+        # which must happen after PROMETHEUS_MULTIPROC_DIR is set.
+        from prometheus_client import multiprocess  # noqa: PLC0415
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def _prepare_metrics_dir() -> None:
+    # Set before any worker imports prometheus_client, which reads it at import time.
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not path:
+        path = tempfile.mkdtemp(prefix="r57-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+    shutil.rmtree(path, ignore_errors=True)  # files of an earlier run would be added in
+    os.makedirs(path, exist_ok=True)

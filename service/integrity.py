@@ -1,0 +1,231 @@
+"""A tenant's tamper evidence, wired to its ledger: the chain follower run after each
+append, checkpoints (on demand and periodic), proofs, export and live verification.
+
+The chain is filled by an exactly-once follower right after each committed append, not in
+the append's transaction: see integrity/README.md for why, and for the window this leaves.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from eventsourcing.persistence import PersistenceError
+
+from domain.errors import DomainError, NotFound
+from integrity.audit import HeldCopy
+from integrity.bundle import write_bundle
+from integrity.canonical import ChainHead, Entry, Link
+from integrity.chain import extend_chain
+from integrity.checkpoints import Checkpoint, MalformedCheckpoint, parse, signature_problem
+from integrity.keys import Keyring, PublicKey
+from integrity.proofs import check_document, consistency_document, inclusion_document
+from integrity.signer import RefusedToSign, issue_checkpoint
+from integrity.store import IntegrityStore
+from integrity.verify import LogChecker, Report, pair_up
+from service.application import LedgerApplication
+from service.tenancy import Tenancy
+from tenants.storage import SQLiteStorage, TenantStorage
+
+log = logging.getLogger(__name__)
+PAGE = 1000
+
+
+class IntegrityRefused(DomainError):
+    """The log contradicts a signed checkpoint, or no signing key is configured."""
+
+
+def default_key_dir(storage: TenantStorage) -> Path | None:
+    """`<data dir>/keys` for the embedded store. On PostgreSQL there is no data directory:
+    the key directory is always given explicitly (`--key-dir`), away from the database."""
+    return storage.data_dir / "keys" if isinstance(storage, SQLiteStorage) else None
+
+
+def chain_after_append(app: LedgerApplication, n_events: int) -> None:
+    """The append listener. The command has committed by now, so a storage failure here is
+    logged, not raised: the next append or integrity command binds what was missed."""
+    try:
+        TenantIntegrity(app).chain()
+    except (sqlite3.Error, psycopg.Error, PersistenceError):
+        log.warning("could not chain tenant %s after an append; the next one will",
+                    app.slug, exc_info=True)
+
+
+class TenantIntegrity:
+    def __init__(self, app: LedgerApplication, key_dir: Path | None = None) -> None:
+        self.app = app
+        self.store = IntegrityStore(app.storage.tenant_database(app.slug), app.slug)
+        directory = key_dir or default_key_dir(app.storage)
+        self.keyring = Keyring(directory) if directory is not None else None
+
+    def _signing_keyring(self) -> Keyring:
+        if self.keyring is None:
+            raise IntegrityRefused("No key directory: pass --key-dir (required on PostgreSQL).",
+                                   field="key_dir")
+        return self.keyring
+
+    def entries_after(self, after: int) -> Iterator[Entry]:
+        """The stored events after a position, exactly as stored, in log order."""
+        start = after + 1
+        while True:
+            page = self.app.recorder.select_notifications(start=start, limit=PAGE)
+            for n in page:
+                yield Entry(n.id, UUID(str(n.originator_id)), n.originator_version, n.topic,
+                            n.state)
+            if len(page) < PAGE:
+                return
+            start = page[-1].id + 1
+
+    def _links(self, upto: int) -> Iterator[Link]:
+        after = 0
+        while links := self.store.links_after(after, upto):
+            yield from links
+            after = links[-1].position
+
+    def chain(self) -> ChainHead:
+        return extend_chain(self.store, self.entries_after)
+
+    def checkpoint(self, now: datetime | None = None) -> Checkpoint:
+        """Bind the latest entries, then sign the tree head."""
+        self.chain()
+        try:
+            return issue_checkpoint(self.store, self._signing_keyring(),
+                                    now or datetime.now(UTC))
+        except RefusedToSign as exc:
+            raise IntegrityRefused(f"Refused to sign: {exc}.", field="tenant") from None
+
+    def public_keys(self) -> dict[str, PublicKey]:
+        return self.keyring.public_keys() if self.keyring else {}
+
+    def verify(self, extra_keys: Mapping[str, PublicKey] | None = None,
+               held: HeldCopy | None = None) -> Report:
+        """Check the stored log against its chain and checkpoints; read-only, so entries
+        after the chain's head are counted as pending rather than bound here."""
+        head = self.store.head()
+        keys = self.public_keys() | dict(extra_keys or {})
+        checkpoints = self.store.checkpoints()
+        if held is not None:
+            keys |= held.keys
+            checkpoints += held.checkpoints
+        checker = LogChecker(self.app.slug, checkpoints, keys, held.leaves if held else None)
+        pending = 0
+        for entry, link in pair_up(self.entries_after(0), self._links(head.position)):
+            if link is None and entry is not None and entry.position > head.position:
+                pending += 1
+                continue
+            checker.step(entry, link)
+        report = checker.finish()
+        report.pending = pending
+        return report
+
+    def export(self, path: Path, *, sign: bool = True) -> dict[str, Any]:
+        """Write a bundle of the whole chained log, signing its head first unless told not."""
+        if sign:
+            self.checkpoint()
+        upto = self.chain().position
+        return write_bundle(
+            path, self.app.slug,
+            ((e, k) for e, k in pair_up(self.entries_after(0), self._links(upto))
+             if e is not None and e.position <= upto),
+            self.store.checkpoints(), self.public_keys().values(),
+            datetime.now(UTC).isoformat(timespec="seconds"))
+
+    # -- proofs --------------------------------------------------------------------------
+
+    def _genuine_checkpoints(self) -> list[Checkpoint]:
+        keys, genuine = self.public_keys(), []
+        for body, signature in self.store.checkpoints():
+            try:
+                checkpoint = parse(body, signature)
+            except MalformedCheckpoint:
+                continue  # proofs rest on genuine checkpoints only; `verify` reports the rest
+            if signature_problem(checkpoint, keys) is None:
+                genuine.append(checkpoint)
+        return genuine
+
+    def _checkpoint_of(self, size: int | None) -> Checkpoint:
+        found = [c for c in self._genuine_checkpoints() if size in (None, c.tree_size)]
+        if not found:
+            what = f"of {size} entries" if size is not None else "at all"
+            raise NotFound(f"No signed checkpoint {what} for {self.app.slug}.", field="tree_size")
+        return found[-1]
+
+    def _leaves(self) -> list[bytes]:
+        with self.store.db.transaction() as cursor:
+            return self.store.leaf_hashes(cursor)
+
+    def _proved(self, doc: dict[str, Any]) -> dict[str, Any]:
+        problems = check_document(doc, self.public_keys())
+        if problems:
+            raise IntegrityRefused(f"The stored log does not support this proof: "
+                                   f"{'; '.join(problems)}.", field="tenant")
+        return doc
+
+    def inclusion(self, position: int, tree_size: int | None = None) -> dict[str, Any]:
+        """Proof that the event at `position` is in a signed checkpoint (the latest one
+        unless a tree size is given)."""
+        checkpoint = self._checkpoint_of(tree_size)
+        link = self.store.link_at(position)
+        entry = next(self.entries_after(position - 1), None)
+        if link is None or entry is None or entry.position != position:
+            raise NotFound(f"No chained event at position {position}.", field="position")
+        if link.leaf_index >= checkpoint.tree_size:
+            raise NotFound(f"Position {position} is after the {checkpoint.describe()}; "
+                           "sign a newer checkpoint first.", field="position")
+        return self._proved(inclusion_document(self._leaves(), entry, link.leaf_index,
+                                               checkpoint))
+
+    def consistency(self, first: int, second: int) -> dict[str, Any]:
+        """Proof that the log signed at `second` entries extends the one signed at `first`."""
+        older, newer = self._checkpoint_of(first), self._checkpoint_of(second)
+        if older.tree_size > newer.tree_size:
+            older, newer = newer, older
+        return self._proved(consistency_document(self._leaves(), older, newer))
+
+
+def checkpoint_all(tenancy: Tenancy,
+                   key_dir: Path | None = None) -> dict[str, Checkpoint | IntegrityRefused]:
+    """Chain and sign the head of every active tenant: what a server or a cron job runs
+    periodically. Returns, per tenant, its checkpoint or why signing was refused; one
+    tenant's refusal does not stop the others."""
+    outcome: dict[str, Checkpoint | IntegrityRefused] = {}
+    for tenant in tenancy.registry.list():
+        try:
+            outcome[tenant.slug] = TenantIntegrity(tenancy.application(tenant.slug),
+                                                   key_dir).checkpoint()
+        except IntegrityRefused as exc:
+            log.error("tenant %s: %s", tenant.slug, exc.message)
+            outcome[tenant.slug] = exc
+    return outcome
+
+
+class PeriodicCheckpoints:
+    """Runs `checkpoint_all` every `every` seconds on a daemon thread, started once per
+    process after any fork (`start()`, then `stop()` at shutdown)."""
+
+    def __init__(self, tenancy: Tenancy, key_dir: Path | None = None,
+                 every: float = 300.0) -> None:
+        self.tenancy, self.key_dir, self.every = tenancy, key_dir, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="r57-checkpoints", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                checkpoint_all(self.tenancy, self.key_dir)
+            except (sqlite3.Error, psycopg.Error, PersistenceError):
+                log.warning("periodic checkpoints failed; retrying next period", exc_info=True)

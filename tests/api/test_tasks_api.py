@@ -1,0 +1,125 @@
+"""Tasks over HTTP: reading one with its ETag, every command, history and status in time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from tests.api.conftest import assert_problem
+
+DOST = {"X-R57-Actor": "dost-officer"}
+
+
+def post(client: FlaskClient, path: str, body: dict[str, Any], **headers: str) -> Any:
+    return client.post(path, json=body, headers={**DOST, **headers})
+
+
+def test_a_task_is_shown_with_its_version_as_etag(client: FlaskClient, seeded: str) -> None:
+    response = client.get(f"{seeded}/tasks/3")
+    assert response.status_code == 200
+    task = response.get_json()
+    assert response.headers["ETag"] == f'"{task["version"]}"' == '"1"'
+    assert task["leads"] == ["Sở Khoa học và Công nghệ", "Sở Giáo dục và Đào tạo"]
+    assert (task["deadline"], task["due"], task["reports"]) == ("3/2025", "2025-03-31", [])
+    assert_problem(client.get(f"{seeded}/tasks/99"), 404)
+    assert client.get(f"{seeded}/tasks/3?plan=1534/KH-UBND").status_code == 200
+    assert_problem(client.get(f"{seeded}/tasks/3?plan=9/KH"), 404)
+
+
+def test_every_task_command_is_recorded_with_its_new_version_and_position(
+    client: FlaskClient, seeded: str
+) -> None:
+    task = f"{seeded}/tasks/3"
+    steps: list[tuple[str, dict[str, Any]]] = [
+        ("deadline", {"deadline": "6/2025", "reason": "Chờ hướng dẫn",
+                      "decision_ref": "15/QĐ-UBND", "effective_on": "10/03/2025"}),
+        ("reassign", {"leads": ["Sở Y tế"], "coordinators": ["Sở Tài chính"],
+                      "reason": "Phân công lại", "decision_ref": "16/QĐ-UBND"}),
+        ("reports", {"period": "2025-Q2", "percent": 100, "narrative": "Xong",
+                     "agency": "Sở Y tế", "evidence": ["20/KH-SYT"]}),
+        ("reports/1/return", {"reason": "Thiếu minh chứng"}),
+        ("reports", {"period": "2025-Q2", "percent": 100, "narrative": "Xong, có minh chứng"}),
+        ("reports/2/verify", {"note": "Đạt"}),
+        ("complete", {"output_document": "20/KH-SYT", "completed_on": "2025-06-20"}),
+    ]
+    positions = []
+    for version, (rule, body) in enumerate(steps, start=2):
+        response = post(client, f"{task}/{rule}", body)
+        assert response.status_code in (200, 201), response.get_json()
+        result = response.get_json()
+        assert result["version"] == version
+        assert response.headers["ETag"] == f'"{version}"'
+        positions.append(result["position"])
+    assert positions == sorted(positions)
+    shown = client.get(task).get_json()
+    assert (shown["state"], shown["deadline"], shown["leads"]) == (
+        "completed", "6/2025", ["Sở Y tế"])
+    assert [r["state"] for r in shown["reports"]] == ["returned", "verified"]
+    assert shown["reports"][0]["agency"] == "so y te"
+
+
+def test_trigger_suspend_resume_and_cancel_are_recorded(client: FlaskClient, seeded: str) -> None:
+    task = f"{seeded}/tasks/4"  # "Ngay sau khi Trung ương ban hành": a conditional deadline
+    trigger = {"triggered_on": "01/05/2025", "note": "Nghị định 10/2025/NĐ-CP"}
+    assert post(client, f"{task}/trigger", trigger).status_code == 200
+    assert client.get(task).get_json()["due"] is not None
+    for rule in ("suspend", "resume", "cancel"):
+        response = post(client, f"{task}/{rule}", {"reason": "Quyết định", "decision_ref": "1/QĐ"})
+        assert response.status_code == 200, response.get_json()
+    assert client.get(task).get_json()["state"] == "cancelled"
+    refused = assert_problem(post(client, f"{task}/resume", {"reason": "again"}), 422)
+    assert "not suspended" in refused["detail"]
+
+
+def test_domain_refusals_name_the_field_at_fault(client: FlaskClient, seeded: str) -> None:
+    task = f"{seeded}/tasks/3"
+    body = assert_problem(post(client, f"{task}/reassign",
+                               {"leads": ["Sở Không Có"], "reason": "x"}), 404)
+    assert "leads" in body["errors"]
+    body = assert_problem(post(client, f"{task}/deadline",
+                               {"deadline": "3/2025", "reason": "x"}), 422)
+    assert "deadline" in body["errors"]
+    body = assert_problem(post(client, f"{task}/reports",
+                               {"period": "2025-Q5", "percent": 10, "narrative": "x"}), 422)
+    assert "period" in body["errors"]
+    body = assert_problem(post(client, f"{task}/reports/7/verify", {}), 422)
+    assert "report" in body["errors"]
+    body = assert_problem(post(client, f"{task}/complete",
+                               {"output_document": "1/KH", "completed_on": "2024-01-01"}), 422)
+    assert "completed_on" in body["errors"]
+
+
+def test_a_tasks_history_lists_its_events_with_actor_and_reason(
+    client: FlaskClient, seeded: str
+) -> None:
+    post(client, f"{seeded}/tasks/5/deadline",
+         {"deadline": "9/2025", "reason": "Chờ Trung ương", "decision_ref": "15/QĐ-UBND"})
+    entries = client.get(f"{seeded}/tasks/5/history").get_json()["items"]
+    assert [e["event"] for e in entries] == ["Added", "DeadlineChanged"]
+    changed = entries[-1]
+    assert (changed["actor"], changed["reason"], changed["document"]) == (
+        "dost-officer", "Chờ Trung ương", "15/QĐ-UBND")
+    assert changed["changes"]["deadline"]["to"] == "9/2025"
+    assert changed["changes"]["deadline"]["from"] == entries[0]["summary"].split("'")[1]
+    assert_problem(client.get(f"{seeded}/tasks/99/history"), 404)
+
+
+def test_status_is_judged_on_a_date_as_known_at_a_time_and_as_effective_on_a_date(
+    client: FlaskClient, seeded: str
+) -> None:
+    before = client.get(f"{seeded}/status?on=2025-06-01").get_json()
+    task3 = next(t for t in before["tasks"] if t["number"] == "3")
+    assert (before["on"], task3["status"]) == ("2025-06-01", "open_overdue")
+    post(client, f"{seeded}/tasks/3/deadline",
+         {"deadline": "12/2025", "reason": "Lùi hạn", "effective_on": "2025-05-01"})
+    after = client.get(f"{seeded}/status?on=01/06/2025").get_json()
+    assert next(t for t in after["tasks"] if t["number"] == "3")["deadline"] == "12/2025"
+    known = client.get(f"{seeded}/status?on=2025-06-01&known_at=2000-01-01").get_json()
+    assert known["tasks"] == [] and known["known_at"].startswith("2000-01-01T23:59:59")
+    effective = client.get(f"{seeded}/status?effective_on=2025-04-01").get_json()
+    assert next(t for t in effective["tasks"] if t["number"] == "3")["deadline"] == "3/2025"
+    only = client.get(f"{seeded}/status?plan=1534/KH-UBND").get_json()
+    assert len(only["tasks"]) == 60
+    assert_problem(client.get(f"{seeded}/status?on=31/02/2025"), 422)
+    assert_problem(client.get(f"{seeded}/status?colour=red"), 422)

@@ -1,0 +1,69 @@
+"""Tenants over HTTP: the registry's commands, and how bad slugs are answered."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from tests.api.conftest import assert_problem, create_tenant
+
+
+def test_tenants_are_created_listed_shown_renamed_and_archived(client: FlaskClient) -> None:
+    created = client.post("/api/v1/tenants", json={"slug": "da-nang", "display_name": "Đà Nẵng"})
+    assert created.status_code == 201
+    assert created.headers["Location"] == "/api/v1/tenants/da-nang"
+    assert created.get_json()["admin_code"] is None
+    create_tenant(client, "quang-nam", "Quảng Nam")
+    names = [t["display_name"] for t in client.get("/api/v1/tenants").get_json()["items"]]
+    assert names == ["Đà Nẵng", "Quảng Nam"]
+    renamed = client.post("/api/v1/tenants/da-nang/rename",
+                          json={"display_name": "Thành phố Đà Nẵng"})
+    assert renamed.get_json()["display_name"] == "Thành phố Đà Nẵng"
+    archived = client.post("/api/v1/tenants/quang-nam/archive")
+    assert archived.get_json()["status"] == "archived"
+    assert [t["slug"] for t in client.get("/api/v1/tenants").get_json()["items"]] == ["da-nang"]
+    everything = client.get("/api/v1/tenants?include_archived=true").get_json()["items"]
+    assert len(everything) == 2
+    assert client.get("/api/v1/tenants/quang-nam").get_json()["status"] == "archived"
+
+
+def test_a_slug_is_taken_once(client: FlaskClient) -> None:
+    create_tenant(client)
+    again = client.post("/api/v1/tenants", json={"slug": "quang-nam", "display_name": "X"})
+    assert assert_problem(again, 409)["type"].endswith("already-exists")
+
+
+def test_a_slug_unfit_for_file_and_table_names_is_refused_with_its_field(
+    client: FlaskClient,
+) -> None:
+    for slug in ("Quang-Nam", "quang--nam", "a" * 41, "x'; DROP TABLE r57_tenants; --", ""):
+        body = assert_problem(
+            client.post("/api/v1/tenants", json={"slug": slug, "display_name": "X"}), 422)
+        assert "slug" in body["errors"]
+    assert client.get("/api/v1/tenants?include_archived=true").get_json()["items"] == []
+
+
+def test_a_path_slug_that_cannot_exist_is_not_found(client: FlaskClient) -> None:
+    for path in ("/api/v1/tenants/Quang_Nam", "/api/v1/tenants/..%2F..%2Fetc",
+                 "/api/v1/tenants/%C3%A0/status", "/api/v1/tenants/a--b/tasks/1",
+                 "/api/v1/tenants/nowhere/events"):
+        assert_problem(client.get(path), 404)
+
+
+def test_an_archived_tenant_answers_reads_but_refuses_commands(
+    client: FlaskClient, seeded: str
+) -> None:
+    client.post("/api/v1/tenants/quang-nam/archive")
+    assert client.get(f"{seeded}/tasks/3").status_code == 200
+    refused = client.post(f"{seeded}/tasks/3/cancel", json={"reason": "x"})
+    assert assert_problem(refused, 409)["type"].endswith("tenant-archived")
+
+
+def test_bad_names_and_codes_name_their_field(client: FlaskClient) -> None:
+    body = assert_problem(client.post("/api/v1/tenants", json={
+        "slug": "ok", "display_name": "Tỉnh", "admin_code": "4x"}), 422)
+    assert set(body["errors"]) == {"admin_code"}
+    body = assert_problem(client.post("/api/v1/tenants", json={"slug": "ok",
+                                                               "display_name": "   "}), 422)
+    assert set(body["errors"]) == {"display_name"}
+    assert_problem(client.post("/api/v1/tenants/nowhere/rename",
+                               json={"display_name": "X"}), 404)
