@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -9,14 +8,7 @@ from hypothesis import strategies as st
 
 from domain.agencies import AgencyName, agency_slug, normalise_agency, split_agencies
 from domain.errors import DomainError
-
-SEED = (
-    Path(__file__).resolve().parents[2]
-    / ".."
-    / "shared"
-    / "seeds"
-    / "quang-nam-1534-KH-UBND-2025.txt"
-)
+from tests.conftest import SEED  # the copy the project ships
 
 # Every distinct lead and coordinator cell of the seed's Appendix II, and what it names.
 # A name ending in "*" is a collective.

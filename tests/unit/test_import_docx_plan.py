@@ -17,6 +17,7 @@ from docx.table import Table
 
 from domain.plan_document import IndicatorRow, PlanDocument, TaskRow
 from importers import ImportFormatError, read_plan_bytes, read_plan_document
+from tests.conftest import SEED  # the copy the project ships
 
 TASK_HEADER = [
     "STT",
@@ -251,12 +252,6 @@ def test_a_damaged_word_file_is_refused_as_not_a_docx() -> None:
         read_plan_bytes(b"PK\x03\x04 this is not a zip archive", "hong.docx")
 
 
-SEED = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "seeds"
-    / "quang-nam-1534-KH-UBND-2025.txt"
-)
 
 
 def _word_copy_of_the_seed(text_plan: PlanDocument) -> bytes:

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from domain.plan_document import PlanDocument, PlanHeader
 from importers import ImportFormatError, read_plan_bytes, read_plan_document
-
-SEED = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "seeds"
-    / "quang-nam-1534-KH-UBND-2025.txt"
-)
+from tests.conftest import SEED  # the copy the project ships
 
 
 @pytest.fixture(scope="module")
