@@ -2,7 +2,7 @@
 
 Run from the project root (see bench/README.md for what each figure means):
 
-    .venv/bin/python bench/bench_ledger.py            # full run, about 2-5 minutes
+    .venv/bin/python bench/bench_ledger.py            # full run, about 2-4 minutes
     .venv/bin/python bench/bench_ledger.py --quick    # about 30 seconds
     .venv/bin/python bench/bench_ledger.py --json     # JSON on stdout instead of the table
 
@@ -81,8 +81,8 @@ class Profile:
 
 # Many short interleaved samples, not a few long ones: on a shared machine, bursts of load
 # then hit single samples, which the medians and the paired ratios discard.
-FULL = Profile("full", rounds=15, ops=200, warmup=60, import_runs=15,
-               levels=(0, 1_000, 10_000, 100_000), level_rounds=11, level_ops=50)
+FULL = Profile("full", rounds=11, ops=200, warmup=60, import_runs=15,
+               levels=(0, 1_000, 10_000, 100_000), level_rounds=9, level_ops=50)
 QUICK = Profile("quick", rounds=7, ops=150, warmup=60, import_runs=5,
                 levels=(0, 1_000, 10_000), level_rounds=9, level_ops=30)
 
