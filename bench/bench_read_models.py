@@ -617,7 +617,7 @@ def build_dataset(store: Store, seed: Seed, profile: Profile
     catch = catch_up_all(store, slugs)
     log(f"  caught up in {sum(catch):.1f}s; VACUUM ANALYZE ...")
     figures = DatasetFigures(
-        len(ledgers), events, profile.log_events, events < FULL_DATASET, provision_s,
+        len(ledgers), events, FULL_DATASET, events < FULL_DATASET, provision_s,
         generate_s, (events - before) / generate_s, service, sum(catch), events / sum(catch),
         median(catch), p95(catch), vacuum(store, analyze=True),
         count_rows(store, "rm_entries"), count_rows(store, "rm_entry_agencies"),
@@ -832,11 +832,11 @@ def _target(row: LatencyRow) -> str:
 
 def format_latency(rows: Sequence[LatencyRow], with_rows: bool) -> list[str]:
     head_rows = f"{'rows':>6}" if with_rows else ""
-    lines = [f"  {'store':<10}{'events':>10}  {'query':<46}{'n':>4}{'p50 ms':>9}{'p95 ms':>9}"
+    lines = [f"  {'store':<10}{'events':>10}  {'query':<51}{'n':>4}{'p50 ms':>9}{'p95 ms':>9}"
              f"{'p50/base':>9}{'p95/base':>9}{head_rows}  target"]
     for r in rows:
         count = f"{r.rows:>6.1f}" if with_rows and r.rows is not None else ""
-        lines.append(f"  {r.store:<10}{r.events:>10,}  {r.query:<46}{r.n:>4}{r.p50_ms:>9.1f}"
+        lines.append(f"  {r.store:<10}{r.events:>10,}  {r.query:<51}{r.n:>4}{r.p50_ms:>9.1f}"
                      f"{r.p95_ms:>9.1f}{_ratio(r.vs_baseline_p50):>9}"
                      f"{_ratio(r.vs_baseline_p95):>9}{count}  {_target(r)}")
     return lines

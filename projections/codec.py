@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
 from datetime import date, datetime
@@ -15,6 +16,26 @@ from domain.deadlines import Deadline
 from domain.targets import Target
 
 T = TypeVar("T")
+
+
+def _default(value: Any) -> Any:
+    """json's hook for what it cannot write itself; it recurses into the result in C."""
+    if isinstance(value, Deadline | Target):
+        return value.to_dict()
+    if dataclasses.is_dataclass(value):
+        return value.__dict__
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID | Decimal):
+        return str(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def to_json(value: Any) -> str:
+    """The JSON document of a view: the same as json.dumps(encode(value)), but faster."""
+    return json.dumps(value, default=_default, ensure_ascii=False)
 
 
 def encode(value: Any) -> Any:

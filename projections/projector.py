@@ -16,7 +16,15 @@ from projections.audit import AuditEntry
 from projections.codec import encode
 from projections.entries import entry_for
 from projections.plan_state import PlanState
-from projections.store import AGENCY, INDICATOR, PLAN, TASK, ReadModelStore, view_documents
+from projections.store import (
+    AGENCY,
+    INDICATOR,
+    PLAN,
+    TASK,
+    ReadModelStore,
+    view_documents,
+    view_keys,
+)
 
 EventSource = Callable[[int], Iterator[tuple[int, Any]]]  # events after a position
 BATCH = 2000
@@ -67,7 +75,7 @@ def rebuild(store: ReadModelStore, events_after: EventSource) -> int:
         store.clear(cursor)
         state = PlanState()
         entries = apply_all(state, events_after(0))
-        store.save_views(cursor, state, view_documents(state).keys())
+        store.save_views(cursor, state, view_keys(state))
         store.save_entries(cursor, entries)
         store.set_position(cursor, state.position)
         return state.position

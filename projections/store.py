@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from projections.audit import AuditEntry
-from projections.codec import decode, encode
+from projections.codec import decode, encode, to_json
 from projections.plan_state import IndicatorView, PlanState, PlanView, TaskView
 from tenants.database import Cursor, Database
 
@@ -26,6 +26,7 @@ class AgencyDoc:
     key: str
     name: str
     is_collective: bool
+    id: str
 
 
 class ReadModelStore:
@@ -86,8 +87,7 @@ class ReadModelStore:
         return state
 
     def save_views(self, cursor: Cursor, state: PlanState, keys: Iterable[tuple[str, str]]) -> None:
-        rows = [{"t": self.tenant, "k": kind, "i": id_, "d": json.dumps(_doc(state, kind, id_),
-                                                                       ensure_ascii=False)}
+        rows = [{"t": self.tenant, "k": kind, "i": id_, "d": to_json(_view(state, kind, id_))}
                 for kind, id_ in keys]
         if rows:
             cursor.executemany(
@@ -98,30 +98,31 @@ class ReadModelStore:
     # -- entries -----------------------------------------------------------------------
 
     def save_entries(self, cursor: Cursor, entries: Sequence[AuditEntry]) -> None:
-        rows = [{
-            "t": self.tenant, "p": e.position, "a": e.aggregate_id, "s": e.subject,
-            "e": e.event, "c": e.change_type, "actor": e.actor,
-            "r": self._when(e.recorded_at), "f": self._day(e.effective_on),
-            "d": json.dumps(e.to_dict(), ensure_ascii=False),
-        } for e in entries]
-        agencies = [{"t": self.tenant, "a": key, "p": e.position}
-                    for e in entries for key in e.agencies]
+        rows = [(
+            self.tenant, e.position, e.aggregate_id, e.subject, e.event, e.change_type,
+            e.actor, self._when(e.recorded_at), self._day(e.effective_on),
+            json.dumps(e.to_dict(), ensure_ascii=False),
+        ) for e in entries]
+        agencies = [(self.tenant, key, e.position) for e in entries for key in e.agencies]
         if rows:
-            cursor.executemany(
-                "INSERT INTO rm_entries (tenant, position, aggregate_id, subject, event, "
-                "change_type, actor, recorded_at, effective_on, doc) "
-                "VALUES (:t, :p, :a, :s, :e, :c, :actor, :r, :f, :d)", rows,
-            )
+            cursor.copy_rows("rm_entries", _ENTRY_COLUMNS, rows)
         if agencies:
-            cursor.executemany(
-                "INSERT INTO rm_entry_agencies (tenant, agency, position) VALUES (:t, :a, :p)",
-                agencies,
-            )
+            cursor.copy_rows("rm_entry_agencies", ("tenant", "agency", "position"), agencies)
 
     def clear(self, cursor: Cursor) -> None:
         for table in ("rm_entry_agencies", "rm_entries", "rm_views"):
             cursor.execute(_DELETE[table], {"t": self.tenant})
         self.set_position(cursor, 0)
+
+    def last_position_recorded_by(self, moment: datetime) -> int:
+        when = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        with self.db.transaction(write=False) as cursor:
+            cursor.execute(
+                "SELECT MAX(position) AS p FROM rm_entries WHERE tenant = :t AND recorded_at <= :r",
+                {"t": self.tenant, "r": self._when(when)},
+            )
+            row = cursor.fetchone()
+        return int(row["p"]) if row and row["p"] is not None else 0
 
     def entries_about(self, subject: str) -> list[AuditEntry]:
         """One subject's audit trail ("task 5"), in log order."""
@@ -138,6 +139,8 @@ class ReadModelStore:
         return [AuditEntry.from_dict(json.loads(r["doc"])) for r in cursor.fetchall()]
 
 
+_ENTRY_COLUMNS = ("tenant", "position", "aggregate_id", "subject", "event", "change_type",
+                  "actor", "recorded_at", "effective_on", "doc")
 _SELECT_POSITION = "SELECT position FROM rm_tracking WHERE tenant = :t"
 _SELECT_POSITION_FOR_UPDATE = _SELECT_POSITION + " FOR UPDATE"
 _DELETE = {
@@ -147,24 +150,32 @@ _DELETE = {
 }
 
 
-def view_documents(state: PlanState) -> dict[tuple[str, str], Any]:
-    """Every view of a state as the documents the store keeps (used by `check`)."""
+def view_keys(state: PlanState) -> list[tuple[str, str]]:
     keys = [(PLAN, str(i)) for i in state.plans] + [(TASK, str(i)) for i in state.tasks]
     keys += [(INDICATOR, str(i)) for i in state.indicators]
     keys += [(AGENCY, str(i)) for i in state.agency_ids]
-    return {key: _doc(state, *key) for key in keys}
+    return keys
+
+
+def view_documents(state: PlanState) -> dict[tuple[str, str], Any]:
+    """Every view of a state as the documents the store keeps (used by `check`)."""
+    return {key: _doc(state, *key) for key in view_keys(state)}
+
+
+def _view(state: PlanState, kind: str, id_: str) -> Any:
+    uid = UUID(id_)
+    if kind == TASK:
+        return state.tasks[uid]
+    if kind == INDICATOR:
+        return state.indicators[uid]
+    if kind == PLAN:
+        return state.plans[uid]
+    key = state.agency_ids[uid]
+    return AgencyDoc(key, state.agencies[key], key in state.collectives, id_)
 
 
 def _doc(state: PlanState, kind: str, id_: str) -> Any:
-    uid = UUID(id_)
-    if kind == TASK:
-        return encode(state.tasks[uid])
-    if kind == INDICATOR:
-        return encode(state.indicators[uid])
-    if kind == PLAN:
-        return encode(state.plans[uid])
-    key = state.agency_ids[uid]
-    return encode(AgencyDoc(key, state.agencies[key], key in state.collectives)) | {"id": id_}
+    return encode(_view(state, kind, id_))
 
 
 def _put(state: PlanState, kind: str, doc: dict[str, Any]) -> None:

@@ -24,11 +24,13 @@ from service.application import LedgerApplication
 PAGE = 1000
 
 
-def read_events(app: LedgerApplication, after: int = 0) -> Iterator[tuple[int, Any]]:
-    """(position, domain event) pairs of the tenant's log, after a position, in order."""
+def read_events(app: LedgerApplication, after: int = 0,
+                stop: int | None = None) -> Iterator[tuple[int, Any]]:
+    """(position, domain event) pairs of the tenant's log, after a position (and up to
+    `stop`, inclusive), in order."""
     start = after + 1
     while True:
-        page = app.recorder.select_notifications(start=start, limit=PAGE)
+        page = app.recorder.select_notifications(start=start, limit=PAGE, stop=stop)
         for notification in page:
             yield notification.id, app.mapper.to_domain_event(notification)
         if len(page) < PAGE:
@@ -71,7 +73,16 @@ class TenantQueries:
             self.refresh()
             with self.store.db.transaction(write=False) as cursor:
                 return self.store.load(cursor)
-        return fold(self._events_after(0), known_at=known_at, effective_on=effective_on)
+        stop = self._last_position_known_at(known_at) if known_at is not None else None
+        if stop == 0:
+            return PlanState()
+        events = read_events(self.app, 0, stop)
+        return fold(events, known_at=known_at, effective_on=effective_on)
+
+    def _last_position_known_at(self, known_at: datetime) -> int:
+        """No event recorded by `known_at` lies after this position: reading stops there."""
+        self.refresh()
+        return self.store.last_position_recorded_by(known_at)
 
     def status(self, on: date, *, search: str | None = None, group: str | None = None,
                agency: str | None = None, status: str | None = None,

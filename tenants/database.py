@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import psycopg
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
+from psycopg import sql
 
 Row = dict[str, Any]
 Params = Mapping[str, Any]
@@ -27,6 +28,8 @@ _NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 class Cursor(Protocol):
     def execute(self, sql: str, params: Params | None = None) -> None: ...
     def executemany(self, sql: str, rows: Sequence[Params]) -> None: ...
+    def copy_rows(self, table: str, columns: Sequence[str],
+                  rows: Sequence[Sequence[Any]]) -> None: ...
     def fetchall(self) -> list[Row]: ...
     def fetchone(self) -> Row | None: ...
 
@@ -53,6 +56,15 @@ class _SQLiteCursor:
     def fetchone(self) -> Row | None:
         row = self._cursor.fetchone()
         return dict(row) if row is not None else None
+
+    def copy_rows(self, table: str, columns: Sequence[str],
+                  rows: Sequence[Sequence[Any]]) -> None:
+        """Bulk insert; `table` and `columns` are constants of the caller, never input."""
+        marks = ", ".join("?" for _ in columns)
+        self._cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
+            [tuple(r) for r in rows],
+        )
 
 
 class SQLiteDatabase:
@@ -92,7 +104,10 @@ class _PostgresCursor:
         self._cursor = cursor
 
     def execute(self, sql: str, params: Params | None = None) -> None:
-        self._cursor.execute(_NAMED.sub(r"%(\1)s", sql), dict(params or {}))
+        if params is None:  # DDL and constant statements: '%' stays literal
+            self._cursor.execute(sql)
+            return
+        self._cursor.execute(_NAMED.sub(r"%(\1)s", sql), dict(params))
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
         self._cursor.executemany(_NAMED.sub(r"%(\1)s", sql), [dict(r) for r in rows])
@@ -103,6 +118,16 @@ class _PostgresCursor:
     def fetchone(self) -> Row | None:
         row = self._cursor.fetchone()
         return dict(row) if row is not None else None
+
+    def copy_rows(self, table: str, columns: Sequence[str],
+                  rows: Sequence[Sequence[Any]]) -> None:
+        """Bulk insert with COPY; identifiers are quoted, values streamed, never formatted."""
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+        )
+        with self._cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 class PostgresDatabase:
