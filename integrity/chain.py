@@ -29,11 +29,17 @@ BATCH = 2000
 def extend_chain(store: IntegrityStore, entries_after: EntrySource) -> ChainHead:
     """Bind every entry after the chain's head; returns the new head."""
     while True:
+        # Read the log before taking the chain lock: on SQLite the log shares the file, and
+        # reading it while holding the write lock would wait on writers that wait on us.
+        seen = store.head()
+        batch = list(islice(entries_after(seen.position), BATCH))
+        if not batch:
+            return seen
         with store.db.transaction() as cursor:
             head = store.lock_head(cursor)
-            batch = list(islice(entries_after(head.position), BATCH))
+            if head.position != seen.position:
+                continue  # another follower moved the chain on; read again from there
             links, head = link_entries(head, batch)
-            if links:
-                store.advance(cursor, links, head)
+            store.advance(cursor, links, head)
         if len(batch) < BATCH:
             return head

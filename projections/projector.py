@@ -38,14 +38,18 @@ def _view_key(event: Any) -> tuple[str, str]:
 
 def catch_up(store: ReadModelStore, events_after: EventSource, head: int | None) -> int:
     """Apply every event after the stored position; returns the position reached."""
-    if head is not None and store.position() >= head:
-        return head
     while True:
+        position = store.position()
+        if head is not None and position >= head:
+            return position
+        # Read the log before taking the projection lock: on SQLite the log shares the
+        # file, and reading it while holding the write lock would wait on waiting writers.
+        batch = list(islice(events_after(position), BATCH))
+        if not batch:
+            return position
         with store.db.transaction() as cursor:
-            position = store.lock_position(cursor)
-            batch = list(islice(events_after(position), BATCH))
-            if not batch:
-                return position
+            if store.lock_position(cursor) != position:
+                continue  # another reader caught up meanwhile; start from where it got
             keys = {_view_key(e) for _, e in batch}
             state = store.load(cursor, keys)
             entries = apply_all(state, batch)
@@ -70,11 +74,13 @@ def apply_all(state: PlanState, events: Iterable[tuple[int, Any]]) -> list[Audit
 
 def rebuild(store: ReadModelStore, events_after: EventSource) -> int:
     """Recompute every read model of the tenant from its events, in one transaction."""
+    # Fold first, outside the lock (see catch_up); events appended meanwhile are applied
+    # by the next catch-up, from the position this rebuild records.
+    state = PlanState()
+    entries = apply_all(state, events_after(0))
     with store.db.transaction() as cursor:
         store.lock_position(cursor)
         store.clear(cursor)
-        state = PlanState()
-        entries = apply_all(state, events_after(0))
         store.save_views(cursor, state, view_keys(state))
         store.save_entries(cursor, entries)
         store.set_position(cursor, state.position)
