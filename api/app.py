@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from flask import Flask
 
+import web
 from api import observability, openapi
 from api.config import ApiSettings
 from api.errors import register_error_handlers
+from api.guard import check_declared
 from api.idempotency import IdempotencyStore
 from api.metrics import Metrics
-from api.scope import resolve_tenant
+from api.scope import take_tenant
 from api.services import EXTENSION, Services
+from api.throttle import FailureThrottle
 from api.views import BLUEPRINTS
 from service.config import Settings
 from service.container import build_tenancy
@@ -19,22 +22,27 @@ from service.tenancy import Tenancy
 
 def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None,
                api_settings: ApiSettings | None = None) -> Flask:
-    """Build the app. Web workers never run DDL: migrations run once, before they start."""
+    """Build the app. Web workers never run DDL: migrations run once, before they start.
+    Building refuses a route that declares no action (api/guard.py)."""
     api_settings = api_settings or ApiSettings.from_env()
     if tenancy is None:
         tenancy = build_tenancy(settings or Settings.from_env(), migrate=False)
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # every route is declared, none implied
     app.config["MAX_CONTENT_LENGTH"] = api_settings.max_upload_bytes
     app.extensions[EXTENSION] = Services(
         tenancy=tenancy,
         api_settings=api_settings,
         idempotency=IdempotencyStore(tenancy.storage.database),
         metrics=Metrics(api_settings.metrics_multiprocess_dir),
+        throttle=FailureThrottle(api_settings.auth_failure_limit,
+                                 api_settings.auth_failure_window_seconds),
     )
     register_error_handlers(app)
     observability.install(app)
-    app.url_value_preprocessor(resolve_tenant)
+    app.url_value_preprocessor(take_tenant)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(web.create_blueprint())
+    check_declared(app)  # a route that does not say who may call it is never served
     return app

@@ -17,7 +17,7 @@ from api import i18n
 from api.errors import BadHeader, IdempotencyInProgress, IdempotencyKeyReused, PreconditionFailed
 from api.idempotency import KeyInProgress, KeyReused, StoredResponse
 from api.operation import Operation, events_recorded, render
-from api.principal import current_actor
+from api.principal import acting_agency, current_actor
 from api.scope import tenant_slug
 from api.services import services
 from domain.errors import Conflict
@@ -46,7 +46,7 @@ def context(body: Mapping[str, Any]) -> Context:
     return Context(
         actor=current_actor(),
         effective_on=body.get("effective_on"),
-        agency=body.get("agency"),
+        agency=acting_agency(body.get("agency")),
         expected_version=expected_version(),
     )
 
@@ -68,7 +68,6 @@ def precondition(current_version: Callable[[], int]) -> Iterator[None]:
 
 
 def run_command(op: Operation, call: Callable[[], Any], inputs: Mapping[str, Any]) -> Response:
-    current_actor()  # a bad actor header is refused before anything is recorded
     key = _idempotency_key()
     if key is None:
         return _record(op, call)

@@ -15,6 +15,9 @@ class ApiSettings:
     max_json_bytes: int = 64 * 1024  # a command is a few fields; anything larger is abuse
     metrics_multiprocess_dir: str | None = None  # set when gunicorn runs several workers
     default_language: str = "en"
+    # Failed authentications per client address or token id before 429 (per process).
+    auth_failure_limit: int = 10
+    auth_failure_window_seconds: int = 300
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ApiSettings:
@@ -23,4 +26,6 @@ class ApiSettings:
             max_upload_bytes=int(env.get("R57_MAX_UPLOAD_BYTES", str(10 * MEGABYTE))),
             max_json_bytes=int(env.get("R57_MAX_JSON_BYTES", str(64 * 1024))),
             metrics_multiprocess_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
+            auth_failure_limit=int(env.get("R57_AUTH_FAILURE_LIMIT", "10")),
+            auth_failure_window_seconds=int(env.get("R57_AUTH_FAILURE_WINDOW_SECONDS", "300")),
         )

@@ -6,8 +6,10 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from eventsourcing.persistence import ProgrammingError
 from flask import Flask, Response, g, json, request
 from marshmallow import ValidationError
+from psycopg.errors import InsufficientPrivilege
 from werkzeug.exceptions import HTTPException
 
 from api import i18n
@@ -27,11 +29,26 @@ class ApiError(Exception):
     kind = "bad-request"
 
     def __init__(self, detail: str, *, errors: Mapping[str, list[str]] | None = None,
-                 **extra: Any) -> None:
+                 headers: Mapping[str, str] | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = dict(errors or {})
+        self.headers = dict(headers or {})
         self.extra = extra
+
+
+class Unauthenticated(ApiError):
+    status, kind = 401, "unauthenticated"
+
+
+class Forbidden(ApiError):
+    """Inside a tenant the principal may see, an action its roles do not allow."""
+
+    status, kind = 403, "forbidden"
+
+
+class TooManyFailures(ApiError):
+    status, kind = 429, "too-many-failures"
 
 
 class BadHeader(ApiError):
@@ -105,7 +122,21 @@ def _on_validation(exc: ValidationError) -> Response:
 
 
 def _on_api_error(exc: ApiError) -> Response:
-    return problem(exc.status, exc.kind, exc.detail, errors=exc.errors, **exc.extra)
+    return problem(exc.status, exc.kind, exc.detail, errors=exc.errors, headers=exc.headers,
+                   **exc.extra)
+
+
+def _on_database_error(exc: Exception) -> Response:
+    # Web workers run as a restricted database role (api/README.md); provisioning a
+    # tenant needs the owner's, so it is refused cleanly rather than as a server error.
+    # The event store's library wraps the driver's error; its cause tells.
+    denied = exc if isinstance(exc, InsufficientPrivilege) else exc.__cause__
+    if not isinstance(denied, InsufficientPrivilege):
+        return _on_unexpected(exc)
+    log.warning("database privilege refused: %s", denied)
+    return problem(403, "database-privilege", i18n.text(
+        "This service's database role may not do this; an operator runs it with the "
+        "owner's role (r57 tenant create)."))
 
 
 def _on_import_refused(exc: ImportRefused) -> Response:
@@ -147,6 +178,8 @@ def _on_unexpected(exc: Exception) -> Response:
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ValidationError, _on_validation)
     app.register_error_handler(ApiError, _on_api_error)
+    app.register_error_handler(InsufficientPrivilege, _on_database_error)
+    app.register_error_handler(ProgrammingError, _on_database_error)
     app.register_error_handler(ImportRefused, _on_import_refused)
     app.register_error_handler(ImportFormatError, _on_import_format)
     app.register_error_handler(TenantArchived, _domain(409, "tenant-archived"))

@@ -62,10 +62,28 @@ _TEMPLATES_VI: dict[str, str] = {
         "Mục này hiện ở phiên bản {current}; hãy tải lại và thử lại.",
     "No such resource.": "Không có tài nguyên này.",
     "The database is not reachable.": "Không kết nối được cơ sở dữ liệu.",
+    "Send a bearer token: Authorization: Bearer <token>.":
+        "Hãy gửi mã truy cập: Authorization: Bearer <mã>.",
+    "The bearer token is unknown, expired or revoked.":
+        "Mã truy cập không tồn tại, đã hết hạn hoặc đã bị thu hồi.",
+    "Too many failed authentications; retry in {seconds} s.":
+        "Xác thực thất bại quá nhiều lần; hãy thử lại sau {seconds} giây.",
+    "Your roles do not allow this action here.":
+        "Vai trò của bạn không được phép thực hiện thao tác này tại đây.",
+    "Your agency neither leads nor coordinates this item.":
+        "Cơ quan của bạn không chủ trì cũng không phối hợp thực hiện mục này.",
+    "An agency reporter reports for its own agency only.":
+        "Người báo cáo của cơ quan chỉ báo cáo cho cơ quan của mình.",
+    "This service's database role may not do this; an operator runs it with the "
+    "owner's role (r57 tenant create).":
+        "Vai trò cơ sở dữ liệu của dịch vụ không được làm việc này; quản trị viên thực hiện "
+        "bằng vai trò chủ sở hữu (r57 tenant create).",
 }
 
 _TITLES_VI: dict[int, str] = {
     400: "Yêu cầu không hợp lệ",
+    401: "Chưa xác thực",
+    403: "Không có quyền",
     404: "Không tìm thấy",
     405: "Phương thức không được hỗ trợ",
     409: "Xung đột",
@@ -73,6 +91,7 @@ _TITLES_VI: dict[int, str] = {
     413: "Nội dung quá lớn",
     415: "Kiểu nội dung không được hỗ trợ",
     422: "Không thể xử lý yêu cầu",
+    429: "Quá nhiều yêu cầu",
     500: "Lỗi máy chủ",
     503: "Dịch vụ tạm thời không sẵn sàng",
 }

@@ -12,9 +12,9 @@ from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from api.commands import IDEMPOTENCY_KEY_PATTERN, IF_MATCH_PATTERN
 from api.errors import PROBLEM_JSON
+from api.guard import public
 from api.observability import REQUEST_ID_PATTERN
-from api.operation import Operation
-from api.principal import PATTERN as ACTOR_PATTERN
+from api.operation import PUBLIC, Operation
 from api.routing import operations
 from api.schemas.common import ProblemSchema, Upload
 from api.services import services
@@ -36,7 +36,6 @@ _COMMON_HEADERS = [
     _header("X-Request-Id", "Echoed back and logged; one is made when absent.",
             REQUEST_ID_PATTERN),
 ]
-_ACTOR = _header("X-R57-Actor", "Who records the change (default anonymous).", ACTOR_PATTERN)
 _IDEMPOTENCY = _header("Idempotency-Key", "Retrying with the same key returns the first "
                        "answer and records nothing new.", IDEMPOTENCY_KEY_PATTERN)
 _IF_MATCH = _header("If-Match", 'The version the change applies to, e.g. "3" (from ETag); '
@@ -51,6 +50,10 @@ def build_spec(app: Flask) -> dict[str, Any]:
                              "tasks, indicators, agencies, status and the event feed."},
     )
     plugin.map_to_openapi_type(Upload, "string", "binary")  # type: ignore[no-untyped-call]
+    spec.components.security_scheme("bearer", {
+        "type": "http", "scheme": "bearer",
+        "description": "A token from POST /api/v1/principals/{name}/tokens (or r57 token "
+                       "create). Events record its principal as the actor."})
     spec.components.schema("Problem", schema=ProblemSchema)
     spec.components.response("Problem", {
         "description": "Problem details (RFC 9457).",
@@ -77,7 +80,7 @@ def _operation(op: Operation, rule: str, endpoint: str) -> dict[str, Any]:
         parameters.append({"in": "query", "schema": op.query})
     parameters += _COMMON_HEADERS
     if op.command:
-        parameters += [_ACTOR, _IDEMPOTENCY]
+        parameters.append(_IDEMPOTENCY)
     if op.if_match:
         parameters.append(_IF_MATCH)
     success: dict[str, Any] = {"description": op.summary}
@@ -93,7 +96,10 @@ def _operation(op: Operation, rule: str, endpoint: str) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": endpoint.replace(".", "_"), "tags": [op.tag], "summary": op.summary,
         "parameters": parameters, "responses": responses,
+        "security": [] if op.access is PUBLIC else [{"bearer": []}],
     }
+    if op.access is not PUBLIC:
+        operation["x-r57-action"] = op.access.value
     if op.description:
         operation["description"] = op.description
     if op.body is not None:
@@ -107,6 +113,8 @@ def _operation(op: Operation, rule: str, endpoint: str) -> dict[str, Any]:
 
 def _error_statuses(op: Operation, rule: str) -> list[int]:
     statuses = [400, 422] if rule.startswith("/api/") else [503]
+    if op.access is not PUBLIC:
+        statuses += [401, 403, 429]
     if "<" in rule:
         statuses.append(404)
     if op.body is not None or op.form is not None:
@@ -119,6 +127,7 @@ def _error_statuses(op: Operation, rule: str) -> list[int]:
 
 
 @bp.get("/openapi.json")
+@public
 def openapi_document() -> Response:
     cache = services().cache
     if "openapi" not in cache:
@@ -138,6 +147,7 @@ window.ui = SwaggerUIBundle({{url: "{spec}", dom_id: "#swagger-ui", deepLinking:
 
 
 @bp.get("/docs")
+@public
 def docs_page() -> Response:
     """The interactive page; its assets are served from here, never from a CDN."""
     html = _PAGE.format(css=url_for("docs.docs_asset", filename="swagger-ui.css"),
@@ -147,5 +157,6 @@ def docs_page() -> Response:
 
 
 @bp.get("/docs/<path:filename>")
+@public
 def docs_asset(filename: str) -> Response:
     return send_from_directory(str(swagger_ui_path), filename, max_age=86400)

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from flask import Response, current_app, json
 from marshmallow import Schema
+
+from domain.policy import Action
+
+
+class Open(StrEnum):
+    """Endpoints that no role guards, each declared as such."""
+
+    PUBLIC = "public"  # no credentials: health, metrics, the API document
+    AUTHENTICATED = "authenticated"  # any principal, about itself
+
+
+PUBLIC, AUTHENTICATED = Open.PUBLIC, Open.AUTHENTICATED
+Access = Action | Open
+# The agency keys an item (a task, an indicator) concerns, from the view's parsed inputs.
+Concerns = Callable[..., Iterable[str]]
 
 
 @dataclass(frozen=True)
@@ -15,6 +31,7 @@ class Operation:
     summary: str
     description: str
     tag: str
+    access: Access
     status: int = 200
     also: tuple[int, ...] = ()  # other success statuses answering with the same schema
     query: Schema | None = None
@@ -24,6 +41,8 @@ class Operation:
     etag: Callable[[Any], int] | None = None  # the version an ETag carries
     if_match: bool = False
     command: bool = False  # changes state: actor, Idempotency-Key, metrics
+    self_service: bool = False  # also allowed to the principal named by the path's <name>
+    concerns: Concerns | None = None  # for an agency reporter: whose item this is
 
 
 @dataclass

@@ -1,26 +1,26 @@
-"""Who is acting. The one place that decides it: token authentication will replace it."""
+"""Who is acting: the principal the request's bearer token stands for, set by the guard.
+
+Nothing a client sends names the actor: events record the authenticated principal's name.
+"""
 
 from __future__ import annotations
 
-import re
+from flask import g
 
-from flask import request
+from service.access import PrincipalView
 
-from api import i18n
-from api.errors import BadHeader
 
-HEADER = "X-R57-Actor"
-ANONYMOUS = "anonymous"
-PATTERN = r"^[A-Za-z0-9._:@-]{1,100}$"  # ASCII only: header bytes arrive as latin-1
-_ACTOR = re.compile(PATTERN)
+def current_principal() -> PrincipalView:
+    found: PrincipalView = g.r57_principal
+    return found
 
 
 def current_actor() -> str:
-    """The X-R57-Actor header, validated; "anonymous" when absent."""
-    value = request.headers.get(HEADER, "")
-    if not value:
-        return ANONYMOUS
-    if not _ACTOR.fullmatch(value):
-        message = i18n.text("An actor is 1-100 letters, digits or . _ - : @ characters.")
-        raise BadHeader(message, errors={HEADER: [message]})
-    return value
+    return current_principal().actor
+
+
+def acting_agency(named: str | None) -> str | None:
+    """The agency a command is recorded for: an agency reporter's own, from its grant (the
+    guard chose it), else the one a tenant administrator names, if any."""
+    own: str | None = g.get("r57_agency")
+    return own or named

@@ -1,8 +1,9 @@
-"""Blueprints whose views declare their inputs and outputs.
+"""Blueprints whose views declare who may call them, their inputs and their outputs.
 
-The `operation` decorator parses the query, JSON or multipart body with the declared
-marshmallow schemas (unknown fields refused), calls the view with the parsed values, formats
-its result with the response schema and records everything the OpenAPI document needs.
+The `operation` decorator admits the request (api/guard.py: the action every operation must
+declare), parses the query, JSON or multipart body with the declared marshmallow schemas
+(unknown fields refused), calls the view with the parsed values, formats its result with
+the response schema and records everything the OpenAPI document needs.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from typing import Any
 from flask import Blueprint, Response, json, request
 from marshmallow import Schema, fields
 
-from api import i18n
+from api import guard, i18n
 from api.commands import run_command
 from api.errors import MalformedBody, UnsupportedMediaType
-from api.operation import Operation, render
+from api.operation import Access, Concerns, Operation, render
 from api.services import services
 
 View = Callable[..., Any]
@@ -28,25 +29,32 @@ TENANT_PREFIX = API_PREFIX + "/tenants/<tenant>"
 
 class ApiBlueprint(Blueprint):
     def operation(
-        self, rule: str, method: str = "GET", *, status: int = 200, also: tuple[int, ...] = (),
-        query: Schema | None = None, body: Schema | None = None, form: Schema | None = None,
-        response: Schema | None = None, etag: Callable[[Any], int] | None = None,
-        if_match: bool = False, command: bool = False,
+        self, rule: str, method: str = "GET", *, action: Access, status: int = 200,
+        also: tuple[int, ...] = (), query: Schema | None = None, body: Schema | None = None,
+        form: Schema | None = None, response: Schema | None = None,
+        etag: Callable[[Any], int] | None = None, if_match: bool = False,
+        command: bool = False, self_service: bool = False, concerns: Concerns | None = None,
     ) -> Callable[[View], View]:
+        access = guard.declared(action, concerns)
+
         def decorator(view: View) -> View:
             doc = inspect.getdoc(view) or view.__name__
             summary, _, description = doc.partition("\n")
-            op = Operation(summary.strip(), description.strip(), self.name, status, also, query,
-                           body, form, response, etag, if_match, command)
+            op = Operation(summary.strip(), description.strip(), self.name, access, status,
+                           also, query, body, form, response, etag, if_match, command,
+                           self_service, concerns)
 
             @functools.wraps(view)
             def endpoint(**path: Any) -> Response:
+                guard.admit(op, path)  # before any input is read or any tenant data loaded
                 kwargs = dict(path, **parse_inputs(op))
+                guard.admit_item(op, kwargs)
                 if op.command:
                     return run_command(op, functools.partial(view, **kwargs), kwargs)
                 return render(op, view(**kwargs))
 
             endpoint.r57_operation = op  # type: ignore[attr-defined]
+            endpoint.r57_access = op.access  # type: ignore[attr-defined]
             self.add_url_rule(rule, view_func=endpoint, methods=[method])
             return endpoint
 

@@ -1,4 +1,5 @@
-"""The tenant of a request, resolved once, before the view runs; views get scoped services."""
+"""The tenant of a request: taken from the URL, admitted by the guard, then resolved once,
+on first use; views get scoped services."""
 
 from __future__ import annotations
 
@@ -7,41 +8,45 @@ from typing import Any
 from flask import g, request
 
 from api.services import services
-from domain.errors import DomainError, NotFound
 from service.ledger import TenantLedger
 from service.queries import TenantQueries
-from tenants.slugs import validate_slug
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def resolve_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """URL value preprocessor: `<tenant>` in a route becomes the tenant's ledger."""
-    if not values or "tenant" not in values:
-        return
-    slug = path_slug(values.pop("tenant"))
-    writing = request.method not in SAFE_METHODS
-    g.r57_ledger = services().tenancy.ledger(slug, for_writing=writing)
+def take_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """URL value preprocessor: `<tenant>` leaves the view's arguments and waits for the
+    guard, which admits it (or answers 404) before anything of the tenant is loaded."""
+    if values and "tenant" in values:
+        g.r57_requested_tenant = values.pop("tenant")
+
+
+def requested_tenant() -> str | None:
+    slug: str | None = g.get("r57_requested_tenant")
+    return slug
+
+
+def admit_tenant(slug: str) -> None:
     g.r57_tenant = slug
 
 
-def path_slug(slug: str) -> str:
-    """A slug from a URL. One that cannot exist names nothing: 404, as an unknown tenant."""
-    try:
-        return validate_slug(slug)
-    except DomainError:
-        raise NotFound(f"No tenant '{slug}'.", field="tenant") from None
+def tenant_slug() -> str | None:
+    """The admitted tenant; None outside a tenant's routes."""
+    slug: str | None = g.get("r57_tenant")
+    return slug
 
 
 def ledger() -> TenantLedger:
-    found: TenantLedger = g.r57_ledger
+    found: TenantLedger | None = g.get("r57_ledger")
+    if found is None:
+        slug = tenant_slug()
+        if slug is None:
+            raise LookupError("No tenant was admitted for this request.")
+        writing = request.method not in SAFE_METHODS
+        found = services().tenancy.ledger(slug, for_writing=writing)
+        g.r57_ledger = found
     return found
 
 
 def queries() -> TenantQueries:
     return TenantQueries(ledger().app)
-
-
-def tenant_slug() -> str | None:
-    slug: str | None = g.get("r57_tenant")
-    return slug

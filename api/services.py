@@ -10,6 +10,7 @@ from flask import current_app
 from api.config import ApiSettings
 from api.idempotency import IdempotencyStore
 from api.metrics import Metrics
+from api.throttle import FailureThrottle
 from service.tenancy import Tenancy
 
 EXTENSION = "r57"
@@ -21,6 +22,7 @@ class Services:
     api_settings: ApiSettings
     idempotency: IdempotencyStore
     metrics: Metrics
+    throttle: FailureThrottle  # failed authentications, counted in this process
     cache: dict[str, Any] = field(default_factory=dict)  # built once per app (the spec)
 
 

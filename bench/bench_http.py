@@ -30,6 +30,7 @@ from flask import Flask
 ROOT = Path(__file__).resolve().parents[1]
 LEVELS = (1, 8, 32)
 MAX_REQUESTS_PER_LEVEL = 20_000
+AUTH = {"Authorization": "Bearer r57_demodost_demo-only-tenant-admin"}  # api/README.md
 
 
 def trivial_app() -> Flask:
@@ -126,7 +127,7 @@ def progress_report(connection: http.client.HTTPConnection, index: int, sequence
     body = json.dumps({"period": "2025-Q1", "percent": sequence % 101,
                        "narrative": f"bench {index}/{sequence}"})
     connection.request("POST", f"/api/v1/tenants/demo/tasks/{index % 60 + 1}/reports", body,
-                       {"Content-Type": "application/json", "X-R57-Actor": "bench"})
+                       {"Content-Type": "application/json", **AUTH})
     response = connection.getresponse()
     response.read()
     return response.status
@@ -137,7 +138,7 @@ def status_read_ms(port: int, count: int = 30) -> tuple[float, float]:
     timings = []
     for _ in range(count):
         began = time.perf_counter()
-        connection.request("GET", "/api/v1/tenants/demo/status")
+        connection.request("GET", "/api/v1/tenants/demo/status", headers=AUTH)
         response = connection.getresponse()
         tasks = len(json.loads(response.read())["tasks"])
         timings.append(1000 * (time.perf_counter() - began))

@@ -30,12 +30,15 @@ class Action(StrEnum):
     READ_HISTORY = "read.history"  # audit trails, diff, time travel
     READ_CHANGES = "read.changes"  # the change log
     READ_FEED = "read.feed"  # the event feed and integrity proofs
+    READ_ACCESS = "read.access"  # the history of grants on the tenant
 
 
+# Actions an agency reporter takes only on items (tasks, indicators) of its own agency.
+AGENCY_BOUND = frozenset({Action.TASK_REPORT, Action.INDICATOR_REPORT})
 _READS = {Action.READ_STATUS, Action.READ_HISTORY, Action.READ_CHANGES, Action.READ_FEED}
 ALLOWED: dict[Role, frozenset[Action]] = {
     Role.SYSTEM_ADMIN: frozenset({Action.TENANT_ADMINISTER, Action.ACCESS_ADMINISTER,
-                                  Action.TENANT_LIST}),
+                                  Action.TENANT_LIST, Action.READ_ACCESS}),
     Role.TENANT_ADMIN: frozenset({
         Action.TENANT_LIST, Action.PLAN_IMPORT, Action.TASK_MANAGE, Action.REPORT_REVIEW,
         Action.TASK_REPORT, Action.INDICATOR_MANAGE, Action.INDICATOR_REPORT,
@@ -44,7 +47,7 @@ ALLOWED: dict[Role, frozenset[Action]] = {
     Role.AGENCY_REPORTER: frozenset({Action.TENANT_LIST, Action.TASK_REPORT,
                                      Action.INDICATOR_REPORT, Action.READ_STATUS,
                                      Action.READ_HISTORY}),
-    Role.AUDITOR: frozenset({Action.TENANT_LIST, *_READS}),
+    Role.AUDITOR: frozenset({Action.TENANT_LIST, Action.READ_ACCESS, *_READS}),
     Role.INSPECTOR: frozenset({Action.TENANT_LIST, Action.READ_STATUS, Action.READ_CHANGES}),
 }
 
@@ -68,12 +71,36 @@ def is_allowed(grants: Iterable[Grant], action: Action, tenant: str = "",
             return True
         if tenant and grant.tenant != tenant:
             continue
-        if grant.role is Role.AGENCY_REPORTER and action in (
-                Action.TASK_REPORT, Action.INDICATOR_REPORT):
+        if grant.role is Role.AGENCY_REPORTER and action in AGENCY_BOUND:
             if concerned is None or grant.agency not in concerned:
                 continue
         return True
     return False
+
+
+def role_allows(grants: Iterable[Grant], action: Action, tenant: str = "") -> bool:
+    """True when some grant's role includes the action on this tenant, whatever the item:
+    the first gate. For an agency reporter the item is judged next, by `is_allowed` with
+    the item's agencies."""
+    return any(
+        action in ALLOWED[grant.role]
+        and (grant.role is Role.SYSTEM_ADMIN or not tenant or grant.tenant == tenant)
+        for grant in grants
+    )
+
+
+def agencies_acting(grants: Iterable[Grant], action: Action, tenant: str,
+                    agencies: Iterable[str]) -> set[str] | None:
+    """For whom the principal acts on an item concerning `agencies`: None when a grant
+    allows the action whatever the agencies (it acts for no agency, or one it names);
+    otherwise the agencies of its agency reporter grants that the item concerns."""
+    held = list(grants)
+    unbound = [g for g in held if g.role is not Role.AGENCY_REPORTER]
+    if is_allowed(unbound, action, tenant):
+        return None
+    concerned = set(agencies)
+    return {g.agency for g in held if g.role is Role.AGENCY_REPORTER and g.tenant == tenant
+            and action in ALLOWED[g.role] and g.agency in concerned}
 
 
 def tenants_readable(grants: Iterable[Grant], action: Action) -> set[str] | None:

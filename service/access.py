@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from domain.text import nfc
 from tenants.storage import TenantStorage
 
 TOKEN_PREFIX = "r57"  # noqa: S105 (a marker, not a secret)
+_TOKEN_ID = re.compile(r"^[a-z0-9]{1,32}$")
 
 
 class AccessApplication(Application[UUID]):
@@ -168,12 +170,16 @@ class AccessService:
         return self.principal(name)
 
     def issue_token(self, name: str, by: str, expires_at: datetime | None = None,
-                    secret: str | None = None) -> IssuedToken:
-        """A new bearer token; `secret` is only given by the documented demo set-up."""
+                    secret: str | None = None, token_id: str | None = None) -> IssuedToken:
+        """A new bearer token; `secret` and `token_id` are only given by the documented demo
+        set-up, whose tokens must stay the same from one start to the next."""
         if expires_at is not None and expires_at <= self._clock():
             raise DomainError("A token's expiry must be in the future.", field="expires_at")
+        if token_id is not None and (not _TOKEN_ID.fullmatch(token_id)
+                                     or any(token_id in v.tokens for v in self.principals())):
+            raise AlreadyExists(f"Token id '{token_id}' is taken or unfit.", field="token")
         principal = self._load(name)
-        token_id = secrets.token_hex(6)
+        token_id = token_id or secrets.token_hex(6)
         secret = secret or secrets.token_urlsafe(32)
         principal.issue_token(token_id, _hash(secret), expires_at, by)
         self._save(principal)
@@ -193,16 +199,38 @@ class AccessService:
             return None
         _, token_id, secret = parts
         self.refresh()
-        for view in self._views.values():
-            found = view.tokens.get(token_id)
-            if found is None:
-                continue
-            secret_hash, expires_at, live = found
-            fresh = expires_at is None or expires_at > self._clock()
-            if live and fresh and hmac.compare_digest(secret_hash, _hash(secret)):
-                return view
+        with self._lock:  # another thread's refresh may be adding principals
+            holder = next((v for v in self._views.values() if token_id in v.tokens), None)
+        if holder is None:
             return None
+        secret_hash, expires_at, live = holder.tokens[token_id]
+        fresh = expires_at is None or expires_at > self._clock()
+        if live and fresh and hmac.compare_digest(secret_hash, _hash(secret)):
+            return holder
         return None
+
+    def grant_history(self, tenant: str) -> list[dict[str, Any]]:
+        """Every grant and revocation on a tenant, in log order, for its auditors."""
+        self.refresh()
+        history = []
+        for notification in self.app.recorder.select_notifications(start=1, limit=1_000_000):
+            e: Any = self.app.mapper.to_domain_event(notification)
+            if type(e).__name__ in ("Granted", "Revoked") and e.tenant == tenant:
+                history.append({
+                    "position": notification.id, "event": type(e).__name__,
+                    "principal": self._views[e.originator_id].name, "role": e.role,
+                    "agency": e.agency, "recorded_at": e.timestamp,
+                    "by": getattr(e, "granted_by", None) or getattr(e, "revoked_by", ""),
+                })
+        return history
+
+
+def token_id_of(token: str) -> str | None:
+    """The public id part of a token of our shape (for counting failures), else None."""
+    parts = token.split("_", 2)
+    if len(parts) == 3 and parts[0] == TOKEN_PREFIX and _TOKEN_ID.fullmatch(parts[1]):
+        return parts[1]
+    return None
 
 
 def _role(value: str) -> Role:

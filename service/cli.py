@@ -16,7 +16,7 @@ from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
 from domain.text import sort_key
 from importers import read_plan_document
 from importers.errors import ImportFormatError
-from service import cli_access, cli_integrity, cli_reports
+from service import cli_access, cli_integrity, cli_reports, db_role
 from service.cli_output import print_json, print_table, shorten, vn_date
 from service.config import Settings
 from service.container import build_tenancy
@@ -397,6 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database administration")
     dsub = db.add_subparsers(dest="action", required=True)
     _add(dsub, "migrate", cmd_migrate, "apply schema migrations", tenant=False)
+    db_role.register(dsub, _add)
     _tenant_commands(sub)
     _plan_commands(sub)
     _agency_commands(sub)

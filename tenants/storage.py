@@ -13,9 +13,14 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from eventsourcing.persistence import InfrastructureFactory
-from eventsourcing.postgres import PostgresDatastore, PostgresFactory
+from eventsourcing.postgres import (
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+    PostgresFactory,
+)
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory
 from eventsourcing.utils import Environment
+from psycopg.sql import SQL, Literal
 
 from tenants.database import Database, PostgresDatabase, SQLiteDatabase
 from tenants.slugs import table_prefix, validate_slug
@@ -33,8 +38,24 @@ class TenantStorage(Protocol):
     def close(self) -> None: ...
 
 
+class _OwnerLockRecorder(PostgresApplicationRecorder):
+    """Takes the events table's write lock through `r57_lock_events` (migrations/postgres
+    0005), so the service's database role needs no more than SELECT and INSERT on events."""
+
+    def __init__(self, datastore: PostgresDatastore,
+                 events_table_name: str = "stored_events") -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        table = f"{datastore.schema}.{events_table_name}"
+        self.lock_table_statements = [
+            self.lock_table_statements[0],  # SET LOCAL lock_timeout
+            SQL("SELECT r57_lock_events({0}::regclass)").format(Literal(table)),
+        ]
+
+
 class _SharedPostgresFactory(PostgresFactory):
     """A factory over a datastore it does not own: constructing it opens no connection."""
+
+    application_recorder_class = _OwnerLockRecorder
 
     def __init__(self, env: Environment, datastore: PostgresDatastore) -> None:
         InfrastructureFactory.__init__(self, env)

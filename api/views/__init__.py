@@ -1,9 +1,20 @@
-"""One blueprint per resource. A new resource (the reports to come) is one line here."""
+"""One blueprint per resource: a new resource is one line here."""
 
 from __future__ import annotations
 
 from api.routing import ApiBlueprint
-from api.views import agencies, feed, health, indicators, plans, status, tasks, tenants
+from api.views import (
+    access,
+    agencies,
+    feed,
+    health,
+    indicators,
+    plans,
+    reports,
+    status,
+    tasks,
+    tenants,
+)
 
 BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     health.bp,
@@ -11,7 +22,9 @@ BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     plans.bp,
     tasks.bp,
     status.bp,
+    reports.bp,
     indicators.bp,
     agencies.bp,
     feed.bp,
+    access.bp,
 )

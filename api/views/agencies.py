@@ -15,12 +15,13 @@ from api.schemas.agencies import (
 )
 from api.schemas.common import CommandResultSchema
 from domain.agency import Agency
+from domain.policy import Action
 from service.ledger import CommandResult
 
 bp = ApiBlueprint("agencies", __name__, url_prefix=TENANT_PREFIX + "/agencies")
 
 
-@bp.operation("", response=AgencyListSchema())
+@bp.operation("", action=Action.READ_STATUS, response=AgencyListSchema())
 def list_agencies() -> dict[str, Any]:
     """List the agencies the tenant's plans name, collectives included."""
     state = scope.queries().state()
@@ -30,20 +31,21 @@ def list_agencies() -> dict[str, Any]:
     ]}
 
 
-@bp.operation("/<agency>", response=AgencyDetailSchema(), etag=lambda a: int(a.version))
+@bp.operation("/<agency>", action=Action.READ_STATUS, response=AgencyDetailSchema(),
+              etag=lambda a: int(a.version))
 def show_agency(agency: str) -> Agency:
     """Show an agency by its key or any spelling of its name. ETag: its version."""
     return scope.ledger().agency(agency)
 
 
-@bp.operation("", "POST", status=201, body=AgencyRegisterSchema(),
+@bp.operation("", "POST", action=Action.AGENCY_MANAGE, status=201, body=AgencyRegisterSchema(),
               response=CommandResultSchema(), etag=lambda r: int(r.version), command=True)
 def register_agency(body: dict[str, Any]) -> CommandResult:
     """Register an agency."""
     return scope.ledger().register_agency(body["name"], context(body))
 
 
-@bp.operation("/<agency>/rename", "POST", body=AgencyRenameSchema(),
+@bp.operation("/<agency>/rename", "POST", action=Action.AGENCY_MANAGE, body=AgencyRenameSchema(),
               response=CommandResultSchema(), etag=lambda r: int(r.version), if_match=True,
               command=True)
 def rename_agency(agency: str, body: dict[str, Any]) -> CommandResult:

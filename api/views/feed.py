@@ -8,11 +8,13 @@ from api import scope
 from api.event_log import read_page
 from api.routing import TENANT_PREFIX, ApiBlueprint
 from api.schemas.feed import FeedPageSchema, FeedQuerySchema
+from domain.policy import Action
 
 bp = ApiBlueprint("feed", __name__, url_prefix=TENANT_PREFIX + "/events")
 
 
-@bp.operation("", query=FeedQuerySchema(), response=FeedPageSchema())
+@bp.operation("", action=Action.READ_FEED, query=FeedQuerySchema(),
+              response=FeedPageSchema())
 def read_feed(query: dict[str, Any]) -> dict[str, Any]:
     """Events after a log position, in log order, with their recorded fields.
 

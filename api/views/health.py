@@ -9,6 +9,8 @@ from marshmallow import fields
 
 from api import i18n
 from api.errors import NotReady
+from api.guard import public
+from api.operation import PUBLIC
 from api.routing import ApiBlueprint
 from api.schemas.common import Strict
 from api.services import services
@@ -21,13 +23,13 @@ class HealthSchema(Strict):
     status = fields.String(required=True)
 
 
-@bp.operation("/healthz", response=HealthSchema())
+@bp.operation("/healthz", action=PUBLIC, response=HealthSchema())
 def healthz() -> dict[str, str]:
     """The process is alive."""
     return {"status": "ok"}
 
 
-@bp.operation("/readyz", response=HealthSchema())
+@bp.operation("/readyz", action=PUBLIC, response=HealthSchema())
 def readyz() -> dict[str, str]:
     """The database answers a trivial query."""
     try:
@@ -41,6 +43,7 @@ def readyz() -> dict[str, str]:
 
 
 @bp.route("/metrics")
+@public
 def metrics() -> Response:
     """Prometheus exposition (all gunicorn workers together)."""
     body, content_type = services().metrics.exposition()

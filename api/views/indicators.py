@@ -8,6 +8,7 @@ from typing import Any
 
 from api import scope
 from api.commands import context, precondition
+from api.operation import Concerns
 from api.routing import TENANT_PREFIX, ApiBlueprint, View
 from api.schemas.common import CommandResultSchema, PlanQuerySchema
 from api.schemas.indicators import (
@@ -18,6 +19,7 @@ from api.schemas.indicators import (
 )
 from domain.errors import NotFound
 from domain.indicator import Indicator
+from domain.policy import Action
 from projections.plan_state import IndicatorView, PlanState
 from service.ledger import CommandResult
 
@@ -44,7 +46,8 @@ def _value(value: dict[str, Any]) -> dict[str, Any]:
     return {**value, "value": str(value["value"])}
 
 
-@bp.operation("", query=PlanQuerySchema(), response=IndicatorListSchema())
+@bp.operation("", action=Action.READ_STATUS, query=PlanQuerySchema(),
+              response=IndicatorListSchema())
 def list_indicators(query: dict[str, Any]) -> dict[str, Any]:
     """List indicators with their targets and latest values."""
     state = scope.queries().state()
@@ -54,8 +57,8 @@ def list_indicators(query: dict[str, Any]) -> dict[str, Any]:
     return {"items": [_present(state, i) for i in sorted(chosen, key=lambda i: _code_key(i.code))]}
 
 
-@bp.operation("/<code>", query=PlanQuerySchema(), response=IndicatorDetailSchema(),
-              etag=lambda i: int(i["version"]))
+@bp.operation("/<code>", action=Action.READ_STATUS, query=PlanQuerySchema(),
+              response=IndicatorDetailSchema(), etag=lambda i: int(i["version"]))
 def show_indicator(code: str, query: dict[str, Any]) -> dict[str, Any]:
     """Show an indicator with every value reported. ETag: its version."""
     wanted = scope.ledger().indicator(code, query.get("plan")).id
@@ -65,12 +68,19 @@ def show_indicator(code: str, query: dict[str, Any]) -> dict[str, Any]:
     return _present(state, state.indicators[wanted])
 
 
-def _indicator_command(rule: str, schema: Any) -> Callable[[View], View]:
-    return bp.operation(f"/<code>/{rule}", "POST", body=schema, response=CommandResultSchema(),
-                        etag=lambda r: int(r.version), if_match=True, command=True)
+def _responsible(code: str, body: dict[str, Any], **_: Any) -> tuple[str, ...]:
+    """The agencies answering for an indicator: the only ones whose reporters report it."""
+    return scope.ledger().indicator(code, body.get("plan")).responsible
 
 
-@_indicator_command("values", ValueReportSchema())
+def _indicator_command(rule: str, schema: Any, action: Action,
+                       concerns: Concerns | None = None) -> Callable[[View], View]:
+    return bp.operation(f"/<code>/{rule}", "POST", action=action, body=schema,
+                        response=CommandResultSchema(), etag=lambda r: int(r.version),
+                        if_match=True, command=True, concerns=concerns)
+
+
+@_indicator_command("values", ValueReportSchema(), Action.INDICATOR_REPORT, _responsible)
 def report_value(code: str, body: dict[str, Any]) -> CommandResult:
     """Report the indicator's value for a period."""
     ledger = scope.ledger()
@@ -79,7 +89,7 @@ def report_value(code: str, body: dict[str, Any]) -> CommandResult:
                                        context(body), body.get("plan"))
 
 
-@_indicator_command("target", TargetChangeSchema())
+@_indicator_command("target", TargetChangeSchema(), Action.INDICATOR_MANAGE)
 def change_target(code: str, body: dict[str, Any]) -> CommandResult:
     """Change the indicator's target, with its reason and deciding document."""
     ledger = scope.ledger()

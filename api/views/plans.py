@@ -10,12 +10,13 @@ from api.commands import context
 from api.operation import Reply
 from api.routing import TENANT_PREFIX, ApiBlueprint
 from api.schemas.plans import ImportResultSchema, PlanImportFormSchema, PlanListSchema
+from domain.policy import Action
 from importers import read_plan_bytes
 
 bp = ApiBlueprint("plans", __name__, url_prefix=TENANT_PREFIX + "/plans")
 
 
-@bp.operation("", response=PlanListSchema())
+@bp.operation("", action=Action.READ_STATUS, response=PlanListSchema())
 def list_plans() -> dict[str, Any]:
     """List the tenant's plans with their groups of tasks."""
     plans = scope.queries().state().plans.values()
@@ -25,7 +26,8 @@ def list_plans() -> dict[str, Any]:
     ]}
 
 
-@bp.operation("", "POST", status=201, also=(200,), form=PlanImportFormSchema(),
+@bp.operation("", "POST", action=Action.PLAN_IMPORT, status=201, also=(200,),
+              form=PlanImportFormSchema(),
               response=ImportResultSchema(), command=True)
 def import_plan(form: dict[str, Any]) -> Reply:
     """Import a plan document (.txt, .docx, .csv, .xlsx) uploaded as multipart/form-data.

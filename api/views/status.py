@@ -8,12 +8,14 @@ from typing import Any
 from api import scope
 from api.routing import TENANT_PREFIX, ApiBlueprint
 from api.schemas.tasks import StatusQuerySchema, StatusSchema
+from domain.policy import Action
 from projections.plan_status import plan_status
 
 bp = ApiBlueprint("status", __name__, url_prefix=TENANT_PREFIX + "/status")
 
 
-@bp.operation("", query=StatusQuerySchema(), response=StatusSchema())
+@bp.operation("", action=Action.READ_STATUS, query=StatusQuerySchema(),
+              response=StatusSchema())
 def show_status(query: dict[str, Any]) -> dict[str, Any]:
     """Each task's status on `on` (default today), from what was recorded by `known_at` and
     in effect by `effective_on`."""

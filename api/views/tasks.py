@@ -9,6 +9,7 @@ from typing import Any
 
 from api import scope
 from api.commands import context, precondition
+from api.operation import Concerns
 from api.routing import TENANT_PREFIX, ApiBlueprint, View
 from api.schemas.common import CommandResultSchema, PlanQuerySchema
 from api.schemas.tasks import (
@@ -24,6 +25,7 @@ from api.schemas.tasks import (
     VerifySchema,
 )
 from domain.errors import NotFound
+from domain.policy import Action
 from projections.plan_status import task_status
 from service.ledger import CommandResult, Context, TenantLedger
 
@@ -36,7 +38,8 @@ def _version(result: Any) -> int:
     return version
 
 
-@bp.operation("/<number>", query=PlanQuerySchema(), response=TaskDetailSchema(), etag=_version)
+@bp.operation("/<number>", action=Action.READ_STATUS, query=PlanQuerySchema(),
+              response=TaskDetailSchema(), etag=_version)
 def show_task(number: str, query: dict[str, Any]) -> dict[str, Any]:
     """Show a task: assignment, deadline, status today and its reports. ETag: its version."""
     plan_id = scope.ledger().catalogue().resolve(query.get("plan"))
@@ -50,7 +53,8 @@ def show_task(number: str, query: dict[str, Any]) -> dict[str, Any]:
     raise NotFound(f"No task {number}.", field="task")
 
 
-@bp.operation("/<number>/history", query=PlanQuerySchema(), response=HistorySchema())
+@bp.operation("/<number>/history", action=Action.READ_HISTORY, query=PlanQuerySchema(),
+              response=HistorySchema())
 def task_history(number: str, query: dict[str, Any]) -> dict[str, Any]:
     """A task's events in log order: who, when, why, on what document."""
     return {"items": [e.to_dict() for e in scope.queries().history(number, query.get("plan"))]}
@@ -65,12 +69,23 @@ def _run(number: str, body: dict[str, Any], command: Command) -> CommandResult:
         return command(ledger, context(body))
 
 
-def _task_command(rule: str, schema: Any, status: int = 200) -> Callable[[View], View]:
-    return bp.operation(f"/<number>/{rule}", "POST", status=status, body=schema,
-                        response=RESULT, etag=_version, if_match=True, command=True)
+def _involved(number: str, body: dict[str, Any], **_: Any) -> tuple[str, ...]:
+    """The agencies leading or coordinating a task: the only ones whose reporters report it."""
+    task = scope.ledger().task(number, body.get("plan"))
+    return (*task.leads, *task.coordinators)
 
 
-@_task_command("reassign", ReassignSchema())
+def _task_command(rule: str, schema: Any, action: Action, status: int = 200,
+                  concerns: Concerns | None = None) -> Callable[[View], View]:
+    return bp.operation(f"/<number>/{rule}", "POST", action=action, status=status, body=schema,
+                        response=RESULT, etag=_version, if_match=True, command=True,
+                        concerns=concerns)
+
+
+MANAGE, REVIEW, REPORT = Action.TASK_MANAGE, Action.REPORT_REVIEW, Action.TASK_REPORT
+
+
+@_task_command("reassign", ReassignSchema(), MANAGE)
 def reassign(number: str, body: dict[str, Any]) -> CommandResult:
     """Change the lead and coordinating agencies."""
     return _run(number, body, lambda ledger, ctx: ledger.reassign_task(
@@ -78,21 +93,21 @@ def reassign(number: str, body: dict[str, Any]) -> CommandResult:
         body.get("plan")))
 
 
-@_task_command("deadline", DeadlineChangeSchema())
+@_task_command("deadline", DeadlineChangeSchema(), MANAGE)
 def change_deadline(number: str, body: dict[str, Any]) -> CommandResult:
     """Change the deadline, with its reason and deciding document."""
     return _run(number, body, lambda ledger, ctx: ledger.change_deadline(
         number, body["deadline"], body["reason"], body["decision_ref"], ctx, body.get("plan")))
 
 
-@_task_command("trigger", TriggerSchema())
+@_task_command("trigger", TriggerSchema(), MANAGE)
 def record_trigger(number: str, body: dict[str, Any]) -> CommandResult:
     """Record that a conditional deadline's condition was met."""
     return _run(number, body, lambda ledger, ctx: ledger.record_trigger(
         number, body["triggered_on"], body["note"], ctx, body.get("plan")))
 
 
-@_task_command("reports", ProgressReportSchema(), status=201)
+@_task_command("reports", ProgressReportSchema(), REPORT, status=201, concerns=_involved)
 def report_progress(number: str, body: dict[str, Any]) -> CommandResult:
     """Report progress for a period; the answer carries the new report's number."""
     return _run(number, body, lambda ledger, ctx: ledger.report_progress(
@@ -101,42 +116,42 @@ def report_progress(number: str, body: dict[str, Any]) -> CommandResult:
         evidence=body["evidence"], plan=body.get("plan")))
 
 
-@_task_command("reports/<int:report>/verify", VerifySchema())
+@_task_command("reports/<int:report>/verify", VerifySchema(), REVIEW)
 def verify_report(number: str, report: int, body: dict[str, Any]) -> CommandResult:
     """Verify a progress report."""
     return _run(number, body, lambda ledger, ctx: ledger.verify_report(
         number, report, body["note"], ctx, body.get("plan")))
 
 
-@_task_command("reports/<int:report>/return", ReturnSchema())
+@_task_command("reports/<int:report>/return", ReturnSchema(), REVIEW)
 def return_report(number: str, report: int, body: dict[str, Any]) -> CommandResult:
     """Return a progress report to its author, with the reason."""
     return _run(number, body, lambda ledger, ctx: ledger.return_report(
         number, report, body["reason"], ctx, body.get("plan")))
 
 
-@_task_command("complete", CompleteSchema())
+@_task_command("complete", CompleteSchema(), REPORT, concerns=_involved)
 def complete(number: str, body: dict[str, Any]) -> CommandResult:
     """Record completion with the output document."""
     return _run(number, body, lambda ledger, ctx: ledger.complete_task(
         number, body["output_document"], body["completed_on"], ctx, body.get("plan")))
 
 
-@_task_command("cancel", Decided())
+@_task_command("cancel", Decided(), MANAGE)
 def cancel(number: str, body: dict[str, Any]) -> CommandResult:
     """Cancel the task."""
     return _run(number, body, lambda ledger, ctx: ledger.cancel_task(
         number, body["reason"], body["decision_ref"], ctx, body.get("plan")))
 
 
-@_task_command("suspend", Decided())
+@_task_command("suspend", Decided(), MANAGE)
 def suspend(number: str, body: dict[str, Any]) -> CommandResult:
     """Suspend the task."""
     return _run(number, body, lambda ledger, ctx: ledger.suspend_task(
         number, body["reason"], body["decision_ref"], ctx, body.get("plan")))
 
 
-@_task_command("resume", Decided())
+@_task_command("resume", Decided(), MANAGE)
 def resume(number: str, body: dict[str, Any]) -> CommandResult:
     """Resume a suspended task."""
     return _run(number, body, lambda ledger, ctx: ledger.resume_task(

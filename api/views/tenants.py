@@ -1,4 +1,4 @@
-"""Tenants: create, list, show, rename and archive."""
+"""Tenants: create, list, show, rename and archive. Each principal sees only its tenants."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from typing import Any
 
 from flask import url_for
 
+from api import scope
 from api.operation import Reply
+from api.principal import current_principal
 from api.routing import ApiBlueprint
 from api.schemas.tenants import (
     TenantCreateSchema,
@@ -15,44 +17,54 @@ from api.schemas.tenants import (
     TenantRenameSchema,
     TenantSchema,
 )
-from api.scope import path_slug
 from api.services import services
+from domain.policy import Action, tenants_readable
 from tenants.registry import Tenant
 
 bp = ApiBlueprint("tenants", __name__, url_prefix="/api/v1/tenants")
+ADMINISTER = Action.TENANT_ADMINISTER
 
 
-@bp.operation("", query=TenantListQuerySchema(), response=TenantListSchema())
+def _slug() -> str:
+    slug = scope.tenant_slug()
+    assert slug is not None  # the guard admitted the route's <tenant>
+    return slug
+
+
+@bp.operation("", action=Action.TENANT_LIST, query=TenantListQuerySchema(),
+              response=TenantListSchema())
 def list_tenants(query: dict[str, Any]) -> dict[str, list[Tenant]]:
-    """List tenants (archived ones too with include_archived=true)."""
-    return {"items": services().tenancy.registry.list(include_archived=query["include_archived"])}
+    """List the tenants you may see (archived ones too with include_archived=true)."""
+    visible = tenants_readable(current_principal().grants, Action.TENANT_LIST)
+    listed = services().tenancy.registry.list(include_archived=query["include_archived"])
+    return {"items": [t for t in listed if visible is None or t.slug in visible]}
 
 
-@bp.operation("", "POST", status=201, body=TenantCreateSchema(), response=TenantSchema(),
-              command=True)
+@bp.operation("", "POST", action=ADMINISTER, status=201, body=TenantCreateSchema(),
+              response=TenantSchema(), command=True)
 def create_tenant(body: dict[str, Any]) -> Reply:
     """Create a tenant and provision its event log."""
     tenant = services().tenancy.create_tenant(body["slug"], body["display_name"],
                                               body["admin_code"])
-    location = url_for("tenants.show_tenant", slug=tenant.slug)
+    location = url_for("tenants.show_tenant", tenant=tenant.slug)
     return Reply(tenant, headers={"Location": location}, events=0)
 
 
-@bp.operation("/<slug>", response=TenantSchema())
-def show_tenant(slug: str) -> Tenant:
+@bp.operation("/<tenant>", action=Action.TENANT_LIST, response=TenantSchema())
+def show_tenant() -> Tenant:
     """Show a tenant."""
-    return services().tenancy.registry.get(path_slug(slug))
+    return services().tenancy.registry.get(_slug())
 
 
-@bp.operation("/<slug>/rename", "POST", body=TenantRenameSchema(), response=TenantSchema(),
-              command=True)
-def rename_tenant(slug: str, body: dict[str, Any]) -> Reply:
+@bp.operation("/<tenant>/rename", "POST", action=ADMINISTER, body=TenantRenameSchema(),
+              response=TenantSchema(), command=True)
+def rename_tenant(body: dict[str, Any]) -> Reply:
     """Change a tenant's display name."""
-    tenant = services().tenancy.registry.rename(path_slug(slug), body["display_name"])
-    return Reply(tenant, events=0)
+    return Reply(services().tenancy.registry.rename(_slug(), body["display_name"]), events=0)
 
 
-@bp.operation("/<slug>/archive", "POST", response=TenantSchema(), command=True)
-def archive_tenant(slug: str) -> Reply:
+@bp.operation("/<tenant>/archive", "POST", action=ADMINISTER, response=TenantSchema(),
+              command=True)
+def archive_tenant() -> Reply:
     """Archive a tenant: its history stays readable, it records nothing new."""
-    return Reply(services().tenancy.registry.archive(path_slug(slug)), events=0)
+    return Reply(services().tenancy.registry.archive(_slug()), events=0)

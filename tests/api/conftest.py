@@ -1,4 +1,5 @@
-"""API fixtures: the app from its factory over the `tenancy` fixture (SQLite and PostgreSQL)."""
+"""API fixtures: the app from its factory over the `tenancy` fixture (SQLite and PostgreSQL),
+and clients that authenticate as principals holding the grants each test needs."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from flask.testing import FlaskClient
 
 from api.app import create_app
 from api.config import ApiSettings
+from domain.access import Role
 from service.config import Settings
 from service.tenancy import Tenancy
+from tests.api.principals import ROOT, TENANT_ADMIN, login, token
 
 SMALL_LIMITS = ApiSettings(max_upload_bytes=1024 * 1024, max_json_bytes=4096)
 
@@ -25,13 +28,29 @@ def app(settings: Settings, tenancy: Tenancy) -> Flask:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    """The tenant administrator: administers every tenant `create_tenant` makes."""
+    return login(app, TENANT_ADMIN)
+
+
+@pytest.fixture
+def admin_client(app: Flask) -> FlaskClient:
+    """The system administrator: tenants, principals, grants and tokens."""
+    return login(app, ROOT, (Role.SYSTEM_ADMIN, "", ""))
+
+
+@pytest.fixture
+def anonymous(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
 def create_tenant(client: FlaskClient, slug: str = "quang-nam", name: str = "Quảng Nam") -> None:
-    response = client.post("/api/v1/tenants", json={"slug": slug, "display_name": name,
-                                                    "admin_code": "49"})
+    """Create a tenant as the system administrator, and make the tests' tenant administrator
+    its administrator."""
+    root = login(client.application, ROOT, (Role.SYSTEM_ADMIN, "", ""))
+    response = root.post("/api/v1/tenants", json={"slug": slug, "display_name": name,
+                                                  "admin_code": "49"})
     assert response.status_code == 201, response.get_json()
+    token(client.application, TENANT_ADMIN, (Role.TENANT_ADMIN, slug, ""))
 
 
 def upload(client: FlaskClient, slug: str, path: Path, filename: str | None = None,

@@ -29,7 +29,12 @@ def test_every_declared_operation_is_documented_with_its_schemas(
     assert documented == declared
     report = spec["paths"]["/api/v1/tenants/{tenant}/tasks/{number}/reports"]["post"]
     assert {p["name"] for p in report["parameters"]} >= {
-        "tenant", "number", "If-Match", "Idempotency-Key", "X-R57-Actor", "Accept-Language"}
+        "tenant", "number", "If-Match", "Idempotency-Key", "Accept-Language"}
+    assert "X-R57-Actor" not in {p["name"] for p in report["parameters"]}
+    assert report["security"] == [{"bearer": []}] and report["x-r57-action"] == "task.report"
+    assert {"401", "403", "429"} <= report["responses"].keys()
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    assert spec["paths"]["/healthz"]["get"]["security"] == []
     body = report["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/ProgressReport"}
     assert spec["components"]["schemas"]["ProgressReport"]["additionalProperties"] is False

@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 
 from service.tenancy import Tenancy
 from tests.api.conftest import assert_problem, events
+from tests.api.principals import TENANT_ADMIN
 
 
 def test_indicators_are_listed_with_targets_and_values_are_reported(
@@ -78,7 +79,7 @@ def test_the_feed_serves_every_event_in_log_order_resumably(
 def test_a_feed_item_carries_the_recorded_fields_exactly(
     client: FlaskClient, seeded: str, tenancy: Tenancy
 ) -> None:
-    client.post(f"{seeded}/tasks/3/reports", headers={"X-R57-Actor": "reporter-1"},
+    client.post(f"{seeded}/tasks/3/reports",
                 json={"period": "2025-Q1", "percent": 40, "narrative": "Đang dự thảo"})
     item = events(client, seeded)[-1]
     app = tenancy.application("quang-nam")
@@ -87,5 +88,5 @@ def test_a_feed_item_carries_the_recorded_fields_exactly(
     assert item["topic"] == stored.topic == "domain.task:Task.ProgressReported"
     assert (item["originator_id"], item["originator_version"]) == (
         str(stored.originator_id), stored.originator_version)
-    assert item["state"]["provenance"]["_data_"]["actor"] == "reporter-1"
+    assert item["state"]["provenance"]["_data_"]["actor"] == TENANT_ADMIN
     assert item["recorded_at"].startswith(item["state"]["timestamp"]["_data_"][:19])

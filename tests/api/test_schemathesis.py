@@ -1,7 +1,8 @@
 """Property-based runs of schemathesis against the generated OpenAPI document (SQLite).
 
 Every operation gets schema-valid input (with random and with real path parameters) and
-schema-invalid input; no answer may be a 5xx, and every answer must match the document.
+schema-invalid input, sent as the demo tenant's administrator; no answer may be a 5xx, and
+every answer must match the document.
 Bounded: a few examples per operation, so the whole run stays well under two minutes.
 """
 
@@ -47,7 +48,11 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     tenancy.ledger("demo", for_writing=True).import_plan(
         read_plan_document(seed), hashlib.sha256(seed.read_bytes()).hexdigest(),
         Context("schemathesis"))
-    yield create_app(settings, tenancy, ApiSettings())
+    tenancy.access.create_principal("schemathesis", "Schemathesis", by="test")
+    tenancy.access.grant("schemathesis", "tenant_admin", "demo", "", by="test")
+    app = create_app(settings, tenancy, ApiSettings())
+    app.config["BEARER"] = tenancy.access.issue_token("schemathesis", by="test").token
+    yield app
     tenancy.close()
 
 
@@ -56,7 +61,8 @@ def _operations(app: Flask) -> list[Any]:
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def _run(operation: Any, mode: GenerationMode, path: dict[str, Any] | None) -> None:
+def _run(operation: Any, mode: GenerationMode, path: dict[str, Any] | None,
+         token: str) -> None:
     names = {p.name for p in operation.path_parameters}
     fixed = {k: v for k, v in (path or {}).items() if k in names} or None
 
@@ -64,7 +70,7 @@ def _run(operation: Any, mode: GenerationMode, path: dict[str, Any] | None) -> N
               suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=mode, path_parameters=fixed))
     def check(case: Any) -> None:
-        response = case.call()
+        response = case.call(headers={"Authorization": f"Bearer {token}"})
         case.validate_response(response, checks=CHECKS)
 
     check()
@@ -74,10 +80,10 @@ def test_no_valid_input_gets_a_5xx_or_an_answer_the_document_does_not_describe(
     app: Flask,
 ) -> None:
     for operation in _operations(app):
-        _run(operation, GenerationMode.POSITIVE, None)
-        _run(operation, GenerationMode.POSITIVE, REAL_PATH)
+        _run(operation, GenerationMode.POSITIVE, None, app.config["BEARER"])
+        _run(operation, GenerationMode.POSITIVE, REAL_PATH, app.config["BEARER"])
 
 
 def test_no_malformed_input_gets_a_5xx_or_an_undocumented_answer(app: Flask) -> None:
     for operation in _operations(app):
-        _run(operation, GenerationMode.NEGATIVE, REAL_PATH)
+        _run(operation, GenerationMode.NEGATIVE, REAL_PATH, app.config["BEARER"])

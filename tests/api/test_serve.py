@@ -8,14 +8,25 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from domain.access import Role
+from domain.policy import Grant
 from service import gunicorn_conf
-from service.serve import ensure_demo, gunicorn_argv
+from service.serve import (
+    DEMO_PRINCIPALS,
+    demo_token,
+    ensure_demo,
+    ensure_demo_principals,
+    gunicorn_argv,
+)
 from service.tenancy import Tenancy
+
+DOST_TOKEN = demo_token("demodost", "demo-only-tenant-admin")
 
 
 def test_the_demo_tenant_is_made_once_with_the_seed_plan(tenancy: Tenancy) -> None:
@@ -24,6 +35,26 @@ def test_the_demo_tenant_is_made_once_with_the_seed_plan(tenancy: Tenancy) -> No
     (demo,) = tenancy.registry.list()
     assert demo.slug == "demo"
     assert len(tenancy.ledger("demo").plan().task_numbers) == 60
+
+
+def test_the_demo_principals_are_made_once_one_per_role_with_their_documented_tokens(
+    tenancy: Tenancy,
+) -> None:
+    ensure_demo(tenancy)
+    first = ensure_demo_principals(tenancy)
+    position = tenancy.access.app.recorder.max_notification_id()
+    assert ensure_demo_principals(tenancy) == first
+    assert tenancy.access.app.recorder.max_notification_id() == position
+    assert {role for _, role, _ in first} == set(Role)
+    for name, role, token in first:
+        view = tenancy.access.authenticate(token)
+        assert view is not None and view.name == name
+        assert {g.role for g in view.grants} == {role}
+    reporter = tenancy.access.principal("demo.reporter")
+    assert reporter.grants == {Grant(Role.AGENCY_REPORTER, "demo", "so khoa hoc va cong nghe")}
+    readme = (Path(__file__).resolve().parents[2] / "api" / "README.md").read_text("utf-8")
+    for name, _, _, token_id, secret in DEMO_PRINCIPALS:
+        assert name in readme and demo_token(token_id, secret) in readme
 
 
 def test_gunicorn_runs_the_factory_with_our_configuration_and_no_preload() -> None:
@@ -42,8 +73,10 @@ def _free_port() -> int:
         return port
 
 
-def _get(url: str) -> tuple[int, bytes]:
-    with urllib.request.urlopen(url, timeout=5) as response:
+def _get(url: str, token: str | None = None) -> tuple[int, bytes]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=5) as response:
         return response.status, response.read()
 
 
@@ -56,7 +89,7 @@ def test_r57_serve_migrates_loads_the_demo_and_serves_it_through_gunicorn(
     env.pop("R57_DATABASE_URL", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", "2"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 30
@@ -69,12 +102,17 @@ def test_r57_serve_migrates_loads_the_demo_and_serves_it_through_gunicorn(
                     pytest.fail("gunicorn did not become ready")
                 time.sleep(0.2)
         assert status == 200
-        _, body = _get(f"http://127.0.0.1:{port}/api/v1/tenants/demo/status")
+        _, body = _get(f"http://127.0.0.1:{port}/api/v1/tenants/demo/status", DOST_TOKEN)
         assert len(json.loads(body)["tasks"]) == 60
+        with pytest.raises(urllib.error.HTTPError) as anonymous:
+            _get(f"http://127.0.0.1:{port}/api/v1/tenants/demo/status")
+        assert anonymous.value.code == 401
+        anonymous.value.close()
         _, metrics = _get(f"http://127.0.0.1:{port}/metrics")
         assert b'route="/api/v1/tenants/<tenant>/status",status="200"' in metrics
     finally:
         server.terminate()
-        _, errors = server.communicate(timeout=30)
+        printed, errors = server.communicate(timeout=30)
+    assert DOST_TOKEN in printed.decode()
     first = json.loads(errors.decode().splitlines()[0])
     assert first["logger"] == "gunicorn.error"

@@ -7,12 +7,11 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from tests.api.conftest import assert_problem
-
-DOST = {"X-R57-Actor": "dost-officer"}
+from tests.api.principals import TENANT_ADMIN
 
 
 def post(client: FlaskClient, path: str, body: dict[str, Any], **headers: str) -> Any:
-    return client.post(path, json=body, headers={**DOST, **headers})
+    return client.post(path, json=body, headers=headers)
 
 
 def test_a_task_is_shown_with_its_version_as_etag(client: FlaskClient, seeded: str) -> None:
@@ -90,16 +89,18 @@ def test_domain_refusals_name_the_field_at_fault(client: FlaskClient, seeded: st
     assert "completed_on" in body["errors"]
 
 
-def test_a_tasks_history_lists_its_events_with_actor_and_reason(
+def test_a_tasks_history_lists_its_events_with_the_authenticated_actor_and_reason(
     client: FlaskClient, seeded: str
 ) -> None:
-    post(client, f"{seeded}/tasks/5/deadline",
-         {"deadline": "9/2025", "reason": "Chờ Trung ương", "decision_ref": "15/QĐ-UBND"})
+    # A header naming another actor is no longer read: the token says who acts.
+    client.post(f"{seeded}/tasks/5/deadline", headers={"X-R57-Actor": "someone-else"},
+                json={"deadline": "9/2025", "reason": "Chờ Trung ương",
+                      "decision_ref": "15/QĐ-UBND"})
     entries = client.get(f"{seeded}/tasks/5/history").get_json()["items"]
     assert [e["event"] for e in entries] == ["Added", "DeadlineChanged"]
     changed = entries[-1]
     assert (changed["actor"], changed["reason"], changed["document"]) == (
-        "dost-officer", "Chờ Trung ương", "15/QĐ-UBND")
+        TENANT_ADMIN, "Chờ Trung ương", "15/QĐ-UBND")
     assert changed["changes"]["deadline"]["to"] == "9/2025"
     assert changed["changes"]["deadline"]["from"] == entries[0]["summary"].split("'")[1]
     assert_problem(client.get(f"{seeded}/tasks/99/history"), 404)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from flask import Flask
 from flask.testing import FlaskClient
 
+from domain.access import Role
 from tests.api.conftest import assert_problem, create_tenant
+from tests.api.principals import login
 
 
-def test_tenants_are_created_listed_shown_renamed_and_archived(client: FlaskClient) -> None:
+def test_tenants_are_created_listed_shown_renamed_and_archived(
+    admin_client: FlaskClient,
+) -> None:
+    client = admin_client
     created = client.post("/api/v1/tenants", json={"slug": "da-nang", "display_name": "Đà Nẵng"})
     assert created.status_code == 201
     assert created.headers["Location"] == "/api/v1/tenants/da-nang"
@@ -26,44 +32,62 @@ def test_tenants_are_created_listed_shown_renamed_and_archived(client: FlaskClie
     assert client.get("/api/v1/tenants/quang-nam").get_json()["status"] == "archived"
 
 
-def test_a_slug_is_taken_once(client: FlaskClient) -> None:
-    create_tenant(client)
-    again = client.post("/api/v1/tenants", json={"slug": "quang-nam", "display_name": "X"})
+def test_a_tenant_role_lists_and_shows_only_its_own_tenants(
+    app: Flask, admin_client: FlaskClient
+) -> None:
+    create_tenant(admin_client, "quang-nam")
+    create_tenant(admin_client, "da-nang", "Đà Nẵng")
+    inspector = login(app, "insp.binh", (Role.INSPECTOR, "da-nang", ""))
+    listed = inspector.get("/api/v1/tenants?include_archived=true").get_json()["items"]
+    assert [t["slug"] for t in listed] == ["da-nang"]
+    assert inspector.get("/api/v1/tenants/da-nang").status_code == 200
+    hidden = assert_problem(inspector.get("/api/v1/tenants/quang-nam"), 404)
+    missing = assert_problem(inspector.get("/api/v1/tenants/nowhere"), 404)
+    assert hidden["detail"] == "No tenant 'quang-nam'."
+    assert missing["detail"] == "No tenant 'nowhere'."
+
+
+def test_a_slug_is_taken_once(admin_client: FlaskClient) -> None:
+    create_tenant(admin_client)
+    again = admin_client.post("/api/v1/tenants", json={"slug": "quang-nam", "display_name": "X"})
     assert assert_problem(again, 409)["type"].endswith("already-exists")
 
 
 def test_a_slug_unfit_for_file_and_table_names_is_refused_with_its_field(
-    client: FlaskClient,
+    admin_client: FlaskClient,
 ) -> None:
     for slug in ("Quang-Nam", "quang--nam", "a" * 41, "x'; DROP TABLE r57_tenants; --", ""):
         body = assert_problem(
-            client.post("/api/v1/tenants", json={"slug": slug, "display_name": "X"}), 422)
+            admin_client.post("/api/v1/tenants", json={"slug": slug, "display_name": "X"}), 422)
         assert "slug" in body["errors"]
-    assert client.get("/api/v1/tenants?include_archived=true").get_json()["items"] == []
+    assert admin_client.get("/api/v1/tenants?include_archived=true").get_json()["items"] == []
 
 
-def test_a_path_slug_that_cannot_exist_is_not_found(client: FlaskClient) -> None:
+def test_a_path_slug_that_cannot_exist_is_not_found(
+    client: FlaskClient, admin_client: FlaskClient
+) -> None:
     for path in ("/api/v1/tenants/Quang_Nam", "/api/v1/tenants/..%2F..%2Fetc",
                  "/api/v1/tenants/%C3%A0/status", "/api/v1/tenants/a--b/tasks/1",
                  "/api/v1/tenants/nowhere/events"):
         assert_problem(client.get(path), 404)
+        assert_problem(admin_client.get(path), 404)
 
 
 def test_an_archived_tenant_answers_reads_but_refuses_commands(
-    client: FlaskClient, seeded: str
+    client: FlaskClient, admin_client: FlaskClient, seeded: str
 ) -> None:
-    client.post("/api/v1/tenants/quang-nam/archive")
+    admin_client.post("/api/v1/tenants/quang-nam/archive")
     assert client.get(f"{seeded}/tasks/3").status_code == 200
     refused = client.post(f"{seeded}/tasks/3/cancel", json={"reason": "x"})
     assert assert_problem(refused, 409)["type"].endswith("tenant-archived")
 
 
-def test_bad_names_and_codes_name_their_field(client: FlaskClient) -> None:
-    body = assert_problem(client.post("/api/v1/tenants", json={
+def test_bad_names_and_codes_name_their_field(admin_client: FlaskClient) -> None:
+    body = assert_problem(admin_client.post("/api/v1/tenants", json={
         "slug": "ok", "display_name": "Tỉnh", "admin_code": "4x"}), 422)
     assert set(body["errors"]) == {"admin_code"}
-    body = assert_problem(client.post("/api/v1/tenants", json={"slug": "ok",
-                                                               "display_name": "   "}), 422)
+    body = assert_problem(admin_client.post("/api/v1/tenants", json={
+        "slug": "ok", "display_name": "   "}), 422)
     assert set(body["errors"]) == {"display_name"}
-    assert_problem(client.post("/api/v1/tenants/nowhere/rename",
-                               json={"display_name": "X"}), 404)
+    assert_problem(admin_client.post("/api/v1/tenants/nowhere/rename",
+                                     json={"display_name": "X"}), 404)

@@ -1,0 +1,38 @@
+"""Bearer tokens: who a request comes from. Repeated failures from one client address, or
+with one token id, are refused for a while (429) without the token being checked."""
+
+from __future__ import annotations
+
+from flask import request
+
+from api import i18n
+from api.errors import TooManyFailures, Unauthenticated
+from api.services import services
+from service.access import PrincipalView, token_id_of
+
+CHALLENGE = 'Bearer realm="r57"'
+MAX_TOKEN_LENGTH = 512  # ours are about 60 characters; longer ones are not worth hashing
+
+
+def authenticate() -> PrincipalView:
+    header = request.headers.get("Authorization", "").strip()
+    if not header:
+        raise Unauthenticated(i18n.text("Send a bearer token: Authorization: Bearer <token>."),
+                              headers={"WWW-Authenticate": CHALLENGE})
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    fits = scheme.lower() == "bearer" and 0 < len(token) <= MAX_TOKEN_LENGTH
+    token_id = token_id_of(token) if fits else None
+    keys = [f"address:{request.remote_addr}", *([f"token:{token_id}"] if token_id else [])]
+    throttle = services().throttle
+    wait = throttle.retry_after(*keys)
+    if wait is not None:
+        raise TooManyFailures(
+            i18n.text("Too many failed authentications; retry in {seconds} s.", seconds=wait),
+            headers={"Retry-After": str(wait)})
+    principal = services().tenancy.access.authenticate(token) if fits else None
+    if principal is None:
+        throttle.failed(*keys)
+        raise Unauthenticated(i18n.text("The bearer token is unknown, expired or revoked."),
+                              headers={"WWW-Authenticate": f'{CHALLENGE}, error="invalid_token"'})
+    return principal
