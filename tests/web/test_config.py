@@ -1,0 +1,53 @@
+"""The session key: configured, or made once per data directory in a 0600 file; and every
+page declares who may see it."""
+
+from __future__ import annotations
+
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+from flask import Blueprint
+
+from web.auth import UndeclaredPage, check_declared, page
+from web.config import KEY_FILE, WebConfig, load_or_create_key, secret_key
+
+
+def test_a_key_is_made_once_per_data_directory_readable_by_its_owner_only(
+    tmp_path: Path
+) -> None:
+    first = load_or_create_key(tmp_path / "data")
+    assert load_or_create_key(tmp_path / "data") == first and len(first) >= 32
+    mode = stat.S_IMODE((tmp_path / "data" / KEY_FILE).stat().st_mode)
+    assert mode == 0o600
+    assert load_or_create_key(tmp_path / "elsewhere") != first
+
+
+def test_workers_starting_together_agree_on_one_key(tmp_path: Path) -> None:
+    keys: list[str] = []
+    threads = [threading.Thread(target=lambda: keys.append(load_or_create_key(tmp_path)))
+               for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(keys)) == 1 and sorted(p.name for p in tmp_path.iterdir()) == [KEY_FILE]
+
+
+def test_a_configured_key_wins_and_the_environment_is_read_once(tmp_path: Path) -> None:
+    config = WebConfig.from_env({"R57_SECRET_KEY": "k" * 40, "R57_DATA_DIR": str(tmp_path)})
+    assert secret_key(config, None) == "k" * 40
+    assert not (tmp_path / KEY_FILE).exists()
+    made = WebConfig.from_env({"R57_DATA_DIR": str(tmp_path)})
+    assert secret_key(made, tmp_path / "store") == load_or_create_key(tmp_path / "store")
+
+
+def test_a_page_that_declares_no_access_is_refused_when_the_blueprint_is_built() -> None:
+    def undeclared() -> str:
+        return ""
+
+    declared = page("open")(lambda: "")
+    check_declared(Blueprint("ok", __name__), [declared])
+    with pytest.raises(UndeclaredPage):
+        check_declared(Blueprint("bad", __name__), [undeclared])

@@ -1,0 +1,143 @@
+"""The web interface in Vietnamese: server-rendered pages for provinces' standing bodies,
+agency reporters, auditors and inspectors, and a public page per province."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from api.guard import public
+from api.idempotency import IdempotencyStore
+from api.services import EXTENSION as API_EXTENSION
+from domain.errors import DomainError, NotFound
+from domain.policy import Action
+from service.tenancy import Tenancy, TenantArchived
+from tenants.registry import Tenant
+from web import auth, formatting
+from web.config import WebConfig, secret_key
+from web.forms import new_form_token
+from web.messages import error_vi
+from web.routes import Routes
+from web.state import EXTENSION, WebState, state, utc_now
+from web.views import (
+    changes,
+    commands,
+    dashboard,
+    exports,
+    imports,
+    insight,
+    manage,
+    session,
+    tasks,
+)
+
+log = logging.getLogger("r57.web")
+MODULES: tuple[Routes, ...] = (session.routes, dashboard.routes, tasks.routes, commands.routes,
+                               manage.routes,
+                               insight.routes, changes.routes, imports.routes, exports.routes)
+_TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền truy cập",
+           404: "Không tìm thấy", 405: "Thao tác không được hỗ trợ", 409: "Không thể ghi nhận",
+           413: "Tệp quá lớn", 422: "Dữ liệu chưa hợp lệ", 500: "Lỗi máy chủ"}
+
+
+def create_blueprint(config: WebConfig | None = None, *, tenancy: Tenancy | None = None,
+                     clock: Callable[[], datetime] | None = None) -> Blueprint:
+    """The pages, under `/`. The tenancy is the app's own unless one is given."""
+    config = config or WebConfig.from_env()
+    bp = Blueprint("web", __name__, template_folder="templates")
+
+    @bp.record_once
+    def install(setup: BlueprintSetupState) -> None:
+        app = setup.app
+        found = tenancy or app.extensions[API_EXTENSION].tenancy
+        app.extensions[EXTENSION] = WebState(found, config,
+                                             IdempotencyStore(found.storage.database),
+                                             clock or utc_now)
+        if not app.secret_key:
+            storage_dir: Path | None = getattr(found.storage, "data_dir", None)
+            app.secret_key = secret_key(config, storage_dir)
+        app.config["SESSION_COOKIE_HTTPONLY"] = True
+        app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+
+    auth.install(bp)
+    formatting.install(bp)
+    bp.context_processor(_page_context)
+    # The API's guard judges only its own operations; these pages judge access themselves.
+    views = [route.view for module in MODULES for route in module.items]
+    auth.check_declared(bp, views)
+    for module in MODULES:
+        for route in module.items:
+            bp.add_url_rule(route.rule, view_func=public(route.view), methods=route.methods)
+    _register_error_pages(bp)
+    return bp
+
+
+def _tenant() -> Tenant | None:
+    slug = (request.view_args or {}).get("slug")
+    if not slug:
+        return None
+    if "web_tenant" not in g:
+        try:
+            g.web_tenant = state().tenancy.registry.get(slug)
+        except DomainError:  # an error page about this very tenant
+            g.web_tenant = None
+    found: Tenant | None = g.web_tenant
+    return found
+
+
+def _page_context() -> dict[str, Any]:
+    viewer = auth.viewer()
+    return {
+        "viewer": viewer, "Action": Action, "csrf_token": auth.csrf_token,
+        "form_token": new_form_token, "today": state().today(), "tenant": _tenant(),
+        "show_changes": viewer is not None and viewer.tenants(Action.READ_CHANGES) != set(),
+        "can": lambda action, slug="", agencies=None: bool(
+            viewer and viewer.can(action, slug, agencies)),
+    }
+
+
+def _error_page(status: int, message: str) -> tuple[str, int]:
+    return render_template("web/error.html", status=status, title=_TITLES.get(status, "Lỗi"),
+                           message=message), status
+
+
+def _on_http(error: HTTPException) -> tuple[str, int]:
+    status = error.code or 500
+    messages = {
+        400: "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ; hãy tải lại trang rồi "
+             "gửi lại." if error.description == "csrf" else "Yêu cầu không hợp lệ.",
+        403: "Vai trò của bạn không cho phép thao tác này tại đơn vị này.",
+        404: "Không tìm thấy trang hoặc dữ liệu yêu cầu.",
+        413: "Tệp tải lên vượt quá dung lượng cho phép.",
+    }
+    return _error_page(status, messages.get(status, _TITLES.get(status, "Đã xảy ra lỗi.")))
+
+
+def _on_domain(error: DomainError) -> tuple[str, int]:
+    if isinstance(error, NotFound):
+        return _error_page(404, error_vi(error))
+    return _error_page(409 if isinstance(error, TenantArchived) else 422, error_vi(error))
+
+
+def _on_sign_in_required(_: auth.SignInRequired) -> Response:
+    return redirect(url_for("web.sign_in", next=request.full_path.rstrip("?")))
+
+
+def _on_unexpected(error: Exception) -> tuple[str, int]:
+    log.exception("unhandled error in a page", exc_info=error)
+    return _error_page(500, "Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi lại.")
+
+
+def _register_error_pages(bp: Blueprint) -> None:
+    bp.register_error_handler(auth.SignInRequired, _on_sign_in_required)
+    bp.register_error_handler(HTTPException, _on_http)
+    bp.register_error_handler(DomainError, _on_domain)
+    bp.register_error_handler(Exception, _on_unexpected)

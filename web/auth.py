@@ -1,0 +1,195 @@
+"""Who is signed in, what each page lets them do, and the CSRF token of their session.
+
+The session cookie (signed, HttpOnly, SameSite=Lax) holds only the principal's name, the id
+of the token they signed in with and the session's CSRF token. Each request checks that the
+token is still live and unexpired, so revoking it ends the session at once.
+
+Every page declares its access with `page(...)`, as the API's views do; the blueprint is
+refused at creation if one does not, and `_admit` judges each request before the view runs.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort, current_app, g, request, session
+from werkzeug.wrappers import Response
+
+from domain.errors import NotFound
+from domain.policy import AGENCY_BOUND, Action, Grant, is_allowed, role_allows, tenants_readable
+from service.access import PrincipalView, token_id_of
+from web.state import state
+
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+OPEN = "open"  # anyone, signed in or not (the public page, sign-in, assets)
+SIGNED_IN = "signed-in"  # any principal whose token is live
+Access = Action | str
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+class SignInRequired(Exception):
+    """The page needs a signed-in principal; the handler sends them to the sign-in form."""
+
+
+class UndeclaredPage(TypeError):
+    """A page that does not say who may see it."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    name: str
+    display_name: str
+    grants: frozenset[Grant]
+
+    def can(self, action: Action, slug: str = "", agencies: Iterable[str] | None = None) -> bool:
+        return is_allowed(self.grants, action, slug, agencies)
+
+    def tenants(self, action: Action) -> set[str] | None:
+        """Tenants where `action` is granted; None means all of them."""
+        return tenants_readable(self.grants, action)
+
+
+def page(access: Access) -> Callable[[V], V]:
+    def declare(view: V) -> V:
+        view.web_access = access  # type: ignore[attr-defined]
+        return view
+
+    return declare
+
+
+def check_declared(bp: Blueprint, views: Iterable[Callable[..., Any]]) -> None:
+    for view in views:
+        access = getattr(view, "web_access", None)
+        if not (isinstance(access, Action) or access in (OPEN, SIGNED_IN)):
+            raise UndeclaredPage(f"Page '{bp.name}.{view.__name__}' declares no access.")
+
+
+def token_is_live(view: PrincipalView, token_id: str, now: datetime) -> bool:
+    found = view.tokens.get(token_id)
+    if found is None:
+        return False
+    _, expires_at, live = found
+    return live and (expires_at is None or expires_at > now)
+
+
+def sign_in(view: PrincipalView, token: str) -> None:
+    """A fresh session (never the one offered before sign-in): no fixation."""
+    session.clear()
+    session["principal"] = view.name
+    session["token_id"] = token_id_of(token)
+    session["since"] = state().clock().isoformat()
+    session[CSRF_FIELD] = secrets.token_urlsafe(32)
+
+
+def sign_out() -> None:
+    session.clear()
+
+
+def _load_viewer() -> None:
+    g.web_viewer = None
+    name, token_id = session.get("principal"), session.get("token_id")
+    if not isinstance(name, str) or not isinstance(token_id, str):
+        return
+    now = state().clock()
+    try:
+        since = datetime.fromisoformat(str(session.get("since")))
+        view: PrincipalView | None = state().tenancy.access.principal(name)
+    except (ValueError, NotFound):
+        since, view = now, None
+    expired = now - since > timedelta(hours=state().config.session_hours)
+    if view is None or expired or not token_is_live(view, token_id, now):
+        session.pop("principal", None)
+        session.pop("token_id", None)
+        return
+    g.web_viewer = Viewer(view.name, view.display_name, frozenset(view.grants))
+
+
+def viewer() -> Viewer | None:
+    found: Viewer | None = g.get("web_viewer")
+    return found
+
+
+def require(action: Action, slug: str = "", agencies: Iterable[str] | None = None) -> Viewer:
+    """The signed-in viewer, if policy allows the action here; otherwise refuse. A tenant
+    the viewer may not see answers as one that does not exist."""
+    found = viewer()
+    if found is None:
+        raise SignInRequired
+    if slug and not found.can(Action.TENANT_LIST, slug):
+        raise NotFound(f"No tenant '{slug}'.", field="tenant")
+    if not found.can(action, slug, agencies):
+        abort(403)
+    return found
+
+
+def _admit() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    access = getattr(view, "web_access", None)
+    if access == OPEN:
+        return
+    if access == SIGNED_IN:
+        if viewer() is None:
+            raise SignInRequired
+        return
+    if not isinstance(access, Action):
+        abort(404)
+    slug = (request.view_args or {}).get("slug", "")
+    if slug and access in AGENCY_BOUND:
+        # The first gate only: the view judges the item by its agencies.
+        found = require(Action.TENANT_LIST, slug)
+        if not role_allows(found.grants, access, slug):
+            abort(403)
+        return
+    if slug:
+        require(access, slug)
+        return
+    anyone = viewer()
+    if anyone is None:
+        raise SignInRequired
+    if anyone.tenants(access) == set():
+        abort(403)
+
+
+def csrf_token() -> str:
+    token = session.get(CSRF_FIELD)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        session[CSRF_FIELD] = token
+    return token
+
+
+def _check_csrf() -> None:
+    if request.method in SAFE_METHODS:
+        return
+    expected = session.get(CSRF_FIELD)
+    offered = request.form.get(CSRF_FIELD, "")
+    if not isinstance(expected, str) or not hmac.compare_digest(expected, offered):
+        abort(400, description="csrf")
+
+
+# Pages load nothing from elsewhere and run no inline script; nobody may frame them.
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def _harden(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html" and viewer() is not None:
+        # A signed-in page is nobody else's: not kept by the browser or any proxy.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def install(bp: Blueprint) -> None:
+    bp.before_request(_load_viewer)
+    bp.before_request(_check_csrf)
+    bp.before_request(_admit)
+    bp.after_request(_harden)

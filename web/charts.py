@@ -1,0 +1,83 @@
+"""Charts drawn on the server as inline SVG: no script, no build step, printable.
+
+Each chart has a title for screen readers; pages put the same numbers in a table beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from markupsafe import Markup, escape
+
+from domain.status import StatusClass
+from web.formatting import FIVE_CLASSES, STATUS_COLOURS
+
+WIDTH = 760
+LABEL_WIDTH = 310
+TOTAL_WIDTH = 50
+ROW_HEIGHT = 28
+BAR_HEIGHT = 20
+MAX_LABEL = 38
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
+
+
+def stacked_bars(chart_id: str, title: str, rows: Sequence[tuple[str, Mapping[str, int]]]
+                 ) -> Markup:
+    """One horizontal bar per row, split into the five status classes, on a common scale."""
+    most = max((sum(counts.get(c.value, 0) for c in FIVE_CLASSES) for _, counts in rows),
+               default=0) or 1
+    scale = (WIDTH - LABEL_WIDTH - TOTAL_WIDTH) / most
+    height = ROW_HEIGHT * len(rows) + 8
+    parts = [
+        f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {height}" '
+        f'width="100%" role="img" aria-labelledby="{escape(chart_id)}-t" '
+        'xmlns="http://www.w3.org/2000/svg" font-family="inherit" font-size="12">',
+        f'<title id="{escape(chart_id)}-t">{escape(title)}</title>',
+    ]
+    for index, (label, counts) in enumerate(rows):
+        y = 4 + index * ROW_HEIGHT
+        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end" '
+                     f'fill="#1f2937"><title>{escape(label)}</title>{escape(_short(label))}'
+                     "</text>")
+        x = float(LABEL_WIDTH)
+        for status in FIVE_CLASSES:
+            count = counts.get(status.value, 0)
+            if not count:
+                continue
+            width = count * scale
+            parts.append(_segment(label, status, count, x, y, width))
+            x += width
+        total = sum(counts.get(c.value, 0) for c in FIVE_CLASSES)
+        parts.append(f'<text x="{x + 6:.1f}" y="{y + 15}" fill="#1f2937">{total}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 (every value above is escaped)
+
+
+def _segment(label: str, status: StatusClass, count: int, x: float, y: int,
+             width: float) -> str:
+    colour = STATUS_COLOURS[status]
+    tip = escape(f"{label}: {status.label_vi} {count}")
+    text = (f'<text x="{x + width / 2:.1f}" y="{y + 15}" text-anchor="middle" fill="#fff" '
+            f'aria-hidden="true">{count}</text>') if width >= 18 else ""
+    return (f'<g><title>{tip}</title><rect x="{x:.1f}" y="{y}" width="{width:.1f}" '
+            f'height="{BAR_HEIGHT}" fill="{colour}"/>{text}</g>')
+
+
+def progress_bar(percent: int | None, label: str) -> Markup:
+    """A small bar for a report's percent complete."""
+    value = max(0, min(100, percent or 0))
+    return Markup(  # noqa: S704 (the label is escaped; the numbers are ints)
+        f'<svg class="progress" viewBox="0 0 100 10" width="100" height="10" role="img" '
+        f'aria-label="{escape(label)}: {value} %" xmlns="http://www.w3.org/2000/svg">'
+        f'<rect width="100" height="10" fill="#e5e7eb"/>'
+        f'<rect width="{value}" height="10" fill="#1d4ed8"/></svg>')
+
+
+def legend() -> Markup:
+    items = "".join(
+        f'<li><span class="swatch st-{c.value}"></span>'
+        f"{escape(c.label_vi)}</li>" for c in FIVE_CLASSES)
+    return Markup(f'<ul class="legend" aria-label="Chú giải màu">{items}</ul>')  # noqa: S704

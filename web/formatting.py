@@ -1,0 +1,115 @@
+"""How pages write values: dates dd/mm/yyyy, times in Vietnam, numbers with a decimal comma,
+and how they read dates typed the same way."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import Blueprint
+
+from domain.status import StatusClass
+from web.messages import (
+    CHANGE_TYPES_VI,
+    DEADLINE_KINDS_VI,
+    REPORT_STATES_VI,
+    ROLES_VI,
+    WebError,
+    period_vi,
+    summary_vi,
+)
+from web.state import VIETNAM
+
+_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Colours of the status classes, dark enough for white text (WCAG AA, 4.5:1).
+STATUS_COLOURS = {
+    StatusClass.DONE_ON_TIME: "#157f3b",
+    StatusClass.DONE_LATE: "#c2410c",
+    StatusClass.OPEN_WITHIN_DEADLINE: "#1d4ed8",
+    StatusClass.OPEN_OVERDUE: "#b91c1c",
+    StatusClass.NOT_STARTED: "#4b5563",
+    StatusClass.CANCELLED: "#111827",
+    StatusClass.SUSPENDED: "#6d28d9",
+}
+FIVE_CLASSES = (StatusClass.DONE_ON_TIME, StatusClass.DONE_LATE,
+                StatusClass.OPEN_WITHIN_DEADLINE, StatusClass.OPEN_OVERDUE,
+                StatusClass.NOT_STARTED)
+
+
+def day(value: date | datetime | str | None) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.astimezone(VIETNAM) if value.tzinfo else value
+    return f"{value:%d/%m/%Y}"
+
+
+def moment(value: datetime | str | None) -> str:
+    """A recorded time, in Vietnam's clock: '27/02/2025 14:05'."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return f"{value.astimezone(VIETNAM):%d/%m/%Y %H:%M}"
+
+
+def number(value: object) -> str:
+    """Decimal comma, as Vietnamese documents write numbers: 62,5."""
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    return text.replace(".", ",")
+
+
+def percent(value: float) -> str:
+    return f"{value * 100:.1f}".replace(".", ",") + " %"
+
+
+def parse_day(text: str, field: str, *, required: bool = True) -> date | None:
+    """dd/mm/yyyy (or ISO yyyy-mm-dd, as date pickers send); refused with the field named."""
+    text = text.strip()
+    if not text:
+        if required:
+            raise WebError("Hãy nhập ngày theo dạng dd/mm/yyyy.", field=field)
+        return None
+    try:
+        if _ISO_DAY.fullmatch(text):
+            return date.fromisoformat(text)
+        match = _DAY.fullmatch(text)
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        pass
+    raise WebError(f"'{text}' không phải ngày hợp lệ; hãy nhập theo dạng dd/mm/yyyy.",
+                   field=field)
+
+
+def parse_int(text: str, field: str, low: int, high: int, label: str) -> int:
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value != value.to_integral_value() or not low <= value <= high:
+        raise WebError(f"{label} phải là số nguyên từ {low} đến {high}.", field=field)
+    return int(value)
+
+
+def install(bp: Blueprint) -> None:
+    filters: dict[str, Callable[..., Any]] = {
+        "vi_day": day, "vi_moment": moment, "vi_number": number, "vi_percent": percent,
+        "vi_period": period_vi, "vi_summary": summary_vi,
+        "vi_change": lambda code: CHANGE_TYPES_VI.get(code or "", code or ""),
+        "vi_deadline_kind": lambda kind: DEADLINE_KINDS_VI.get(kind, kind),
+        "vi_report_state": lambda s: REPORT_STATES_VI.get(s, s),
+        "vi_role": lambda role: ROLES_VI.get(str(role), str(role)),
+        "status_colour": lambda s: STATUS_COLOURS[StatusClass(s)],
+        "status_label": lambda s: StatusClass(s).label_vi,
+    }
+    for name, function in filters.items():
+        bp.add_app_template_filter(function, name)

@@ -1,0 +1,134 @@
+"""The change log for inspectors: typed changes across every tenant they may see, merged
+in recorded-time order, filtered as the API filters, paged by a cursor of positions."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from flask import render_template, request
+
+from domain.agencies import normalise_agency
+from domain.errors import DomainError
+from domain.policy import Action
+from projections.audit import AuditEntry
+from projections.change_log import ChangeFilter, encode_cursor
+from projections.entries import CHANGE_TYPE_NAMES
+from tenants.registry import Tenant
+from web.auth import require
+from web.formatting import parse_day
+from web.messages import CHANGE_TYPES_VI
+from web.routes import Routes
+from web.state import VIETNAM, end_of_day, queries, state
+
+routes = Routes()
+MAX_EXPORT = 20_000
+
+
+@dataclass(frozen=True)
+class TenantChange:
+    tenant: Tenant
+    entry: AuditEntry
+
+
+def visible_tenants() -> list[Tenant]:
+    viewer = require(Action.READ_CHANGES)
+    allowed = viewer.tenants(Action.READ_CHANGES)
+    return [t for t in state().tenancy.registry.list(include_archived=True)
+            if allowed is None or t.slug in allowed]
+
+
+def read_filter() -> tuple[ChangeFilter, dict[str, str]]:
+    args, errors = request.args, {}
+    days = {}
+    for name in ("recorded_from", "recorded_to", "effective_from", "effective_to"):
+        try:
+            days[name] = parse_day(args.get(name, ""), name, required=False)
+        except DomainError as error:
+            days[name], errors[name] = None, error.message
+    agency = None
+    if args.get("agency", "").strip():
+        try:
+            agency = normalise_agency(args["agency"]).key
+        except DomainError:
+            errors["agency"] = "Tên cơ quan không hợp lệ."
+    start, end = days["recorded_from"], days["recorded_to"]
+    return ChangeFilter(
+        types=tuple(t for t in args.getlist("type") if t in CHANGE_TYPE_NAMES),
+        task=args.get("task", "").strip().rstrip(".") or None, agency=agency,
+        actor=args.get("actor", "").strip() or None,
+        recorded_from=datetime.combine(start, time.min, VIETNAM) if start else None,
+        recorded_to=end_of_day(end) if end else None,
+        effective_from=days["effective_from"], effective_to=days["effective_to"],
+    ), errors
+
+
+def decode(cursor: str) -> dict[str, int]:
+    if not cursor:
+        return {}
+    try:
+        found = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, binascii.Error):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): v for k, v in found.items() if isinstance(v, int) and v >= 0}
+
+
+def encode(positions: dict[str, int]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(positions, sort_keys=True).encode()).decode()
+
+
+def merged_page(tenants: list[Tenant], where: ChangeFilter, limit: int,
+                after: dict[str, int]) -> tuple[list[TenantChange], dict[str, int] | None]:
+    """The next `limit` changes across tenants, oldest first, and where the next page
+    starts in each tenant (None: no more)."""
+    found: list[TenantChange] = []
+    more = False
+    for tenant in tenants:
+        page = queries(tenant.slug).changes(where, limit,
+                                            encode_cursor(after.get(tenant.slug, 0)))
+        found += [TenantChange(tenant, e) for e in page.entries]
+        more = more or page.next_cursor is not None
+    found.sort(key=lambda c: (c.entry.recorded_at, c.tenant.slug, c.entry.position))
+    shown = found[:limit]
+    if not more and len(found) <= limit:
+        return shown, None
+    positions = dict(after)
+    for change in shown:
+        positions[change.tenant.slug] = change.entry.position
+    return shown, positions
+
+
+def all_changes(tenants: list[Tenant], where: ChangeFilter) -> list[TenantChange]:
+    found: list[TenantChange] = []
+    after: dict[str, int] | None = {}
+    while after is not None and len(found) < MAX_EXPORT:
+        page, after = merged_page(tenants, where, 500, after)
+        found += page
+    return found
+
+
+def selected(tenants: list[Tenant]) -> list[Tenant]:
+    chosen = request.args.get("tenant", "")
+    return [t for t in tenants if t.slug == chosen] if chosen else tenants
+
+
+@routes.route("/changes", Action.READ_CHANGES)
+def change_log() -> str:
+    tenants = visible_tenants()
+    where, errors = read_filter()
+    cursor = request.args.get("cursor", "")
+    changes, following = merged_page(selected(tenants), where, state().config.page_size,
+                                     decode(cursor))
+    args = request.args.to_dict(flat=False)
+    args.pop("cursor", None)
+    return render_template(
+        "web/changes.html", tenants=tenants, changes=changes, errors=errors,
+        types=[(t, CHANGE_TYPES_VI.get(t, t)) for t in CHANGE_TYPE_NAMES],
+        chosen_types=set(where.types), args=args,
+        next_cursor=encode(following) if following is not None else None,
+    )

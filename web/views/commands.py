@@ -1,0 +1,113 @@
+"""An agency's side of a task: the progress report form and the completion form."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, request, url_for
+from werkzeug.wrappers import Response
+
+from domain.policy import Action, agencies_acting
+from projections.plan_state import PlanState, TaskView
+from projections.summary import current_quarter
+from web.auth import Viewer, require
+from web.formatting import parse_day, parse_int
+from web.messages import WebError, period_vi
+from web.routes import Routes
+from web.state import ledger, queries, state
+from web.views.common import find_task
+from web.views.forms_flow import context, lines, run_form
+
+routes = Routes()
+REPORT_FIELDS = ("period", "percent", "narrative", "difficulties", "proposals", "evidence",
+                 "agency")
+COMPLETE_FIELDS = ("output_document", "completed_on", "agency")
+
+
+def periods(today: date) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The periods one reports for, this year's and last year's, grouped as in the form."""
+    groups = []
+    for year in (today.year, today.year - 1):
+        codes = ([f"{year}-Q{q}" for q in range(1, 5)] + [f"{year}-H1", f"{year}-9M",
+                 f"{year}-H2", str(year)] + [f"{year}-{m:02d}" for m in range(1, 13)])
+        groups.append((f"Năm {year}", [(code, period_vi(code)) for code in codes]))
+    return groups
+
+
+def _task_for(slug: str, number: str) -> tuple[PlanState, TaskView, Viewer]:
+    plan = queries(slug).state()
+    task = find_task(plan, number)
+    return plan, task, require(Action.TASK_REPORT, slug, task.leads + task.coordinators)
+
+
+def acting_choices(plan: PlanState, task: TaskView, viewer: Viewer, slug: str
+                   ) -> list[tuple[str, str]]:
+    """(key, name) of the agencies one may report for: a reporter's own, else any of the
+    task's (or none: the standing body reporting itself)."""
+    concerned = task.leads + task.coordinators
+    acting = agencies_acting(viewer.grants, Action.TASK_REPORT, slug, concerned)
+    keys = sorted(acting) if acting is not None else list(concerned)
+    return [(key, plan.agency_name(key)) for key in keys]
+
+
+def _chosen_agency(choices: list[tuple[str, str]], bound: bool) -> str | None:
+    """The name of the agency picked in the form, checked against the choices offered."""
+    picked = request.form.get("agency", "")
+    names = dict(choices)
+    if picked in names:
+        return names[picked]
+    if bound:
+        if len(choices) == 1 or not picked:
+            return choices[0][1]
+        raise WebError("Hãy chọn cơ quan của bạn.", field="agency")
+    if picked:
+        raise WebError("Cơ quan này không chủ trì cũng không phối hợp nhiệm vụ.", field="agency")
+    return None
+
+
+@routes.route("/t/<slug>/tasks/<number>/report", Action.TASK_REPORT, ("GET", "POST"))
+def report(slug: str, number: str) -> Response | tuple[str, int]:
+    plan, task, viewer = _task_for(slug, number)
+    choices = acting_choices(plan, task, viewer, slug)
+    bound = agencies_acting(viewer.grants, Action.TASK_REPORT, slug,
+                            task.leads + task.coordinators) is not None
+
+    def record() -> str:
+        percent = parse_int(request.form.get("percent", ""), "percent", 0, 100,
+                            "Tỷ lệ hoàn thành")
+        if not request.form.get("narrative", "").strip():
+            raise WebError("Hãy nêu kết quả thực hiện trong kỳ.", field="narrative")
+        ctx = context(viewer, agency=_chosen_agency(choices, bound))
+        result = ledger(slug).report_progress(
+            task.number, request.form.get("period", ""), percent,
+            request.form.get("narrative", ""), ctx,
+            difficulties=request.form.get("difficulties", ""),
+            proposals=request.form.get("proposals", ""), evidence=lines("evidence"))
+        flash(f"Đã ghi nhận báo cáo số {result.detail['report']} của nhiệm vụ {task.number}.",
+              "success")
+        return url_for("web.task_page", slug=slug, number=task.number, _anchor="bao-cao")
+
+    today = state().today()
+    return run_form(slug, "web/report_form.html", REPORT_FIELDS, record, task=task,
+                    periods=periods(today), default_period=current_quarter(today).code,
+                    choices=choices, bound=bound)
+
+
+@routes.route("/t/<slug>/tasks/<number>/complete", Action.TASK_REPORT, ("GET", "POST"))
+def complete(slug: str, number: str) -> Response | tuple[str, int]:
+    plan, task, viewer = _task_for(slug, number)
+    choices = acting_choices(plan, task, viewer, slug)
+    bound = agencies_acting(viewer.grants, Action.TASK_REPORT, slug,
+                            task.leads + task.coordinators) is not None
+
+    def record() -> str:
+        completed_on = parse_day(request.form.get("completed_on", ""), "completed_on")
+        assert completed_on is not None
+        ctx = context(viewer, agency=_chosen_agency(choices, bound))
+        ledger(slug).complete_task(task.number, request.form.get("output_document", ""),
+                                   completed_on, ctx)
+        flash(f"Đã ghi nhận hoàn thành nhiệm vụ {task.number}.", "success")
+        return url_for("web.task_page", slug=slug, number=task.number)
+
+    return run_form(slug, "web/complete_form.html", COMPLETE_FIELDS, record, task=task,
+                    choices=choices, bound=bound)

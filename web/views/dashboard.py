@@ -1,0 +1,42 @@
+"""A plan's dashboard for those who follow it, and the public page anyone may read."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from domain.policy import Action
+from web.auth import OPEN
+from web.charts import legend
+from web.routes import Routes
+from web.state import queries
+from web.views.common import day_arg, summary_charts
+from web.views.insight import recent_years, year_arg
+
+routes = Routes()
+
+
+@routes.route("/t/<slug>/", Action.READ_STATUS)
+def dashboard(slug: str) -> str:
+    """Counts by status class, by group and by lead agency; what is due soon; missing reports."""
+    on, error = day_arg("on")
+    reads = queries(slug)
+    plan = reads.state()
+    summary = reads.summary(on)
+    return render_template("web/dashboard.html", summary=summary, on=on, date_error=error,
+                           charts=summary_charts(summary, plan), legend=legend(),
+                           plans=list(plan.plans.values()))
+
+
+@routes.route("/p/<slug>", OPEN)
+def public_page(slug: str) -> str:
+    """No sign-in: the plan's progress and the agencies' results, as the province publishes."""
+    on, _ = day_arg("on")
+    year = year_arg(on.year)
+    reads = queries(slug)
+    plan = reads.state()
+    summary = reads.summary(on)
+    scores = reads.scorecard(year, on)
+    return render_template("web/public.html", summary=summary, on=on, scores=scores, year=year,
+                           years=recent_years(),
+                           charts=summary_charts(summary, plan), legend=legend(),
+                           plans=list(plan.plans.values()), public_view=True)

@@ -1,0 +1,108 @@
+"""Indicators against their targets, the agency scorecard, and time travel for auditors:
+the whole plan as known on a past date, and what changed between two dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import render_template, request
+
+from domain.policy import Action
+from domain.status import StatusClass
+from projections.diff import DiffItem
+from web.charts import legend
+from web.routes import Routes
+from web.state import end_of_day, queries, state
+from web.views.common import day_arg, summary_charts
+
+routes = Routes()
+FIRST_YEAR, LAST_YEAR = 2020, 2100
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    subject: str
+    what: str
+    before: str
+    after: str
+
+
+_KINDS_VI = {
+    "task_added": "Nhiệm vụ mới", "task_removed": "Nhiệm vụ không còn trong kế hoạch",
+    "deadline_moved": "Thay đổi thời hạn", "reassigned": "Giao lại",
+    "status_changed": "Thay đổi tình trạng", "target_changed": "Thay đổi mục tiêu",
+}
+
+
+def _subject_vi(subject: str) -> str:
+    kind, _, ref = subject.partition(" ")
+    return {"task": "Nhiệm vụ", "indicator": "Chỉ tiêu"}.get(kind, kind) + " " + ref
+
+
+def _value_vi(item: DiffItem, value: str) -> str:
+    if item.kind == "status_changed" and value in {s.value for s in StatusClass}:
+        return StatusClass(value).label_vi
+    return value
+
+
+def diff_lines(items: list[DiffItem]) -> list[DiffLine]:
+    return [DiffLine(_subject_vi(i.subject), _KINDS_VI.get(i.kind, i.kind),
+                     _value_vi(i, i.before), _value_vi(i, i.after)) for i in items]
+
+
+@routes.route("/t/<slug>/indicators", Action.READ_STATUS)
+def indicators(slug: str) -> str:
+    return render_template("web/indicators.html", rows=queries(slug).indicators())
+
+
+def year_arg(default: int | None = None) -> int:
+    text = request.args.get("year", "")
+    year = int(text) if text.isdigit() else default or state().today().year
+    return min(max(year, FIRST_YEAR), LAST_YEAR)
+
+
+def recent_years() -> range:
+    """The years a scorecard is offered for: this one back to the first plans (2025)."""
+    return range(state().today().year, FIRST_YEAR + 4, -1)
+
+
+@routes.route("/t/<slug>/scorecard", Action.READ_STATUS)
+def scorecard(slug: str) -> str:
+    year = year_arg()
+    rows = queries(slug).scorecard(year, state().today())
+    return render_template("web/scorecard.html", rows=rows, year=year,
+                           years=recent_years())
+
+
+@routes.route("/t/<slug>/time-travel", Action.READ_HISTORY)
+def time_travel(slug: str) -> str:
+    """The plan as it was known at the end of a chosen day (or, on request, as effective on
+    that day according to what is known now), judged on that day."""
+    on, error = day_arg("on")
+    mode = "effective" if request.args.get("mode") == "effective" else "known"
+    when = {"effective_on": on} if mode == "effective" else {"known_at": end_of_day(on)}
+    reads = queries(slug)
+    plan = reads.state(**when)
+    summary = reads.summary(on, **when)
+    rows = reads.status(on, **when)
+    return render_template("web/time_travel.html", on=on, mode=mode, date_error=error,
+                           summary=summary, rows=rows, charts=summary_charts(summary, plan),
+                           legend=legend())
+
+
+@routes.route("/t/<slug>/diff", Action.READ_HISTORY)
+def diff(slug: str) -> str:
+    today = state().today()
+    after, after_error = day_arg("after", today)
+    before, before_error = day_arg("before", after - timedelta(days=90))
+    errors = {k: v for k, v in (("before", before_error), ("after", after_error)) if v}
+    items: list[DiffItem] = []
+    if before <= after and not errors:
+        items = queries(slug).diff(end_of_day(before), end_of_day(after)).items
+    elif not errors:
+        errors["before"] = "Ngày đầu phải trước hoặc bằng ngày sau."
+    return render_template("web/diff.html", before=before, after=after, errors=errors,
+                           lines=diff_lines(items))
+
+

@@ -1,0 +1,93 @@
+"""The standing body's side of a task: verify or return a report, change the deadline,
+reassign the task. Each change carries its reason and deciding document."""
+
+from __future__ import annotations
+
+from flask import flash, request, url_for
+from werkzeug.wrappers import Response
+
+from domain.errors import NotFound
+from domain.policy import Action
+from domain.text import sort_key
+from projections.plan_state import TaskView
+from web.auth import require
+from web.messages import WebError
+from web.routes import Routes
+from web.state import ledger, queries
+from web.views.common import find_task
+from web.views.forms_flow import context, run_form
+
+routes = Routes()
+REVIEW_FIELDS = ("decision", "note")
+DEADLINE_FIELDS = ("deadline", "reason", "decision_ref", "effective_on")
+REASSIGN_FIELDS = ("leads", "coordinators", "reason", "decision_ref", "effective_on")
+
+
+def _task_page(slug: str, task: TaskView, anchor: str = "") -> str:
+    return url_for("web.task_page", slug=slug, number=task.number, _anchor=anchor or None)
+
+
+@routes.route("/t/<slug>/tasks/<number>/reports/<int:report>/review", Action.REPORT_REVIEW,
+              ("GET", "POST"))
+def review(slug: str, number: str, report: int) -> Response | tuple[str, int]:
+    task = find_task(queries(slug).state(), number)
+    found = next((r for r in task.reports if r.number == report), None)
+    if found is None:
+        raise NotFound(f"Task {task.number} has no report {report}.", field="report")
+    viewer = require(Action.REPORT_REVIEW, slug)
+
+    def record() -> str:
+        decision, note = request.form.get("decision", ""), request.form.get("note", "")
+        ctx = context(viewer)
+        if decision == "verify":
+            ledger(slug).verify_report(task.number, report, note, ctx)
+            flash(f"Đã xác nhận báo cáo số {report} của nhiệm vụ {task.number}.", "success")
+        elif decision == "return":
+            ledger(slug).return_report(task.number, report, note, ctx)
+            flash(f"Đã trả lại báo cáo số {report} của nhiệm vụ {task.number}.", "success")
+        else:
+            raise WebError("Hãy chọn xác nhận hoặc trả lại báo cáo.", field="decision")
+        return _task_page(slug, task, "bao-cao")
+
+    return run_form(slug, "web/review_form.html", REVIEW_FIELDS, record, {"reason": "note"},
+                    task=task, report=found)
+
+
+@routes.route("/t/<slug>/tasks/<number>/deadline", Action.TASK_MANAGE, ("GET", "POST"))
+def deadline(slug: str, number: str) -> Response | tuple[str, int]:
+    task = find_task(queries(slug).state(), number)
+    viewer = require(Action.TASK_MANAGE, slug)
+
+    def record() -> str:
+        form = request.form
+        ledger(slug).change_deadline(task.number, form.get("deadline", ""),
+                                     form.get("reason", ""), form.get("decision_ref", ""),
+                                     context(viewer, effective_field="effective_on"))
+        flash(f"Đã điều chỉnh thời hạn của nhiệm vụ {task.number}.", "success")
+        return _task_page(slug, task, "dien-bien")
+
+    return run_form(slug, "web/deadline_form.html", DEADLINE_FIELDS, record, task=task)
+
+
+@routes.route("/t/<slug>/tasks/<number>/reassign", Action.TASK_MANAGE, ("GET", "POST"))
+def reassign(slug: str, number: str) -> Response | tuple[str, int]:
+    plan = queries(slug).state()
+    task = find_task(plan, number)
+    viewer = require(Action.TASK_MANAGE, slug)
+    agencies = sorted(plan.agencies.items(), key=lambda item: sort_key(item[1]))
+
+    def record() -> str:
+        names = dict(agencies)
+        leads = [names[k] for k in request.form.getlist("leads") if k in names]
+        coordinators = [names[k] for k in request.form.getlist("coordinators") if k in names]
+        if not leads:
+            raise WebError("Hãy chọn ít nhất một cơ quan chủ trì.", field="leads")
+        form = request.form
+        ledger(slug).reassign_task(task.number, leads, coordinators, form.get("reason", ""),
+                                   form.get("decision_ref", ""),
+                                   context(viewer, effective_field="effective_on"))
+        flash(f"Đã giao lại nhiệm vụ {task.number}.", "success")
+        return _task_page(slug, task, "dien-bien")
+
+    return run_form(slug, "web/reassign_form.html", REASSIGN_FIELDS, record, task=task,
+                    agencies=agencies)
