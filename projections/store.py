@@ -103,7 +103,9 @@ class ReadModelStore:
             e.actor, self._when(e.recorded_at), self._day(e.effective_on),
             json.dumps(e.to_dict(), ensure_ascii=False),
         ) for e in entries]
-        agencies = [(self.tenant, key, e.position) for e in entries for key in e.agencies]
+        # Agencies are a filter of the change log only, so only changes are filed under them.
+        agencies = [(self.tenant, key, e.position) for e in entries if e.change_type
+                    for key in e.agencies]
         if rows:
             cursor.copy_rows("rm_entries", _ENTRY_COLUMNS, rows)
         if agencies:
