@@ -40,9 +40,10 @@ from web.views import (
 )
 
 log = logging.getLogger("r57.web")
-MODULES: tuple[Routes, ...] = (session.routes, dashboard.routes, tasks.routes, commands.routes,
-                               manage.routes,
-                               insight.routes, changes.routes, imports.routes, exports.routes)
+MODULES: tuple[Routes, ...] = (
+    session.routes, dashboard.routes, tasks.routes, commands.routes, manage.routes,
+    insight.routes, changes.routes, imports.routes, exports.routes,
+)
 _TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền truy cập",
            404: "Không tìm thấy", 405: "Thao tác không được hỗ trợ", 409: "Không thể ghi nhận",
            413: "Tệp quá lớn", 422: "Dữ liệu chưa hợp lệ", 500: "Lỗi máy chủ"}

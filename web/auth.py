@@ -28,7 +28,6 @@ from web.state import state
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 OPEN = "open"  # anyone, signed in or not (the public page, sign-in, assets)
-SIGNED_IN = "signed-in"  # any principal whose token is live
 Access = Action | str
 V = TypeVar("V", bound=Callable[..., Any])
 
@@ -66,7 +65,7 @@ def page(access: Access) -> Callable[[V], V]:
 def check_declared(bp: Blueprint, views: Iterable[Callable[..., Any]]) -> None:
     for view in views:
         access = getattr(view, "web_access", None)
-        if not (isinstance(access, Action) or access in (OPEN, SIGNED_IN)):
+        if not (isinstance(access, Action) or access == OPEN):
             raise UndeclaredPage(f"Page '{bp.name}.{view.__name__}' declares no access.")
 
 
@@ -132,10 +131,6 @@ def _admit() -> None:
     view = current_app.view_functions.get(request.endpoint or "")
     access = getattr(view, "web_access", None)
     if access == OPEN:
-        return
-    if access == SIGNED_IN:
-        if viewer() is None:
-            raise SignInRequired
         return
     if not isinstance(access, Action):
         abort(404)

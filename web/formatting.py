@@ -19,6 +19,7 @@ from web.messages import (
     ROLES_VI,
     WebError,
     period_vi,
+    row_reason_vi,
     summary_vi,
 )
 from web.state import VIETNAM
@@ -103,7 +104,7 @@ def parse_int(text: str, field: str, low: int, high: int, label: str) -> int:
 def install(bp: Blueprint) -> None:
     filters: dict[str, Callable[..., Any]] = {
         "vi_day": day, "vi_moment": moment, "vi_number": number, "vi_percent": percent,
-        "vi_period": period_vi, "vi_summary": summary_vi,
+        "vi_period": period_vi, "vi_summary": summary_vi, "vi_row_reason": row_reason_vi,
         "vi_change": lambda code: CHANGE_TYPES_VI.get(code or "", code or ""),
         "vi_deadline_kind": lambda kind: DEADLINE_KINDS_VI.get(kind, kind),
         "vi_report_state": lambda s: REPORT_STATES_VI.get(s, s),

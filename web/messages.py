@@ -85,6 +85,19 @@ _SUMMARIES_VI: dict[str, str] = {
     "Issued": "Ban hành kế hoạch",
 }
 
+_ROW_REASONS_VI: dict[str, str] = {
+    "the task has no title": "nhiệm vụ không có tên",
+    "the task has no number": "nhiệm vụ không có số thứ tự",
+    "unreadable task number '{x}'": "không đọc được số thứ tự '{x}'",
+    "task {n} appears twice in group {g}": "nhiệm vụ {n} có hai lần trong nhóm {g}",
+    "indicator {c} appears twice": "chỉ tiêu {c} có hai lần",
+    "unreadable group '{x}'": "không đọc được nhóm '{x}'",
+    "unreadable year '{x}'": "không đọc được năm '{x}'",
+    "the indicator has no name": "chỉ tiêu không có tên",
+    "group {c} has no title": "nhóm {c} không có tên",
+    "lines that belong to no row": "các dòng không thuộc hàng nào của bảng",
+}
+
 CHANGE_TYPES_VI = {
     "deadline_changed": "Điều chỉnh thời hạn",
     "reassigned": "Giao lại nhiệm vụ",
@@ -144,6 +157,15 @@ def error_vi(error: DomainError) -> str:
         "Không thể ghi nhận: dữ liệu chưa hợp lệ (" + error.message + ")")
 
 
+def row_reason_vi(reason: str) -> str:
+    """Why an imported row was not read; the reader may prefix where it was ("table 2: ")."""
+    where, _, what = reason.rpartition(": ")
+    translated = _translate(what, _compiled_rows())
+    if translated is None:
+        return reason
+    return f"{where}: {translated}" if where else translated
+
+
 def summary_vi(summary: str) -> str:
     return _translate(summary, _compiled_summaries()) or summary
 
@@ -180,3 +202,8 @@ def _compiled_errors() -> tuple[tuple[re.Pattern[str], str], ...]:
 @cache
 def _compiled_summaries() -> tuple[tuple[re.Pattern[str], str], ...]:
     return _compile(_SUMMARIES_VI)
+
+
+@cache
+def _compiled_rows() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return _compile(_ROW_REASONS_VI)

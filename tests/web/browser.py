@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
@@ -77,12 +77,14 @@ def screenshot(driver: WebDriver, name: str) -> Path:
 
 
 def after_navigation(driver: WebDriver, act: Callable[[], object]) -> str:
-    """Do something that loads a new page, wait for that page, and return its text."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    """Do something that loads a new page, wait for that page, and return its text. The
+    old page is marked, so the wait ends only once a new document has fully loaded."""
+    driver.execute_script("window.r57OldPage = true;")
     act()
-    wait = WebDriverWait(driver, 15)
-    wait.until(expected_conditions.staleness_of(old))
-    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+    # While the page changes the driver may answer with transient errors: retry them.
+    WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script(
+            "return !window.r57OldPage && document.readyState === 'complete';"))
     return body_text(driver)
 
 

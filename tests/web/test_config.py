@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import stat
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from flask import Blueprint
+from flask import Blueprint, Flask
 
+from service.tenancy import Tenancy
+from tests.web.conftest import Tokens, sign_in, text
+from web import create_blueprint
 from web.auth import UndeclaredPage, check_declared, page
 from web.config import KEY_FILE, WebConfig, load_or_create_key, secret_key
 
@@ -51,3 +55,32 @@ def test_a_page_that_declares_no_access_is_refused_when_the_blueprint_is_built()
     check_declared(Blueprint("ok", __name__), [declared])
     with pytest.raises(UndeclaredPage):
         check_declared(Blueprint("bad", __name__), [undeclared])
+
+
+def test_the_pages_stand_alone_on_a_bare_app_with_their_own_clock_and_key(
+    tenancy: Tenancy, province: Tokens
+) -> None:
+    def clock() -> datetime:
+        return datetime(2025, 3, 14, 20, 0, tzinfo=UTC)  # already 15/03 in Vietnam
+
+    app = Flask(__name__)
+    app.register_blueprint(create_blueprint(WebConfig(secret_key="s" * 40), tenancy=tenancy,
+                                            clock=clock))
+    assert app.secret_key == "s" * 40
+    client = app.test_client()
+    assert "Số liệu tính đến ngày 15/03/2025." in text(client.get("/p/quang-nam"))
+    sign_in(client, province.admin)
+    assert "Tình trạng chung ngày 15/03/2025" in text(client.get("/t/quang-nam/"))
+
+
+def test_a_session_ends_after_a_working_day(tenancy: Tenancy, province: Tokens) -> None:
+    now = [datetime(2025, 3, 14, 1, 0, tzinfo=UTC)]
+    app = Flask(__name__)
+    app.register_blueprint(create_blueprint(WebConfig(secret_key="s" * 40, session_hours=12),
+                                            tenancy=tenancy, clock=lambda: now[0]))
+    client = app.test_client()
+    sign_in(client, province.admin)
+    now[0] += timedelta(hours=11)
+    assert client.get("/t/quang-nam/").status_code == 200
+    now[0] += timedelta(hours=2)
+    assert client.get("/t/quang-nam/").status_code == 302

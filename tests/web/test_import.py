@@ -36,7 +36,7 @@ def test_a_plan_is_previewed_then_imported_once(
     sign_in(client, province.admin)
     preview = upload(client, "thu-nghiem", CSV.encode(), "ke-hoach.csv")
     assert "77/KH-UBND" in preview and "2 nhiệm vụ" in preview
-    assert "Các dòng không đọc được (1)" in preview
+    assert "Các dòng không đọc được (1)" in preview and "nhiệm vụ không có tên" in preview
     assert "nhiệm vụ 3 (“sớm nhất có thể”)" in preview
     assert tenancy.queries("thu-nghiem").state().tasks == {}
     fields = form_fields(preview)
