@@ -11,7 +11,7 @@ from typing import Any
 from domain.errors import DomainError
 from projections.audit import AuditEntry
 from projections.entries import CHANGE_TYPE_NAMES
-from projections.store import ReadModelStore
+from projections.store import ReadModelStore, agency_pattern
 
 MAX_PAGE = 500
 
@@ -97,8 +97,8 @@ def _select(store: ReadModelStore, f: ChangeFilter, after: int, limit: int
         ("rto", "e.recorded_at <= :rto", f.recorded_to and _utc(store, f.recorded_to)),
         ("efrom", "e.effective_on >= :efrom", store._day(f.effective_from)),
         ("eto", "e.effective_on <= :eto", store._day(f.effective_to)),
-        ("agency", "EXISTS (SELECT 1 FROM rm_entry_agencies a WHERE a.tenant = e.tenant"
-                   " AND a.position = e.position AND a.agency = :agency)", f.agency),
+        ("agency", "e.agencies LIKE :agency ESCAPE '\\'",
+         agency_pattern(f.agency) if f.agency else None),
     ]
     for name, clause, value in optional:
         if value is not None:
