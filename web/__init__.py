@@ -33,7 +33,9 @@ from web.views import (
     dashboard,
     exports,
     imports,
+    indicator_forms,
     insight,
+    lifecycle,
     manage,
     session,
     tasks,
@@ -42,7 +44,8 @@ from web.views import (
 log = logging.getLogger("r57.web")
 MODULES: tuple[Routes, ...] = (
     session.routes, dashboard.routes, tasks.routes, commands.routes, manage.routes,
-    insight.routes, changes.routes, imports.routes, exports.routes,
+    lifecycle.routes, insight.routes, indicator_forms.routes, changes.routes, imports.routes,
+    exports.routes,
 )
 _TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền truy cập",
            404: "Không tìm thấy", 405: "Thao tác không được hỗ trợ", 409: "Không thể ghi nhận",

@@ -29,6 +29,16 @@ _ERRORS_VI: dict[str, str] = {
     "Task {n} is {s}; it can no longer change.": "Nhiệm vụ {n} đã {s}; không thể thay đổi.",
     "Task {n} is suspended; resume it first.":
         "Nhiệm vụ {n} đang tạm dừng; hãy cho tiếp tục trước.",
+    "Task {n} is already suspended.": "Nhiệm vụ {n} đang tạm dừng.",
+    "Task {n} is not suspended.": "Nhiệm vụ {n} không tạm dừng; không cần cho tiếp tục.",
+    "Indicator {c} is a heading; report on its sub-indicators.":
+        "Chỉ tiêu {c} là nhóm chỉ tiêu; hãy báo cáo số liệu của các chỉ tiêu con.",
+    "A reported value needs its source.": "Số liệu cần ghi rõ nguồn.",
+    "'{v}' is not a number.": "'{v}' không phải là số; hãy nhập một số, phần thập phân "
+                              "sau dấu phẩy (ví dụ 62,5).",
+    "'{v}' is not a finite number.": "'{v}' không phải là số hữu hạn.",
+    "The target is already '{t}'.": "Mục tiêu hiện đã là '{t}'.",
+    "A target change needs its reason.": "Điều chỉnh mục tiêu cần ghi rõ lý do.",
     "Task {n} has no pending conditional deadline.":
         "Nhiệm vụ {n} không có thời hạn theo điều kiện đang chờ.",
     "Report {r} was already {s}.": "Báo cáo số {r} đã được xử lý ({s}).",
@@ -43,7 +53,7 @@ _ERRORS_VI: dict[str, str] = {
         "Cơ quan '{a}' không chủ trì cũng không phối hợp nhiệm vụ {n}.",
     "Agency '{a}' is not in this tenant's registry.": "Cơ quan '{a}' chưa có trong danh mục.",
     "Expected version {e}, but it is now at version {v}; reload and retry.":
-        "Nhiệm vụ vừa được người khác cập nhật (phiên bản {v}); hãy tải lại trang và thử lại.",
+        "Dữ liệu vừa được người khác cập nhật (phiên bản {v}); hãy tải lại trang và thử lại.",
     "Someone else recorded a change to the same item first; reload and retry.":
         "Người khác vừa ghi nhận thay đổi trước; hãy tải lại trang và thử lại.",
     "No task {n}.": "Không có nhiệm vụ {n}.",
@@ -78,7 +88,7 @@ _SUMMARIES_VI: dict[str, str] = {
     "Task suspended": "Tạm dừng nhiệm vụ",
     "Task open": "Tiếp tục thực hiện nhiệm vụ",
     "Indicator {c} defined: target '{t}'": "Xác lập chỉ tiêu {c}: mục tiêu '{t}'",
-    "Value {v} reported for {period}": "Báo cáo giá trị {v}, {period}",
+    "Value {num} reported for {period}": "Báo cáo giá trị {num}, {period}",
     "Target changed from '{a}' to '{b}'": "Điều chỉnh mục tiêu từ '{a}' thành '{b}'",
     "Registered": "Đăng ký cơ quan",
     "Renamed": "Đổi tên cơ quan",
@@ -180,6 +190,8 @@ def _translate(message: str, table: tuple[tuple[re.Pattern[str], str], ...]) -> 
                                                                                 found["s"]))
             if "period" in found:
                 found["period"] = period_vi(found["period"])
+            if "num" in found:  # a decimal comma, as Vietnamese documents write numbers
+                found["num"] = found["num"].replace(".", ",")
             return template.format(**found)
     return None
 

@@ -50,7 +50,7 @@ def acting_choices(plan: PlanState, task: TaskView, viewer: Viewer, slug: str
     return [(key, plan.agency_name(key)) for key in keys]
 
 
-def _chosen_agency(choices: list[tuple[str, str]], bound: bool) -> str | None:
+def chosen_agency(choices: list[tuple[str, str]], bound: bool) -> str | None:
     """The name of the agency picked in the form, checked against the choices offered."""
     picked = request.form.get("agency", "")
     names = dict(choices)
@@ -77,7 +77,7 @@ def report(slug: str, number: str) -> Response | tuple[str, int]:
                             "Tỷ lệ hoàn thành")
         if not request.form.get("narrative", "").strip():
             raise WebError("Hãy nêu kết quả thực hiện trong kỳ.", field="narrative")
-        ctx = context(viewer, agency=_chosen_agency(choices, bound))
+        ctx = context(viewer, agency=chosen_agency(choices, bound))
         result = ledger(slug).report_progress(
             task.number, request.form.get("period", ""), percent,
             request.form.get("narrative", ""), ctx,
@@ -103,7 +103,7 @@ def complete(slug: str, number: str) -> Response | tuple[str, int]:
     def record() -> str:
         completed_on = parse_day(request.form.get("completed_on", ""), "completed_on")
         assert completed_on is not None
-        ctx = context(viewer, agency=_chosen_agency(choices, bound))
+        ctx = context(viewer, agency=chosen_agency(choices, bound))
         ledger(slug).complete_task(task.number, request.form.get("output_document", ""),
                                    completed_on, ctx)
         flash(f"Đã ghi nhận hoàn thành nhiệm vụ {task.number}.", "success")
