@@ -11,7 +11,7 @@ from typing import Any
 from domain.errors import DomainError
 from projections.audit import AuditEntry
 from projections.entries import CHANGE_TYPE_NAMES
-from projections.store import ReadModelStore, agency_pattern
+from projections.store import ENTRY_SELECT, ReadModelStore, agency_pattern, entry_from_row
 
 MAX_PAGE = 500
 
@@ -70,7 +70,7 @@ def query_changes(store: ReadModelStore, where: ChangeFilter, limit: int = 100,
     with store.db.transaction(write=False) as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
-    entries = [AuditEntry.from_dict(json.loads(r["doc"])) for r in rows[:limit]]
+    entries = [entry_from_row(r) for r in rows[:limit]]
     more = len(rows) > limit
     return ChangePage(entries, encode_cursor(entries[-1].position) if more else None)
 
@@ -105,6 +105,6 @@ def _select(store: ReadModelStore, f: ChangeFilter, after: int, limit: int
             clauses.append(clause)
             params[name] = value
     # Every fragment above is a constant of this module; every value is a bound parameter.
-    sql = ("SELECT e.doc FROM rm_entries e WHERE " + " AND ".join(clauses)  # noqa: S608
+    sql = (ENTRY_SELECT + " e WHERE " + " AND ".join(clauses)
            + " ORDER BY e.position LIMIT :limit")
     return sql, params

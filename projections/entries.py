@@ -26,9 +26,11 @@ def entry_for(position: int, event: Any, state: PlanState) -> AuditEntry:
     """Describe an event against the state as it stood just before it."""
     kind = type(event).__qualname__
     subject, agencies = _subject(kind, event, state)
+    change_type = _change_type(kind, event, state)
+    # Agencies file a change under them for the change log; other entries need none.
     return describe(
-        position, event, state.agency_name,
-        subject=subject, change_type=_change_type(kind, event, state), agencies=agencies,
+        position, event, state.agency_name, subject=subject, change_type=change_type,
+        agencies=agencies if change_type else (),
     )
 
 

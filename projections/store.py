@@ -101,9 +101,8 @@ class ReadModelStore:
         rows = [(
             self.tenant, e.position, e.aggregate_id, e.subject, e.event, e.change_type,
             e.actor, self._when(e.recorded_at), self._day(e.effective_on),
-            json.dumps(e.to_dict(), ensure_ascii=False),
-            # Agencies are a filter of the change log only, so only changes carry them.
-            agency_list(e.agencies) if e.change_type else "",
+            _entry_doc(e),
+            agency_list(e.agencies),
         ) for e in entries]
         if rows:
             cursor.copy_rows("rm_entries", _ENTRY_COLUMNS, rows)
@@ -127,15 +126,14 @@ class ReadModelStore:
         """One subject's audit trail ("task 5"), in log order."""
         with self.db.transaction(write=False) as cursor:
             cursor.execute(
-                "SELECT doc FROM rm_entries WHERE tenant = :t AND subject = :s ORDER BY position",
+                ENTRY_SELECT + " WHERE tenant = :t AND subject = :s ORDER BY position",
                 {"t": self.tenant, "s": subject},
             )
-            return [AuditEntry.from_dict(json.loads(r["doc"])) for r in cursor.fetchall()]
+            return [entry_from_row(r) for r in cursor.fetchall()]
 
     def all_entries(self, cursor: Cursor) -> list[AuditEntry]:
-        cursor.execute("SELECT doc FROM rm_entries WHERE tenant = :t ORDER BY position",
-                       {"t": self.tenant})
-        return [AuditEntry.from_dict(json.loads(r["doc"])) for r in cursor.fetchall()]
+        cursor.execute(ENTRY_SELECT + " WHERE tenant = :t ORDER BY position", {"t": self.tenant})
+        return [entry_from_row(r) for r in cursor.fetchall()]
 
 
 _ENTRY_COLUMNS = ("tenant", "position", "aggregate_id", "subject", "event", "change_type",
@@ -146,6 +144,44 @@ _DELETE = {
     "rm_entries": "DELETE FROM rm_entries WHERE tenant = :t",
     "rm_views": "DELETE FROM rm_views WHERE tenant = :t",
 }
+
+
+# An entry is its columns plus a small JSON document of what no query filters on.
+ENTRY_SELECT = ("SELECT position, aggregate_id, subject, event, change_type, actor, "
+                "recorded_at, effective_on, agencies, doc FROM rm_entries")
+
+
+def _entry_doc(e: AuditEntry) -> str:
+    return json.dumps({
+        "version": e.version, "summary": e.summary, "on_behalf_of": e.on_behalf_of,
+        "reason": e.reason, "document": e.document,
+        "changes": {k: [old, new] for k, (old, new) in e.changes.items()},
+    }, ensure_ascii=False)
+
+
+def entry_from_row(row: dict[str, Any]) -> AuditEntry:
+    doc = json.loads(row["doc"])
+    recorded, effective = row["recorded_at"], row["effective_on"]
+    return AuditEntry(
+        position=int(row["position"]), version=doc["version"], event=row["event"],
+        summary=doc["summary"],
+        recorded_at=recorded if isinstance(recorded, datetime)
+        else datetime.fromisoformat(recorded),
+        effective_on=effective if isinstance(effective, date | None)
+        else date.fromisoformat(effective),
+        actor=row["actor"], on_behalf_of=doc["on_behalf_of"], reason=doc["reason"],
+        document=doc["document"], changes={k: _change(v) for k, v in doc["changes"].items()},
+        aggregate_id=row["aggregate_id"], subject=row["subject"],
+        change_type=row["change_type"],
+        agencies=tuple(k for k in (row["agencies"] or "").split("|") if k),
+    )
+
+
+def _change(value: Any) -> tuple[str, str]:
+    """[old, new]; documents written before this format kept {"from": old, "to": new}."""
+    if isinstance(value, dict):
+        return value["from"], value["to"]
+    return value[0], value[1]
 
 
 def agency_list(keys: Iterable[str]) -> str:
