@@ -3,19 +3,31 @@
 A key is reserved before the command runs (the table's primary key makes the reservation
 atomic), then completed with the response; a failed command releases it. A reservation left
 by a process that died is taken over once it is older than `stale_after`.
+
+A key is kept for `retention` (24 hours by default): a retry within it gets the first answer,
+after it the key is free and acts as new. Expired rows are deleted by `prune`, run by
+`r57 db prune-idempotency` and, a bounded batch at a time, by every `prune_every`-th `begin`.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
+
 from tenants.database import UNIQUE_VIOLATIONS, Database
 
+log = logging.getLogger(__name__)
 _KEY = "tenant = :tenant AND idempotency_key = :key"
+RETENTION = timedelta(hours=24)
+PRUNE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -35,15 +47,24 @@ class KeyInProgress(Exception):
 
 class IdempotencyStore:
     def __init__(self, database: Database, clock: Callable[[], datetime] | None = None,
-                 stale_after: timedelta = timedelta(minutes=5)) -> None:
+                 stale_after: timedelta = timedelta(minutes=5),
+                 retention: timedelta = RETENTION, prune_every: int = 100) -> None:
         self._db = database
         self._clock = clock or (lambda: datetime.now(UTC))
         self._stale_after = stale_after
+        self.retention = retention
+        self._prune_every = prune_every
+        self._begun = itertools.count(1)  # next() is atomic under the GIL: safe across threads
 
     def begin(self, tenant: str, key: str, fingerprint: str) -> StoredResponse | None:
         """Reserve the key (None: go ahead), or return the response recorded for it."""
+        if self._prune_every > 0 and next(self._begun) % self._prune_every == 0:
+            self._prune_quietly()
         params = {"tenant": tenant, "key": key, "fingerprint": fingerprint}
         if self._reserve(params):
+            return None
+        # An expired key is free whatever it was used for: clear it and reserve afresh.
+        if self._take_over(params, "created_at < :cutoff", self._clock() - self.retention):
             return None
         row = self._row(params)
         if row is None:  # released between our insert and our read
@@ -97,13 +118,48 @@ class IdempotencyStore:
             row: dict[str, Any] | None = cursor.fetchone()
             return row
 
+    def prune(self, older_than: timedelta | None = None, limit: int | None = None) -> int:
+        """Delete keys older than `older_than` (default: the retention period), in batches;
+        at most `limit` rows when given. Returns how many were deleted."""
+        cutoff = self._stamp(self._clock() - (self.retention if older_than is None
+                                              else older_than))
+        deleted = 0
+        while limit is None or deleted < limit:
+            batch = PRUNE_BATCH if limit is None else min(PRUNE_BATCH, limit - deleted)
+            # Short batches keep each transaction, and the lock it takes, brief.
+            with self._db.transaction() as cursor:
+                cursor.execute(
+                    "DELETE FROM r57_idempotency_keys"
+                    " WHERE (tenant, idempotency_key) IN ("
+                    "  SELECT tenant, idempotency_key FROM r57_idempotency_keys"
+                    "  WHERE created_at < :cutoff LIMIT :batch)"
+                    " RETURNING tenant",
+                    {"cutoff": cutoff, "batch": batch},
+                )
+                count = len(cursor.fetchall())
+            deleted += count
+            if count < batch:
+                break
+        return deleted
+
+    def _prune_quietly(self) -> None:
+        # Housekeeping on a command's path: a busy database must not fail the command.
+        try:
+            self.prune(limit=PRUNE_BATCH)
+        except (sqlite3.Error, psycopg.Error):
+            log.warning("could not prune expired idempotency keys", exc_info=True)
+
     def _take_over_stale(self, params: dict[str, Any]) -> bool:
-        cutoff = self._stamp(self._clock() - self._stale_after)
+        return self._take_over(params, "status IS NULL AND created_at < :cutoff",
+                               self._clock() - self._stale_after)
+
+    def _take_over(self, params: dict[str, Any], condition: str, cutoff: datetime) -> bool:
+        """Delete the key's row if it meets `condition` (a constant of this module), then
+        try to reserve the key again."""
         with self._db.transaction() as cursor:
             cursor.execute(
-                f"DELETE FROM r57_idempotency_keys WHERE {_KEY}"  # noqa: S608
-                " AND status IS NULL AND created_at < :cutoff",
-                {**params, "cutoff": cutoff},
+                f"DELETE FROM r57_idempotency_keys WHERE {_KEY} AND {condition}",  # noqa: S608
+                {**params, "cutoff": self._stamp(cutoff)},
             )
         return self._reserve(params)
 

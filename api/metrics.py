@@ -1,4 +1,5 @@
-"""Prometheus metrics: requests by route and status with latency, events appended, lag.
+"""Prometheus metrics: requests by route and status with latency, events appended, and how
+far behind a tenant's read models were when a read arrived (before the read caught them up).
 
 Each app has its own registry (tests build many apps). Under gunicorn, PROMETHEUS_MULTIPROC_DIR
 makes every worker write its values to files, and /metrics adds up all the workers.
@@ -36,8 +37,9 @@ class Metrics:
             ["tenant"], registry=self.registry,
         )
         self.lag = Gauge(
-            "r57_read_model_lag_events", "Events recorded but not yet applied to a read model.",
-            ["projection"], registry=self.registry, multiprocess_mode="max",
+            "r57_read_model_lag_events",
+            "Events a tenant's read models were behind when its latest read arrived.",
+            ["tenant"], registry=self.registry, multiprocess_mode="max",
         )
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
@@ -48,8 +50,8 @@ class Metrics:
         if count > 0:
             self.events.labels(tenant).inc(count)
 
-    def set_read_model_lag(self, projection: str, events: int) -> None:
-        self.lag.labels(projection).set(events)
+    def set_read_model_lag(self, tenant: str, events: int) -> None:
+        self.lag.labels(tenant).set(events)
 
     def exposition(self) -> tuple[bytes, str]:
         if self.multiprocess_dir:

@@ -49,4 +49,11 @@ def ledger() -> TenantLedger:
 
 
 def queries() -> TenantQueries:
-    return TenantQueries(ledger().app)
+    """The tenant's reads, made once per request. The first use records how far behind the
+    read models are, before the read brings them up to date and hides it."""
+    found: TenantQueries | None = g.get("r57_queries")
+    if found is None:
+        found = TenantQueries(ledger().app)
+        services().metrics.set_read_model_lag(found.app.slug, found.lag())
+        g.r57_queries = found
+    return found

@@ -8,10 +8,11 @@ import hashlib
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from api.idempotency import IdempotencyStore
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
 from domain.text import sort_key
 from importers import read_plan_document
@@ -79,6 +80,25 @@ def _done(args: argparse.Namespace, result: Any, message: str) -> None:
 def cmd_migrate(t: Tenancy, args: argparse.Namespace) -> None:
     applied = t.migrate()
     _done(args, {"applied": applied}, f"Applied migrations: {applied or 'none needed'}")
+
+
+def cmd_prune_idempotency(t: Tenancy, args: argparse.Namespace) -> None:
+    store = IdempotencyStore(t.storage.database)
+    older_than = None if args.older_than is None else timedelta(hours=args.older_than)
+    deleted = store.prune(older_than)
+    hours = args.older_than if args.older_than is not None else store.retention / timedelta(hours=1)
+    _done(args, {"deleted": deleted, "older_than_hours": hours},
+          f"Deleted {deleted} idempotency keys older than {hours:g} hours")
+
+
+def _hours(text: str) -> float:
+    try:
+        hours = float(text)
+    except ValueError:
+        hours = -1.0
+    if not hours >= 0:  # also refuses NaN
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of hours (0 or more)")
+    return hours
 
 
 def cmd_tenant_create(t: Tenancy, args: argparse.Namespace) -> None:
@@ -258,7 +278,18 @@ def cmd_demo(t: Tenancy, args: argparse.Namespace) -> None:
 
 
 def cmd_serve(t: Tenancy, args: argparse.Namespace) -> None:
-    serve(t, args.host, args.port, args.workers)
+    serve(t, args.host, args.port, args.workers, demo=args.demo,
+          checkpoint_every=args.checkpoint_every, key_dir=args.key_dir)
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:  # also refuses NaN
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds above 0")
+    return seconds
 
 
 # -- parser --------------------------------------------------------------------------------
@@ -398,6 +429,10 @@ def build_parser() -> argparse.ArgumentParser:
     dsub = db.add_subparsers(dest="action", required=True)
     _add(dsub, "migrate", cmd_migrate, "apply schema migrations", tenant=False)
     db_role.register(dsub, _add)
+    c = _add(dsub, "prune-idempotency", cmd_prune_idempotency,
+             "delete expired Idempotency-Keys (and form tokens)", tenant=False)
+    c.add_argument("--older-than", type=_hours, metavar="HOURS",
+                   help="delete keys older than this (default: the retention period, 24)")
     _tenant_commands(sub)
     _plan_commands(sub)
     _agency_commands(sub)
@@ -408,11 +443,19 @@ def build_parser() -> argparse.ArgumentParser:
     cli_access.register(sub, _add, parse_date)
     _add(sub, "demo", cmd_demo, "load the seed plan as tenant 'demo' and print its status",
              tenant=False, writes=True)
-    c = _add(sub, "serve", cmd_serve, "run the HTTP API under gunicorn (migrates, loads the demo)",
+    c = _add(sub, "serve", cmd_serve,
+             "run the HTTP API under gunicorn (migrates, loads the demo unless --no-demo)",
              tenant=False)
     c.add_argument("--host", default="127.0.0.1")
     c.add_argument("--port", type=int, default=8057)
     c.add_argument("--workers", type=int, help="worker processes (default 2 x cores + 1)")
+    c.add_argument("--no-demo", dest="demo", action="store_false",
+                   help="no demo tenant and no demo principals (production)")
+    c.add_argument("--checkpoint-every", type=_seconds, metavar="SECONDS",
+                   help="sign every active tenant's checkpoint this often (default: never)")
+    c.add_argument("--key-dir", type=Path,
+                   help="signing keys for --checkpoint-every (default DATA_DIR/keys; "
+                        "required on PostgreSQL)")
     return parser
 
 

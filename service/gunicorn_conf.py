@@ -2,18 +2,21 @@
 
 No preload: each worker builds its own application and pool after the fork. The schema is
 migrated once, in the master, before any worker starts; workers never run DDL. Metrics from
-all workers meet in PROMETHEUS_MULTIPROC_DIR, prepared here before the first fork.
+all workers meet in PROMETHEUS_MULTIPROC_DIR, prepared here before the first fork. With
+$R57_CHECKPOINT_EVERY the master also starts the one checkpointer process (service/serve.py).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from typing import Any
 
 from service.config import Settings
 from service.container import build_tenancy
+from service.serve import start_checkpointer, stop_checkpointer
 
 _cores = os.cpu_count() or 1
 
@@ -47,10 +50,23 @@ logconfig_dict: dict[str, Any] = {
 }
 
 
+_checkpointer: list[subprocess.Popen[bytes]] = []  # the master's one checkpointer, if any
+
+
 def on_starting(server: Any) -> None:
-    """In the master, once: a clean metrics directory, and the schema up to date."""
+    """In the master, once: a clean metrics directory, the schema up to date, and the
+    checkpointer when asked for."""
     _prepare_metrics_dir()
     build_tenancy(Settings.from_env(), migrate=True).close()
+    process = start_checkpointer()
+    if process is not None:
+        _checkpointer.append(process)
+
+
+def on_exit(server: Any) -> None:
+    """In the master, at shutdown."""
+    while _checkpointer:
+        stop_checkpointer(_checkpointer.pop(), graceful_timeout)
 
 
 def child_exit(server: Any, worker: Any) -> None:

@@ -1,21 +1,39 @@
 """`r57 serve`: migrate, make sure the demo tenant holds the seed plan and the demo
-principals exist, then exec gunicorn."""
+principals exist (unless `--no-demo`), then exec gunicorn.
+
+With `--checkpoint-every`, gunicorn's master starts one checkpointer process (`python -m
+service.serve checkpoints`) that runs `PeriodicCheckpoints`. Not a thread in the master: the
+master forks workers for as long as it runs, and a fork taken while that thread holds a lock
+(SQLite's, the logging module's) would leave the new worker waiting on it forever.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import signal
+import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from domain.access import Role
 from domain.errors import NotFound
 from domain.policy import Grant
 from importers import read_plan_document
+from service.config import Settings
+from service.container import build_tenancy
+from service.integrity import IntegrityRefused, PeriodicCheckpoints, default_key_dir
 from service.ledger import Context
 from service.tenancy import Tenancy
+
+# How `r57 serve` tells gunicorn's master to start the checkpointer; gunicorn run directly
+# honours them too.
+CHECKPOINT_EVERY = "R57_CHECKPOINT_EVERY"
+CHECKPOINT_KEY_DIR = "R57_CHECKPOINT_KEY_DIR"
 
 SEED_PLAN = Path(__file__).parent / "seed" / "quang-nam-1534-KH-UBND-2025.txt"
 DEMO_SLUG = "demo"
@@ -88,13 +106,75 @@ def gunicorn_argv(host: str, port: int, workers: int | None) -> list[str]:
     return [*argv, "service.wsgi:create_app()"]
 
 
-def serve(tenancy: Tenancy, host: str, port: int, workers: int | None) -> NoReturn:
+def serve(tenancy: Tenancy, host: str, port: int, workers: int | None, *, demo: bool = True,
+          checkpoint_every: float | None = None, key_dir: Path | None = None) -> NoReturn:
     """`tenancy` was built with migrations applied; it is closed before gunicorn takes over."""
-    ensure_demo(tenancy)
-    print_demo_principals(ensure_demo_principals(tenancy))
+    if checkpoint_every is not None:
+        if key_dir is None and default_key_dir(tenancy.storage) is None:
+            raise IntegrityRefused("No key directory: pass --key-dir (required on PostgreSQL).",
+                                   field="key_dir")
+        os.environ[CHECKPOINT_EVERY] = str(checkpoint_every)
+        if key_dir is not None:
+            os.environ[CHECKPOINT_KEY_DIR] = str(key_dir.resolve())
+    if demo:
+        ensure_demo(tenancy)
+        print_demo_principals(ensure_demo_principals(tenancy))
     tenancy.close()
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Every worker writes its metrics here; gunicorn's on_starting empties it.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="r57-metrics-")
     argv = gunicorn_argv(host, port, workers)
     os.execv(argv[0], argv)  # noqa: S606 - our own interpreter, our own arguments
+
+
+def start_checkpointer() -> subprocess.Popen[bytes] | None:
+    """In gunicorn's master: the checkpointer process, if $R57_CHECKPOINT_EVERY asks for one."""
+    if not os.environ.get(CHECKPOINT_EVERY):
+        return None
+    return subprocess.Popen([sys.executable, "-m", "service.serve", "checkpoints"])
+
+
+def stop_checkpointer(process: subprocess.Popen[bytes], timeout: float) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def run_checkpoints(every: float, key_dir: Path | None) -> None:
+    """The checkpointer: sign every `every` seconds until SIGTERM or SIGINT, or until the
+    master that started it is gone (it would otherwise outlive a killed master)."""
+    parent, stop = os.getppid(), threading.Event()
+
+    def finish(signum: int, frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, finish)
+    signal.signal(signal.SIGINT, finish)
+    tenancy = build_tenancy(Settings.from_env(), migrate=False)
+    periodic = PeriodicCheckpoints(tenancy, key_dir, every)
+    periodic.start()
+    logging.getLogger(__name__).info("signing checkpoints every %g seconds", every)
+    try:
+        while not stop.wait(1.0) and os.getppid() == parent:
+            pass
+    finally:
+        periodic.stop()
+        tenancy.close()
+
+
+def _checkpointer_main() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    # Imported here: the web layer's formatter, only needed by this process's own logs.
+    from api.logs import JsonFormatter  # noqa: PLC0415
+
+    handler.setFormatter(JsonFormatter())
+    logging.basicConfig(level=os.environ.get("R57_LOG_LEVEL", "INFO"), handlers=[handler])
+    key_dir = os.environ.get(CHECKPOINT_KEY_DIR)
+    run_checkpoints(float(os.environ[CHECKPOINT_EVERY]), Path(key_dir) if key_dir else None)
+
+
+if __name__ == "__main__":  # `python -m service.serve checkpoints`, from start_checkpointer
+    _checkpointer_main()

@@ -50,8 +50,8 @@ def test_metrics_count_requests_by_route_and_status_and_events_appended(
 
 
 def test_the_read_model_lag_gauge_can_be_set(app: Flask, client: FlaskClient) -> None:
-    app.extensions["r57"].metrics.set_read_model_lag("plan_state", 7)
-    assert 'r57_read_model_lag_events{projection="plan_state"} 7.0' in client.get(
+    app.extensions["r57"].metrics.set_read_model_lag("quang-nam", 7)
+    assert 'r57_read_model_lag_events{tenant="quang-nam"} 7.0' in client.get(
         "/metrics").get_data(as_text=True)
 
 
