@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
+from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Snapshot as AggregateSnapshot
 
 from domain.deadlines import Deadline, DeadlineKind
 from domain.errors import DomainError
@@ -27,8 +29,32 @@ class Report:
     state: str = SUBMITTED
 
 
+# Snapshot state is JSON: tuples come back as lists and Report has no transcoding, so a
+# snapshot stores these plainly and restores them exactly as a fold of the events leaves them.
+_TUPLE_FIELDS = ("leads", "coordinators")
+
+
 class Task(Aggregate):
     """One row of the plan's task appendix, with its whole life as events."""
+
+    class Snapshot(AggregateSnapshot):
+        """A Task's state at one version (the events stay the record; see tests)."""
+
+        @classmethod
+        def take(cls, aggregate: Any) -> Any:
+            taken = super().take(aggregate)
+            state = dict(taken.state)
+            state["reports"] = [asdict(r) for r in state["reports"]]
+            for name in _TUPLE_FIELDS:
+                state[name] = list(state[name])
+            return replace(taken, state=state)
+
+        def mutate(self, _: None) -> Any:
+            state = dict(self.state)
+            state["reports"] = [Report(**r) for r in state["reports"]]
+            for name in _TUPLE_FIELDS:
+                state[name] = tuple(state[name])
+            return AggregateSnapshot.mutate(replace(self, state=state), None)
 
     @staticmethod
     def create_id(plan_id: UUID, number: str) -> UUID:

@@ -2,27 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import Application, ProjectorFunction, project_aggregate
+from eventsourcing.domain import MutableOrImmutableAggregate
 from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder
 from eventsourcing.utils import Environment
 
+from domain.task import Task
 from service.transcodings import DOMAIN_TRANSCODINGS
 from tenants.slugs import table_prefix
 from tenants.storage import TenantStorage
 
+log = logging.getLogger(__name__)
+
+# Events of one task between snapshots: a command then folds at most this many events after
+# the latest snapshot instead of the task's whole history (bench/README.md, figure 4).
+TASK_SNAPSHOT_INTERVAL = 50
+
 
 class LedgerApplication(Application[UUID]):
-    """Built per tenant on infrastructure the storage hands out (a shared pool on PostgreSQL)."""
+    """Built per tenant on infrastructure the storage hands out (a shared pool on PostgreSQL).
+
+    Tasks are snapshotted every TASK_SNAPSHOT_INTERVAL events into the tenant's snapshots
+    table (`t_<slug>_snapshots`, or `stored_snapshots` in the tenant's SQLite file). Snapshots
+    are a cache: nothing reads them but `repository.get`, and the events stay the record.
+    """
+
+    snapshotting_intervals: ClassVar[dict[type[MutableOrImmutableAggregate[Any]], int]] = {
+        Task: TASK_SNAPSHOT_INTERVAL,
+    }
 
     def __init__(self, slug: str, storage: TenantStorage) -> None:
         self.slug = slug
         self.storage = storage
         # The library derives the events table name from the application name.
         self.name = table_prefix(slug)
-        super().__init__(env={"CREATE_TABLE": "n"})
+        super().__init__(env={"CREATE_TABLE": "n", "IS_SNAPSHOTTING_ENABLED": "y"})
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
         # Configuration comes from the composition root, never from os.environ here.
@@ -36,7 +54,30 @@ class LedgerApplication(Application[UUID]):
         for transcoding in DOMAIN_TRANSCODINGS:
             transcoder.register(transcoding)
 
+    def take_snapshot(
+        self,
+        aggregate_id: UUID,
+        version: int | None = None,
+        projector_func: ProjectorFunction[Any, Any] = project_aggregate,
+    ) -> None:
+        """Runs after the save has committed: a snapshot that cannot be written (a duplicate,
+        a missing grant) must not turn a recorded command into an error. Loads then fold
+        from the previous snapshot, or from the first event."""
+        try:
+            super().take_snapshot(aggregate_id, version, projector_func)
+        except Exception:
+            log.warning("Snapshot of %s at version %s not written (tenant %s).",
+                        aggregate_id, version, self.slug, exc_info=True)
+
     def create_tables(self) -> None:
         """Provisioning only: web workers and commands never run DDL."""
         recorder: Any = self.recorder  # every concrete recorder can create its table
+        recorder.create_table()
+        self.create_snapshots_table()
+
+    def create_snapshots_table(self) -> None:
+        """Idempotent (CREATE TABLE IF NOT EXISTS); `Tenancy.migrate` runs it for tenants
+        provisioned before snapshots existed."""
+        assert self.snapshots is not None  # IS_SNAPSHOTTING_ENABLED is always on here
+        recorder: Any = self.snapshots.recorder
         recorder.create_table()

@@ -5,7 +5,10 @@ The owner, who runs this, keeps everything else: migrations and provisioning a t
 (CREATE TABLE) run as the owner, from the command line. The restricted role reads and
 appends events but never updates or deletes one; keeps the read models, the hash chain's
 position and idempotency keys; and renames or archives tenants. Default privileges give
-each events table the owner creates later the same SELECT and INSERT.
+each events table the owner creates later the same SELECT and INSERT. Task snapshots
+(`t_<slug>_snapshots`, written after a command's save) need exactly that too: the grant on
+all tables covers those that exist, the default privileges those `create_tenant` and
+`Tenancy.migrate` create later; nothing updates or deletes a snapshot.
 """
 
 from __future__ import annotations

@@ -62,6 +62,12 @@ class Tenancy:
         folder = self.storage.tenant_migrations
         if folder is not None:
             apply_migrations(self.storage.tenant_database(slug), folder)
+        # Tenants provisioned before snapshots existed get their snapshots table here.
+        app = LedgerApplication(slug, self.storage)
+        try:
+            app.create_snapshots_table()  # idempotent: CREATE TABLE IF NOT EXISTS
+        finally:
+            app.close()
 
     def create_tenant(self, slug: str, display_name: str, admin_code: str | None = None) -> Tenant:
         tenant = self.registry.create(slug, display_name, admin_code)

@@ -95,6 +95,13 @@ def test_a_service_running_as_the_restricted_role_appends_and_reads_but_cannot_a
         status = admin.get("/api/v1/tenants/quang-nam/status").get_json()
         assert next(t for t in status["tasks"] if t["number"] == "3")["last_report"]
         assert admin.get("/api/v1/tenants/quang-nam/tasks/3/history").status_code == 200
+        # Snapshots (written after a command's save) are appended and read by this role too.
+        app = web.application("quang-nam")
+        task = web.ledger("quang-nam").task("3")
+        app.take_snapshot(task.id)  # logs, never raises: so count the rows below
+        assert app.snapshots is not None
+        assert [s.originator_version for s in app.snapshots.get(task.id)] == [task.version]
+        assert vars(app.repository.get(task.id)) == vars(task)
     finally:
         web.close()
     with psycopg.connect(web_url, autocommit=True) as conn:
@@ -103,6 +110,8 @@ def test_a_service_running_as_the_restricted_role_appends_and_reads_but_cannot_a
                           "DELETE FROM t_quang_nam_events",
                           "TRUNCATE t_quang_nam_events",
                           "UPDATE r57_access_events SET topic = 'forged'",
+                          "UPDATE t_quang_nam_snapshots SET state = NULL",
+                          "DELETE FROM t_quang_nam_snapshots",
                           "DELETE FROM integrity_chain",
                           "LOCK TABLE t_quang_nam_events IN EXCLUSIVE MODE"):
             with (pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"),
@@ -131,3 +140,10 @@ def test_provisioning_stays_with_the_owner_and_new_tenants_follow_the_default_ri
         assert registered.status_code == 201, registered.get_json()
     finally:
         web.close()
+    with psycopg.connect(web_url, autocommit=True) as conn:
+        rights = conn.execute(
+            "SELECT has_table_privilege('t_da_nang_snapshots', 'SELECT'),"
+            " has_table_privilege('t_da_nang_snapshots', 'INSERT'),"
+            " has_table_privilege('t_da_nang_snapshots', 'UPDATE'),"
+            " has_table_privilege('t_da_nang_snapshots', 'DELETE')").fetchone()
+        assert rights == (True, True, False, False)
