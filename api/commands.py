@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -30,6 +31,8 @@ _IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 REPLAYED = "Idempotent-Replayed"
 _KEPT_HEADERS = ("ETag", "Location")
 
+
+log = logging.getLogger(__name__)
 
 def expected_version() -> int | None:
     """The version an If-Match header demands ("3" or 3); None when absent or "*"."""
@@ -84,19 +87,27 @@ def run_command(op: Operation, call: Callable[[], Any], inputs: Mapping[str, Any
     if stored is not None:
         return _replay(stored)
     try:
-        response = _record(op, call)
+        result = call()
     except BaseException:
-        store.release(scope, key)
+        store.release(scope, key)  # nothing was recorded: the key may be used again
         raise
+    # Recorded: from here on the key keeps this answer, whatever fails later.
+    response = _respond(op, result)
     kept = {name: response.headers[name] for name in _KEPT_HEADERS if name in response.headers}
     store.finish(scope, key, StoredResponse(response.status_code, response.get_data(True), kept))
     return response
 
 
 def _record(op: Operation, call: Callable[[], Any]) -> Response:
-    result = call()
+    return _respond(op, call())
+
+
+def _respond(op: Operation, result: Any) -> Response:
     response = render(op, result)
-    services().metrics.events_appended(tenant_slug() or "", events_recorded(result))
+    try:
+        services().metrics.events_appended(tenant_slug() or "", events_recorded(result))
+    except Exception:  # metrics are best-effort; the command is already recorded
+        log.exception("could not count the events appended")
     return response
 
 

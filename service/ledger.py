@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -25,10 +26,12 @@ from domain.plan_document import PlanDocument, RowProblem
 from domain.provenance import Provenance
 from domain.targets import parse_target
 from domain.task import Task
-from domain.text import clean
+from domain.text import clean, fold
 from service.application import LedgerApplication
 from service.plan_import import build_plan
+from service.queries import TenantQueries
 
+log = logging.getLogger(__name__)
 A = TypeVar("A", bound=Aggregate)
 # Called after each successful append with the application and the number of events.
 AppendListener = Callable[[LedgerApplication, int], None]
@@ -114,7 +117,10 @@ class TenantLedger:
         # Followers that must keep up with every append (the hash chain, metrics) run
         # after the commit; each also catches up by itself, so a crash here loses nothing.
         for listener in self._after_append:
-            listener(self.app, len(recordings))
+            try:
+                listener(self.app, len(recordings))
+            except Exception:  # the command is recorded; the follower catches up later
+                log.exception("a follower failed after an append to %s", self.app.slug)
         return recordings[-1].notification.id if recordings else None
 
     def _check_version(self, aggregate: Aggregate, ctx: Context) -> None:
@@ -149,8 +155,16 @@ class TenantLedger:
         )
 
     def agency(self, name_or_key: str) -> Agency:
-        key = normalise_agency(name_or_key).key
-        return self._get(Agency, Agency.create_id(key), f"agency '{name_or_key}'")
+        """By key, by the name it was registered under, or by its current name (a renamed
+        agency keeps the key of its first name)."""
+        for key in dict.fromkeys((name_or_key.strip(), normalise_agency(name_or_key).key)):
+            if Agency.create_id(key) in self.app.repository:
+                return self._get(Agency, Agency.create_id(key), f"agency '{name_or_key}'")
+        wanted = fold(name_or_key)
+        for key, name in TenantQueries(self.app).state().agencies.items():
+            if fold(name) == wanted:
+                return self._get(Agency, Agency.create_id(key), f"agency '{name_or_key}'")
+        raise NotFound(f"No agency '{name_or_key}'.", field="agency")
 
     def plan(self, number: str | None = None) -> Plan:
         return self._get(Plan, self.catalogue().resolve(number), f"plan {number or ''}".strip())

@@ -79,11 +79,20 @@ def _text(cell: Cell) -> str:
     return str(cell)
 
 
+# A typed text starting with one of these is a formula to Excel or LibreOffice: written as
+# typed, a reporter's "=HYPERLINK(...)" would run in the reader's spreadsheet.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 def to_csv(table: Table) -> bytes:
     stream = io.StringIO()
     writer = csv.writer(stream)
     writer.writerow(table.headers)
-    writer.writerows([_text(c) for c in row] for row in table.rows)
+    writer.writerows([_inert(_text(c)) for c in row] for row in table.rows)
     return (BOM + stream.getvalue()).encode("utf-8")
 
 
@@ -91,6 +100,8 @@ def _cell(cell: Cell) -> Cell:
     # Excel stores no time zone: recorded times are written in Vietnam's clock.
     if isinstance(cell, datetime):
         return cell.astimezone(VIETNAM).replace(tzinfo=None)
+    if isinstance(cell, str):
+        return _inert(cell)
     return cell
 
 

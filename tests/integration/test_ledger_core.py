@@ -253,3 +253,17 @@ def test_the_shipped_templates_import_into_a_tenant(tenancy: Tenancy, template: 
     state = TenantQueries(ledger.app).state()
     assert sorted(t.number for t in state.tasks.values()) == sorted(
         t.number for t in document.tasks)
+
+
+def test_a_renamed_agency_is_found_by_its_new_name_and_keeps_its_tasks(
+    tenancy: Tenancy,
+) -> None:
+    ledger = small_ledger(tenancy)
+    key = ledger.agency("Sở Nội vụ").key
+    ledger.rename_agency("Sở Nội vụ", "Sở Nội vụ tỉnh Quảng Nam", "Đổi tên", DOST)
+    assert ledger.agency("Sở Nội vụ tỉnh Quảng Nam").key == key
+    assert ledger.agency(key).key == key
+    ledger.report_progress("2", "2025-Q1", 10, "Đang làm",
+                           Context(actor="r", agency="Sở Nội vụ tỉnh Quảng Nam"))
+    with pytest.raises(NotFound):
+        ledger.agency("Sở Không Có")
