@@ -63,6 +63,8 @@ _ERRORS_VI: dict[str, str] = {
     "No plan {p} in this tenant.": "Không có kế hoạch {p}.",
     "No {w}.": "Không tìm thấy {w}.",
     "This tenant has no plan yet; import one first.": "Đơn vị chưa có kế hoạch; hãy nhập kế hoạch.",
+    "This tenant has several plans; name one: {p}":
+        "Đơn vị có nhiều kế hoạch; hãy chọn một kế hoạch: {p}.",
     "Plan {p} was imported from another document; record corrections as commands, not by "
     "importing again.": "Kế hoạch {p} đã được nhập từ một văn bản khác; hãy điều chỉnh bằng "
                        "các thao tác trên nhiệm vụ, không nhập lại.",

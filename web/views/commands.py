@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, request, url_for
+from flask import flash, request
 from werkzeug.wrappers import Response
 
 from domain.policy import Action, agencies_acting
@@ -15,7 +15,7 @@ from web.formatting import parse_day, parse_int
 from web.messages import WebError, period_vi
 from web.routes import Routes
 from web.state import ledger, queries, state
-from web.views.common import find_task
+from web.views.common import plan_ref, requested_task, task_url
 from web.views.forms_flow import context, lines, run_form
 
 routes = Routes()
@@ -34,10 +34,12 @@ def periods(today: date) -> list[tuple[str, list[tuple[str, str]]]]:
     return groups
 
 
-def _task_for(slug: str, number: str) -> tuple[PlanState, TaskView, Viewer]:
+def _task_for(slug: str, number: str) -> tuple[PlanState, TaskView, str, Viewer]:
+    """The tenant's state, the task, its plan's number, and who acts."""
     plan = queries(slug).state()
-    task = find_task(plan, number)
-    return plan, task, require(Action.TASK_REPORT, slug, task.leads + task.coordinators)
+    task, plan_number = requested_task(plan, number)
+    return plan, task, plan_number, require(Action.TASK_REPORT, slug,
+                                            task.leads + task.coordinators)
 
 
 def acting_choices(plan: PlanState, task: TaskView, viewer: Viewer, slug: str
@@ -67,7 +69,7 @@ def chosen_agency(choices: list[tuple[str, str]], bound: bool) -> str | None:
 
 @routes.route("/t/<slug>/tasks/<number>/report", Action.TASK_REPORT, ("GET", "POST"))
 def report(slug: str, number: str) -> Response | tuple[str, int]:
-    plan, task, viewer = _task_for(slug, number)
+    plan, task, plan_number, viewer = _task_for(slug, number)
     choices = acting_choices(plan, task, viewer, slug)
     bound = agencies_acting(viewer.grants, Action.TASK_REPORT, slug,
                             task.leads + task.coordinators) is not None
@@ -82,20 +84,21 @@ def report(slug: str, number: str) -> Response | tuple[str, int]:
             task.number, request.form.get("period", ""), percent,
             request.form.get("narrative", ""), ctx,
             difficulties=request.form.get("difficulties", ""),
-            proposals=request.form.get("proposals", ""), evidence=lines("evidence"))
+            proposals=request.form.get("proposals", ""), evidence=lines("evidence"),
+            plan=plan_number)
         flash(f"Đã ghi nhận báo cáo số {result.detail['report']} của nhiệm vụ {task.number}.",
               "success")
-        return url_for("web.task_page", slug=slug, number=task.number, _anchor="bao-cao")
+        return task_url(slug, plan, task, "bao-cao")
 
     today = state().today()
     return run_form(slug, "web/report_form.html", REPORT_FIELDS, record, task=task,
                     periods=periods(today), default_period=current_quarter(today).code,
-                    choices=choices, bound=bound)
+                    choices=choices, bound=bound, plan_ref=plan_ref(plan, plan_number))
 
 
 @routes.route("/t/<slug>/tasks/<number>/complete", Action.TASK_REPORT, ("GET", "POST"))
 def complete(slug: str, number: str) -> Response | tuple[str, int]:
-    plan, task, viewer = _task_for(slug, number)
+    plan, task, plan_number, viewer = _task_for(slug, number)
     choices = acting_choices(plan, task, viewer, slug)
     bound = agencies_acting(viewer.grants, Action.TASK_REPORT, slug,
                             task.leads + task.coordinators) is not None
@@ -105,9 +108,9 @@ def complete(slug: str, number: str) -> Response | tuple[str, int]:
         assert completed_on is not None
         ctx = context(viewer, agency=chosen_agency(choices, bound))
         ledger(slug).complete_task(task.number, request.form.get("output_document", ""),
-                                   completed_on, ctx)
+                                   completed_on, ctx, plan=plan_number)
         flash(f"Đã ghi nhận hoàn thành nhiệm vụ {task.number}.", "success")
-        return url_for("web.task_page", slug=slug, number=task.number)
+        return task_url(slug, plan, task)
 
     return run_form(slug, "web/complete_form.html", COMPLETE_FIELDS, record, task=task,
-                    choices=choices, bound=bound)
+                    choices=choices, bound=bound, plan_ref=plan_ref(plan, plan_number))

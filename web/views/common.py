@@ -1,18 +1,24 @@
-"""What several pages share: the judging date, plan groups, one task, chart rows."""
+"""What several pages share: the judging date, plan groups, one task (of one plan, when a
+tenant holds several), chart rows."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import request
+from flask import request, url_for
 from markupsafe import Markup
 
 from domain.errors import DomainError, NotFound
-from projections.plan_state import PlanState, TaskView
+from domain.indicator import Indicator
+from domain.text import fold
+from projections.plan_state import IndicatorView, PlanState, PlanView, TaskView
 from projections.summary import PlanSummary
 from web.charts import stacked_bars
 from web.formatting import parse_day
+from web.messages import WebError
 from web.state import state
+
+PLAN_FIELD = "plan"  # the query parameter and hidden form field naming a task's plan
 
 
 def day_arg(name: str, default: date | None = None) -> tuple[date, str | None]:
@@ -31,12 +37,92 @@ def group_titles(plan: PlanState) -> dict[str, str]:
     return titles
 
 
-def find_task(plan: PlanState, number: str) -> TaskView:
+def several_plans(plan: PlanState) -> bool:
+    """Whether the tenant holds more than one plan: only then do pages name a task's plan."""
+    return len(plan.plans) > 1
+
+
+def plan_arg() -> str | None:
+    """The plan a page or form names: the hidden field of a sent form, else the query
+    parameter; None when neither does. Two different plans named at once are refused."""
+    named = {_plan_key(value): value.strip() for value in (
+        request.args.get(PLAN_FIELD, ""), request.form.get(PLAN_FIELD, "")) if value.strip()}
+    if len(named) > 1:
+        raise WebError("Biểu mẫu không hợp lệ; hãy tải lại trang rồi gửi lại.",
+                       field=PLAN_FIELD)
+    return next(iter(named.values()), None)
+
+
+def _plan_key(number: str) -> str:
+    # As the plan catalogue compares plan numbers: case, accents and spaces aside.
+    return fold(number).replace(" ", "")
+
+
+def _same_plan(known: str, number: str) -> bool:
+    return _plan_key(known) == _plan_key(number)
+
+
+def find_plan(plan: PlanState, number: str) -> PlanView:
+    for view in plan.plans.values():
+        if _same_plan(view.number, number):
+            return view
+    raise NotFound(f"No plan {number.strip()} in this tenant.", field=PLAN_FIELD)
+
+
+def _one(found: list[PlanView], what: str) -> None:
+    if len(found) > 1:
+        numbers = ", ".join(sorted(p.number for p in found))
+        raise WebError(f"{what} có trong nhiều kế hoạch ({numbers}); hãy mở từ danh sách "
+                       "để chọn đúng kế hoạch.", field=PLAN_FIELD)
+
+
+def find_task(plan: PlanState, number: str, plan_number: str | None = None) -> TaskView:
+    """The task with this number in the named plan; with no plan named, in the only plan
+    that has such a task (several: refused, the page must name one)."""
     wanted = number.strip().rstrip(".")
-    for task in plan.sorted_tasks():
-        if task.number == wanted:
-            return task
-    raise NotFound(f"No task {wanted}.", field="task")
+    found = [task for task in plan.sorted_tasks() if task.number == wanted]
+    if plan_number is not None:
+        plan_id = find_plan(plan, plan_number).id
+        found = [task for task in found if task.plan_id == plan_id]
+    _one([plan.plans[t.plan_id] for t in found if t.plan_id in plan.plans],
+         f"Nhiệm vụ {wanted}")
+    if not found:
+        raise NotFound(f"No task {wanted}.", field="task")
+    return found[0]
+
+
+def task_plan(plan: PlanState, task: TaskView) -> str:
+    """The number of the plan a task belongs to, as the ledger's commands take it."""
+    return plan.plans[task.plan_id].number
+
+
+def indicator_plan(plan: PlanState, indicator: IndicatorView) -> str:
+    """The number of the plan an indicator belongs to (its id derives from the plan's)."""
+    for view in plan.plans.values():
+        if Indicator.create_id(view.id, indicator.code) == indicator.id:
+            return view.number
+    raise NotFound(f"No indicator {indicator.code}.", field="indicator")
+
+
+def find_indicator(plan: PlanState, code: str, plan_number: str | None = None
+                   ) -> IndicatorView:
+    """The indicator with this code in the named plan; with no plan named, in the only
+    plan that has such an indicator (several: refused, the page must name one)."""
+    wanted = code.strip().rstrip(".")
+    views = ([find_plan(plan, plan_number)] if plan_number is not None
+             else list(plan.plans.values()))
+    found = [(view, plan.indicators[Indicator.create_id(view.id, wanted)]) for view in views
+             if Indicator.create_id(view.id, wanted) in plan.indicators]
+    _one([view for view, _ in found], f"Chỉ tiêu {wanted}")
+    if not found:
+        raise NotFound(f"No indicator {wanted}.", field="indicator")
+    return found[0][1]
+
+
+def plan_ref(plan: PlanState, number: str) -> str | None:
+    """What a task's or indicator's URL and forms carry as `plan`: its plan's number when
+    the tenant holds several plans, else nothing (single-plan URLs stay as they were)."""
+    return number if several_plans(plan) else None
 
 
 def summary_charts(summary: PlanSummary, plan: PlanState) -> dict[str, Markup]:
@@ -48,3 +134,21 @@ def summary_charts(summary: PlanSummary, plan: PlanState) -> dict[str, Markup]:
         "groups": stacked_bars("bd-nhom", "Tình trạng nhiệm vụ theo nhóm", groups),
         "leads": stacked_bars("bd-co-quan", "Tình trạng nhiệm vụ theo cơ quan chủ trì", leads),
     }
+
+
+def requested_task(plan: PlanState, number: str) -> tuple[TaskView, str]:
+    """The task a page or form names (its number in the path, its plan as `plan`), and the
+    number of its plan, for the ledger's commands."""
+    task = find_task(plan, number, plan_arg())
+    return task, task_plan(plan, task)
+
+
+def requested_indicator(plan: PlanState, code: str) -> tuple[IndicatorView, str]:
+    indicator = find_indicator(plan, code, plan_arg())
+    return indicator, indicator_plan(plan, indicator)
+
+
+def task_url(slug: str, plan: PlanState, task: TaskView, anchor: str | None = None) -> str:
+    """A task's page, naming its plan when the tenant holds several."""
+    return url_for("web.task_page", slug=slug, number=task.number,
+                   plan=plan_ref(plan, task_plan(plan, task)), _anchor=anchor or None)

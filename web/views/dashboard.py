@@ -9,7 +9,7 @@ from web.auth import OPEN
 from web.charts import legend
 from web.routes import Routes
 from web.state import queries
-from web.views.common import day_arg, summary_charts
+from web.views.common import day_arg, several_plans, summary_charts
 from web.views.insight import recent_years, year_arg
 
 routes = Routes()
@@ -24,7 +24,7 @@ def dashboard(slug: str) -> str:
     summary = reads.summary(on)
     return render_template("web/dashboard.html", summary=summary, on=on, date_error=error,
                            charts=summary_charts(summary, plan), legend=legend(),
-                           plans=list(plan.plans.values()))
+                           plans=list(plan.plans.values()), several_plans=several_plans(plan))
 
 
 @routes.route("/p/<slug>", OPEN)

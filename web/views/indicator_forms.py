@@ -7,7 +7,6 @@ from __future__ import annotations
 from flask import flash, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from domain.errors import NotFound
 from domain.policy import Action, agencies_acting
 from projections.plan_state import IndicatorView, PlanState
 from web.auth import Viewer, require
@@ -15,6 +14,7 @@ from web.messages import WebError, period_vi
 from web.routes import Routes
 from web.state import ledger, queries, state
 from web.views.commands import chosen_agency, periods
+from web.views.common import plan_ref, requested_indicator, several_plans
 from web.views.forms_flow import context, run_form
 
 routes = Routes()
@@ -22,33 +22,29 @@ VALUE_FIELDS = ("agency", "period", "value", "source")
 TARGET_FIELDS = ("target", "reason", "decision_ref", "effective_on")
 
 
-def find_indicator(plan: PlanState, code: str) -> IndicatorView:
-    wanted = code.strip().rstrip(".")
-    for indicator in plan.indicators.values():
-        if indicator.code == wanted:
-            return indicator
-    raise NotFound(f"No indicator {wanted}.", field="indicator")
-
-
-def _page(slug: str, indicator: IndicatorView) -> str:
-    return url_for("web.indicator_page", slug=slug, code=indicator.code)
+def _page(slug: str, indicator: IndicatorView, plan: PlanState, plan_number: str) -> str:
+    return url_for("web.indicator_page", slug=slug, code=indicator.code,
+                   plan=plan_ref(plan, plan_number))
 
 
 @routes.route("/t/<slug>/indicators/<code>", Action.READ_STATUS)
 def indicator_page(slug: str, code: str) -> str:
     reads = queries(slug)
     plan = reads.state()
-    indicator = find_indicator(plan, code)
+    indicator, plan_number = requested_indicator(plan, code)
     viewer = require(Action.READ_STATUS, slug)
     timeline = None
     if viewer.can(Action.READ_HISTORY, slug):
         reads.refresh()
-        timeline = reads.store.entries_about(f"indicator {indicator.code}")
+        # Several plans may number an indicator alike: keep this indicator's own entries.
+        timeline = [e for e in reads.store.entries_about(f"indicator {indicator.code}")
+                    if e.aggregate_id == str(indicator.id)]
     values = sorted(indicator.values, key=lambda v: (v.period, v.recorded_at), reverse=True)
     return render_template(
         "web/indicator.html", indicator=indicator, values=values, timeline=timeline,
         responsible=[plan.agency_name(k) for k in indicator.responsible],
-        concerned=indicator.responsible,
+        concerned=indicator.responsible, plan_number=plan_number,
+        several_plans=several_plans(plan), plan_ref=plan_ref(plan, plan_number),
     )
 
 
@@ -65,7 +61,7 @@ def value_choices(plan: PlanState, indicator: IndicatorView, viewer: Viewer, slu
 @routes.route("/t/<slug>/indicators/<code>/values", Action.INDICATOR_REPORT, ("GET", "POST"))
 def indicator_value(slug: str, code: str) -> Response | tuple[str, int]:
     plan = queries(slug).state()
-    indicator = find_indicator(plan, code)
+    indicator, plan_number = requested_indicator(plan, code)
     viewer = require(Action.INDICATOR_REPORT, slug, indicator.responsible)
     choices, bound = value_choices(plan, indicator, viewer, slug)
 
@@ -76,20 +72,21 @@ def indicator_value(slug: str, code: str) -> Response | tuple[str, int]:
         ctx = context(viewer, agency=chosen_agency(choices, bound))
         period = form.get("period", "")
         ledger(slug).report_indicator(indicator.code, period, form.get("value", ""),
-                                      form.get("source", ""), ctx)
+                                      form.get("source", ""), ctx, plan=plan_number)
         flash(f"Đã ghi nhận số liệu chỉ tiêu {indicator.code} ({period_vi(period)}).",
               "success")
-        return _page(slug, indicator)
+        return _page(slug, indicator, plan, plan_number)
 
     today = state().today()
     return run_form(slug, "web/value_form.html", VALUE_FIELDS, record, indicator=indicator,
                     periods=periods(today), default_period=str(today.year),
-                    choices=choices, bound=bound)
+                    choices=choices, bound=bound, plan_ref=plan_ref(plan, plan_number))
 
 
 @routes.route("/t/<slug>/indicators/<code>/target", Action.INDICATOR_MANAGE, ("GET", "POST"))
 def indicator_target(slug: str, code: str) -> Response | tuple[str, int]:
-    indicator = find_indicator(queries(slug).state(), code)
+    plan = queries(slug).state()
+    indicator, plan_number = requested_indicator(plan, code)
     viewer = require(Action.INDICATOR_MANAGE, slug)
 
     def record() -> str:
@@ -98,8 +95,10 @@ def indicator_target(slug: str, code: str) -> Response | tuple[str, int]:
             raise WebError("Hãy nhập mục tiêu mới.", field="target")
         ledger(slug).change_target(indicator.code, form.get("target", ""),
                                    form.get("reason", ""), form.get("decision_ref", ""),
-                                   context(viewer, effective_field="effective_on"))
+                                   context(viewer, effective_field="effective_on"),
+                                   plan=plan_number)
         flash(f"Đã điều chỉnh mục tiêu của chỉ tiêu {indicator.code}.", "success")
-        return _page(slug, indicator)
+        return _page(slug, indicator, plan, plan_number)
 
-    return run_form(slug, "web/target_form.html", TARGET_FIELDS, record, indicator=indicator)
+    return run_form(slug, "web/target_form.html", TARGET_FIELDS, record, indicator=indicator,
+                    plan_ref=plan_ref(plan, plan_number))

@@ -11,10 +11,11 @@ from flask import render_template, request
 from domain.policy import Action
 from domain.status import StatusClass
 from projections.diff import DiffItem
+from projections.indicator_progress import indicator_progress
 from web.charts import legend
 from web.routes import Routes
 from web.state import end_of_day, queries, state
-from web.views.common import day_arg, summary_charts
+from web.views.common import day_arg, indicator_plan, several_plans, summary_charts
 
 routes = Routes()
 FIRST_YEAR, LAST_YEAR = 2020, 2100
@@ -53,7 +54,15 @@ def diff_lines(items: list[DiffItem]) -> list[DiffLine]:
 
 @routes.route("/t/<slug>/indicators", Action.READ_STATUS)
 def indicators(slug: str) -> str:
-    return render_template("web/indicators.html", rows=queries(slug).indicators())
+    plan = queries(slug).state()
+    rows = indicator_progress(plan)
+    # The plan of each row: the rows follow the indicators sorted by code as below (a stable
+    # sort of the same state), so two plans' indicators 1.1 keep their own plans.
+    ordered = sorted(plan.indicators.values(),
+                     key=lambda i: tuple(int(p) for p in i.code.split(".") if p.isdigit()))
+    plans = [indicator_plan(plan, i) for i in ordered]
+    return render_template("web/indicators.html", rows=list(zip(rows, plans, strict=True)),
+                           several_plans=several_plans(plan))
 
 
 def year_arg(default: int | None = None) -> int:
@@ -88,7 +97,7 @@ def time_travel(slug: str) -> str:
     rows = reads.status(on, **when)
     return render_template("web/time_travel.html", on=on, mode=mode, date_error=error,
                            summary=summary, rows=rows, charts=summary_charts(summary, plan),
-                           legend=legend())
+                           legend=legend(), several_plans=several_plans(reads.state()))
 
 
 @routes.route("/t/<slug>/diff", Action.READ_HISTORY)

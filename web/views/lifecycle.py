@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
-from flask import flash, request, url_for
+from flask import flash, request
 from werkzeug.wrappers import Response
 
 from domain.policy import Action
@@ -17,13 +18,22 @@ from web.formatting import parse_day
 from web.messages import WebError
 from web.routes import Routes
 from web.state import ledger, queries
-from web.views.common import find_task
+from web.views.common import plan_ref, requested_task, task_url
 from web.views.forms_flow import context, run_form
 
 routes = Routes()
 TRIGGER_FIELDS = ("triggered_on", "note")
 DECIDE_FIELDS = ("reason", "decision_ref", "effective_on")
-Command = Callable[[TenantLedger], Callable[[str, str, str, Context], CommandResult]]
+
+
+class Decide(Protocol):
+    """A ledger command deciding a task's course (cancel, suspend, resume)."""
+
+    def __call__(self, number: str, reason: str, decision_ref: str, ctx: Context,
+                 plan: str | None = None) -> CommandResult: ...
+
+
+Command = Callable[[TenantLedger], Decide]
 
 
 @dataclass(frozen=True)
@@ -47,15 +57,12 @@ DECISIONS = {
 }
 
 
-def _timeline(slug: str, number: str) -> str:
-    return url_for("web.task_page", slug=slug, number=number, _anchor="dien-bien")
-
-
 @routes.route("/t/<slug>/tasks/<number>/trigger", Action.TASK_MANAGE, ("GET", "POST"))
 def trigger(slug: str, number: str) -> Response | tuple[str, int]:
     """The condition is met: a conditional deadline ("right after the centre issues ...")
     becomes a due date."""
-    task = find_task(queries(slug).state(), number)
+    plan = queries(slug).state()
+    task, plan_number = requested_task(plan, number)
     viewer = require(Action.TASK_MANAGE, slug)
 
     def record() -> str:
@@ -63,16 +70,18 @@ def trigger(slug: str, number: str) -> Response | tuple[str, int]:
         assert triggered_on is not None
         ctx = context(viewer, effective_field="triggered_on")
         ledger(slug).record_trigger(task.number, triggered_on,
-                                    request.form.get("note", ""), ctx)
+                                    request.form.get("note", ""), ctx, plan=plan_number)
         flash(f"Đã ghi nhận điều kiện thời hạn của nhiệm vụ {task.number} đã xảy ra.",
               "success")
-        return _timeline(slug, task.number)
+        return task_url(slug, plan, task, "dien-bien")
 
-    return run_form(slug, "web/trigger_form.html", TRIGGER_FIELDS, record, task=task)
+    return run_form(slug, "web/trigger_form.html", TRIGGER_FIELDS, record, task=task,
+                    plan_ref=plan_ref(plan, plan_number))
 
 
 def _decide(slug: str, number: str, kind: str) -> Response | tuple[str, int]:
-    task = find_task(queries(slug).state(), number)
+    plan = queries(slug).state()
+    task, plan_number = requested_task(plan, number)
     viewer = require(Action.TASK_MANAGE, slug)
     decision = DECISIONS[kind]
 
@@ -82,12 +91,13 @@ def _decide(slug: str, number: str, kind: str) -> Response | tuple[str, int]:
         if not reason.strip():
             raise WebError("Hãy nêu lý do của quyết định.", field="reason")
         decision.command(ledger(slug))(task.number, reason, form.get("decision_ref", ""),
-                                       context(viewer, effective_field="effective_on"))
+                                       context(viewer, effective_field="effective_on"),
+                                       plan=plan_number)
         flash(decision.done.format(n=task.number), "success")
-        return _timeline(slug, task.number)
+        return task_url(slug, plan, task, "dien-bien")
 
     return run_form(slug, "web/decide_form.html", DECIDE_FIELDS, record, task=task,
-                    decision=decision)
+                    decision=decision, plan_ref=plan_ref(plan, plan_number))
 
 
 @routes.route("/t/<slug>/tasks/<number>/cancel", Action.TASK_MANAGE, ("GET", "POST"))

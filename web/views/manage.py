@@ -3,18 +3,17 @@ reassign the task. Each change carries its reason and deciding document."""
 
 from __future__ import annotations
 
-from flask import flash, request, url_for
+from flask import flash, request
 from werkzeug.wrappers import Response
 
 from domain.errors import NotFound
 from domain.policy import Action
 from domain.text import sort_key
-from projections.plan_state import TaskView
 from web.auth import require
 from web.messages import WebError
 from web.routes import Routes
 from web.state import ledger, queries
-from web.views.common import find_task
+from web.views.common import plan_ref, requested_task, task_url
 from web.views.forms_flow import context, run_form
 
 routes = Routes()
@@ -23,14 +22,11 @@ DEADLINE_FIELDS = ("deadline", "reason", "decision_ref", "effective_on")
 REASSIGN_FIELDS = ("leads", "coordinators", "reason", "decision_ref", "effective_on")
 
 
-def _task_page(slug: str, task: TaskView, anchor: str = "") -> str:
-    return url_for("web.task_page", slug=slug, number=task.number, _anchor=anchor or None)
-
-
 @routes.route("/t/<slug>/tasks/<number>/reports/<int:report>/review", Action.REPORT_REVIEW,
               ("GET", "POST"))
 def review(slug: str, number: str, report: int) -> Response | tuple[str, int]:
-    task = find_task(queries(slug).state(), number)
+    plan = queries(slug).state()
+    task, plan_number = requested_task(plan, number)
     found = next((r for r in task.reports if r.number == report), None)
     if found is None:
         raise NotFound(f"Task {task.number} has no report {report}.", field="report")
@@ -40,39 +36,42 @@ def review(slug: str, number: str, report: int) -> Response | tuple[str, int]:
         decision, note = request.form.get("decision", ""), request.form.get("note", "")
         ctx = context(viewer)
         if decision == "verify":
-            ledger(slug).verify_report(task.number, report, note, ctx)
+            ledger(slug).verify_report(task.number, report, note, ctx, plan=plan_number)
             flash(f"Đã xác nhận báo cáo số {report} của nhiệm vụ {task.number}.", "success")
         elif decision == "return":
-            ledger(slug).return_report(task.number, report, note, ctx)
+            ledger(slug).return_report(task.number, report, note, ctx, plan=plan_number)
             flash(f"Đã trả lại báo cáo số {report} của nhiệm vụ {task.number}.", "success")
         else:
             raise WebError("Hãy chọn xác nhận hoặc trả lại báo cáo.", field="decision")
-        return _task_page(slug, task, "bao-cao")
+        return task_url(slug, plan, task, "bao-cao")
 
     return run_form(slug, "web/review_form.html", REVIEW_FIELDS, record, {"reason": "note"},
-                    task=task, report=found)
+                    task=task, report=found, plan_ref=plan_ref(plan, plan_number))
 
 
 @routes.route("/t/<slug>/tasks/<number>/deadline", Action.TASK_MANAGE, ("GET", "POST"))
 def deadline(slug: str, number: str) -> Response | tuple[str, int]:
-    task = find_task(queries(slug).state(), number)
+    plan = queries(slug).state()
+    task, plan_number = requested_task(plan, number)
     viewer = require(Action.TASK_MANAGE, slug)
 
     def record() -> str:
         form = request.form
         ledger(slug).change_deadline(task.number, form.get("deadline", ""),
                                      form.get("reason", ""), form.get("decision_ref", ""),
-                                     context(viewer, effective_field="effective_on"))
+                                     context(viewer, effective_field="effective_on"),
+                                     plan=plan_number)
         flash(f"Đã điều chỉnh thời hạn của nhiệm vụ {task.number}.", "success")
-        return _task_page(slug, task, "dien-bien")
+        return task_url(slug, plan, task, "dien-bien")
 
-    return run_form(slug, "web/deadline_form.html", DEADLINE_FIELDS, record, task=task)
+    return run_form(slug, "web/deadline_form.html", DEADLINE_FIELDS, record, task=task,
+                    plan_ref=plan_ref(plan, plan_number))
 
 
 @routes.route("/t/<slug>/tasks/<number>/reassign", Action.TASK_MANAGE, ("GET", "POST"))
 def reassign(slug: str, number: str) -> Response | tuple[str, int]:
     plan = queries(slug).state()
-    task = find_task(plan, number)
+    task, plan_number = requested_task(plan, number)
     viewer = require(Action.TASK_MANAGE, slug)
     agencies = sorted(plan.agencies.items(), key=lambda item: sort_key(item[1]))
 
@@ -85,9 +84,10 @@ def reassign(slug: str, number: str) -> Response | tuple[str, int]:
         form = request.form
         ledger(slug).reassign_task(task.number, leads, coordinators, form.get("reason", ""),
                                    form.get("decision_ref", ""),
-                                   context(viewer, effective_field="effective_on"))
+                                   context(viewer, effective_field="effective_on"),
+                                   plan=plan_number)
         flash(f"Đã giao lại nhiệm vụ {task.number}.", "success")
-        return _task_page(slug, task, "dien-bien")
+        return task_url(slug, plan, task, "dien-bien")
 
     return run_form(slug, "web/reassign_form.html", REASSIGN_FIELDS, record, task=task,
-                    agencies=agencies)
+                    agencies=agencies, plan_ref=plan_ref(plan, plan_number))

@@ -16,7 +16,7 @@ from web.auth import require
 from web.formatting import parse_day
 from web.routes import Routes
 from web.state import queries, state
-from web.views.common import day_arg, find_task, group_titles
+from web.views.common import day_arg, group_titles, plan_ref, requested_task, several_plans
 
 routes = Routes()
 
@@ -73,6 +73,7 @@ def task_list(slug: str) -> str:
         "web/tasks.html", rows=rows, chosen=chosen, errors=errors, on=on,
         groups=group_titles(plan), agencies=sorted(names, key=sort_key),
         statuses=list(StatusClass), query=request.query_string.decode(),
+        several_plans=several_plans(plan),
     )
 
 
@@ -80,14 +81,19 @@ def task_list(slug: str) -> str:
 def task_page(slug: str, number: str) -> str:
     reads = queries(slug)
     plan = reads.state()
-    task = find_task(plan, number)
+    task, plan_number = requested_task(plan, number)
     viewer = require(Action.READ_STATUS, slug)
-    timeline = (reads.history(task.number) if viewer.can(Action.READ_HISTORY, slug) else None)
+    timeline = None
+    if viewer.can(Action.READ_HISTORY, slug):
+        # Several plans may number a task alike: keep this task's own entries.
+        timeline = [e for e in reads.history(task.number) if e.aggregate_id == str(task.id)]
     today = state().today()
     return render_template(
         "web/task.html", task=task, row=task_status(plan, task, today), timeline=timeline,
-        group_title=group_titles(plan).get(task.group_code, ""),
+        group_title=plan.plans[task.plan_id].groups.get(task.group_code, ""),
         leads=[plan.agency_name(k) for k in task.leads],
         coordinators=[plan.agency_name(k) for k in task.coordinators],
         agency_name=plan.agency_name, concerned=task.leads + task.coordinators,
+        plan_number=plan_number, several_plans=several_plans(plan),
+        plan_ref=plan_ref(plan, plan_number),
     )

@@ -1,0 +1,201 @@
+"""A tenant holding two plans that both number a task 1 and an indicator 7.8: pages and
+forms name the plan (a `plan` query parameter and a hidden field), each write lands on
+that plan's item only, and a number alone that two plans share is refused, not guessed."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from openpyxl import Workbook
+
+from service.ledger import Context
+from service.tenancy import Tenancy
+from tests.web.conftest import TENANT, Tokens, form_fields, sign_in, text
+from tests.web.test_forms import REPORT
+
+T = f"/t/{TENANT}"
+PLAN_A = "1534/KH-UBND"  # the seed
+PLAN_B = "88/KH-UBND"
+TITLE_B = "Xây dựng kho dữ liệu dùng chung của tỉnh"
+_PLAN_FIELD = re.compile(r'name="plan" value="([^"]+)"')
+
+
+def plan_b_workbook() -> bytes:
+    book = Workbook()
+    tasks = book.active
+    assert tasks is not None
+    for row in (["Số kế hoạch", PLAN_B], ["Ngày ban hành (dd/mm/yyyy)", "05/03/2025"],
+                ["Cơ quan ban hành", "UBND tỉnh Quảng Nam"],
+                ["Nhóm", "Tên nhóm", "TT", "Tên nhiệm vụ", "Cơ quan chủ trì",
+                 "Cơ quan phối hợp", "Kết quả", "Thời gian hoàn thành"],
+                ["I", "Dữ liệu", "1", TITLE_B, "Sở Nội vụ", "", "Kho dữ liệu", "12/2025"]):
+        tasks.append(row)
+    indicators = book.create_sheet("Chỉ tiêu")
+    for row in (["TT", "Chỉ tiêu", "Đơn vị tính", "Mục tiêu", "Cơ quan chủ trì theo dõi", "Năm"],
+                ["7.8", "Tỷ lệ hồ sơ lưu trữ được số hóa", "%", "≥ 80", "Sở Nội vụ", "2030"]):
+        indicators.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def import_plan_b(client: FlaskClient) -> None:
+    """Through the import pages, as the standing body would."""
+    page = text(client.get(f"{T}/import"))
+    preview = text(client.post(
+        f"{T}/import/preview", content_type="multipart/form-data",
+        data={**form_fields(page), "file": (io.BytesIO(plan_b_workbook()), "88.xlsx")}))
+    confirm = {**form_fields(preview), "filename": "88.xlsx",
+               "sha256": preview.split('name="sha256" value="')[1].split('"')[0],
+               "payload": preview.split('name="payload" value="')[1].split('"')[0]}
+    done = client.post(f"{T}/import/confirm", data=confirm)
+    assert done.status_code == 303, text(done)
+
+
+@pytest.fixture
+def two_plans(client: FlaskClient, province: Tokens) -> FlaskClient:
+    """Quảng Nam holding the seed and plan 88/KH-UBND; the standing body signed in."""
+    sign_in(client, province.admin)
+    single = text(client.get(f"{T}/tasks/1/report"))
+    assert 'name="plan"' not in single  # one plan: the forms are as they were
+    import_plan_b(client)
+    return client
+
+
+def reports_by_plan(tenancy: Tenancy, number: str) -> dict[str, list[tuple[str, int]]]:
+    state = tenancy.queries(TENANT).state()
+    return {state.plans[t.plan_id].number: [(r.period, r.percent) for r in t.reports]
+            for t in state.tasks.values() if t.number == number}
+
+
+def form_of(client: FlaskClient, path: str, plan: str) -> dict[str, str]:
+    page = client.get(path, query_string={"plan": plan})
+    assert page.status_code == 200, text(page)
+    body = text(page)
+    found = _PLAN_FIELD.search(body)
+    assert found and found.group(1) == plan, "the form does not carry its plan"
+    return {**form_fields(body), "plan": found.group(1)}
+
+
+def test_a_report_on_plan_b_task_1_records_on_that_task_only(
+    two_plans: FlaskClient, tenancy: Tenancy
+) -> None:
+    client = two_plans
+    path = f"{T}/tasks/1/report"
+    sent = client.post(path, query_string={"plan": PLAN_B},
+                       data={**form_of(client, path, PLAN_B), **REPORT})
+    assert sent.status_code == 303, text(sent)
+    assert sent.headers["Location"].endswith(f"/tasks/1?plan={PLAN_B}#bao-cao")
+    assert reports_by_plan(tenancy, "1") == {PLAN_A: [], PLAN_B: [("2025-Q1", 40)]}
+    page = text(client.get(sent.headers["Location"]))
+    assert "Đã ghi nhận báo cáo số 1 của nhiệm vụ 1." in page
+    assert TITLE_B in page and f"Kế hoạch số {PLAN_B}" in page
+
+    # The hidden field alone names the plan, as when the form is posted elsewhere.
+    again = client.post(path, data={**form_of(client, path, PLAN_B), **REPORT,
+                                    "period": "2025-Q2", "percent": "60"})
+    assert again.status_code == 303, text(again)
+    assert reports_by_plan(tenancy, "1") == {
+        PLAN_A: [], PLAN_B: [("2025-Q1", 40), ("2025-Q2", 60)]}
+
+
+def test_each_plans_task_page_shows_its_own_task_and_a_shared_number_is_not_guessed(
+    two_plans: FlaskClient, tenancy: Tenancy
+) -> None:
+    client = two_plans
+    seed_title = next(t.title for t in tenancy.queries(TENANT).state().tasks.values()
+                      if t.number == "1" and t.title != TITLE_B)
+    tenancy.ledger(TENANT).report_progress("1", "2025-Q1", 30, "Đang khảo sát",
+                                           Context("setup"), plan=PLAN_B)
+    page_a = text(client.get(f"{T}/tasks/1", query_string={"plan": PLAN_A}))
+    page_b = text(client.get(f"{T}/tasks/1", query_string={"plan": PLAN_B}))
+    assert seed_title in page_a and TITLE_B not in page_a
+    assert TITLE_B in page_b and seed_title not in page_b
+    assert f"<dt>Kế hoạch</dt><dd>{PLAN_B}</dd>" in page_b
+    assert f"/tasks/1/report?plan={PLAN_B}" in page_b
+    # Each page's history is its own task's: plan B's report is not on plan A's page.
+    assert "Diễn biến (1 sự kiện)" in page_a and "Diễn biến (2 sự kiện)" in page_b
+
+    listed = text(client.get(f"{T}/tasks"))
+    assert "<th scope=\"col\">Kế hoạch</th>" in listed
+    assert f"/tasks/1?plan={PLAN_A}" in listed and f"/tasks/1?plan={PLAN_B}" in listed
+
+    ambiguous = client.get(f"{T}/tasks/1")
+    assert ambiguous.status_code == 422
+    assert f"nhiều kế hoạch ({PLAN_A}, {PLAN_B})" in text(ambiguous)
+    assert client.get(f"{T}/tasks/1", query_string={"plan": "99/KH-UBND"}).status_code == 404
+    # A number only one plan has still opens without naming the plan.
+    assert client.get(f"{T}/tasks/5").status_code == 200
+    # A form naming one plan in its address and another in its field is refused.
+    path = f"{T}/tasks/1/report"
+    mixed = client.post(path, query_string={"plan": PLAN_A},
+                        data={**form_of(client, path, PLAN_B), **REPORT})
+    assert mixed.status_code == 422
+    assert reports_by_plan(tenancy, "1") == {PLAN_A: [], PLAN_B: [("2025-Q1", 30)]}
+
+
+def test_the_standing_bodys_forms_act_on_the_named_plans_task(
+    two_plans: FlaskClient, tenancy: Tenancy
+) -> None:
+    client = two_plans
+    steps = [
+        ("deadline", {"deadline": "31/12/2026", "reason": "Chờ kinh phí",
+                      "decision_ref": "12/QĐ-UBND", "effective_on": "01/06/2025"}),
+        ("suspend", {"reason": "Chờ kinh phí", "decision_ref": "13/QĐ-UBND",
+                     "effective_on": "01/06/2025"}),
+        ("resume", {"reason": "Đã có kinh phí", "decision_ref": "14/QĐ-UBND",
+                    "effective_on": "01/07/2025"}),
+    ]
+    for action, fields in steps:
+        path = f"{T}/tasks/1/{action}"
+        done = client.post(path, query_string={"plan": PLAN_B},
+                           data={**form_of(client, path, PLAN_B), **fields})
+        assert done.status_code == 303, (action, text(done))
+        assert f"plan={PLAN_B}" in done.headers["Location"]
+    state = tenancy.queries(TENANT).state()
+    ones = {state.plans[t.plan_id].number: t for t in state.tasks.values() if t.number == "1"}
+    assert ones[PLAN_B].deadline_changes == 1 and ones[PLAN_B].version == 4
+    assert ones[PLAN_A].deadline_changes == 0 and ones[PLAN_A].version == 1
+
+    path = f"{T}/tasks/1/complete"
+    done = client.post(path, query_string={"plan": PLAN_A},
+                       data={**form_of(client, path, PLAN_A), "agency": "",
+                             "output_document": "99/QĐ-UBND", "completed_on": "15/06/2025"})
+    assert done.status_code == 303, text(done)
+    state = tenancy.queries(TENANT).state()
+    states = {state.plans[t.plan_id].number: t.state for t in state.tasks.values()
+              if t.number == "1"}
+    assert states == {PLAN_A: "completed", PLAN_B: "open"}
+
+
+def test_indicator_forms_act_on_the_named_plans_indicator(
+    two_plans: FlaskClient, tenancy: Tenancy
+) -> None:
+    client = two_plans
+    listed = text(client.get(f"{T}/indicators"))
+    assert f"/indicators/7.8?plan={PLAN_A}" in listed
+    assert f"/indicators/7.8?plan={PLAN_B}" in listed
+    assert client.get(f"{T}/indicators/7.8").status_code == 422
+
+    path = f"{T}/indicators/7.8/values"
+    done = client.post(path, query_string={"plan": PLAN_B},
+                       data={**form_of(client, path, PLAN_B), "agency": "",
+                             "period": "2025", "value": "62,5", "source": "Báo cáo 12/BC"})
+    assert done.status_code == 303, text(done)
+    assert done.headers["Location"].endswith(f"/indicators/7.8?plan={PLAN_B}")
+    path = f"{T}/indicators/7.8/target"
+    done = client.post(path, query_string={"plan": PLAN_A},
+                       data={**form_of(client, path, PLAN_A), "target": "≥ 95",
+                             "reason": "Theo Nghị quyết HĐND", "decision_ref": "45/NQ-HĐND",
+                             "effective_on": "01/06/2025"})
+    assert done.status_code == 303, text(done)
+
+    ledger = tenancy.ledger(TENANT)
+    plan_a, plan_b = ledger.indicator("7.8", PLAN_A), ledger.indicator("7.8", PLAN_B)
+    assert plan_a.values == {} and len(plan_b.values) == 1
+    assert plan_a.target.text == "≥ 95" and plan_b.target.text == "≥ 80"
+    page_b = text(client.get(f"{T}/indicators/7.8", query_string={"plan": PLAN_B}))
+    assert "Tỷ lệ hồ sơ lưu trữ được số hóa" in page_b and "62,5" in page_b
