@@ -7,7 +7,10 @@ empty schema.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +22,12 @@ from psycopg import sql
 from service.config import Settings
 from service.container import build_tenancy
 from service.tenancy import Tenancy
+
+# Whatever a test leaves in "the data directory" (the web's session key, for one) stays in a
+# directory of the test run's own, never in the user's real one.
+_TEST_DATA_DIR = tempfile.mkdtemp(prefix="r57-test-data-")
+os.environ["R57_DATA_DIR"] = _TEST_DATA_DIR
+atexit.register(shutil.rmtree, _TEST_DATA_DIR, True)
 
 ADMIN_URL = os.environ.get(
     "R57_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
