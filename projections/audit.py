@@ -44,21 +44,6 @@ class AuditEntry:
             "agencies": list(self.agencies),
         }
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> AuditEntry:
-        return cls(
-            position=data["position"], version=data["version"], event=data["event"],
-            summary=data["summary"],
-            recorded_at=datetime.fromisoformat(data["recorded_at"]),
-            effective_on=date.fromisoformat(data["effective_on"])
-            if data["effective_on"] else None,
-            actor=data["actor"], on_behalf_of=data["on_behalf_of"], reason=data["reason"],
-            document=data["document"],
-            changes={k: (v["from"], v["to"]) for k, v in data["changes"].items()},
-            aggregate_id=data["aggregate_id"], subject=data["subject"],
-            change_type=data["change_type"], agencies=tuple(data["agencies"]),
-        )
-
 
 def _names(keys: Any, agency_name: Any) -> str:
     return "; ".join(agency_name(k) for k in keys) or "-"

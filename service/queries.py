@@ -5,7 +5,7 @@ fold the tenant's events with that filter."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from domain.errors import NotFound
@@ -138,7 +138,3 @@ class TenantQueries:
                 cursor: str | None = None) -> ChangePage:
         self.refresh()
         return query_changes(self.store, where, limit, cursor)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
