@@ -44,7 +44,12 @@ class Principal(Aggregate):
     def create_id(name: str) -> UUID:
         return uuid5(_PRINCIPAL_NAMESPACE, name)
 
-    @event("Created")
+    class Created(Aggregate.Created):
+        name: str
+        display_name: str
+        created_by: str
+
+    @event(Created)
     def __init__(self, *, name: str, display_name: str, created_by: str) -> None:
         self.name = name
         self.display_name = display_name
@@ -61,37 +66,62 @@ class Principal(Aggregate):
                               "take no agency.", field="agency")
         if (role.value, tenant, agency) in self.grants:
             raise DomainError(f"{self.name} already holds {role} there.", field="role")
-        self._granted(role=role.value, tenant=tenant, agency=agency, granted_by=granted_by)
+        self.trigger_event(self.Granted, role=role.value, tenant=tenant, agency=agency,
+                           granted_by=granted_by)
 
     def revoke(self, role: Role, tenant: str, agency: str, revoked_by: str) -> None:
         if (role.value, tenant, agency) not in self.grants:
             raise DomainError(f"{self.name} does not hold {role} there.", field="role")
-        self._revoked(role=role.value, tenant=tenant, agency=agency, revoked_by=revoked_by)
+        self.trigger_event(self.Revoked, role=role.value, tenant=tenant, agency=agency,
+                           revoked_by=revoked_by)
 
     def issue_token(self, token_id: str, secret_hash: str, expires_at: datetime | None,
                     issued_by: str) -> None:
-        self._token_issued(token_id=token_id, secret_hash=secret_hash, expires_at=expires_at,
-                           issued_by=issued_by)
+        self.trigger_event(self.TokenIssued, token_id=token_id, secret_hash=secret_hash,
+                           expires_at=expires_at, issued_by=issued_by)
 
     def revoke_token(self, token_id: str, revoked_by: str) -> None:
         if token_id not in self.tokens or not self.tokens[token_id][2]:
             raise DomainError(f"No live token {token_id} for {self.name}.", field="token")
-        self._token_revoked(token_id=token_id, revoked_by=revoked_by)
+        self.trigger_event(self.TokenRevoked, token_id=token_id, revoked_by=revoked_by)
 
-    @event("Granted")
-    def _granted(self, role: str, tenant: str, agency: str, granted_by: str) -> None:
+    # -- events: each names its recorded fields; the method under it applies it ------------
+
+    class Granted(Aggregate.Event):
+        role: str
+        tenant: str
+        agency: str
+        granted_by: str
+
+    @event(Granted)
+    def _granted(self, role: str, tenant: str, agency: str) -> None:
         self.grants.add((role, tenant, agency))
 
-    @event("Revoked")
-    def _revoked(self, role: str, tenant: str, agency: str, revoked_by: str) -> None:
+    class Revoked(Aggregate.Event):
+        role: str
+        tenant: str
+        agency: str
+        revoked_by: str
+
+    @event(Revoked)
+    def _revoked(self, role: str, tenant: str, agency: str) -> None:
         self.grants.discard((role, tenant, agency))
 
-    @event("TokenIssued")
-    def _token_issued(self, token_id: str, secret_hash: str, expires_at: datetime | None,
-                      issued_by: str) -> None:
+    class TokenIssued(Aggregate.Event):
+        token_id: str
+        secret_hash: str
+        expires_at: datetime | None
+        issued_by: str
+
+    @event(TokenIssued)
+    def _token_issued(self, token_id: str, secret_hash: str, expires_at: datetime | None) -> None:
         self.tokens[token_id] = (secret_hash, expires_at, True)
 
-    @event("TokenRevoked")
-    def _token_revoked(self, token_id: str, revoked_by: str) -> None:
+    class TokenRevoked(Aggregate.Event):
+        token_id: str
+        revoked_by: str
+
+    @event(TokenRevoked)
+    def _token_revoked(self, token_id: str) -> None:
         secret_hash, expires_at, _ = self.tokens[token_id]
         self.tokens[token_id] = (secret_hash, expires_at, False)

@@ -27,7 +27,13 @@ class Agency(Aggregate):
             provenance=provenance,
         )
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        key: str
+        name: str
+        is_collective: bool
+        provenance: Provenance
+
+    @event(Registered)
     def __init__(
         self, *, key: str, name: str, is_collective: bool, provenance: Provenance
     ) -> None:
@@ -40,8 +46,15 @@ class Agency(Aggregate):
         normalised = normalise_agency(new_name)
         if normalised.name == self.name:
             raise DomainError(f"The agency is already named '{self.name}'.", field="name")
-        self._renamed(old=self.name, new=normalised.name, reason=reason, provenance=provenance)
+        self.trigger_event(self.Renamed, old=self.name, new=normalised.name, reason=reason,
+                           provenance=provenance)
 
-    @event("Renamed")
-    def _renamed(self, old: str, new: str, reason: str, provenance: Provenance) -> None:
+    class Renamed(Aggregate.Event):
+        old: str
+        new: str
+        reason: str
+        provenance: Provenance
+
+    @event(Renamed)
+    def _renamed(self, new: str) -> None:
         self.name = new

@@ -19,16 +19,23 @@ class PlanCatalogue(Aggregate):
     def create_id() -> UUID:
         return CATALOGUE_ID
 
-    @event("Opened")
+    class Opened(Aggregate.Created):
+        """The tenant's catalogue exists; it lists no plan yet."""
+
+    @event(Opened)
     def __init__(self) -> None:
         self.plans: dict[str, UUID] = {}
 
     def add_plan(self, plan_id: UUID, number: str) -> None:
         if number in self.plans:
             raise DomainError(f"Plan {number} is already listed.", field="plan")
-        self._plan_added(plan_id=plan_id, number=number)
+        self.trigger_event(self.PlanAdded, plan_id=plan_id, number=number)
 
-    @event("PlanAdded")
+    class PlanAdded(Aggregate.Event):
+        plan_id: UUID
+        number: str
+
+    @event(PlanAdded)
     def _plan_added(self, plan_id: UUID, number: str) -> None:
         self.plans[number] = plan_id
 

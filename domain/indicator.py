@@ -18,7 +18,21 @@ class Indicator(Aggregate):
     def create_id(plan_id: UUID, code: str) -> UUID:
         return uuid5(plan_id, f"indicator:{code}")
 
-    @event("Defined")
+    class Defined(Aggregate.Created):
+        plan_id: UUID
+        code: str
+        name: str
+        unit: str
+        target: Target
+        responsible: tuple[str, ...]
+        responsible_text: str
+        horizon_year: int | None
+        is_heading: bool
+        parent_code: str | None
+        extra: dict[str, str]
+        provenance: Provenance
+
+    @event(Defined)
     def __init__(
         self,
         *,
@@ -60,8 +74,9 @@ class Indicator(Aggregate):
             raise DomainError("The value must be a finite number.", field="value")
         if not source.strip():
             raise DomainError("A reported value needs its source.", field="source")
-        self._value_reported(
-            period=str(period), value=value, source=source, provenance=provenance
+        self.trigger_event(
+            self.ValueReported, period=str(period), value=value, source=source,
+            provenance=provenance,
         )
 
     def change_target(
@@ -71,20 +86,30 @@ class Indicator(Aggregate):
             raise DomainError(f"The target is already '{new.text}'.", field="target")
         if not reason.strip():
             raise DomainError("A target change needs its reason.", field="reason")
-        self._target_changed(
-            old=self.target, new=new, reason=reason, decision_ref=decision_ref,
+        self.trigger_event(
+            self.TargetChanged, old=self.target, new=new, reason=reason, decision_ref=decision_ref,
             provenance=provenance,
         )
 
-    @event("ValueReported")
-    def _value_reported(
-        self, period: str, value: Decimal, source: str, provenance: Provenance
-    ) -> None:
+    # -- events: each names its recorded fields; the method under it applies it ------------
+
+    class ValueReported(Aggregate.Event):
+        period: str
+        value: Decimal
+        source: str
+        provenance: Provenance
+
+    @event(ValueReported)
+    def _value_reported(self, period: str, value: Decimal) -> None:
         self.values[period] = value
 
-    @event("TargetChanged")
-    def _target_changed(
-        self, old: Target, new: Target, reason: str, decision_ref: str,
-        provenance: Provenance,
-    ) -> None:
+    class TargetChanged(Aggregate.Event):
+        old: Target
+        new: Target
+        reason: str
+        decision_ref: str
+        provenance: Provenance
+
+    @event(TargetChanged)
+    def _target_changed(self, new: Target) -> None:
         self.target = new

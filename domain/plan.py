@@ -20,7 +20,23 @@ class Plan(Aggregate):
     def create_id(number: str) -> UUID:
         return uuid5(_PLAN_NAMESPACE, fold(number).replace(" ", ""))
 
-    @event("Issued")
+    class Issued(Aggregate.Created):
+        number: str
+        title: str
+        issued_on: date | None
+        place: str
+        issuing_body: str
+        signer: str
+        signer_title: str
+        legal_basis: tuple[str, ...]
+        groups: tuple[tuple[str, str], ...]
+        task_numbers: tuple[str, ...]
+        indicator_codes: tuple[str, ...]
+        source_format: str
+        source_sha256: str
+        provenance: Provenance
+
+    @event(Issued)
     def __init__(
         self,
         *,

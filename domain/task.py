@@ -60,7 +60,22 @@ class Task(Aggregate):
     def create_id(plan_id: UUID, number: str) -> UUID:
         return uuid5(plan_id, f"task:{number}")
 
-    @event("Added")
+    class Added(Aggregate.Created):
+        plan_id: UUID
+        plan_issued_on: date | None
+        group_code: str
+        number: str
+        title: str
+        leads: tuple[str, ...]
+        coordinators: tuple[str, ...]
+        leads_text: str
+        coordinators_text: str
+        expected_output: str
+        deadline: Deadline
+        extra: dict[str, str]
+        provenance: Provenance
+
+    @event(Added)
     def __init__(
         self,
         *,
@@ -125,7 +140,8 @@ class Task(Aggregate):
             raise DomainError("An agency cannot both lead and coordinate.", field="coordinators")
         if (tuple(leads), tuple(coordinators)) == (self.leads, self.coordinators):
             raise DomainError(f"Task {self.number} is already assigned so.", field="leads")
-        self._reassigned(
+        self.trigger_event(
+            self.Reassigned,
             leads=tuple(leads),
             coordinators=tuple(coordinators),
             old_leads=self.leads,
@@ -145,7 +161,8 @@ class Task(Aggregate):
             )
         if not reason.strip():
             raise DomainError("A deadline change needs its reason.", field="reason")
-        self._deadline_changed(
+        self.trigger_event(
+            self.DeadlineChanged,
             old=self.deadline, new=new, reason=reason, decision_ref=decision_ref,
             provenance=provenance,
         )
@@ -157,7 +174,8 @@ class Task(Aggregate):
             raise DomainError(
                 f"Task {self.number} has no pending conditional deadline.", field="deadline"
             )
-        self._trigger_recorded(
+        self.trigger_event(
+            self.TriggerRecorded,
             triggered_on=triggered_on, deadline=self.deadline.with_trigger(triggered_on),
             note=note, provenance=provenance,
         )
@@ -177,7 +195,8 @@ class Task(Aggregate):
         if not 0 <= percent <= 100:
             raise DomainError("Percent must be between 0 and 100.", field="percent")
         number = len(self.reports) + 1
-        self._progress_reported(
+        self.trigger_event(
+            self.ProgressReported,
             report=number, period=str(period), percent=percent, narrative=narrative,
             difficulties=difficulties, proposals=proposals, evidence=tuple(evidence),
             provenance=provenance,
@@ -186,13 +205,15 @@ class Task(Aggregate):
 
     def verify_report(self, number: int, note: str, provenance: Provenance) -> None:
         self._check_report_awaits_review(number)
-        self._report_verified(report=number, note=note, provenance=provenance)
+        self.trigger_event(self.ReportVerified, report=number, note=note, provenance=provenance)
 
     def return_report(self, number: int, reason: str, provenance: Provenance) -> None:
         self._check_report_awaits_review(number)
         if not reason.strip():
             raise DomainError("A returned report needs the reason.", field="reason")
-        self._report_returned(report=number, reason=reason, provenance=provenance)
+        self.trigger_event(
+            self.ReportReturned, report=number, reason=reason, provenance=provenance
+        )
 
     def complete(self, output_document: str, completed_on: date, provenance: Provenance) -> None:
         self.check_can_change()
@@ -206,26 +227,33 @@ class Task(Aggregate):
                 f"({self.plan_issued_on:%d/%m/%Y}).",
                 field="completed_on",
             )
-        self._completed(
+        self.trigger_event(
+            self.Completed,
             output_document=output_document, completed_on=completed_on, provenance=provenance
         )
 
     def cancel(self, reason: str, decision_ref: str, provenance: Provenance) -> None:
         self.check_can_change()
         self._require_reason(reason)
-        self._cancelled(reason=reason, decision_ref=decision_ref, provenance=provenance)
+        self.trigger_event(
+            self.Cancelled, reason=reason, decision_ref=decision_ref, provenance=provenance
+        )
 
     def suspend(self, reason: str, decision_ref: str, provenance: Provenance) -> None:
         self.check_can_change()
         if self.status == SUSPENDED:
             raise DomainError(f"Task {self.number} is already suspended.")
         self._require_reason(reason)
-        self._suspended(reason=reason, decision_ref=decision_ref, provenance=provenance)
+        self.trigger_event(
+            self.Suspended, reason=reason, decision_ref=decision_ref, provenance=provenance
+        )
 
     def resume(self, reason: str, decision_ref: str, provenance: Provenance) -> None:
         if self.status != SUSPENDED:
             raise DomainError(f"Task {self.number} is not suspended.")
-        self._resumed(reason=reason, decision_ref=decision_ref, provenance=provenance)
+        self.trigger_event(
+            self.Resumed, reason=reason, decision_ref=decision_ref, provenance=provenance
+        )
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -239,72 +267,108 @@ class Task(Aggregate):
         if not reason.strip():
             raise DomainError("This change needs its reason.", field="reason")
 
-    # -- events: the parameters are the recorded fields --------------------------------
+    # -- events: each names its recorded fields; the method under it applies it ------------
 
-    @event("Reassigned")
-    def _reassigned(
-        self,
-        leads: tuple[str, ...],
-        coordinators: tuple[str, ...],
-        old_leads: tuple[str, ...],
-        old_coordinators: tuple[str, ...],
-        reason: str,
-        decision_ref: str,
-        provenance: Provenance,
-    ) -> None:
+    class Reassigned(Aggregate.Event):
+        leads: tuple[str, ...]
+        coordinators: tuple[str, ...]
+        old_leads: tuple[str, ...]
+        old_coordinators: tuple[str, ...]
+        reason: str
+        decision_ref: str
+        provenance: Provenance
+
+    @event(Reassigned)
+    def _reassigned(self, leads: tuple[str, ...], coordinators: tuple[str, ...]) -> None:
         self.leads, self.coordinators = tuple(leads), tuple(coordinators)
 
-    @event("DeadlineChanged")
-    def _deadline_changed(
-        self, old: Deadline, new: Deadline, reason: str, decision_ref: str,
-        provenance: Provenance,
-    ) -> None:
+    class DeadlineChanged(Aggregate.Event):
+        old: Deadline
+        new: Deadline
+        reason: str
+        decision_ref: str
+        provenance: Provenance
+
+    @event(DeadlineChanged)
+    def _deadline_changed(self, new: Deadline) -> None:
         self.deadline = new
 
-    @event("TriggerRecorded")
-    def _trigger_recorded(
-        self, triggered_on: date, deadline: Deadline, note: str, provenance: Provenance
-    ) -> None:
+    class TriggerRecorded(Aggregate.Event):
+        triggered_on: date
+        deadline: Deadline
+        note: str
+        provenance: Provenance
+
+    @event(TriggerRecorded)
+    def _trigger_recorded(self, deadline: Deadline) -> None:
         self.deadline = deadline
 
-    @event("ProgressReported")
-    def _progress_reported(
-        self,
-        report: int,
-        period: str,
-        percent: int,
-        narrative: str,
-        difficulties: str,
-        proposals: str,
-        evidence: tuple[str, ...],
-        provenance: Provenance,
-    ) -> None:
+    class ProgressReported(Aggregate.Event):
+        report: int
+        period: str
+        percent: int
+        narrative: str
+        difficulties: str
+        proposals: str
+        evidence: tuple[str, ...]
+        provenance: Provenance
+
+    @event(ProgressReported)
+    def _progress_reported(self, report: int, period: str, percent: int) -> None:
         self.reports.append(Report(report, period, percent))
 
-    @event("ReportVerified")
-    def _report_verified(self, report: int, note: str, provenance: Provenance) -> None:
+    class ReportVerified(Aggregate.Event):
+        report: int
+        note: str
+        provenance: Provenance
+
+    @event(ReportVerified)
+    def _report_verified(self, report: int) -> None:
         self.report(report).state = VERIFIED
 
-    @event("ReportReturned")
-    def _report_returned(self, report: int, reason: str, provenance: Provenance) -> None:
+    class ReportReturned(Aggregate.Event):
+        report: int
+        reason: str
+        provenance: Provenance
+
+    @event(ReportReturned)
+    def _report_returned(self, report: int) -> None:
         self.report(report).state = RETURNED
 
-    @event("Completed")
-    def _completed(
-        self, output_document: str, completed_on: date, provenance: Provenance
-    ) -> None:
+    class Completed(Aggregate.Event):
+        output_document: str
+        completed_on: date
+        provenance: Provenance
+
+    @event(Completed)
+    def _completed(self) -> None:
         self.status = COMPLETED
 
-    @event("Cancelled")
-    def _cancelled(self, reason: str, decision_ref: str, provenance: Provenance) -> None:
+    class Cancelled(Aggregate.Event):
+        reason: str
+        decision_ref: str
+        provenance: Provenance
+
+    @event(Cancelled)
+    def _cancelled(self) -> None:
         self.status = CANCELLED
 
-    @event("Suspended")
-    def _suspended(self, reason: str, decision_ref: str, provenance: Provenance) -> None:
+    class Suspended(Aggregate.Event):
+        reason: str
+        decision_ref: str
+        provenance: Provenance
+
+    @event(Suspended)
+    def _suspended(self) -> None:
         self.status = SUSPENDED
 
-    @event("Resumed")
-    def _resumed(self, reason: str, decision_ref: str, provenance: Provenance) -> None:
+    class Resumed(Aggregate.Event):
+        reason: str
+        decision_ref: str
+        provenance: Provenance
+
+    @event(Resumed)
+    def _resumed(self) -> None:
         self.status = OPEN
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from projections.specs.base import Audit
+
 
 @dataclass(frozen=True)
 class AuditEntry:
@@ -45,69 +47,60 @@ class AuditEntry:
         }
 
 
-def _names(keys: Any, agency_name: Any) -> str:
-    return "; ".join(agency_name(k) for k in keys) or "-"
-
-
-def describe(
-    position: int, event: Any, agency_name: Any = str, **context: Any
-) -> AuditEntry:
-    """One entry per event; `agency_name` maps an agency key to its display name;
-    `context` adds the subject, change type and agencies the change log files it under."""
-    name = type(event).__name__
+def describe(position: int, event: Any, audit: Audit, agency_name: Any = str,
+             **context: Any) -> AuditEntry:
+    """One entry per event, with what its specification says of it; `agency_name` maps an
+    agency key to its display name; `context` adds the subject, change type and agencies
+    the change log files it under."""
     provenance = getattr(event, "provenance", None)
-    base: dict[str, Any] = {
-        "position": position,
-        "version": event.originator_version,
-        "event": name,
-        "recorded_at": event.timestamp,
-        "effective_on": provenance.effective_on if provenance else None,
-        "actor": provenance.actor if provenance else "system",
-        "on_behalf_of": agency_name(provenance.on_behalf_of)
+    return AuditEntry(
+        position=position,
+        version=event.originator_version,
+        event=type(event).__name__,
+        summary=_english(audit),
+        recorded_at=event.timestamp,
+        effective_on=provenance.effective_on if provenance else None,
+        actor=provenance.actor if provenance else "system",
+        on_behalf_of=agency_name(provenance.on_behalf_of)
         if provenance and provenance.on_behalf_of else None,
-        "reason": getattr(event, "reason", "") or getattr(event, "note", "") or "",
-        "document": getattr(event, "decision_ref", "") or getattr(event, "output_document", ""),
-    }
-    summary, changes = _summarise(name, event, agency_name)
-    return AuditEntry(summary=summary, changes=changes, aggregate_id=str(event.originator_id),
-                      **base, **context)
+        reason=getattr(event, "reason", "") or getattr(event, "note", "") or "",
+        document=getattr(event, "decision_ref", "") or getattr(event, "output_document", ""),
+        changes=audit.changes,
+        aggregate_id=str(event.originator_id),
+        **context,
+    )
 
 
-def _summarise(name: str, e: Any, agency_name: Any) -> tuple[str, dict[str, tuple[str, str]]]:
-    if name == "Added":
-        return (f"Task {e.number} added: lead {_names(e.leads, agency_name)}, "
-                f"due '{e.deadline.text}'", {})
-    if name == "Reassigned":
-        changes = {
-            "leads": (_names(e.old_leads, agency_name), _names(e.leads, agency_name)),
-            "coordinators": (_names(e.old_coordinators, agency_name),
-                             _names(e.coordinators, agency_name)),
-        }
-        return f"Reassigned to {_names(e.leads, agency_name)}", changes
-    if name == "DeadlineChanged":
-        return (f"Deadline changed from '{e.old.text}' to '{e.new.text}'",
-                {"deadline": (e.old.text, e.new.text)})
-    if name == "TriggerRecorded":
-        return (f"Condition met on {e.triggered_on:%d/%m/%Y}; due {e.deadline.due:%d/%m/%Y}",
-                {"deadline": ("", e.deadline.due.isoformat())})
-    if name == "ProgressReported":
-        return (f"Report {e.report} for {e.period}: {e.percent} %",
-                {"percent": ("", str(e.percent))})
-    if name == "ReportVerified":
-        return f"Report {e.report} verified", {"report": ("submitted", "verified")}
-    if name == "ReportReturned":
-        return f"Report {e.report} returned", {"report": ("submitted", "returned")}
-    if name == "Completed":
-        return (f"Completed on {e.completed_on:%d/%m/%Y} with {e.output_document}",
-                {"state": ("open", "completed")})
-    if name in ("Cancelled", "Suspended", "Resumed"):
-        new = {"Cancelled": "cancelled", "Suspended": "suspended", "Resumed": "open"}[name]
-        return f"Task {new}", {"state": ("", new)}
-    if name == "Defined":
-        return f"Indicator {e.code} defined: target '{e.target.text}'", {}
-    if name == "ValueReported":
-        return f"Value {e.value} reported for {e.period}", {"value": ("", str(e.value))}
-    if name == "TargetChanged":
-        return (f"Target changed from '{e.old.text}' to '{e.new.text}'",
-                {"target": (e.old.text, e.new.text)})
-    return name, {}
+_ENGLISH = {
+    "audit.task_added": "Task {number} added: lead {leads}, due '{deadline}'",
+    "audit.task_reassigned": "Reassigned to {leads}",
+    "audit.deadline_changed": "Deadline changed from '{old}' to '{new}'",
+    "audit.trigger_recorded": "Condition met on {triggered_on}; due {due}",
+    "audit.progress_reported": "Report {report} for {period}: {percent} %",
+    "audit.report_verified": "Report {report} verified",
+    "audit.report_returned": "Report {report} returned",
+    "audit.task_completed": "Completed on {completed_on} with {output_document}",
+    "audit.task_cancelled": "Task cancelled",
+    "audit.task_suspended": "Task suspended",
+    "audit.task_resumed": "Task open",
+    "audit.indicator_defined": "Indicator {code} defined: target '{target}'",
+    "audit.value_reported": "Value {value} reported for {period}",
+    "audit.target_changed": "Target changed from '{old}' to '{new}'",
+    "audit.plan_issued": "Issued",
+    "audit.agency_registered": "Registered",
+    "audit.agency_renamed": "Renamed",
+    "audit.catalogue_opened": "Opened",
+    "audit.plan_listed": "PlanAdded",
+}
+
+
+def _english(audit: Audit) -> str:
+    return _ENGLISH[audit.code].format(**{k: _shown(k, v) for k, v in audit.params.items()})
+
+
+def _shown(name: str, value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(value) or "-"
+    if name in ("triggered_on", "due", "completed_on") and value:
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    return value

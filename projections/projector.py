@@ -16,24 +16,15 @@ from projections.audit import AuditEntry
 from projections.codec import encode
 from projections.entries import entry_for
 from projections.plan_state import PlanState
-from projections.store import (
-    AGENCY,
-    INDICATOR,
-    PLAN,
-    TASK,
-    ReadModelStore,
-    view_documents,
-    view_keys,
-)
+from projections.specs import apply, spec_for
+from projections.store import ReadModelStore, view_documents, view_keys
 
 EventSource = Callable[[int], Iterator[tuple[int, Any]]]  # events after a position
 BATCH = 2000
 
 
 def _view_key(event: Any) -> tuple[str, str]:
-    kind = type(event).__qualname__.split(".")[0]
-    return {"Task": TASK, "Indicator": INDICATOR, "Plan": PLAN, "Agency": AGENCY}.get(
-        kind, kind.lower()), str(event.originator_id)
+    return spec_for(event).subject.view, str(event.originator_id)
 
 
 def catch_up(store: ReadModelStore, events_after: EventSource, head: int | None) -> int:
@@ -53,14 +44,11 @@ def catch_up(store: ReadModelStore, events_after: EventSource, head: int | None)
             keys = {_view_key(e) for _, e in batch}
             state = store.load(cursor, keys)
             entries = apply_all(state, batch)
-            store.save_views(cursor, state, sorted(k for k in keys if k[0] in _KINDS))
+            store.save_views(cursor, state, sorted(k for k in keys if k[0]))
             store.save_entries(cursor, entries)
             store.set_position(cursor, batch[-1][0])
         if len(batch) < BATCH:
             return batch[-1][0]
-
-
-_KINDS = {TASK, INDICATOR, PLAN, AGENCY}
 
 
 def apply_all(state: PlanState, events: Iterable[tuple[int, Any]]) -> list[AuditEntry]:
@@ -68,7 +56,7 @@ def apply_all(state: PlanState, events: Iterable[tuple[int, Any]]) -> list[Audit
     entries = []
     for position, event in events:
         entries.append(entry_for(position, event, state))
-        state.apply(position, event)
+        apply(state, position, event)
     return entries
 
 

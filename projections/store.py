@@ -15,10 +15,17 @@ from uuid import UUID
 
 from projections.audit import AuditEntry
 from projections.codec import decode, encode, to_json
-from projections.plan_state import IndicatorView, PlanState, PlanView, TaskView
+from projections.plan_state import (
+    AGENCY,
+    INDICATOR,
+    PLAN,
+    TASK,
+    IndicatorView,
+    PlanState,
+    PlanView,
+    TaskView,
+)
 from tenants.database import Cursor, Database
-
-TASK, INDICATOR, PLAN, AGENCY = "task", "indicator", "plan", "agency"
 
 
 @dataclass(frozen=True)

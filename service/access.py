@@ -22,6 +22,7 @@ from domain.access import Principal, Role, validate_principal_name
 from domain.errors import AlreadyExists, DomainError, NotFound
 from domain.policy import Grant
 from domain.text import nfc
+from projections.specs import UnknownEvent
 from tenants.storage import TenantStorage
 
 TOKEN_PREFIX = "r57"  # noqa: S105 (a marker, not a secret)
@@ -103,20 +104,10 @@ class AccessService:
                 self._position = notification.id
 
     def _apply(self, e: Any) -> None:
-        kind = type(e).__name__
-        if kind == "Created":
-            self._views[e.originator_id] = PrincipalView(e.name, e.display_name)
-            return
-        view = self._views[e.originator_id]
-        if kind == "Granted":
-            view.grants.add(Grant(Role(e.role), e.tenant, e.agency))
-        elif kind == "Revoked":
-            view.grants.discard(Grant(Role(e.role), e.tenant, e.agency))
-        elif kind == "TokenIssued":
-            view.tokens[e.token_id] = (e.secret_hash, e.expires_at, True)
-        elif kind == "TokenRevoked":
-            secret_hash, expires_at, _ = view.tokens[e.token_id]
-            view.tokens[e.token_id] = (secret_hash, expires_at, False)
+        fold = ACCESS_FOLDS.get(type(e))
+        if fold is None:
+            raise UnknownEvent(f"No fold for access event {type(e).__qualname__}.")
+        fold(self._views, e)
 
     def principals(self) -> list[PrincipalView]:
         self.refresh()
@@ -215,7 +206,7 @@ class AccessService:
         history = []
         for notification in self.app.recorder.select_notifications(start=1, limit=1_000_000):
             e: Any = self.app.mapper.to_domain_event(notification)
-            if type(e).__name__ in ("Granted", "Revoked") and e.tenant == tenant:
+            if isinstance(e, Principal.Granted | Principal.Revoked) and e.tenant == tenant:
                 history.append({
                     "position": notification.id, "event": type(e).__name__,
                     "principal": self._views[e.originator_id].name, "role": e.role,
@@ -223,6 +214,42 @@ class AccessService:
                     "by": getattr(e, "granted_by", None) or getattr(e, "revoked_by", ""),
                 })
         return history
+
+
+# -- how each access event folds into the principals' views ---------------------------------
+
+Views = dict[UUID, PrincipalView]
+
+
+def _created(views: Views, e: Principal.Created) -> None:
+    views[e.originator_id] = PrincipalView(e.name, e.display_name)
+
+
+def _granted(views: Views, e: Principal.Granted) -> None:
+    views[e.originator_id].grants.add(Grant(Role(e.role), e.tenant, e.agency))
+
+
+def _revoked(views: Views, e: Principal.Revoked) -> None:
+    views[e.originator_id].grants.discard(Grant(Role(e.role), e.tenant, e.agency))
+
+
+def _token_issued(views: Views, e: Principal.TokenIssued) -> None:
+    views[e.originator_id].tokens[e.token_id] = (e.secret_hash, e.expires_at, True)
+
+
+def _token_revoked(views: Views, e: Principal.TokenRevoked) -> None:
+    tokens = views[e.originator_id].tokens
+    secret_hash, expires_at, _ = tokens[e.token_id]
+    tokens[e.token_id] = (secret_hash, expires_at, False)
+
+
+ACCESS_FOLDS: dict[type[Any], Callable[[Views, Any], None]] = {
+    Principal.Created: _created,
+    Principal.Granted: _granted,
+    Principal.Revoked: _revoked,
+    Principal.TokenIssued: _token_issued,
+    Principal.TokenRevoked: _token_revoked,
+}
 
 
 def token_id_of(token: str) -> str | None:

@@ -13,10 +13,11 @@ from projections.audit import AuditEntry
 from projections.change_log import ChangeFilter, ChangePage, query_changes
 from projections.diff import PlanDiff, diff_states
 from projections.indicator_progress import IndicatorProgress, indicator_progress
-from projections.plan_state import PlanState, fold
+from projections.plan_state import PlanState
 from projections.plan_status import TaskStatus, filter_status, plan_status
 from projections.projector import Difference, apply_all, catch_up, check, rebuild
 from projections.scorecard import AgencyScore, scorecard
+from projections.specs import fold
 from projections.store import ReadModelStore
 from projections.summary import PlanSummary, summarise
 from service.application import LedgerApplication

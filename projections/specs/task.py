@@ -1,0 +1,206 @@
+"""The task's events: how each folds into the plan state, its audit entry, its change type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from domain.task import Task
+from projections import plan_state
+from projections.plan_state import PlanState, ReportView, TaskView
+from projections.specs.base import Audit, EventSpec, Subject, names
+
+
+def _task_subject(state: PlanState, e: Any) -> tuple[str, tuple[str, ...]]:
+    task = state.tasks.get(e.originator_id)
+    number = task.number if task else getattr(e, "number", "?")
+    keys = set(task.leads + task.coordinators) if task else set()
+    keys.update(getattr(e, "leads", ()), getattr(e, "coordinators", ()))
+    return f"task {number}", tuple(sorted(keys))
+
+
+TASK = Subject(plan_state.TASK, _task_subject)
+
+
+def _task(state: PlanState, e: Any) -> TaskView | None:
+    """The task an event is about, brought to the event's version."""
+    task = state.tasks.get(e.originator_id)
+    if task is not None:
+        task.version = e.originator_version
+    return task
+
+
+def _joined(state: PlanState, keys: Any) -> str:
+    return "; ".join(names(state, keys)) or "-"
+
+
+# -- Added ---------------------------------------------------------------------------------
+
+def _added(state: PlanState, e: Task.Added) -> None:
+    state.tasks[e.originator_id] = TaskView(
+        id=e.originator_id, plan_id=e.plan_id, group_code=e.group_code, number=e.number,
+        title=e.title, leads=tuple(e.leads), coordinators=tuple(e.coordinators),
+        leads_text=e.leads_text, coordinators_text=e.coordinators_text,
+        expected_output=e.expected_output, deadline=e.deadline, original_deadline=e.deadline,
+        extra=dict(e.extra), added_at=e.timestamp,
+    )
+
+
+def _added_audit(state: PlanState, e: Task.Added) -> Audit:
+    return Audit("audit.task_added", {"number": e.number, "leads": names(state, e.leads),
+                                      "deadline": e.deadline.text})
+
+
+# -- Reassigned ----------------------------------------------------------------------------
+
+def _reassigned(state: PlanState, e: Task.Reassigned) -> None:
+    if task := _task(state, e):
+        task.leads, task.coordinators = tuple(e.leads), tuple(e.coordinators)
+
+
+def _reassigned_audit(state: PlanState, e: Task.Reassigned) -> Audit:
+    return Audit("audit.task_reassigned", {"leads": names(state, e.leads)}, {
+        "leads": (_joined(state, e.old_leads), _joined(state, e.leads)),
+        "coordinators": (_joined(state, e.old_coordinators), _joined(state, e.coordinators)),
+    })
+
+
+# -- DeadlineChanged -----------------------------------------------------------------------
+
+def _deadline_changed(state: PlanState, e: Task.DeadlineChanged) -> None:
+    if task := _task(state, e):
+        task.deadline = e.new
+        task.deadline_changes += 1
+        if e.old.due and e.new.due:
+            task.slip_days += (e.new.due - e.old.due).days
+
+
+def _deadline_changed_audit(state: PlanState, e: Task.DeadlineChanged) -> Audit:
+    return Audit("audit.deadline_changed", {"old": e.old.text, "new": e.new.text},
+                 {"deadline": (e.old.text, e.new.text)})
+
+
+# -- TriggerRecorded -----------------------------------------------------------------------
+
+def _trigger_recorded(state: PlanState, e: Task.TriggerRecorded) -> None:
+    if task := _task(state, e):
+        task.deadline, task.triggered_on = e.deadline, e.triggered_on
+
+
+def _trigger_recorded_audit(state: PlanState, e: Task.TriggerRecorded) -> Audit:
+    due = e.deadline.due
+    on, due_on = e.triggered_on.isoformat(), due.isoformat() if due else ""
+    return Audit("audit.trigger_recorded", {"triggered_on": on, "due": due_on},
+                 {"deadline": ("", due_on)})
+
+
+# -- ProgressReported ----------------------------------------------------------------------
+
+def _progress_reported(state: PlanState, e: Task.ProgressReported) -> None:
+    if task := _task(state, e):
+        task.reports.append(ReportView(
+            number=e.report, period=e.period, percent=e.percent, narrative=e.narrative,
+            difficulties=e.difficulties, proposals=e.proposals, evidence=tuple(e.evidence),
+            agency=e.provenance.on_behalf_of, recorded_at=e.timestamp,
+            effective_on=e.provenance.effective_on,
+        ))
+
+
+def _progress_reported_audit(state: PlanState, e: Task.ProgressReported) -> Audit:
+    return Audit("audit.progress_reported",
+                 {"report": e.report, "period": e.period, "percent": e.percent},
+                 {"percent": ("", str(e.percent))})
+
+
+def _reports_the_period_again(state: PlanState, e: Task.ProgressReported) -> bool:
+    """A second report for the same period is a correction."""
+    task = state.tasks.get(e.originator_id)
+    return bool(task and any(r.period == e.period for r in task.reports))
+
+
+# -- ReportVerified, ReportReturned --------------------------------------------------------
+
+def _set_report_state(state: PlanState, e: Any, value: str) -> None:
+    if task := _task(state, e):
+        for report in task.reports:
+            if report.number == e.report:
+                report.state = value
+
+
+def _report_verified(state: PlanState, e: Task.ReportVerified) -> None:
+    _set_report_state(state, e, "verified")
+
+
+def _report_verified_audit(state: PlanState, e: Task.ReportVerified) -> Audit:
+    return Audit("audit.report_verified", {"report": e.report},
+                 {"report": ("submitted", "verified")})
+
+
+def _report_returned(state: PlanState, e: Task.ReportReturned) -> None:
+    _set_report_state(state, e, "returned")
+
+
+def _report_returned_audit(state: PlanState, e: Task.ReportReturned) -> Audit:
+    return Audit("audit.report_returned", {"report": e.report},
+                 {"report": ("submitted", "returned")})
+
+
+# -- Completed, Cancelled, Suspended, Resumed ----------------------------------------------
+
+def _completed(state: PlanState, e: Task.Completed) -> None:
+    if task := _task(state, e):
+        task.state, task.completed_on = "completed", e.completed_on
+        task.output_document = e.output_document
+
+
+def _completed_audit(state: PlanState, e: Task.Completed) -> Audit:
+    return Audit("audit.task_completed",
+                 {"completed_on": e.completed_on.isoformat(),
+                  "output_document": e.output_document},
+                 {"state": ("open", "completed")})
+
+
+def _set_task_state(state: PlanState, e: Any, value: str) -> None:
+    if task := _task(state, e):
+        task.state = value
+
+
+def _cancelled(state: PlanState, e: Task.Cancelled) -> None:
+    _set_task_state(state, e, "cancelled")
+
+
+def _suspended(state: PlanState, e: Task.Suspended) -> None:
+    _set_task_state(state, e, "suspended")
+
+
+def _resumed(state: PlanState, e: Task.Resumed) -> None:
+    _set_task_state(state, e, "open")
+
+
+def _state_audit(code: str, new: str) -> Callable[[PlanState, Any], Audit]:
+    def audit(state: PlanState, e: Any) -> Audit:
+        return Audit(code, {}, {"state": ("", new)})
+
+    return audit
+
+
+SPECS: dict[type[Any], EventSpec] = {
+    Task.Added: EventSpec(TASK, _added, _added_audit),
+    Task.Reassigned: EventSpec(TASK, _reassigned, _reassigned_audit, "reassigned"),
+    Task.DeadlineChanged: EventSpec(TASK, _deadline_changed, _deadline_changed_audit,
+                                    "deadline_changed"),
+    Task.TriggerRecorded: EventSpec(TASK, _trigger_recorded, _trigger_recorded_audit,
+                                    "trigger_recorded"),
+    Task.ProgressReported: EventSpec(TASK, _progress_reported, _progress_reported_audit,
+                                     "report_corrected", _reports_the_period_again),
+    Task.ReportVerified: EventSpec(TASK, _report_verified, _report_verified_audit),
+    Task.ReportReturned: EventSpec(TASK, _report_returned, _report_returned_audit,
+                                   "report_returned"),
+    Task.Completed: EventSpec(TASK, _completed, _completed_audit),
+    Task.Cancelled: EventSpec(TASK, _cancelled, _state_audit("audit.task_cancelled",
+                                                             "cancelled"), "cancelled"),
+    Task.Suspended: EventSpec(TASK, _suspended, _state_audit("audit.task_suspended",
+                                                             "suspended"), "suspended"),
+    Task.Resumed: EventSpec(TASK, _resumed, _state_audit("audit.task_resumed", "open"),
+                            "resumed"),
+}
