@@ -20,7 +20,6 @@ PostgreSQL: a database r57_bench_<hex> is created on --postgres-url and dropped 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import platform
 import resource
@@ -32,35 +31,32 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
+from benchkit import (
+    DEFAULT_ADMIN_URL,
+    NARRATIVE,
+    ROOT,
+    Seed,
+    log,
+    median,
+    postgres_tenancy,
+    sqlite_tenancy,
+)
 
-from importers import read_plan_document
 from integrity.bundle import write_bundle
 from integrity.canonical import EMPTY_HEAD, ChainHead, Entry, Link, link_entries
 from integrity.checkpoints import TreeHead, sign
 from integrity.keys import Keyring
 from integrity.merkle import Frontier
-from service.config import Settings
-from service.container import build_tenancy
 from service.integrity import TenantIntegrity
 from service.ledger import Context, TenantLedger
 from service.tenancy import Tenancy
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "service" / "seed" / "quang-nam-1534-KH-UBND-2025.txt"
 CTX = Context(actor="bench-reporter")
-NARRATIVE = "Đã ban hành kế hoạch triển khai; đang tổ chức thực hiện theo đúng tiến độ đề ra."
 CHECKPOINT_EVERY = 100_000
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # -- 1. appends with and without the follower -----------------------------------------------
@@ -81,8 +77,8 @@ def seeded(tenancy: Tenancy, slug: str, *, follower: bool) -> TenantLedger:
     tenancy.create_tenant(slug, slug)
     listeners = tenancy.append_listeners if follower else []
     ledger = TenantLedger(tenancy.application(slug), after_append=listeners)
-    sha256 = hashlib.sha256(SEED.read_bytes()).hexdigest()
-    ledger.import_plan(read_plan_document(SEED), sha256, CTX)
+    seed = Seed.load()
+    ledger.import_plan(seed.document, seed.sha256, CTX)
     return ledger
 
 
@@ -108,37 +104,11 @@ def measure_appends(store: str, tenancy: Tenancy, rounds: int, ops: int) -> Appe
         log(f"[{store}] round {r + 1}/{rounds}: with {with_rates[-1]:.0f}/s, "
             f"without {without_rates[-1]:.0f}/s")
     assert TenantIntegrity(chained.app).verify().ok
-    with_s, without_s = statistics.median(with_rates), statistics.median(without_rates)
+    with_s, without_s = median(with_rates), median(without_rates)
     return AppendFigures(
         store, round(with_s), round(without_s),
-        round(statistics.median(w / o for w, o in zip(with_rates, without_rates, strict=True)), 3),
+        round(median([w / o for w, o in zip(with_rates, without_rates, strict=True)]), 3),
         round(1000 / with_s - 1000 / without_s, 3), rounds, ops)
-
-
-@contextmanager
-def sqlite_tenancy() -> Iterator[Tenancy]:
-    directory = Path(tempfile.mkdtemp(prefix="r57_bench_integrity_"))
-    tenancy = build_tenancy(Settings(database_url=f"sqlite:///{directory / 'data'}"))
-    try:
-        yield tenancy
-    finally:
-        tenancy.close()
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-@contextmanager
-def postgres_tenancy(admin_url: str) -> Iterator[Tenancy]:
-    dbname = f"r57_bench_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-    tenancy = build_tenancy(Settings(database_url=admin_url.rsplit("/", 1)[0] + "/" + dbname))
-    try:
-        yield tenancy
-    finally:
-        tenancy.close()
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                          .format(sql.Identifier(dbname)))
 
 
 # -- 2. verifying a large bundle ----------------------------------------------------------
@@ -234,7 +204,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--stores", default="sqlite,postgresql")
     parser.add_argument("--events", type=int, help="bundle size (default 1,000,000)")
-    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--postgres-url", default=DEFAULT_ADMIN_URL)
     args = parser.parse_args()
     rounds, ops = (5, 100) if args.quick else (11, 200)
     count = args.events or (100_000 if args.quick else 1_000_000)

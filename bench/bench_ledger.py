@@ -14,15 +14,10 @@ and drops it at the end. SQLite: a temporary directory, removed at the end.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
-import platform
-import shutil
 import sqlite3
-import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -32,8 +27,21 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+import benchkit
 import eventsourcing
 import psycopg
+from benchkit import (
+    DEFAULT_ADMIN_URL,
+    NARRATIVE,
+    PostgresUnreachable,
+    Seed,
+    admin_connect,
+    log,
+    median,
+    postgres_database,
+    temporary_directory,
+    tenancy_at,
+)
 from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 
@@ -42,26 +50,13 @@ from domain.agency import Agency
 from domain.periods import ReportingPeriod
 from domain.provenance import Provenance
 from importers import read_plan_document
-from service.config import Settings
-from service.container import build_tenancy
 from service.ledger import Context, TenantLedger
 from service.tenancy import Tenancy
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "service" / "seed" / "quang-nam-1534-KH-UBND-2025.txt"
-DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 CTX = Context(actor="bench-reporter")
 PERIOD = "2025-Q1"
-NARRATIVE = "Đã ban hành kế hoạch triển khai; đang tổ chức thực hiện theo đúng tiến độ đề ra."
 SAME_TASKS, OTHER_AGGREGATES = "same_tasks", "other_aggregates"
 FILL_BATCH = 500  # events per transaction when pre-filling a tenant (untimed)
-
-
-_STARTED = time.perf_counter()
-
-
-def log(message: str) -> None:
-    print(f"{time.perf_counter() - _STARTED:6.1f}s {message}", file=sys.stderr, flush=True)
 
 
 # -- profiles ------------------------------------------------------------------------------
@@ -253,75 +248,22 @@ class Store:
         return self.raw_factory(f"raw_{self.created}")
 
 
-class PostgresUnreachable(RuntimeError):
-    pass
-
-
-def _with_database(url: str, dbname: str) -> str:
-    return url.rsplit("/", 1)[0] + "/" + dbname
-
-
-def _admin_connect(admin_url: str) -> psycopg.Connection[Any]:
-    try:
-        return psycopg.connect(admin_url, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as error:
-        raise PostgresUnreachable(
-            f"PostgreSQL is not reachable at {admin_url}: {str(error).strip()}\n"
-            "Start a server, pass --postgres-url postgresql://user@host:port/postgres, "
-            "or run only SQLite with --stores sqlite."
-        ) from None
-
-
 @contextmanager
 def postgres_store(admin_url: str) -> Iterator[Store]:
-    dbname = f"r57_bench_{uuid.uuid4().hex[:12]}"
-    with _admin_connect(admin_url) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-        version = str(admin.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
-    log(f"[postgresql] created database {dbname}")
-    url = _with_database(admin_url, dbname)
-    tenancy: Tenancy | None = None
-    try:
-        tenancy = build_tenancy(Settings(database_url=url))
-        yield Store("postgresql", f"PostgreSQL {version}", tenancy,
-                    lambda table: PostgresRaw(url, f"bench_{table}"))
-    finally:
-        if tenancy is not None:
-            tenancy.close()
-        with _admin_connect(admin_url) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                          .format(sql.Identifier(dbname)))
-        log(f"[postgresql] dropped database {dbname}")
+    with postgres_database(admin_url) as db, tenancy_at(db.url) as tenancy:
+        yield Store("postgresql", f"PostgreSQL {db.version}", tenancy,
+                    lambda table: PostgresRaw(db.url, f"bench_{table}"))
 
 
 @contextmanager
 def sqlite_store() -> Iterator[Store]:
-    directory = Path(tempfile.mkdtemp(prefix="r57_bench_"))
-    tenancy: Tenancy | None = None
-    try:
-        tenancy = build_tenancy(Settings(database_url=f"sqlite:///{directory / 'data'}"))
+    with temporary_directory("r57_bench_") as directory, \
+            tenancy_at(f"sqlite:///{directory / 'data'}") as tenancy:
         yield Store("sqlite", f"SQLite {sqlite3.sqlite_version} (WAL)", tenancy,
                     lambda name: SQLiteRaw(directory / f"{name}.sqlite3"))
-    finally:
-        if tenancy is not None:
-            tenancy.close()
-        shutil.rmtree(directory, ignore_errors=True)
-        log(f"[sqlite] removed {directory}")
 
 
 # -- service-side helpers ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Seed:
-    path: Path
-    sha256: str
-    task_numbers: tuple[str, ...]
-
-    @classmethod
-    def load(cls, path: Path) -> Seed:
-        numbers = tuple(row.number for row in read_plan_document(path).tasks)
-        return cls(path, hashlib.sha256(path.read_bytes()).hexdigest(), numbers)
 
 
 def new_tenant(store: Store) -> TenantLedger:
@@ -331,9 +273,7 @@ def new_tenant(store: Store) -> TenantLedger:
 
 
 def seeded_tenant(store: Store, seed: Seed) -> TenantLedger:
-    ledger = new_tenant(store)
-    ledger.import_plan(read_plan_document(seed.path), seed.sha256, CTX)
-    return ledger
+    return benchkit.seeded_tenant(store.tenancy, store.new_slug(), seed, CTX)
 
 
 class Reporter:
@@ -356,7 +296,7 @@ class Reporter:
 
 def paired_ratio(values: Sequence[float], baselines: Sequence[float]) -> float:
     """Median of value/baseline over rounds measured side by side."""
-    return statistics.median(v / b for v, b in zip(values, baselines, strict=True))
+    return median([v / b for v, b in zip(values, baselines, strict=True)])
 
 
 @dataclass(frozen=True)
@@ -395,7 +335,7 @@ def task_length(reporter: Reporter) -> int:
 def sample_event(store: Store, seed: Seed) -> tuple[str, bytes]:
     """The topic and state of one real ProgressReported event, for the raw payload."""
     ledger = seeded_tenant(store, seed)
-    result = ledger.report_progress(seed.task_numbers[0], PERIOD, 40, NARRATIVE, CTX)
+    result = ledger.report_progress(seed.numbers[0], PERIOD, 40, NARRATIVE, CTX)
     (stored,) = ledger.app.recorder.select_events(result.id, desc=True, limit=1)
     return stored.topic, stored.state
 
@@ -422,7 +362,7 @@ def round_logs(store: Store, seed: Seed, warmup: int,
                payload: tuple[str, bytes]) -> tuple[Reporter, dict[str, RawAppender]]:
     """Three fresh logs for one round, each warmed up: a seeded tenant for the service, an
     empty tenant for the recorder, a new table (PostgreSQL) or file (SQLite) for raw SQL."""
-    reporter = Reporter(seeded_tenant(store, seed), seed.task_numbers)
+    reporter = Reporter(seeded_tenant(store, seed), seed.numbers)
     reporter.run(warmup)
     baselines = {"recorder": RecorderAppender(new_tenant(store)), "raw": store.new_raw()}
     for appender in baselines.values():
@@ -446,8 +386,8 @@ def measure_append(store: Store, seed: Seed, profile: Profile) -> AppendFigures:
             rounds[name].append(sample.per_s)
             cpu[name].append(sample.cpu_ms)
     return AppendFigures(
-        per_s={name: statistics.median(found) for name, found in rounds.items()},
-        cpu_ms={name: statistics.median(found) for name, found in cpu.items()},
+        per_s={name: median(found) for name, found in rounds.items()},
+        cpu_ms={name: median(found) for name, found in cpu.items()},
         vs_raw={name: paired_ratio(found, rounds["raw"]) for name, found in rounds.items()},
         rounds=rounds, state_bytes=len(payload[1]),
     )
@@ -480,9 +420,9 @@ def measure_import(store: Store, seed: Seed, runs: int) -> ImportFigures:
         parses.append(parse)
         by_type = events_by_type(ledger)
     return ImportFigures(
-        median_ms=statistics.median(totals) * 1000, min_ms=min(totals) * 1000,
-        max_ms=max(totals) * 1000, parse_median_ms=statistics.median(parses) * 1000,
-        record_median_ms=statistics.median(t - p for t, p in zip(totals, parses, strict=True))
+        median_ms=median(totals) * 1000, min_ms=min(totals) * 1000,
+        max_ms=max(totals) * 1000, parse_median_ms=median(parses) * 1000,
+        record_median_ms=median([t - p for t, p in zip(totals, parses, strict=True)])
         * 1000,
         events=sum(by_type.values()), events_by_type=by_type, runs=runs,
     )
@@ -517,10 +457,10 @@ def fill_other_aggregates(ledger: TenantLedger, count: int) -> None:
 def growth_subject(store: Store, seed: Seed, level: int, fill: str) -> Reporter:
     ledger = seeded_tenant(store, seed)
     if fill == SAME_TASKS:
-        fill_same_tasks(ledger, seed.task_numbers, level)
+        fill_same_tasks(ledger, seed.numbers, level)
     elif fill == OTHER_AGGREGATES:
         fill_other_aggregates(ledger, level)
-    return Reporter(ledger, seed.task_numbers)
+    return Reporter(ledger, seed.numbers)
 
 
 def growth_subjects(store: Store, seed: Seed, profile: Profile) -> list[tuple[int, str, Reporter]]:
@@ -546,7 +486,7 @@ def measure_growth(store: Store, seed: Seed, profile: Profile) -> list[GrowthRow
     rates = [[sample.per_s for sample in found] for found in samples]
     return [
         GrowthRow(
-            level, fill, statistics.median(found), statistics.median(s.cpu_ms for s in taken),
+            level, fill, median(found), median([s.cpu_ms for s in taken]),
             paired_ratio(found, rates[0]), (start, task_length(reporter)), found,
         )
         for (level, fill, reporter), found, taken, start
@@ -570,7 +510,7 @@ def open_store(name: str, admin_url: str) -> Any:
 
 
 def run(stores: Sequence[str], admin_url: str, profile: Profile) -> list[StoreFigures]:
-    seed = Seed.load(SEED)
+    seed = Seed.load()
     results = []
     for name in stores:
         with open_store(name, admin_url) as store:
@@ -582,16 +522,8 @@ def run(stores: Sequence[str], admin_url: str, profile: Profile) -> list[StoreFi
 
 
 def environment(profile: Profile) -> dict[str, Any]:
-    return {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "profile": asdict(profile),
-        "python": platform.python_version(),
-        "eventsourcing": getattr(eventsourcing, "__version__", "9.5.6"),
-        "psycopg": f"{psycopg.__version__} ({psycopg.pq.__impl__})",
-        "cpus": os.cpu_count(),
-        "load_average_1m": round(os.getloadavg()[0], 2),
-        "platform": platform.platform(),
-    }
+    return {**benchkit.environment(), "profile": asdict(profile),
+            "eventsourcing": getattr(eventsourcing, "__version__", "9.5.6")}
 
 
 def format_append(results: Sequence[StoreFigures], profile: Profile) -> list[str]:
@@ -700,7 +632,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started, load = time.perf_counter(), round(os.getloadavg()[0], 2)
     try:
         if "postgresql" in args.stores:
-            _admin_connect(args.postgres_url).close()  # fail before any work is done
+            admin_connect(args.postgres_url).close()  # fail before any work is done
         results = run(args.stores, args.postgres_url, profile)
     except PostgresUnreachable as error:
         log(f"error: {error}")

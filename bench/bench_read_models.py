@@ -17,53 +17,51 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
-import hashlib
 import json
 import math
 import os
-import platform
 import pstats
 import random
-import shutil
 import signal
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import date, datetime, timedelta
 from typing import Any
 
+import benchkit
 import psycopg
-from psycopg import sql
+from benchkit import (
+    DEFAULT_ADMIN_URL,
+    NARRATIVE,
+    Seed,
+    log,
+    median,
+    p95,
+    postgres_database,
+    sqlite_tenancy,
+    tenancy_at,
+    timed,
+)
 
 from domain.deadlines import Deadline, parse_deadline
 from domain.errors import DomainError
 from domain.periods import ReportingPeriod
-from domain.plan_document import PlanDocument
 from domain.provenance import Provenance
 from domain.task import Task
-from importers import read_plan_document
 from projections.change_log import ChangeFilter, encode_cursor, query_changes
-from service.config import Settings
-from service.container import build_tenancy
 from service.ledger import Context, TenantLedger
 from service.queries import TenantQueries, read_events
 from service.tenancy import Tenancy
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "service" / "seed" / "quang-nam-1534-KH-UBND-2025.txt"
-DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 ACTOR = "bench-rm"
 STATUS_ON = date(2025, 9, 30)
-NARRATIVE = "Đã ban hành kế hoạch triển khai; đang tổ chức thực hiện theo đúng tiến độ đề ra."
 PAGE = 50
 PER_SAVE = 480  # events per app.save(*tasks) transaction when generating
 REBUILD_TARGET = 0.30  # rebuild events/s at least 30 % of raw read-and-decode
@@ -76,10 +74,6 @@ DEADLINE_TEXTS = ("4/2025", "5/2025", "6/2025", "7/2025", "8/2025", "9/2025", "1
 DEADLINES = tuple(parse_deadline(text) for text in DEADLINE_TEXTS)
 PERIODS = tuple(ReportingPeriod.parse(p) for p in ("2025-Q1", "2025-Q2", "2025-Q3",
                                                     "2025-Q4", "2026-Q1", "2026-Q2"))
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # -- profiles ------------------------------------------------------------------------------
@@ -206,23 +200,6 @@ class Results:
 # -- statistics ----------------------------------------------------------------------------
 
 
-def median(values: Sequence[float]) -> float:
-    return statistics.median(values)
-
-
-def p95(values: Sequence[float]) -> float:
-    """Nearest rank: with fewer than 20 samples this is the maximum."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-
-def timed(action: Callable[[], object]) -> float:
-    gc.collect()
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
-
-
 def latency_row(store: str, events: int, query: str, seconds: Sequence[float],
                 **extra: Any) -> LatencyRow:
     ms = [s * 1000 for s in seconds]
@@ -244,41 +221,16 @@ class Store:
     url: str | None = None  # PostgreSQL only, for VACUUM (outside any transaction)
 
 
-def _with_database(url: str, dbname: str) -> str:
-    return url.rsplit("/", 1)[0] + "/" + dbname
-
-
 @contextmanager
 def postgres_store(admin_url: str, dbname: str) -> Iterator[Store]:
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-    log(f"[postgres] created database {dbname}")
-    url = _with_database(admin_url, dbname)
-    tenancy: Tenancy | None = None
-    try:
-        tenancy = build_tenancy(Settings(database_url=url))
-        yield Store(POSTGRES, tenancy, url)
-    finally:
-        if tenancy is not None:
-            tenancy.close()
-        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                          .format(sql.Identifier(dbname)))
-        log(f"[postgres] dropped database {dbname}")
+    with postgres_database(admin_url, dbname) as db, tenancy_at(db.url) as tenancy:
+        yield Store(POSTGRES, tenancy, db.url)
 
 
 @contextmanager
 def sqlite_store() -> Iterator[Store]:
-    directory = Path(tempfile.mkdtemp(prefix="r57_bench_rm_"))
-    tenancy: Tenancy | None = None
-    try:
-        tenancy = build_tenancy(Settings(database_url=f"sqlite:///{directory / 'data'}"))
+    with sqlite_tenancy("r57_bench_rm_") as tenancy:
         yield Store(SQLITE, tenancy)
-    finally:
-        if tenancy is not None:
-            tenancy.close()
-        shutil.rmtree(directory, ignore_errors=True)
-        log(f"[sqlite] removed {directory}")
 
 
 def vacuum(store: Store, analyze: bool = False) -> float:
@@ -295,24 +247,8 @@ def vacuum(store: Store, analyze: bool = False) -> float:
 # -- generating a history ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Seed:
-    document: PlanDocument
-    sha256: str
-    numbers: tuple[str, ...]
-
-    @classmethod
-    def load(cls, path: Path) -> Seed:
-        document = read_plan_document(path)
-        numbers = tuple(row.number for row in document.tasks)
-        return cls(document, hashlib.sha256(path.read_bytes()).hexdigest(), numbers)
-
-
 def seeded_tenant(store: Store, seed: Seed, slug: str) -> TenantLedger:
-    store.tenancy.create_tenant(slug, f"Bench {slug}")
-    ledger = store.tenancy.ledger(slug, for_writing=True)
-    ledger.import_plan(seed.document, seed.sha256, Context(actor=ACTOR))
-    return ledger
+    return benchkit.seeded_tenant(store.tenancy, slug, seed, Context(actor=ACTOR))
 
 
 class Script:
@@ -760,7 +696,7 @@ def change_log_part(store: Store, seed: Seed, profile: Profile, results: Results
 def run(profile: Profile, admin_url: str, parts: set[int], rng: random.Random,
         profiling: bool) -> Results:
     results = Results(environment(profile, admin_url))
-    seed = Seed.load(SEED)
+    seed = Seed.load()
     start = time.perf_counter()
     run_id = uuid.uuid4().hex[:10]
     if parts & {1, 2}:
@@ -779,17 +715,8 @@ def environment(profile: Profile, admin_url: str) -> dict[str, Any]:
     with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as admin:
         settings = {name: str(admin.execute(f"SHOW {name}").fetchone()[0])  # type: ignore[index]
                     for name in ("server_version", "shared_buffers", "autovacuum")}
-    return {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "profile": asdict(profile),
-        "python": platform.python_version(),
-        "postgres": settings,
-        "sqlite": sqlite3.sqlite_version,
-        "psycopg": f"{psycopg.__version__} ({psycopg.pq.__impl__})",
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
-        "argv": sys.argv[1:],
-    }
+    return {**benchkit.environment(), "profile": asdict(profile), "postgres": settings,
+            "sqlite": sqlite3.sqlite_version, "argv": sys.argv[1:]}
 
 
 # -- output --------------------------------------------------------------------------------
