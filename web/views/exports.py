@@ -7,12 +7,15 @@ from flask import abort, render_template
 from werkzeug.wrappers import Response
 
 from domain.policy import Action
+from reports.pdf import PdfUnavailable, docx_to_pdf, office
+from reports.periodic import PeriodicReport
+from reports.periodic_docx import title, to_docx
+from reports.periods import KINDS
 from web import periodic
 from web.routes import Routes
 from web.state import queries, state
 from web.tables import Table, changes_table, scorecard_table, status_table, to_csv, to_xlsx
 from web.views.changes import all_changes, read_filter, selected, visible_tenants
-from web.views.common import day_arg
 from web.views.insight import year_arg
 from web.views.tasks import filtered_rows
 
@@ -21,6 +24,7 @@ _TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
 }
 
 
@@ -60,12 +64,29 @@ def changes_export(kind: str) -> Response:
 
 @routes.route("/t/<slug>/periodic-report", Action.READ_STATUS)
 def periodic_report(slug: str) -> str:
-    on, _ = day_arg("on")
-    return render_template("web/periodic.html", report=periodic.build(slug, on))
+    choice, report = periodic.build(slug)
+    return render_template(
+        "web/periodic.html", report=report, choice=choice, kinds=KINDS,
+        same=periodic.same_report_args(choice, report), title=title(report),
+        pdf_ready=office() is not None)
+
+
+def _report_name(slug: str, report: PeriodicReport) -> str:
+    return f"bao-cao-{slug}-{report.period.code.replace('..', '-')}-{report.on:%Y%m%d}"
 
 
 @routes.route("/t/<slug>/periodic-report.docx", Action.READ_STATUS)
 def periodic_report_docx(slug: str) -> Response:
-    on, _ = day_arg("on")
-    body = periodic.to_docx(periodic.build(slug, on))
-    return _download(body, f"bao-cao-dinh-ky-{slug}-{on:%Y%m%d}", "docx")
+    _, report = periodic.build(slug)
+    return _download(to_docx(report), _report_name(slug, report), "docx")
+
+
+@routes.route("/t/<slug>/periodic-report.pdf", Action.READ_STATUS)
+def periodic_report_pdf(slug: str) -> Response | tuple[str, int]:
+    _, report = periodic.build(slug)
+    try:
+        body = docx_to_pdf(to_docx(report))
+    except PdfUnavailable as error:
+        return render_template("web/error.html", status=503, title="Chưa tạo được bản PDF",
+                               message=str(error)), 503
+    return _download(body, _report_name(slug, report), "pdf")
