@@ -28,26 +28,62 @@ def fold(text: str) -> str:
     return bare.casefold()
 
 
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lowercased, diacritics kept: 'Sở Y tế' -> ['sở', 'y', 'tế']."""
+    return _WORD.findall(nfc(text).casefold())
+
+
+def _same_word(wanted: str, word: str) -> bool:
+    # A word typed without diacritics matches with or without them ("so" finds "sở" and
+    # "số"); a word typed with them matches only as typed ("sở" never finds "số").
+    return fold(word) == wanted if fold(wanted) == wanted else word == wanted
+
+
 def matches(query: str, text: str) -> bool:
-    """True when every word of the query occurs in the text, ignoring case and diacritics."""
-    haystack = fold(text)
-    return all(word in haystack for word in fold(query).split())
+    """True when the query's words occur in the text as whole words, in a row: "Sở Y tế"
+    finds "Sở Y tế", not "xây" or "kinh tế". Case is ignored, and diacritics only where
+    the query has none."""
+    wanted = words(query)
+    if not wanted:
+        return True
+    found = words(text)
+    return any(
+        all(_same_word(w, found[start + i]) for i, w in enumerate(wanted))
+        for start in range(len(found) - len(wanted) + 1)
+    )
 
 
-def _letter_rank(ch: str) -> tuple[int, int]:
-    """Rank of a letter in the Vietnamese alphabet, then of its tone mark."""
-    base = unicodedata.normalize("NFD", ch)
-    tone = sum(1 for mark in base if unicodedata.combining(mark) and mark in _TONE_MARKS)
-    letter = unicodedata.normalize("NFC", "".join(m for m in base if m not in _TONE_MARKS))
-    index = _VIETNAMESE_ALPHABET.find(letter)
-    return (index if index >= 0 else 100 + ord(letter[:1] or " "), tone)
+# Tone marks, in the order Vietnamese dictionaries (and ICU's vi collation) sort them:
+# none, grave (huyền), hook above (hỏi), tilde (ngã), acute (sắc), dot below (nặng). The
+# other marks (breve, circumflex, horn) make letters of their own (ă, â, ê, ô, ơ, ư).
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_LETTER_BASE = 100
 
 
-# Tone marks: grave, acute, hook above, tilde, dot below. The other marks (breve,
-# circumflex, horn) make letters of their own (ă, â, ê, ô, ơ, ư).
-_TONE_MARKS = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
+def _weights(ch: str) -> tuple[int, int, int]:
+    """(letter, tone, case) of one character."""
+    lower = ch.casefold()
+    marks = unicodedata.normalize("NFD", lower)
+    tone = max((_TONES.get(m, 0) for m in marks), default=0)
+    letter = unicodedata.normalize("NFC", "".join(m for m in marks if m not in _TONES))
+    index = _VIETNAMESE_ALPHABET.find(letter) if len(letter) == 1 else -1
+    if index >= 0:
+        primary = _LETTER_BASE + index
+    elif letter.isdigit():
+        primary = 10 + int(letter) if letter in "0123456789" else 20
+    elif letter.isspace() or not letter.isalnum():
+        primary = 1  # spaces and punctuation sort before any letter or digit
+    else:
+        primary = _LETTER_BASE + 100 + ord(letter[:1])
+    return primary, tone, int(ch != lower)
 
 
-def sort_key(text: str) -> tuple[tuple[int, int], ...]:
-    """Order text as a Vietnamese reader expects: a < ă < â < b ... d < đ, tones last."""
-    return tuple(_letter_rank(ch) for ch in nfc(text).casefold())
+def sort_key(text: str) -> tuple[tuple[int, ...], ...]:
+    """Order text as a Vietnamese dictionary does: letters first (a < ă < â < b ... d < đ),
+    tones only between words spelled alike (a < à < ả < ã < á < ạ), then case. So "Nội"
+    comes before "Nông" (i < n), whatever their tones."""
+    weights = [_weights(ch) for ch in nfc(text)]
+    return tuple(tuple(w[level] for w in weights) for level in range(3))

@@ -86,6 +86,26 @@ def plan_status(state: PlanState, on: date) -> list[TaskStatus]:
     return [task_status(state, task, on) for task in state.sorted_tasks()]
 
 
+def match_reasons(row: TaskStatus, search: str | None = None,
+                  agency: str | None = None) -> list[tuple[str, str]]:
+    """Where a row matched the search and the agency filter, as (field, text) pairs; the
+    fields are "number", "title", "lead" and "coordinator". Empty: it did not match."""
+    found: list[tuple[str, str]] = []
+    if search:
+        found += [(name, value) for name, value in (("number", row.number),
+                                                    ("title", row.title)) if matches(search, value)]
+    for wanted in (w for w in (search, agency) if w):
+        found += [("lead", a) for a in row.leads if matches(wanted, a)]
+        found += [("coordinator", a) for a in row.coordinators if matches(wanted, a)]
+    return list(dict.fromkeys(found))
+
+
+def _found(row: TaskStatus, search: str) -> bool:
+    return any(matches(search, value) for value in (
+        row.number, row.title, *row.leads, *row.coordinators,
+        f"{row.number} {row.title}"))
+
+
 def filter_status(
     rows: list[TaskStatus],
     *,
@@ -94,12 +114,12 @@ def filter_status(
     agency: str | None = None,
     status: str | None = None,
 ) -> list[TaskStatus]:
-    """Filter as a Vietnamese reader expects: search ignores case and diacritics."""
+    """Filter as a Vietnamese reader expects: whole words, case ignored, diacritics ignored
+    only where the search has none; an agency is found among leads and coordinators."""
 
     def keep(row: TaskStatus) -> bool:
-        people = " ".join(row.leads + row.coordinators)
         return (
-            (not search or matches(search, f"{row.number} {row.title} {people}"))
+            (not search or _found(row, search))
             and (not group or row.group == group)
             and (not agency or any(matches(agency, a) for a in row.leads + row.coordinators))
             and (not status or row.status.value == status)

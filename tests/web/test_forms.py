@@ -146,7 +146,8 @@ def test_reassigning_and_completing_a_task(
     assert 'id="f-leads-error"' in text(none)
     moved = client.post(path, data={**form_fields(text(none)), "reason": "Điều chỉnh",
                                     "leads": [keys["Sở Nội vụ"]],
-                                    "coordinators": [keys["Sở Tư pháp"]]})
+                                    "coordinators": [keys["Sở Tư pháp"]],
+                                    "confirm": "yes"})
     assert moved.status_code == 303
     path = f"/t/{TENANT}/tasks/5/complete"
     early = client.post(path, data={**open_form(client, path), "agency": "",

@@ -62,7 +62,7 @@ def test_the_task_list_searches_without_diacritics_and_filters(
     assert "Chưa hoàn thành - quá hạn" in overdue
     assert "Chưa triển khai</span>" not in overdue
     group = text(client.get(f"/t/{TENANT}/tasks?group=IV"))
-    assert re.findall(r"<tr><td>(\w+)</td>", group) == ["IV", "IV"]
+    assert re.findall(r"<tr><td data-label=\"Nhóm\">(\w+)</td>", group) == ["IV", "IV"]
     due = text(client.get(f"/t/{TENANT}/tasks?due_from=01/03/2025&due_to=31/03/2025"))
     assert "hạn 31/03/2025" in due and "hạn 28/02/2025" not in due
     bad = text(client.get(f"/t/{TENANT}/tasks?due_from=hôm+qua"))

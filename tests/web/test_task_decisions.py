@@ -13,7 +13,7 @@ from tests.web.test_forms import open_form
 
 T = f"/t/{TENANT}"
 DECIDED = {"reason": "Chờ Trung ương hướng dẫn", "decision_ref": "12/QĐ-UBND",
-           "effective_on": "05/04/2025"}
+           "effective_on": "05/04/2025", "confirm": "yes"}
 
 
 def events(tenancy: Tenancy, number: str) -> int:

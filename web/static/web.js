@@ -11,10 +11,8 @@
       buttons.forEach(function (b) { b.disabled = true; b.setAttribute("aria-busy", "true"); });
     }, 0);
   });
-  // Filters apply as soon as a list is changed.
-  document.querySelectorAll("form.filters select[data-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.requestSubmit(); });
-  });
+  // Filters apply only when their button is pressed: a list changed with the keyboard
+  // (arrow keys step through its options) must not reload the page on the first step.
   // Printing needs the script, so its button shows only when the script runs.
   document.querySelectorAll("button[data-print]").forEach(function (button) {
     button.hidden = false;

@@ -7,6 +7,7 @@ from datetime import date
 from flask import flash, request
 from werkzeug.wrappers import Response
 
+from domain.periods import ReportingPeriod
 from domain.policy import Action, agencies_acting
 from projections.plan_state import PlanState, TaskView
 from projections.summary import current_quarter
@@ -16,7 +17,7 @@ from web.messages import WebError, period_vi
 from web.routes import Routes
 from web.state import ledger, queries, state
 from web.views.common import plan_ref, requested_task, task_url
-from web.views.forms_flow import context, lines, run_form
+from web.views.forms_flow import context, day, lines, required, run_form
 
 routes = Routes()
 REPORT_FIELDS = ("period", "percent", "narrative", "difficulties", "proposals", "evidence",
@@ -91,7 +92,13 @@ def report(slug: str, number: str) -> Response | tuple[str, int]:
         return task_url(slug, plan, task, "bao-cao")
 
     today = state().today()
-    return run_form(slug, "web/report_form.html", REPORT_FIELDS, record, task=task,
+    checks = {
+        "period": ReportingPeriod.parse,
+        "percent": lambda text: parse_int(text, "percent", 0, 100, "Tỷ lệ hoàn thành"),
+        "narrative": required("Hãy nêu kết quả thực hiện trong kỳ."),
+    }
+    return run_form(slug, "web/report_form.html", REPORT_FIELDS, record, checks=checks,
+                    task=task,
                     periods=periods(today), default_period=current_quarter(today).code,
                     choices=choices, bound=bound, plan_ref=plan_ref(plan, plan_number))
 
@@ -112,5 +119,8 @@ def complete(slug: str, number: str) -> Response | tuple[str, int]:
         flash(f"Đã ghi nhận hoàn thành nhiệm vụ {task.number}.", "success")
         return task_url(slug, plan, task)
 
-    return run_form(slug, "web/complete_form.html", COMPLETE_FIELDS, record, task=task,
+    checks = {"output_document": required("Hãy ghi văn bản, sản phẩm đầu ra."),
+              "completed_on": day(needed=True)}
+    return run_form(slug, "web/complete_form.html", COMPLETE_FIELDS, record, checks=checks,
+                    task=task,
                     choices=choices, bound=bound, plan_ref=plan_ref(plan, plan_number))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -14,21 +14,61 @@ from service.ledger import Context
 from web.auth import Viewer
 from web.formatting import parse_day
 from web.forms import field_errors, submit_once
-from web.messages import WebError
+from web.messages import WebError, error_vi
+
+Check = Callable[[str], object]  # reads a field's text; raises DomainError to refuse it
+
+
+def required(message: str) -> Check:
+    def check(text: str) -> None:
+        if not text.strip():
+            raise WebError(message)
+    return check
+
+
+def day(*, needed: bool = False) -> Check:
+    return lambda text: parse_day(text, "", required=needed)
+
+
+def chosen(name: str, message: str) -> Check:
+    """At least one box or option of a multiple choice is ticked."""
+    def check(_: str) -> None:
+        if not [v for v in request.form.getlist(name) if v.strip()]:
+            raise WebError(message)
+    return check
+
+
+def _check_all(checks: Mapping[str, Check | Sequence[Check]]) -> dict[str, str]:
+    """Every field's refusal at once, not the first one only."""
+    errors: dict[str, str] = {}
+    for name, found in checks.items():
+        for check in (found,) if callable(found) else found:
+            try:
+                check(request.form.get(name, ""))
+            except DomainError as error:
+                errors[name] = error_vi(error)
+                break
+    return errors
 
 
 def run_form(slug: str, template: str, fields: tuple[str, ...], record: Callable[[], str],
-             aliases: Mapping[str, str] | None = None, **context: Any
+             aliases: Mapping[str, str] | None = None,
+             checks: Mapping[str, Check | Sequence[Check]] | None = None, **context: Any
              ) -> Response | tuple[str, int]:
-    """GET shows the form; POST records once (then redirects) or shows the form again with
-    each refusal beside the field it names, and the input kept."""
+    """GET shows the form; POST checks every field (and shows all that are wrong at once,
+    each beside its field), then records once (and redirects) or shows the form again with
+    the ledger's refusal beside the field it names; the input is always kept."""
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        try:
-            return submit_once(slug, record)
-        except DomainError as error:
-            errors, status = field_errors(error, fields, aliases), 422
+        errors = _check_all(checks or {})
+        if errors:
+            status = 422
+        else:
+            try:
+                return submit_once(slug, record)
+            except DomainError as error:
+                errors, status = field_errors(error, fields, aliases), 422
     form = request.form if request.method == "POST" else {}
     return render_template(template, errors=errors, form=form, fields=fields,
                            **context), status

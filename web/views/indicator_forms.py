@@ -7,15 +7,17 @@ from __future__ import annotations
 from flask import flash, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from domain.periods import ReportingPeriod
 from domain.policy import Action, agencies_acting
 from projections.plan_state import IndicatorView, PlanState
 from web.auth import Viewer, require
 from web.messages import WebError, period_vi
+from web.numbers import parse_number
 from web.routes import Routes
 from web.state import ledger, queries, state
 from web.views.commands import chosen_agency, periods
 from web.views.common import plan_ref, requested_indicator, several_plans
-from web.views.forms_flow import context, run_form
+from web.views.forms_flow import Check, context, day, required, run_form
 
 routes = Routes()
 VALUE_FIELDS = ("agency", "period", "value", "source")
@@ -71,14 +73,20 @@ def indicator_value(slug: str, code: str) -> Response | tuple[str, int]:
             raise WebError("Hãy nhập giá trị đạt được.", field="value")
         ctx = context(viewer, agency=chosen_agency(choices, bound))
         period = form.get("period", "")
-        ledger(slug).report_indicator(indicator.code, period, form.get("value", ""),
+        value = str(parse_number(form.get("value", "")))
+        ledger(slug).report_indicator(indicator.code, period, value,
                                       form.get("source", ""), ctx, plan=plan_number)
         flash(f"Đã ghi nhận số liệu chỉ tiêu {indicator.code} ({period_vi(period)}).",
               "success")
         return _page(slug, indicator, plan, plan_number)
 
     today = state().today()
-    return run_form(slug, "web/value_form.html", VALUE_FIELDS, record, indicator=indicator,
+    checks: dict[str, Check | tuple[Check, ...]] = {
+              "period": ReportingPeriod.parse,
+              "value": (required("Hãy nhập giá trị đạt được."), parse_number),
+              "source": required("Số liệu cần ghi rõ nguồn.")}
+    return run_form(slug, "web/value_form.html", VALUE_FIELDS, record, checks=checks,
+                    indicator=indicator,
                     periods=periods(today), default_period=str(today.year),
                     choices=choices, bound=bound, plan_ref=plan_ref(plan, plan_number))
 
@@ -100,5 +108,8 @@ def indicator_target(slug: str, code: str) -> Response | tuple[str, int]:
         flash(f"Đã điều chỉnh mục tiêu của chỉ tiêu {indicator.code}.", "success")
         return _page(slug, indicator, plan, plan_number)
 
-    return run_form(slug, "web/target_form.html", TARGET_FIELDS, record, indicator=indicator,
+    checks = {"target": required("Hãy nhập mục tiêu mới."),
+              "reason": required("Điều chỉnh mục tiêu cần ghi rõ lý do."), "effective_on": day()}
+    return run_form(slug, "web/target_form.html", TARGET_FIELDS, record, checks=checks,
+                    indicator=indicator,
                     plan_ref=plan_ref(plan, plan_number))

@@ -19,7 +19,7 @@ from web.messages import WebError
 from web.routes import Routes
 from web.state import ledger, queries
 from web.views.common import plan_ref, requested_task, task_url
-from web.views.forms_flow import context, run_form
+from web.views.forms_flow import context, day, required, run_form
 
 routes = Routes()
 TRIGGER_FIELDS = ("triggered_on", "note")
@@ -96,7 +96,11 @@ def _decide(slug: str, number: str, kind: str) -> Response | tuple[str, int]:
         flash(decision.done.format(n=task.number), "success")
         return task_url(slug, plan, task, "dien-bien")
 
-    return run_form(slug, "web/decide_form.html", DECIDE_FIELDS, record, task=task,
+    checks = {"reason": required("Hãy nêu lý do của quyết định."), "effective_on": day()}
+    if decision.danger:
+        checks["confirm"] = required("Hãy đánh dấu xác nhận trước khi ghi nhận.")
+    return run_form(slug, "web/decide_form.html", DECIDE_FIELDS, record, checks=checks,
+                    task=task,
                     decision=decision, plan_ref=plan_ref(plan, plan_number))
 
 

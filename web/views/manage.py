@@ -14,7 +14,7 @@ from web.messages import WebError
 from web.routes import Routes
 from web.state import ledger, queries
 from web.views.common import plan_ref, requested_task, task_url
-from web.views.forms_flow import context, run_form
+from web.views.forms_flow import chosen, context, day, required, run_form
 
 routes = Routes()
 REVIEW_FIELDS = ("decision", "note")
@@ -64,7 +64,11 @@ def deadline(slug: str, number: str) -> Response | tuple[str, int]:
         flash(f"Đã điều chỉnh thời hạn của nhiệm vụ {task.number}.", "success")
         return task_url(slug, plan, task, "dien-bien")
 
-    return run_form(slug, "web/deadline_form.html", DEADLINE_FIELDS, record, task=task,
+    checks = {"deadline": required("Hãy nhập thời hạn mới."),
+              "reason": required("Điều chỉnh thời hạn cần ghi rõ lý do."),
+              "effective_on": day()}
+    return run_form(slug, "web/deadline_form.html", DEADLINE_FIELDS, record, checks=checks,
+                    task=task,
                     plan_ref=plan_ref(plan, plan_number))
 
 
@@ -89,5 +93,9 @@ def reassign(slug: str, number: str) -> Response | tuple[str, int]:
         flash(f"Đã giao lại nhiệm vụ {task.number}.", "success")
         return task_url(slug, plan, task, "dien-bien")
 
-    return run_form(slug, "web/reassign_form.html", REASSIGN_FIELDS, record, task=task,
+    checks = {"leads": chosen("leads", "Hãy chọn ít nhất một cơ quan chủ trì."),
+              "reason": required("Giao lại nhiệm vụ cần ghi rõ lý do."), "effective_on": day(),
+              "confirm": required("Hãy đánh dấu xác nhận trước khi ghi nhận.")}
+    return run_form(slug, "web/reassign_form.html", REASSIGN_FIELDS, record, checks=checks,
+                    task=task,
                     agencies=agencies, plan_ref=plan_ref(plan, plan_number))

@@ -11,7 +11,7 @@ from domain.errors import DomainError
 from domain.policy import Action
 from domain.status import StatusClass
 from domain.text import sort_key
-from projections.plan_status import TaskStatus, task_status
+from projections.plan_status import TaskStatus, match_reasons, task_status
 from web.auth import require
 from web.formatting import parse_day
 from web.routes import Routes
@@ -69,8 +69,10 @@ def task_list(slug: str) -> str:
     rows, chosen, errors, on = filtered_rows(slug)
     plan = queries(slug).state()
     names = {plan.agency_name(k) for t in plan.tasks.values() for k in t.leads + t.coordinators}
+    why = {(r.plan, r.number): match_reasons(r, chosen.search, chosen.agency)
+           for r in rows} if chosen.search or chosen.agency else {}
     return render_template(
-        "web/tasks.html", rows=rows, chosen=chosen, errors=errors, on=on,
+        "web/tasks.html", rows=rows, chosen=chosen, errors=errors, on=on, why=why,
         groups=group_titles(plan), agencies=sorted(names, key=sort_key),
         statuses=list(StatusClass), query=request.query_string.decode(),
         several_plans=several_plans(plan),

@@ -1,0 +1,82 @@
+"""Input that loses nothing: every refusal at once beside its field, Vietnamese numbers
+read one way only, irreversible decisions confirmed; search says why a row matched."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from flask.testing import FlaskClient
+
+from service.tenancy import Tenancy
+from tests.web.conftest import TENANT, Tokens, form_fields, sign_in, text
+from tests.web.test_forms import open_form
+
+T = f"/t/{TENANT}"
+
+
+def test_a_report_form_shows_every_refusal_at_once_beside_its_field(
+    client: FlaskClient, province: Tokens
+) -> None:
+    sign_in(client, province.reporter)
+    path = f"{T}/tasks/4/report"
+    refused = client.post(path, data={**open_form(client, path), "period": "2025-Q9",
+                                      "percent": "120", "narrative": "  "})
+    page = text(refused)
+    assert refused.status_code == 422
+    for name in ("period", "percent", "narrative"):
+        assert f'id="f-{name}-error"' in page, name
+    assert page.count("<li><a href=\"#f-") == 3
+
+
+def test_an_indicator_value_is_read_as_vietnamese_write_it_and_never_guessed(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    sign_in(client, province.reporter)
+    path = f"{T}/indicators/7.8/values"
+    for typed, says in (("62.5", "hãy nhập 62,5"), ("1.234", "có thể hiểu hai cách")):
+        refused = client.post(path, data={**open_form(client, path), "period": "2025",
+                                          "value": typed, "source": "BC 12"})
+        assert refused.status_code == 422 and says in text(refused)
+        assert 'id="f-value-error"' in text(refused) and f'value="{typed}"' in text(refused)
+    done = client.post(path, data={**open_form(client, path), "period": "2025",
+                                   "value": "1.234,5", "source": "BC 12"})
+    assert done.status_code == 303
+    values = dict(tenancy.ledger(TENANT).indicator("7.8").values)
+    assert list(values.values()) == [Decimal("1234.5")]
+
+
+def test_cancelling_and_reassigning_ask_to_be_confirmed(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    sign_in(client, province.admin)
+    for action in ("cancel", "reassign"):
+        path = f"{T}/tasks/5/{action}"
+        form = text(client.get(path))
+        assert 'name="confirm"' in form
+        unconfirmed = client.post(path, data={**form_fields(form), "reason": "Trùng lặp"})
+        assert unconfirmed.status_code == 422
+        assert 'id="f-confirm-error"' in text(unconfirmed)
+    assert tenancy.ledger(TENANT).task("5").status == "open"
+
+
+def test_the_task_list_shows_why_each_row_matched(
+    client: FlaskClient, province: Tokens
+) -> None:
+    sign_in(client, province.admin)
+    page = text(client.get(f"{T}/tasks?q=Sở+Y+tế"))
+    rows = re.findall(r'<tr><td data-label="Nhóm">.*?</tr>', page, re.DOTALL)
+    assert rows and all("Sở Y tế" in row for row in rows)
+    assert all('class="why"' in row for row in rows)
+    assert "Khớp ở cơ quan" in page
+    number = text(client.get(f"{T}/tasks?q=5"))
+    assert "Khớp ở số thứ tự" in number
+
+
+def test_filter_lists_do_not_submit_themselves(client: FlaskClient, province: Tokens) -> None:
+    sign_in(client, province.admin)
+    for page in (f"{T}/tasks", f"{T}/scorecard"):
+        assert "data-autosubmit" not in text(client.get(page))
+    script = client.get("/assets/web.js")
+    assert script.status_code == 200 and "requestSubmit" not in script.get_data(as_text=True)
+    script.close()
