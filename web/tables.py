@@ -1,54 +1,73 @@
-"""Tables for export: the status table, the scorecard and the change log, each as CSV
-(UTF-8 with a byte order mark, so Excel reads Vietnamese) or as an XLSX workbook."""
+"""Tables for export: the status table with a summary per agency, the scorecard and the
+change log, each as CSV (UTF-8 with a byte order mark, so Excel reads Vietnamese) or as an
+XLSX workbook ready to print (see reports.spreadsheet)."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-
+from domain.status import StatusClass
+from domain.text import sort_key
 from projections.plan_status import TaskStatus
 from projections.scorecard import AgencyScore
-from web.formatting import day, moment
+from reports.spreadsheet import Cell, Heading, Sheet, inert
+from reports.spreadsheet import to_xlsx as workbook
+from web.formatting import FIVE_CLASSES, day, moment
 from web.messages import CHANGE_TYPES_VI, period_vi, summary_vi
-from web.state import VIETNAM
 from web.views.changes import TenantChange
 
-Cell = str | int | float | date | datetime | None
+Table = Sheet  # one table of an export: a sheet of the workbook, or the whole CSV
 BOM = "\ufeff"
 
 
-@dataclass(frozen=True)
-class Table:
-    title: str
-    headers: tuple[str, ...]
-    rows: list[tuple[Cell, ...]]
-
-
-def status_table(rows: Sequence[TaskStatus]) -> Table:
-    return Table("Tình trạng nhiệm vụ", (
+def status_table(rows: Sequence[TaskStatus]) -> Sheet:
+    return Sheet("Tình trạng nhiệm vụ", "Tình trạng thực hiện các nhiệm vụ", (
         "Nhóm", "TT", "Tên nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả",
         "Thời hạn", "Hạn hoàn thành", "Số lần điều chỉnh hạn", "Số ngày lùi hạn",
         "Tình trạng", "Kỳ báo cáo gần nhất", "Tỷ lệ hoàn thành (%)", "Ngày hoàn thành",
-        "Văn bản, sản phẩm"), [
+        "Văn bản, sản phẩm", "Kế hoạch"), [
         (r.group, r.number, r.title, "; ".join(r.leads), "; ".join(r.coordinators),
          r.expected_output, r.deadline, r.due, r.deadline_changes, r.slip_days,
          r.status.label_vi, period_vi(r.last_report_period), r.last_report_percent,
-         r.completed_on, r.output_document) for r in rows])
+         r.completed_on, r.output_document, r.plan) for r in rows],
+        widths={0: 7, 1: 6, 2: 50, 3: 28, 4: 28, 5: 24, 15: 16})
 
 
-def scorecard_table(rows: Sequence[AgencyScore], year: int) -> Table:
-    return Table(f"Kết quả của các cơ quan năm {year}", (
+def agency_summary(rows: Sequence[TaskStatus]) -> Sheet:
+    """Per lead agency and plan: the tasks it leads by status, and the shares done."""
+    counted: dict[tuple[str, str], dict[StatusClass, int]] = {}
+    for row in rows:
+        for lead in row.leads:
+            counts = counted.setdefault((row.plan, lead), {})
+            counts[row.status] = counts.get(row.status, 0) + 1
+    table: list[tuple[Cell, ...]] = []
+    for (plan, agency), counts in sorted(counted.items(), key=_agency_order):
+        total = sum(counts.get(c, 0) for c in FIVE_CLASSES)
+        done = counts.get(StatusClass.DONE_ON_TIME, 0) + counts.get(StatusClass.DONE_LATE, 0)
+        table.append((agency, total, *[counts.get(c, 0) for c in FIVE_CLASSES],
+                      done / total if total else 0.0,
+                      counts.get(StatusClass.DONE_ON_TIME, 0) / total if total else 0.0, plan))
+    return Sheet("Tổng hợp theo cơ quan", "Tổng hợp tình trạng theo cơ quan chủ trì", (
+        "Cơ quan chủ trì", "Số nhiệm vụ", *[c.label_vi for c in FIVE_CLASSES],
+        "Tỷ lệ hoàn thành", "Tỷ lệ đúng hạn", "Kế hoạch"), table, percent_columns=(7, 8),
+        widths={0: 40, 9: 16})
+
+
+def _agency_order(item: tuple[tuple[str, str], object]) -> tuple[object, ...]:
+    (plan, agency), _ = item
+    return (plan, sort_key(agency))
+
+
+def scorecard_table(rows: Sequence[AgencyScore], year: int, plans: str = "") -> Sheet:
+    return Sheet(f"Xếp hạng cơ quan năm {year}", f"Kết quả của các cơ quan năm {year}", (
         "Hạng", "Cơ quan", "Nhiệm vụ chủ trì", "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
-        "Quá hạn", "Tỷ lệ đúng hạn (%)", "Báo cáo", "Báo cáo đúng hạn"), [
+        "Quá hạn", "Tỷ lệ đúng hạn", "Báo cáo", "Báo cáo đúng hạn", "Kế hoạch"), [
         (s.rank, s.agency, s.led, s.done_on_time, s.done_late, s.overdue,
-         round(s.on_time_rate * 100, 1), s.reports, s.reports_on_time) for s in rows])
+         s.on_time_rate, s.reports, s.reports_on_time, plans) for s in rows],
+        percent_columns=(6,), widths={1: 40, 9: 16})
 
 
 def _changed(change: TenantChange) -> str:
@@ -56,20 +75,25 @@ def _changed(change: TenantChange) -> str:
                      for old, new in change.entry.changes.values())
 
 
-def changes_table(changes: Sequence[TenantChange]) -> Table:
-    return Table("Nhật ký thay đổi", (
+def changes_table(changes: Sequence[TenantChange],
+                  plan_of: Callable[[TenantChange], str] = lambda _: "") -> Sheet:
+    return Sheet("Nhật ký thay đổi", "Nhật ký thay đổi", (
         "Thời điểm ghi nhận", "Ngày hiệu lực", "Đơn vị", "Loại thay đổi", "Đối tượng",
-        "Nội dung", "Từ → thành", "Lý do", "Văn bản", "Người ghi nhận", "Thay mặt cơ quan"), [
+        "Nội dung", "Từ → thành", "Lý do", "Văn bản", "Người ghi nhận", "Thay mặt cơ quan",
+        "Kế hoạch"), [
         (c.entry.recorded_at, c.entry.effective_on, c.tenant.display_name,
          CHANGE_TYPES_VI.get(c.entry.change_type or "", c.entry.change_type),
          c.entry.subject.replace("task", "Nhiệm vụ").replace("indicator", "Chỉ tiêu"),
          summary_vi(c.entry.summary), _changed(c), c.entry.reason, c.entry.document,
-         c.entry.actor, c.entry.on_behalf_of) for c in changes])
+         c.entry.actor, c.entry.on_behalf_of, plan_of(c)) for c in changes],
+        widths={5: 40, 6: 30, 7: 40})
 
 
-def _text(cell: Cell) -> str:
+def _text(cell: Cell, percent: bool = False) -> str:
     if cell is None:
         return ""
+    if percent and isinstance(cell, float):
+        return f"{cell * 100:.1f}".replace(".", ",")
     if isinstance(cell, datetime):
         return moment(cell)
     if isinstance(cell, date):
@@ -79,52 +103,14 @@ def _text(cell: Cell) -> str:
     return str(cell)
 
 
-# A typed text starting with one of these is a formula to Excel or LibreOffice: written as
-# typed, a reporter's "=HYPERLINK(...)" would run in the reader's spreadsheet.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-def to_csv(table: Table) -> bytes:
+def to_csv(table: Sheet) -> bytes:
     stream = io.StringIO()
     writer = csv.writer(stream)
     writer.writerow(table.headers)
-    writer.writerows([_inert(_text(c)) for c in row] for row in table.rows)
+    writer.writerows([inert(_text(c, i in table.percent_columns)) for i, c in enumerate(row)]
+                     for row in table.rows)
     return (BOM + stream.getvalue()).encode("utf-8")
 
 
-def _cell(cell: Cell) -> Cell:
-    # Excel stores no time zone: recorded times are written in Vietnam's clock.
-    if isinstance(cell, datetime):
-        return cell.astimezone(VIETNAM).replace(tzinfo=None)
-    if isinstance(cell, str):
-        return _inert(cell)
-    return cell
-
-
-def to_xlsx(table: Table) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = table.title[:31]
-    sheet.append(list(table.headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in table.rows:
-        sheet.append([_cell(c) for c in row])
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, datetime):
-                cell.number_format = "dd/mm/yyyy hh:mm"
-            elif isinstance(cell.value, date):
-                cell.number_format = "dd/mm/yyyy"
-    for index, header in enumerate(table.headers, start=1):
-        widest = max([len(header)] + [len(_text(r[index - 1])) for r in table.rows[:200]])
-        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, widest + 2))
-    sheet.freeze_panes = "A2"
-    stream = io.BytesIO()
-    book.save(stream)
-    return stream.getvalue()
+def to_xlsx(heading: Heading, tables: Sequence[Sheet]) -> bytes:
+    return workbook(heading, tables)

@@ -129,16 +129,16 @@ def test_exports_are_excel_ready(client: FlaskClient, province: Tokens, tenancy:
     assert {row[10] for row in rows[1:]} == {"Chưa hoàn thành - quá hạn"}
     assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", rows[1][7])
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"{T}/tasks.xlsx").data)).active
-    assert sheet["C1"].value == "Tên nhiệm vụ" and sheet.max_row == 61
-    assert isinstance(sheet["H2"].value, datetime) and sheet["H2"].number_format == "dd/mm/yyyy"
+    assert sheet["C6"].value == "Tên nhiệm vụ" and sheet.max_row == 66
+    assert isinstance(sheet["H7"].value, datetime) and sheet["H7"].number_format == "dd/mm/yyyy"
     scores = openpyxl.load_workbook(io.BytesIO(
         client.get(f"{T}/scorecard.xlsx?year=2025").data)).active
-    assert scores["B1"].value == "Cơ quan" and scores.max_row > 1
+    assert scores["B6"].value == "Cơ quan" and scores.max_row > 6
     changes = client.get("/changes.csv?type=deadline_changed")
     lines = list(csv.reader(io.StringIO(changes.data.decode("utf-8-sig"))))
     assert lines[0][0] == "Thời điểm ghi nhận" and lines[1][7] == "Chờ Trung ương"
     changes_xlsx = openpyxl.load_workbook(io.BytesIO(client.get("/changes.xlsx").data)).active
-    assert changes_xlsx.max_row == 2
+    assert changes_xlsx.max_row == 7
 
 
 def test_the_periodic_report_prints_and_downloads_as_word(

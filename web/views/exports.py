@@ -3,19 +3,35 @@ periodic report as a printable page or a Word document."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import date
+
 from flask import abort, render_template
 from werkzeug.wrappers import Response
 
+from domain.errors import NotFound
 from domain.policy import Action
 from reports.pdf import PdfUnavailable, docx_to_pdf, office
-from reports.periodic import PeriodicReport
+from reports.periodic import PeriodicReport, province_of
 from reports.periodic_docx import title, to_docx
 from reports.periods import KINDS
+from reports.spreadsheet import Heading
+from tenants.registry import Tenant
 from web import periodic
 from web.routes import Routes
-from web.state import queries, state
-from web.tables import Table, changes_table, scorecard_table, status_table, to_csv, to_xlsx
-from web.views.changes import all_changes, read_filter, selected, visible_tenants
+from web.state import queries, state, tenancy
+from web.tables import (
+    Table,
+    agency_summary,
+    changes_table,
+    scorecard_table,
+    status_table,
+    to_csv,
+    to_xlsx,
+)
+from web.views.changes import TenantChange, all_changes, read_filter, selected, visible_tenants
+from web.views.common import indicator_plan
 from web.views.insight import year_arg
 from web.views.tasks import filtered_rows
 
@@ -36,30 +52,65 @@ def _download(body: bytes, name: str, kind: str) -> Response:
     return response
 
 
-def _table(table: Table, name: str, kind: str) -> Response:
+def _tables(tables: list[Table], heading: Heading, name: str, kind: str) -> Response:
+    """CSV holds the first table; the workbook holds them all, under the title block."""
     if kind not in ("csv", "xlsx"):
         abort(404)
-    return _download(to_csv(table) if kind == "csv" else to_xlsx(table), name, kind)
+    body = to_csv(tables[0]) if kind == "csv" else to_xlsx(heading, tables)
+    return _download(body, name, kind)
+
+
+def _heading(slug: str, period: str, as_of: date) -> Heading:
+    plans = list(queries(slug).state().plans.values())
+    province, _ = province_of(tenancy().registry.get(slug).display_name, plans)
+    numbers = ", ".join(p.number for p in plans)
+    return Heading(f"Ủy ban nhân dân {province}",
+                   f"Kế hoạch số {numbers}" if numbers else "", period, as_of)
 
 
 @routes.route("/t/<slug>/tasks.<kind>", Action.READ_STATUS)
 def tasks_export(slug: str, kind: str) -> Response:
     rows, _, _, on = filtered_rows(slug)
-    return _table(status_table(rows), f"tinh-trang-nhiem-vu-{slug}-{on:%Y%m%d}", kind)
+    return _tables([status_table(rows), agency_summary(rows)],
+                   _heading(slug, f"Tình trạng tại ngày {on:%d/%m/%Y}", on),
+                   f"tinh-trang-nhiem-vu-{slug}-{on:%Y%m%d}", kind)
 
 
 @routes.route("/t/<slug>/scorecard.<kind>", Action.READ_STATUS)
 def scorecard_export(slug: str, kind: str) -> Response:
     year = year_arg()
-    rows = queries(slug).scorecard(year, state().today())
-    return _table(scorecard_table(rows, year), f"xep-hang-co-quan-{slug}-{year}", kind)
+    today = state().today()
+    heading = _heading(slug, f"Năm {year}", min(today, date(year, 12, 31)))
+    rows = queries(slug).scorecard(year, today)
+    return _tables([scorecard_table(rows, year, heading.plan.removeprefix("Kế hoạch số "))],
+                   heading, f"xep-hang-co-quan-{slug}-{year}", kind)
+
+
+def _plan_finder(tenants: list[Tenant]) -> Callable[[TenantChange], str]:
+    """The plan a change's task or indicator belongs to, per tenant."""
+    plans: dict[tuple[str, str], str] = {}
+    for tenant in tenants:
+        plan = queries(tenant.slug).state()
+        for task in plan.tasks.values():
+            if task.plan_id in plan.plans:
+                plans[(tenant.slug, str(task.id))] = plan.plans[task.plan_id].number
+        for indicator in plan.indicators.values():
+            with suppress(NotFound):
+                plans[(tenant.slug, str(indicator.id))] = indicator_plan(plan, indicator)
+    return lambda change: plans.get((change.tenant.slug, change.entry.aggregate_id), "")
 
 
 @routes.route("/changes.<kind>", Action.READ_CHANGES)
 def changes_export(kind: str) -> Response:
     where, _ = read_filter()
-    changes = all_changes(selected(visible_tenants()), where)
-    return _table(changes_table(changes), f"nhat-ky-thay-doi-{state().today():%Y%m%d}", kind)
+    tenants = selected(visible_tenants())
+    changes = all_changes(tenants, where)
+    today = state().today()
+    issuer = (f"Ủy ban nhân dân {province_of(tenants[0].display_name, [])[0]}"
+              if len(tenants) == 1 else "Các đơn vị được theo dõi")
+    heading = Heading(issuer, "", "", today)
+    return _tables([changes_table(changes, _plan_finder(tenants))], heading,
+                   f"nhat-ky-thay-doi-{today:%Y%m%d}", kind)
 
 
 @routes.route("/t/<slug>/periodic-report", Action.READ_STATUS)
