@@ -43,14 +43,16 @@ DEMO_AGENCY = "Sở Khoa học và Công nghệ"
 # published, so they only ever exist where `r57 serve` loads the demo.
 DEMO_PRINCIPALS: tuple[tuple[str, str, Role, str, str], ...] = (
     # name, display name, role, token id, secret
-    ("demo.admin", "Demo system administrator", Role.SYSTEM_ADMIN, "demoadmin",
+    ("demo.admin", "Quản trị hệ thống (tài khoản mẫu)", Role.SYSTEM_ADMIN, "demoadmin",
      "demo-only-system-admin"),
-    ("demo.dost", "Demo Sở KH&CN (tenant administrator)", Role.TENANT_ADMIN, "demodost",
-     "demo-only-tenant-admin"),
-    ("demo.reporter", "Demo reporter, Sở KH&CN", Role.AGENCY_REPORTER, "demoreporter",
-     "demo-only-agency-reporter"),
-    ("demo.auditor", "Demo auditor", Role.AUDITOR, "demoauditor", "demo-only-auditor"),
-    ("demo.inspector", "Demo inspector", Role.INSPECTOR, "demoinspector", "demo-only-inspector"),
+    ("demo.dost", "Cán bộ Sở KH&CN, cơ quan thường trực (tài khoản mẫu)", Role.TENANT_ADMIN,
+     "demodost", "demo-only-tenant-admin"),
+    ("demo.reporter", "Cán bộ báo cáo của Sở KH&CN (tài khoản mẫu)", Role.AGENCY_REPORTER,
+     "demoreporter", "demo-only-agency-reporter"),
+    ("demo.auditor", "Kiểm toán viên (tài khoản mẫu)", Role.AUDITOR, "demoauditor",
+     "demo-only-auditor"),
+    ("demo.inspector", "Thanh tra viên (tài khoản mẫu)", Role.INSPECTOR, "demoinspector",
+     "demo-only-inspector"),
 )
 
 

@@ -11,9 +11,11 @@ from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from api.errors import _on_http as api_http_problem
 from api.guard import public
 from api.idempotency import IdempotencyStore
 from api.services import EXTENSION as API_EXTENSION
@@ -68,6 +70,9 @@ def create_blueprint(config: WebConfig | None = None, *, tenancy: Tenancy | None
         if not app.secret_key:
             storage_dir: Path | None = getattr(found.storage, "data_dir", None)
             app.secret_key = secret_key(config, storage_dir)
+        # An address no route serves: a page in Vietnamese, problem details under /api.
+        app.register_error_handler(404, _on_unrouted)
+        app.register_error_handler(405, _on_unrouted)
         app.config["SESSION_COOKIE_HTTPONLY"] = True
         app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
 
@@ -123,6 +128,19 @@ def _on_http(error: HTTPException) -> tuple[str, int]:
         413: "Tệp tải lên vượt quá dung lượng cho phép.",
     }
     return _error_page(status, messages.get(status, _TITLES.get(status, "Đã xảy ra lỗi.")))
+
+
+def _on_unrouted(error: HTTPException) -> ResponseReturnValue:
+    if request.path == "/api" or request.path.startswith("/api/"):
+        return api_http_problem(error)
+    if "web_viewer" not in g:
+        auth.load_viewer()
+    status = error.code or 404
+    message = ("Địa chỉ này không có trong Sổ theo dõi. Hãy kiểm tra lại đường dẫn, hoặc "
+               "quay về trang chủ để chọn đơn vị và kế hoạch cần xem." if status == 404
+               else _TITLES.get(status, "Đã xảy ra lỗi."))
+    return render_template("web/error.html", **_page_context(), status=status,
+                           title=_TITLES.get(status, "Lỗi"), message=message), status
 
 
 def _on_domain(error: DomainError) -> tuple[str, int]:

@@ -90,7 +90,7 @@ def sign_out() -> None:
     session.clear()
 
 
-def _load_viewer() -> None:
+def load_viewer() -> None:
     g.web_viewer = None
     name, token_id = session.get("principal"), session.get("token_id")
     if not isinstance(name, str) or not isinstance(token_id, str):
@@ -184,7 +184,7 @@ def _harden(response: Response) -> Response:
 
 
 def install(bp: Blueprint) -> None:
-    bp.before_request(_load_viewer)
+    bp.before_request(load_viewer)
     bp.before_request(_check_csrf)
     bp.before_request(_admit)
     bp.after_request(_harden)

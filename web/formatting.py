@@ -22,6 +22,7 @@ from web.messages import (
     row_reason_vi,
     summary_vi,
 )
+from web.people import actor_name
 from web.state import VIETNAM
 
 _DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -103,6 +104,7 @@ def parse_int(text: str, field: str, low: int, high: int, label: str) -> int:
 
 def install(bp: Blueprint) -> None:
     filters: dict[str, Callable[..., Any]] = {
+        "vi_actor": actor_name,
         "vi_day": day, "vi_moment": moment, "vi_number": number, "vi_percent": percent,
         "vi_period": period_vi, "vi_summary": summary_vi, "vi_row_reason": row_reason_vi,
         "vi_change": lambda code: CHANGE_TYPES_VI.get(code or "", code or ""),

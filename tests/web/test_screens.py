@@ -1,0 +1,130 @@
+"""Every page looked at as a person would, on a desktop (1400 px) and a phone (390 px):
+screenshots kept in test-artifacts/screenshots/pages/; on the phone no page scrolls
+sideways, the header takes at most a quarter of the first screen and tasks are cards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from api.app import create_app
+from api.config import ApiSettings
+from service.config import Settings
+from service.container import build_tenancy
+from service.ledger import Context
+from tests.conftest import SEED
+from tests.web.browser import after_navigation, chromium, screenshot, serving
+from tests.web.conftest import OTHER, REPORTER_AGENCY, TENANT, Tokens, issue_tokens, seed_tenant
+
+T = f"/t/{TENANT}"
+WIDTHS = {"desktop": (1400, 900), "phone": (390, 844)}
+PAGES = {  # name: (who signs in, path)
+    "trang-chu": ("admin", "/"),
+    "tong-quan": ("admin", f"{T}/"),
+    "nhiem-vu": ("admin", f"{T}/tasks"),
+    "nhiem-vu-tim-kiem": ("admin", f"{T}/tasks?q=Sở+Y+tế"),
+    "nhiem-vu-5": ("auditor", f"{T}/tasks/5"),
+    "dieu-chinh-thoi-han": ("admin", f"{T}/tasks/5/deadline"),
+    "giao-lai": ("admin", f"{T}/tasks/5/reassign"),
+    "huy-nhiem-vu": ("admin", f"{T}/tasks/5/cancel"),
+    "dieu-kien": ("admin", f"{T}/tasks/5/trigger"),
+    "bao-cao-tien-do": ("reporter", f"{T}/tasks/4/report"),
+    "hoan-thanh": ("reporter", f"{T}/tasks/4/complete"),
+    "xac-nhan-bao-cao": ("admin", f"{T}/tasks/4/reports/1/review"),
+    "chi-tieu": ("admin", f"{T}/indicators"),
+    "chi-tieu-7-8": ("admin", f"{T}/indicators/7.8"),
+    "so-lieu-chi-tieu": ("reporter", f"{T}/indicators/7.8/values"),
+    "muc-tieu-chi-tieu": ("admin", f"{T}/indicators/7.8/target"),
+    "xep-hang": ("admin", f"{T}/scorecard?year=2025"),
+    "theo-thoi-diem": ("auditor", f"{T}/time-travel"),
+    "so-sanh": ("auditor", f"{T}/diff?before=01/03/2025&after=30/06/2025"),
+    "nhat-ky-thay-doi": ("inspector", "/changes"),
+    "nhap-ke-hoach": ("admin", f"{T}/import"),
+    "bao-cao-dinh-ky": ("admin", f"{T}/periodic-report?kind=Q2&year=2025&on=30/06/2025"),
+    "cong-khai": ("", f"/p/{TENANT}"),
+    "dang-nhap": ("", "/sign-in"),
+    "khong-tim-thay": ("", "/khong-co-trang-nay"),
+}
+
+
+@dataclass
+class Browser:
+    base: str
+    tokens: Tokens
+    driver: WebDriver
+    who: str = ""
+
+    def as_(self, who: str) -> None:
+        if who == self.who:
+            return
+        self.driver.delete_all_cookies()
+        self.who = who
+        if not who:
+            return
+        self.driver.get(self.base + "/sign-in")
+        self.driver.find_element(By.ID, "f-token").send_keys(getattr(self.tokens, who))
+        button = self.driver.find_element(By.CSS_SELECTOR, "main button[type=submit]")
+        after_navigation(self.driver, button.click)
+
+    def size(self, width: int, height: int) -> None:
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1,
+            "mobile": width < 640})
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    folder = tmp_path_factory.mktemp("screens")
+    settings = Settings(database_url=f"sqlite:///{folder / 'data'}")
+    tenancy = build_tenancy(settings)
+    seed_tenant(tenancy, TENANT, "Quảng Nam", SEED)
+    seed_tenant(tenancy, OTHER, "Đà Nẵng", SEED)
+    tokens = issue_tokens(tenancy)
+    ledger = tenancy.ledger(TENANT, for_writing=True)
+    ledger.change_deadline("5", "9/2025", "Chờ hướng dẫn của Bộ Nội vụ", "123/QĐ-UBND",
+                           Context("dost.lan", effective_on=date(2025, 4, 10)))
+    ledger.report_progress("4", "2025-Q2", 40, "Đã dự thảo kế hoạch", Context(
+        "noivu.minh", agency=REPORTER_AGENCY), difficulties="Thiếu nhân lực")
+    with serving(create_app(settings, tenancy, ApiSettings())) as base, \
+            chromium(folder / "profile") as driver:
+        yield Browser(base, tokens, driver)
+    tenancy.close()
+
+
+def _measure(driver: WebDriver) -> dict[str, float]:
+    found: dict[str, float] = driver.execute_script("""
+        const nav = document.querySelector('nav.tenant') || document.querySelector('header.site');
+        const rows = [...document.querySelectorAll('table.task-list tbody tr')];
+        return {
+          scroll: document.documentElement.scrollWidth, width: window.innerWidth,
+          height: window.innerHeight, header: nav.getBoundingClientRect().bottom + scrollY,
+          cards: rows.filter(r => getComputedStyle(r).display === 'block').length,
+          rows: rows.length,
+        };""")
+    return found
+
+
+@pytest.mark.parametrize("device", list(WIDTHS))
+def test_every_page_is_looked_at_on_a_desktop_and_a_phone(browser: Browser, device: str
+                                                        ) -> None:
+    width, height = WIDTHS[device]
+    problems = []
+    for name, (who, path) in PAGES.items():
+        browser.as_(who)
+        browser.size(width, height)
+        browser.driver.get(browser.base + path)
+        screenshot(browser.driver, f"pages/{device}/{name}")
+        shape = _measure(browser.driver)
+        if shape["scroll"] > shape["width"] + 1:
+            problems.append(f"{name}: scrolls sideways ({shape['scroll']} > {shape['width']})")
+        if device == "phone":
+            if shape["header"] > shape["height"] / 4:
+                problems.append(f"{name}: header ends at {shape['header']} px")
+            if shape["rows"] and shape["cards"] != shape["rows"]:
+                problems.append(f"{name}: tasks are not cards")
+    assert not problems, "\n".join(problems)
