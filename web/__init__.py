@@ -26,6 +26,7 @@ from tenants.registry import Tenant
 from web import auth, formatting
 from web.config import WebConfig, secret_key
 from web.forms import new_form_token
+from web.kept_forms import keep_posted_form
 from web.messages import error_vi
 from web.routes import Routes
 from web.state import EXTENSION, WebState, state, utc_now
@@ -150,6 +151,11 @@ def _on_domain(error: DomainError) -> tuple[str, int]:
 
 
 def _on_sign_in_required(_: auth.SignInRequired) -> Response:
+    slug = (request.view_args or {}).get("slug")
+    if request.method == "POST" and slug and request.form:
+        # Signed out while filling it in: what was typed waits for its author.
+        back = keep_posted_form(slug, g.get("expired_principal", ""))
+        return redirect(url_for("web.sign_in", next=back), 303)
     return redirect(url_for("web.sign_in", next=request.full_path.rstrip("?")))
 
 

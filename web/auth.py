@@ -103,6 +103,7 @@ def load_viewer() -> None:
         since, view = now, None
     expired = now - since > timedelta(hours=state().config.session_hours)
     if view is None or expired or not token_is_live(view, token_id, now):
+        g.expired_principal = name  # whose form, if one was being sent, is kept
         session.pop("principal", None)
         session.pop("token_id", None)
         return

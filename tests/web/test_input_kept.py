@@ -4,12 +4,14 @@ read one way only, irreversible decisions confirmed; search says why a row match
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from urllib.parse import unquote
 
 from flask.testing import FlaskClient
 
 from service.tenancy import Tenancy
-from tests.web.conftest import TENANT, Tokens, form_fields, sign_in, text
+from tests.web.conftest import TENANT, Tokens, csrf_of, form_fields, sign_in, text
 from tests.web.test_forms import open_form
 
 T = f"/t/{TENANT}"
@@ -80,3 +82,43 @@ def test_filter_lists_do_not_submit_themselves(client: FlaskClient, province: To
     script = client.get("/assets/web.js")
     assert script.status_code == 200 and "requestSubmit" not in script.get_data(as_text=True)
     script.close()
+
+
+def test_a_form_sent_after_the_session_expired_is_shown_again_after_signing_in(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    sign_in(client, province.reporter)
+    path = f"{T}/tasks/4/report"
+    fields = open_form(client, path)
+    with client.session_transaction() as session:  # a working day has passed
+        session["since"] = (datetime.now(UTC) - timedelta(hours=13)).isoformat()
+    typed = {"period": "2025-Q2", "percent": "35", "narrative": "Đã họp lấy ý kiến các sở",
+             "difficulties": "Chưa có hướng dẫn"}
+    sent = client.post(path, data={**fields, **typed})
+    assert sent.status_code == 303 and "/sign-in?next=" in sent.headers["Location"]
+    assert tenancy.ledger(TENANT).task("4").reports == []
+    back = unquote(sent.headers["Location"].split("next=", 1)[1])
+    login = text(client.get("/sign-in"))
+    signed = client.post("/sign-in", data={"token": province.reporter, "next": back,
+                                           "csrf_token": csrf_of(login)})
+    assert signed.status_code == 303 and signed.headers["Location"] == back
+    again = text(client.get(back))
+    assert "đã được giữ lại" in again
+    assert 'value="35"' in again and "Đã họp lấy ý kiến các sở</textarea>" in again
+    done = client.post(path, data={**form_fields(again), **typed})
+    assert done.status_code == 303
+    assert len(tenancy.ledger(TENANT).task("4").reports) == 1
+
+
+def test_a_kept_form_is_shown_to_its_author_only(
+    client: FlaskClient, province: Tokens
+) -> None:
+    sign_in(client, province.reporter)
+    path = f"{T}/tasks/4/report"
+    fields = open_form(client, path)
+    with client.session_transaction() as session:
+        session["since"] = (datetime.now(UTC) - timedelta(hours=13)).isoformat()
+    sent = client.post(path, data={**fields, "percent": "35", "narrative": "Bí mật"})
+    back = unquote(sent.headers["Location"].split("next=", 1)[1])
+    sign_in(client, province.admin)
+    assert "Bí mật" not in text(client.get(back))

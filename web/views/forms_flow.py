@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from flask import render_template, request
+from flask import flash, render_template, request
 from werkzeug.wrappers import Response
 
 from domain.errors import DomainError
@@ -14,6 +14,7 @@ from service.ledger import Context
 from web.auth import Viewer
 from web.formatting import parse_day
 from web.forms import field_errors, submit_once
+from web.kept_forms import kept_form
 from web.messages import WebError, error_vi
 
 Check = Callable[[str], object]  # reads a field's text; raises DomainError to refuse it
@@ -69,7 +70,11 @@ def run_form(slug: str, template: str, fields: tuple[str, ...], record: Callable
                 return submit_once(slug, record)
             except DomainError as error:
                 errors, status = field_errors(error, fields, aliases), 422
-    form = request.form if request.method == "POST" else {}
+    kept = kept_form(slug) if request.method == "GET" else None
+    form: Mapping[str, str] = request.form if request.method == "POST" else kept or {}
+    if kept is not None:
+        flash("Nội dung bạn đã nhập trước khi phiên làm việc hết hạn đã được giữ lại; "
+              "hãy kiểm tra rồi gửi lại.", "info")
     return render_template(template, errors=errors, form=form, fields=fields,
                            **context), status
 
