@@ -17,6 +17,7 @@ from reports.spreadsheet import Cell, Heading, Sheet, inert
 from reports.spreadsheet import to_xlsx as workbook
 from web.formatting import FIVE_CLASSES, day, moment
 from web.messages import CHANGE_TYPES_VI, period_vi, summary_vi
+from web.people import actor_name
 from web.views.changes import TenantChange
 
 Table = Sheet  # one table of an export: a sheet of the workbook, or the whole CSV
@@ -85,7 +86,7 @@ def changes_table(changes: Sequence[TenantChange],
          CHANGE_TYPES_VI.get(c.entry.change_type or "", c.entry.change_type),
          c.entry.subject.replace("task", "Nhiệm vụ").replace("indicator", "Chỉ tiêu"),
          summary_vi(c.entry.summary), _changed(c), c.entry.reason, c.entry.document,
-         c.entry.actor, c.entry.on_behalf_of, plan_of(c)) for c in changes],
+         actor_name(c.entry.actor), c.entry.on_behalf_of, plan_of(c)) for c in changes],
         widths={5: 40, 6: 30, 7: 40})
 
 
