@@ -53,7 +53,7 @@ def test_time_travel_by_effective_date_applies_changes_from_the_day_they_took_ef
     def deadline_of_task_5(on: str) -> str:
         page = text(client.get(f"{T}/time-travel?mode=effective&on={on}"))
         row = page.split('/t/quang-nam/tasks/5"', 1)[1].split("</tr>", 1)[0]
-        return re.findall(r"<td>([^<]+)<br>", row)[-1]
+        return re.findall(r"<td data-label=\"Thời hạn\">([^<]+)<br>", row)[-1]
 
     assert deadline_of_task_5("01/05/2025") == "3/2025"
     assert deadline_of_task_5("01/06/2025") == "9/2025"
