@@ -50,6 +50,8 @@ MODULES: tuple[Routes, ...] = (
     lifecycle.routes, insight.routes, indicator_forms.routes, changes.routes, imports.routes,
     exports.routes,
 )
+# The service's own endpoints, which answer problem details; every other path is a page.
+_API_PATHS = ("/api", "/metrics", "/healthz", "/readyz")
 _TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền truy cập",
            404: "Không tìm thấy", 405: "Thao tác không được hỗ trợ", 409: "Không thể ghi nhận",
            413: "Tệp quá lớn", 422: "Dữ liệu chưa hợp lệ", 500: "Lỗi máy chủ"}
@@ -132,7 +134,7 @@ def _on_http(error: HTTPException) -> tuple[str, int]:
 
 
 def _on_unrouted(error: HTTPException) -> ResponseReturnValue:
-    if request.path == "/api" or request.path.startswith("/api/"):
+    if request.path.startswith(_API_PATHS):
         return api_http_problem(error)
     if "web_viewer" not in g:
         auth.load_viewer()
