@@ -145,7 +145,8 @@ def _on_import_refused(exc: ImportRefused) -> Response:
 
 
 def _on_import_format(exc: ImportFormatError) -> Response:
-    return problem(422, "import-format", exc.message, errors={"file": [exc.message]})
+    return problem(422, "import-format", exc.message, errors={"file": [exc.message]},
+                   code=exc.code, params=exc.params)
 
 
 def _domain(status: int, kind: str) -> Any:

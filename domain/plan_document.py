@@ -63,10 +63,23 @@ class RowProblem:
 
 
 @dataclass(frozen=True)
+class RowNote:
+    """Something a reader did that the person importing should check: a row joined to the
+    task above it, a group heading read as a task of its own, metadata found in an appendix."""
+
+    row: int  # 1-based line or row number in the source (0: the document as a whole)
+    content: str  # the row as found
+    note: str  # what was done
+    code: str = ""  # what was done, for catalogues: "import.note.continuation"
+    reference: str = ""  # the task it concerns, when there is one
+
+
+@dataclass(frozen=True)
 class PlanDocument:
     header: PlanHeader
     groups: tuple[TaskGroup, ...]
     tasks: tuple[TaskRow, ...]
     indicators: tuple[IndicatorRow, ...]
     problems: tuple[RowProblem, ...] = ()
-    source_format: str = ""  # "text", "docx", "csv", "xlsx"
+    source_format: str = ""  # "text", "docx", "csv", "xlsx", "pdf", "doc", "odt"
+    notes: tuple[RowNote, ...] = ()

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from pathlib import Path, PurePath
 
 from domain.plan_document import PlanDocument, PlanHeader
+from importers.builder import MissingNumber
 from importers.docx_plan import read_docx_plan
-from importers.errors import ImportFormatError
+from importers.errors import ImportFormatError, budget_exceeded
+from importers.limits import check_file_size, reading
 from importers.tabular import read_csv_plan, read_xlsx_plan
 from importers.text_plan import read_text_plan
 
@@ -31,7 +33,9 @@ SUPPORTED_SUFFIXES = tuple(_READERS)
 _CONVERT = {".doc": ".docx", ".xls": ".xlsx"}
 
 
-def read_plan_document(path: Path, *, header: PlanHeader | None = None) -> PlanDocument:
+def read_plan_document(
+    path: Path, *, header: PlanHeader | None = None, require_number: bool = True
+) -> PlanDocument:
     """Read the plan in `path`, choosing the reader by the file's suffix.
 
     `header` supplies or overrides plan metadata: its non-empty fields win over what the
@@ -42,14 +46,18 @@ def read_plan_document(path: Path, *, header: PlanHeader | None = None) -> PlanD
         data = path.read_bytes()
     except OSError as error:
         raise ImportFormatError(f"cannot read '{path.name}': {error.strerror}") from None
-    return _read(reader, data, header)
+    return _read(reader, data, header, require_number)
 
 
 def read_plan_bytes(
-    data: bytes, filename: str, *, header: PlanHeader | None = None
+    data: bytes, filename: str, *, header: PlanHeader | None = None, require_number: bool = True
 ) -> PlanDocument:
-    """Read an uploaded plan; `filename` (the name it was uploaded with) picks the reader."""
-    return _read(_reader_for(filename), data, header)
+    """Read an uploaded plan; `filename` (the name it was uploaded with) picks the reader.
+
+    Without `require_number`, a document naming no plan number is returned with an empty
+    one (for a preview that asks for it) instead of being refused.
+    """
+    return _read(_reader_for(filename), data, header, require_number)
 
 
 def _reader_for(filename: str) -> Reader:
@@ -69,7 +77,26 @@ def _reader_for(filename: str) -> Reader:
     )
 
 
-def _read(reader: Reader, data: bytes, header: PlanHeader | None) -> PlanDocument:
+def _read(
+    reader: Reader, data: bytes, header: PlanHeader | None, require_number: bool
+) -> PlanDocument:
+    check_file_size(len(data))
     if not data.strip():
-        raise ImportFormatError("the file is empty")
-    return reader(data, header)
+        raise ImportFormatError("the file is empty", code="import.empty")
+    with reading():
+        try:
+            return reader(data, header)
+        except MissingNumber as missing:
+            if require_number:
+                raise
+            return missing.document
+        except ImportFormatError:
+            raise
+        except (MemoryError, RecursionError):
+            raise budget_exceeded("memory") from None
+        except Exception as error:  # any parser failure is the file's, never the server's
+            raise ImportFormatError(
+                f"the file could not be read ({type(error).__name__}); "
+                "open it in an office program, save it again and import the saved copy",
+                code="import.parser_failed", params={"error": type(error).__name__},
+            ) from error

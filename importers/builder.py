@@ -13,15 +13,26 @@ from domain.plan_document import (
     IndicatorRow,
     PlanDocument,
     PlanHeader,
+    RowNote,
     RowProblem,
     TaskGroup,
     TaskRow,
 )
 from importers.columns import ColumnMap
-from importers.errors import ImportFormatError
+from importers.errors import ImportFormatError, LimitExceeded
+from importers.limits import budget
 
 # Tasks listed before any group row, or in a sheet without a group column, form one group.
 DEFAULT_GROUP = TaskGroup("I", "Nhiệm vụ")
+
+
+class MissingNumber(ImportFormatError):
+    """The document names no plan number; `document` is everything else it holds, so the
+    person importing can supply the number (never guessed)."""
+
+    def __init__(self, message: str, document: PlanDocument) -> None:
+        super().__init__(message, code="import.number_missing")
+        self.document = document
 
 
 class PlanBuilder:
@@ -35,6 +46,7 @@ class PlanBuilder:
         self._tasks: list[TaskRow] = []
         self._indicators: list[IndicatorRow] = []
         self._problems: list[RowProblem] = []
+        self._notes: list[RowNote] = []
         self._table_errors: list[str] = []
         self._seen: set[tuple[str, ...]] = set()
         self._task_tables = 0
@@ -50,6 +62,10 @@ class PlanBuilder:
     def problem(self, row: int, content: str, reason: str) -> None:
         where = f"{self.context}: " if self.context else ""
         self._problems.append(RowProblem(row, content, where + reason))
+
+    def note(self, row: int, content: str, note: str, code: str, reference: str = "") -> None:
+        where = f"{self.context}: " if self.context else ""
+        self._notes.append(RowNote(row, content, where + note, code, reference))
 
     def task_table_found(self) -> None:
         self._task_tables += 1
@@ -80,6 +96,9 @@ class PlanBuilder:
         self, columns: ColumnMap, cells: Sequence[str], number: str, row: int, content: str
     ) -> None:
         group = self.current_group()
+        limits = budget().limits
+        if len(self._tasks) >= limits.tasks:
+            raise LimitExceeded("tasks", limits.tasks)
         if not self._first_time("task", group, number):
             self.problem(row, content, f"task {number} appears twice in group {group}")
             return
@@ -106,6 +125,9 @@ class PlanBuilder:
         row: int,
         content: str,
     ) -> None:
+        limits = budget().limits
+        if len(self._indicators) >= limits.indicators:
+            raise LimitExceeded("indicators", limits.indicators)
         if not self._first_time("indicator", str(horizon), code):
             self.problem(row, content, f"indicator {code} appears twice")
             return
@@ -137,18 +159,20 @@ class PlanBuilder:
     ) -> PlanDocument:
         """The document, or ImportFormatError when it has no plan number or no task."""
         header = merge_header(found, given)
-        if not header.number:
-            raise ImportFormatError(f"the plan number was not found: {number_hint}")
         if not self._tasks:
-            raise ImportFormatError(self._no_tasks_message())
-        return PlanDocument(
+            raise ImportFormatError(self._no_tasks_message(), code="import.no_tasks")
+        document = PlanDocument(
             header=header,
             groups=tuple(TaskGroup(code, title) for code, title in self._titles.items()),
             tasks=tuple(self._tasks),
             indicators=tuple(self._indicators),
             problems=tuple(self._problems),
             source_format=source_format,
+            notes=tuple(self._notes),
         )
+        if not header.number:
+            raise MissingNumber(f"the plan number was not found: {number_hint}", document)
+        return document
 
     def _no_tasks_message(self) -> str:
         if self._table_errors:

@@ -12,15 +12,16 @@ from io import BytesIO
 
 import docx
 from docx.document import Document
-from docx.table import Table, _Cell
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from domain.plan_document import PlanDocument, PlanHeader
 from domain.text import nfc
 from importers.builder import PlanBuilder
-from importers.errors import ImportFormatError
+from importers.errors import ImportFormatError, LimitExceeded
 from importers.grid import GridRow, find_table, read_table
 from importers.header import parse_header
+from importers.limits import budget, check_zip
 
 # The header row is at the top of a table, under at most a title row or two.
 _HEADER_SEARCH = 8
@@ -32,7 +33,9 @@ def read_docx_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument
     lines: list[str] = []
     builder = PlanBuilder()
     tables = 0
+    count = budget()
     for block in document.iter_inner_content():
+        count.block()
         if isinstance(block, Paragraph):
             lines.extend(_texts([block]))
             continue
@@ -44,18 +47,23 @@ def read_docx_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument
 
 
 def _open(data: bytes) -> Document:
+    invalid = ImportFormatError(
+        "the Word file cannot be opened: it is not a valid .docx document "
+        "(a file in the old .doc format must be saved as .docx first)",
+        code="import.not_docx",
+    )
+    check_zip(data, invalid)  # sized before python-docx parses any part
     try:
         return docx.Document(BytesIO(data))
+    except MemoryError:
+        raise
     except Exception:  # zipfile, lxml and python-docx each raise their own on damaged files
-        raise ImportFormatError(
-            "the Word file cannot be opened: it is not a valid .docx document "
-            "(a file in the old .doc format must be saved as .docx first)"
-        ) from None
+        raise invalid from None
 
 
 def _read_block_table(table: Table, lines: list[str], builder: PlanBuilder) -> None:
     try:
-        rows = _grid_rows(table)
+        rows = _grid_rows(table, builder.context)
     except (ValueError, IndexError, KeyError):
         # A broken merge (a continued cell with nothing above it) makes python-docx give up.
         builder.problem(1, "", "the table's merged cells are inconsistent; it was not read")
@@ -67,23 +75,35 @@ def _read_block_table(table: Table, lines: list[str], builder: PlanBuilder) -> N
         read_table(found, builder)
 
 
-def _grid_rows(table: Table) -> list[GridRow]:
+def _grid_rows(table: Table, where: str = "") -> list[GridRow]:
     """Rows as cell texts, one per grid column. python-docx repeats a horizontally merged
     cell in every column it spans; only the first keeps the text, so a title merged across
     a group row is read once and a merged agency cell is not copied into its neighbour."""
     rows = []
+    count = budget()
     for number, row in enumerate(table.rows, start=1):
+        _check_width(row, number, where)
         texts = [""] * row.grid_cols_before
         previous: _Cell | None = None
         for cell in row.cells:
             texts.append("" if cell is previous else nfc(cell.text))
             previous = cell
+        count.row(number, texts, where)
         rows.append(GridRow(number, tuple(texts)))
     return rows
 
 
+def _check_width(row: _Row, number: int, where: str) -> None:
+    """A cell may claim to span any number of columns; python-docx would list each one."""
+    limit = budget().limits.columns
+    spans = sum(tc.grid_span for tc in row._tr.tc_lst) + row.grid_cols_before
+    if spans > limit:
+        raise LimitExceeded("columns", limit, f"{where}, row {number}" if where else "")
+
+
 def _layout_lines(table: Table) -> Iterator[str]:
-    for row in table.rows:
+    for number, row in enumerate(table.rows, start=1):
+        _check_width(row, number, "")
         previous: _Cell | None = None
         for cell in row.cells:
             if cell is not previous:
@@ -97,5 +117,6 @@ def _texts(paragraphs: list[Paragraph]) -> Iterator[str]:
     for paragraph in paragraphs:
         for line in paragraph.text.split("\n"):
             text = nfc(line)
+            budget().text(text)
             if text:
                 yield text

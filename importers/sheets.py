@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import openpyxl  # type: ignore[import-untyped]
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # type: ignore[import-untyped]
 
 from domain.text import nfc
 from importers.columns import classify
 from importers.decoding import decode_text
-from importers.errors import ImportFormatError
+from importers.errors import ImportFormatError, LimitExceeded
 from importers.grid import GridRow
+from importers.limits import budget, check_zip
 
 _DELIMITERS = (",", ";", "\t")
 # Metadata lines may precede the header row; look this far for it when sniffing.
@@ -31,15 +33,31 @@ def csv_sheet(data: bytes) -> Sheet:
     """The CSV file as one grid, split on whichever delimiter reveals a plan table."""
     text = decode_text(data, "CSV file")
     candidates = [_csv_rows(text, delimiter) for delimiter in _DELIMITERS]
-    return Sheet("", max(candidates, key=_table_score))
+    chosen = max(candidates, key=_table_score)
+    count = budget()
+    for row in chosen:
+        count.row(row.number, row.cells)
+    return Sheet("", chosen)
 
 
 def _csv_rows(text: str, delimiter: str) -> tuple[GridRow, ...]:
+    rows = []
+    limits = budget().limits
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for number, record in enumerate(reader, start=1):
+            # Counted against the limits, not the budget: the file is split three ways.
+            if number > limits.rows:
+                raise LimitExceeded("rows", limits.rows)
+            if len(record) > limits.columns and any(record[limits.columns :]):
+                raise LimitExceeded("columns", limits.columns, f"row {number}")
+            rows.append(GridRow(number, _clean(record)))
     except csv.Error as error:
-        raise ImportFormatError(f"the CSV file cannot be read: {error}") from None
-    return tuple(GridRow(number, _clean(record)) for number, record in enumerate(records, start=1))
+        raise ImportFormatError(
+            f"the CSV file cannot be read: {error}", code="import.csv_unreadable",
+            params={"detail": str(error)},
+        ) from None
+    return tuple(rows)
 
 
 def _table_score(rows: tuple[GridRow, ...]) -> tuple[int, int]:
@@ -52,13 +70,19 @@ def _table_score(rows: tuple[GridRow, ...]) -> tuple[int, int]:
 
 
 def xlsx_sheets(data: bytes) -> list[Sheet]:
+    invalid = ImportFormatError(
+        "the Excel file cannot be opened: it is not a valid .xlsx workbook "
+        "(a file in the old .xls format must be saved as .xlsx first)",
+        code="import.not_xlsx",
+    )
+    check_zip(data, invalid)  # sized before openpyxl parses any part
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        # Read-only mode streams each sheet row by row instead of building it in memory.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    except MemoryError:
+        raise
     except Exception:  # zipfile, lxml and openpyxl each raise their own on damaged files
-        raise ImportFormatError(
-            "the Excel file cannot be opened: it is not a valid .xlsx workbook "
-            "(a file in the old .xls format must be saved as .xlsx first)"
-        ) from None
+        raise invalid from None
     try:
         return [
             Sheet(f"sheet '{sheet.title}'", _sheet_rows(sheet)) for sheet in workbook.worksheets
@@ -67,12 +91,23 @@ def xlsx_sheets(data: bytes) -> list[Sheet]:
         workbook.close()
 
 
-def _sheet_rows(sheet: openpyxl.worksheet.worksheet.Worksheet) -> tuple[GridRow, ...]:
+def _sheet_rows(sheet: ReadOnlyWorksheet) -> tuple[GridRow, ...]:
+    """The sheet's rows, streamed. A sheet may claim any dimension ("A1:XFD1048576") and
+    openpyxl pads every row to it; the claim is checked first and rows are read no wider
+    than one column past the limit, so a cell beyond it is seen without padding to it."""
+    where = f"sheet '{sheet.title}'"
+    count = budget()
+    limits = count.limits
+    if (sheet.max_row or 0) > limits.rows:
+        raise LimitExceeded("rows", limits.rows, where)
+    if (sheet.max_column or 0) > limits.columns:
+        raise LimitExceeded("columns", limits.columns, where)
     rows = []
-    for number, cells in enumerate(sheet.iter_rows(), start=1):
-        rows.append(
-            GridRow(number, _clean(_cell_text(cell.value, cell.number_format) for cell in cells))
-        )
+    for number, cells in enumerate(sheet.iter_rows(max_col=limits.columns + 1), start=1):
+        texts = _clean(_cell_text(cell.value, getattr(cell, "number_format", None))
+                       for cell in cells)
+        count.row(number, texts, where)
+        rows.append(GridRow(number, texts))
     return tuple(rows)
 
 

@@ -19,6 +19,7 @@ from importers.cells import last_year
 from importers.columns import WHOLE, ColumnMap, classify, match_field, normal
 from importers.decoding import decode_text
 from importers.header import parse_header
+from importers.limits import budget
 
 _ROW = re.compile(r"^(\d+)\.$")
 _SUB_ROW = re.compile(r"^(\d+)\.\d+\.?$")
@@ -85,8 +86,14 @@ def read_text_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument
 
 
 def _lines(text: str) -> list[_Line]:
-    numbered = (_Line(number, nfc(raw)) for number, raw in enumerate(text.splitlines(), start=1))
-    return [line for line in numbered if line.text]
+    count = budget()
+    lines = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = _Line(number, nfc(raw))
+        count.row(number, (line.text,))
+        if line.text:
+            lines.append(line)
+    return lines
 
 
 def _is_appendix(text: str) -> bool:

@@ -14,9 +14,12 @@ from typing import Any
 
 from api.idempotency import IdempotencyStore
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
+from domain.plan_document import PlanHeader
 from domain.text import sort_key
 from importers import read_plan_document
 from importers.errors import ImportFormatError
+from importers.isolation import read_isolated
+from importers.limits import check_file_size
 from service import cli_access, cli_integrity, cli_reports, db_role
 from service.cli_output import print_json, print_table, shorten, vn_date
 from service.config import Settings
@@ -140,8 +143,12 @@ def cmd_plan_import(t: Tenancy, args: argparse.Namespace) -> None:
     if not path.is_file():
         raise UsageError(f"No file {path}.")
     ledger = t.ledger(args.tenant, for_writing=True)
-    document = read_plan_document(path)
-    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    check_file_size(path.stat().st_size)
+    data = path.read_bytes()
+    given = PlanHeader(number=args.number or "", title=args.title or "",
+                       issued_on=args.issued_on, issuing_body=args.issuer or "")
+    document = read_isolated(data, path.name, header=given)
+    sha256 = hashlib.sha256(data).hexdigest()
     result = ledger.import_plan(document, sha256, _ctx(args), accept_problems=args.accept_problems)
     if args.json:
         print_json(result)
@@ -336,11 +343,16 @@ def _tenant_commands(sub: Any) -> None:
 def _plan_commands(sub: Any) -> None:
     p = sub.add_parser("plan", help="import and show plans")
     psub = p.add_subparsers(dest="action", required=True)
-    c = _add(psub, "import", cmd_plan_import, "record a plan document (.txt, .docx, .csv, .xlsx)",
-             writes=True)
+    c = _add(psub, "import", cmd_plan_import,
+             "record a plan document (.txt, .docx, .doc, .odt, .pdf, .csv, .xlsx)", writes=True)
     c.add_argument("file")
     c.add_argument("--accept-problems", action="store_true",
                    help="record the readable rows even if some rows could not be read")
+    c.add_argument("--number", help="the plan's number, e.g. 1534/KH-UBND (overrides the file)")
+    c.add_argument("--issued-on", type=parse_date,
+                   help="the date the plan was issued, dd/mm/yyyy (overrides the file)")
+    c.add_argument("--issuer", help="the issuing body, e.g. 'UBND tỉnh Quảng Nam'")
+    c.add_argument("--title", help="the plan's title (overrides the file)")
     _add(psub, "show", cmd_plan_show, "show the tenant's plans")
 
 

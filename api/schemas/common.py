@@ -113,3 +113,5 @@ class ProblemSchema(Strict):
     current_version = fields.Integer(metadata={"description": "On 412: the item's version."})
     problems = fields.List(fields.Nested(RowProblemSchema),
                            metadata={"description": "On a refused import: unreadable rows."})
+    code = fields.String(metadata={"description": "What went wrong, as a catalogue code."})
+    params = fields.Dict(metadata={"description": "The values the code's text shows."})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from api.schemas.common import FlexibleDate, RowProblemSchema, Strict, Upload
 
@@ -29,7 +29,16 @@ class PlanListSchema(Strict):
 
 class PlanImportFormSchema(Strict):
     file = Upload(required=True, metadata={
-        "description": "The plan document: .txt, .docx, .csv or .xlsx."})
+        "description": "The plan document: .txt, .docx, .doc, .odt, .pdf, .csv or .xlsx."})
+    number = fields.String(load_default="", validate=validate.Length(max=100), metadata={
+        "description": "The plan's number (e.g. 1534/KH-UBND), when the document lacks it or "
+                       "names it wrongly; wins over the document."})
+    issued_on = FlexibleDate(load_default=None, metadata={
+        "description": "The plan's issue date; wins over the document."})
+    issuer = fields.String(load_default="", validate=validate.Length(max=300), metadata={
+        "description": "The issuing body (e.g. UBND tỉnh Quảng Nam); wins over the document."})
+    title = fields.String(load_default="", validate=validate.Length(max=2000), metadata={
+        "description": "The plan's title; wins over the document."})
     accept_problems = fields.Boolean(load_default=False, metadata={
         "description": "Record the readable rows even if some rows could not be read."})
     effective_on = FlexibleDate(metadata={

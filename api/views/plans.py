@@ -10,8 +10,9 @@ from api.commands import context
 from api.operation import Reply
 from api.routing import TENANT_PREFIX, ApiBlueprint
 from api.schemas.plans import ImportResultSchema, PlanImportFormSchema, PlanListSchema
+from domain.plan_document import PlanHeader
 from domain.policy import Action
-from importers import read_plan_bytes
+from importers.isolation import read_isolated
 
 bp = ApiBlueprint("plans", __name__, url_prefix=TENANT_PREFIX + "/plans")
 
@@ -30,13 +31,18 @@ def list_plans() -> dict[str, Any]:
               form=PlanImportFormSchema(),
               response=ImportResultSchema(), command=True)
 def import_plan(form: dict[str, Any]) -> Reply:
-    """Import a plan document (.txt, .docx, .csv, .xlsx) uploaded as multipart/form-data.
+    """Import a plan document uploaded as multipart/form-data.
+
+    Formats: .txt, .docx, .doc, .odt, .pdf (with a text layer), .csv, .xlsx. `number`,
+    `issued_on`, `issuer` and `title` supply or override what the document says.
 
     201 when recorded; 200 when this very document had been imported already (nothing new).
     """
     upload = form["file"]
     data = upload.read()
-    document = read_plan_bytes(data, upload.filename or "")
+    given = PlanHeader(number=form.get("number", ""), title=form.get("title", ""),
+                       issued_on=form.get("issued_on"), issuing_body=form.get("issuer", ""))
+    document = read_isolated(data, upload.filename or "", header=given)
     ledger = scope.ledger()
     result = ledger.import_plan(document, hashlib.sha256(data).hexdigest(), context(form),
                                 accept_problems=form["accept_problems"])

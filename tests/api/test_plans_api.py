@@ -103,3 +103,20 @@ def test_an_upload_larger_than_the_limit_is_refused_before_it_is_read(
     response = client.post("/api/v1/tenants/quang-nam/plans", data=body,
                            content_type="multipart/form-data; boundary=b")
     assert_problem(response, 413)
+
+
+def test_a_hostile_workbook_is_refused_naming_the_limit_it_passed(client: FlaskClient) -> None:
+    import openpyxl  # noqa: PLC0415
+
+    create_tenant(client)
+    workbook = openpyxl.Workbook()
+    workbook.active["XFD1048576"] = "x"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = client.post("/api/v1/tenants/quang-nam/plans",
+                           data={"file": (io.BytesIO(buffer.getvalue()), "xa.xlsx")},
+                           content_type="multipart/form-data")
+    refused = assert_problem(response, 422)
+    assert refused["code"] == "import.limit_exceeded"
+    assert refused["params"]["limit"] == "rows"
+    assert "'rows'" in refused["errors"]["file"][0]

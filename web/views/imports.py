@@ -15,7 +15,8 @@ from domain.deadlines import DeadlineKind, parse_deadline
 from domain.errors import DomainError
 from domain.plan_document import PlanDocument
 from domain.policy import Action
-from importers import SUPPORTED_SUFFIXES, ImportFormatError, read_plan_bytes
+from importers import SUPPORTED_SUFFIXES, ImportFormatError
+from importers.isolation import read_isolated
 from service.ledger import Context, ImportRefused
 from web.auth import require
 from web.forms import field_errors, submit_once
@@ -45,7 +46,7 @@ def format_error_vi(error: ImportFormatError) -> str:
 
 def _read(data: bytes, filename: str) -> PlanDocument:
     try:
-        return read_plan_bytes(data, filename)
+        return read_isolated(data, filename)
     except ImportFormatError as error:
         raise WebError(format_error_vi(error), field="file") from None
 

@@ -1,0 +1,180 @@
+"""Read an uploaded plan in a child process with a memory and CPU budget.
+
+The limits in `importers.limits` stop the files we know how to make hostile; the budget
+stops the ones we do not: the child runs with RLIMIT_AS (address space) and RLIMIT_CPU
+set, and a wall-clock timeout, so no document can grow a web worker or hold it. The
+child answers with the document as JSON (never pickle) or with the import error.
+
+    python -m importers.isolation   # the child: a JSON request line, then the file's bytes
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from domain.plan_document import (
+    IndicatorRow,
+    PlanDocument,
+    PlanHeader,
+    RowNote,
+    RowProblem,
+    TaskGroup,
+    TaskRow,
+)
+from importers.errors import ImportFormatError, budget_exceeded
+
+MEGABYTE = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReadBudget:
+    memory_bytes: int = 1024 * MEGABYTE  # address space of the child, libraries included
+    cpu_seconds: int = 60
+    wall_seconds: int = 120
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> ReadBudget:
+        env = dict(os.environ) if env is None else env
+        default = cls()
+        return cls(
+            memory_bytes=int(env.get("R57_IMPORT_MEMORY_MB", default.memory_bytes // MEGABYTE))
+            * MEGABYTE,
+            cpu_seconds=int(env.get("R57_IMPORT_CPU_SECONDS", default.cpu_seconds)),
+            wall_seconds=int(env.get("R57_IMPORT_WALL_SECONDS", default.wall_seconds)),
+        )
+
+
+def read_isolated(
+    data: bytes,
+    filename: str,
+    *,
+    header: PlanHeader | None = None,
+    require_number: bool = True,
+    limits: ReadBudget | None = None,
+) -> PlanDocument:
+    """`importers.read_plan_bytes` in a child process under `limits`."""
+    limits = limits or ReadBudget.from_env()
+    request = {
+        "filename": filename,
+        "header": header_to_json(header) if header else None,
+        "require_number": require_number,
+        "memory_bytes": limits.memory_bytes,
+        "cpu_seconds": limits.cpu_seconds,
+    }
+    payload = json.dumps(request).encode() + b"\n" + data
+    try:
+        done = subprocess.run(  # our own interpreter and module, no shell
+            [sys.executable, "-m", "importers.isolation"],
+            input=payload,
+            capture_output=True,
+            timeout=limits.wall_seconds,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise budget_exceeded("time") from None
+    if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        raise budget_exceeded("time" if done.returncode == -signal.SIGXCPU else "memory")
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict) or ("document" not in answer and "error" not in answer):
+        if b"MemoryError" in done.stderr:
+            raise budget_exceeded("memory")
+        raise ImportFormatError(
+            "the file could not be read: the reader stopped without an answer",
+            code="import.parser_failed", params={"error": f"exit {done.returncode}"},
+        )
+    if "error" in answer:
+        error = answer["error"]
+        raise ImportFormatError(error["message"], code=error["code"], params=error["params"])
+    return document_from_json(answer["document"])
+
+
+def header_to_json(header: PlanHeader) -> dict[str, Any]:
+    found = asdict(header)
+    found["issued_on"] = header.issued_on.isoformat() if header.issued_on else None
+    found["legal_basis"] = list(header.legal_basis)
+    return found
+
+
+def header_from_json(data: dict[str, Any]) -> PlanHeader:
+    issued = data.get("issued_on")
+    return PlanHeader(**{
+        **data,
+        "issued_on": date.fromisoformat(issued) if issued else None,
+        "legal_basis": tuple(data.get("legal_basis") or ()),
+    })
+
+
+def document_to_json(document: PlanDocument) -> dict[str, Any]:
+    return {
+        "header": header_to_json(document.header),
+        "groups": [asdict(group) for group in document.groups],
+        "tasks": [asdict(task) for task in document.tasks],
+        "indicators": [asdict(indicator) for indicator in document.indicators],
+        "problems": [asdict(problem) for problem in document.problems],
+        "notes": [asdict(note) for note in document.notes],
+        "source_format": document.source_format,
+    }
+
+
+def document_from_json(data: dict[str, Any]) -> PlanDocument:
+    return PlanDocument(
+        header=header_from_json(data["header"]),
+        groups=tuple(TaskGroup(**group) for group in data["groups"]),
+        tasks=tuple(TaskRow(**task) for task in data["tasks"]),
+        indicators=tuple(IndicatorRow(**row) for row in data["indicators"]),
+        problems=tuple(RowProblem(**problem) for problem in data["problems"]),
+        notes=tuple(RowNote(**note) for note in data.get("notes", ())),
+        source_format=data["source_format"],
+    )
+
+
+def _child() -> int:
+    request = json.loads(sys.stdin.buffer.readline())
+    data = sys.stdin.buffer.read()
+    resource.setrlimit(resource.RLIMIT_AS, (request["memory_bytes"], request["memory_bytes"]))
+    cpu = request["cpu_seconds"]
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    try:
+        answer = _read_in_child(request, data)
+    except MemoryError:
+        answer = _error_json(budget_exceeded("memory"))
+    sys.stdout.write(json.dumps(answer, ensure_ascii=False))
+    sys.stdout.flush()
+    return 0
+
+
+def _read_in_child(request: dict[str, Any], data: bytes) -> dict[str, Any]:
+    from importers import read_plan_bytes  # noqa: PLC0415 - imported under the budget
+
+    header = header_from_json(request["header"]) if request["header"] else None
+    try:
+        document = read_plan_bytes(
+            data, request["filename"], header=header, require_number=request["require_number"]
+        )
+    except ImportFormatError as error:
+        # lxml reports an allocation that failed under the budget as a syntax error; a
+        # reader that failed near the budget ran out of memory, whatever it said.
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        if error.code != "import.limit_exceeded" and peak > request["memory_bytes"] * 0.5:
+            return _error_json(budget_exceeded("memory"))
+        return _error_json(error)
+    return {"document": document_to_json(document)}
+
+
+def _error_json(error: ImportFormatError) -> dict[str, Any]:
+    return {"error": {"message": error.message, "code": error.code, "params": error.params}}
+
+
+if __name__ == "__main__":
+    sys.exit(_child())

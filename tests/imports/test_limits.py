@@ -1,0 +1,210 @@
+"""Hostile and oversized files are refused while they are read, each naming the limit it
+passed; any parser failure is an import error; the child process holds a memory budget."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+
+from importers import ImportFormatError, read_plan_bytes
+from importers.errors import LimitExceeded
+from importers.isolation import ReadBudget, read_isolated
+from importers.limits import LIMITS
+from tests.conftest import SEED
+
+HEADER = "Số kế hoạch,1/KH-UBND\nTT,Tên nhiệm vụ,Chủ trì,Thời hạn\n"
+
+
+def _docx_with_body(body: bytes) -> bytes:
+    """A valid .docx whose document.xml body is replaced by `body`."""
+    buffer = io.BytesIO()
+    Document().save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = re.sub(rb"<w:body>.*</w:body>", b"<w:body>" + body + b"</w:body>", data,
+                              flags=re.S)
+            target.writestr(item.filename, data)
+    return out.getvalue()
+
+
+def _limit(error: pytest.ExceptionInfo[ImportFormatError]) -> str:
+    assert isinstance(error.value, LimitExceeded)
+    assert error.value.code == "import.limit_exceeded"
+    assert error.value.limit in error.value.message
+    return error.value.limit
+
+
+def test_a_docx_whose_document_expands_past_the_part_limit_is_refused_before_parsing() -> None:
+    padding = b"<w:p/>" * (LIMITS.part_bytes // 6 + 1)
+    data = _docx_with_body(padding)
+    assert len(data) < 200_000  # a small file that would expand to more than 25 MB
+
+    with pytest.raises(ImportFormatError) as refused:
+        read_plan_bytes(data, "bom.docx")
+
+    assert _limit(refused) == "part_bytes"
+
+
+def test_a_zip_bomb_of_many_members_is_refused_by_decompressed_size() -> None:
+    out = io.BytesIO()
+    chunk = b"\0" * (LIMITS.part_bytes - 1)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for index in range(LIMITS.decompressed_bytes // len(chunk) + 1):
+            target.writestr(f"word/media/image{index}.bin", chunk)
+
+    with pytest.raises(ImportFormatError) as refused:
+        read_plan_bytes(out.getvalue(), "bom.docx")
+
+    assert _limit(refused) == "decompressed_bytes"
+
+
+def test_a_container_of_too_many_parts_is_refused() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for index in range(LIMITS.zip_parts + 1):
+            target.writestr(f"xl/p{index}.txt", b"")
+
+    with pytest.raises(ImportFormatError) as refused:
+        read_plan_bytes(out.getvalue(), "nhieu.xlsx")
+
+    assert _limit(refused) == "zip_parts"
+
+
+def test_a_docx_of_millions_of_empty_paragraphs_is_refused_by_the_block_limit() -> None:
+    data = _docx_with_body(b"<w:p/>" * (LIMITS.blocks + 10))
+
+    with pytest.raises(ImportFormatError) as refused:
+        read_plan_bytes(data, "rong.docx")
+
+    assert _limit(refused) == "blocks"
+
+
+def test_a_docx_cell_spanning_a_million_columns_is_refused() -> None:
+    span = (b'<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="1000000"/></w:tcPr>'
+            b"<w:p/></w:tc></w:tr></w:tbl>")
+    with pytest.raises(ImportFormatError) as refused:
+        read_plan_bytes(_docx_with_body(span), "rong.docx")
+
+    assert _limit(refused) == "columns"
+
+
+def _xlsx_with_far_cell(keep_dimension: bool) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["A1"] = "Số kế hoạch"
+    sheet["B1"] = "1/KH-UBND"
+    sheet["XFD1048576"] = "x"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    if keep_dimension:
+        return buffer.getvalue()
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<dimension[^>]*/>", b"", data)
+            target.writestr(item.filename, data)
+    return out.getvalue()
+
+
+def test_an_xlsx_whose_sheet_claims_the_last_cell_is_refused_from_its_dimension() -> None:
+    data = _xlsx_with_far_cell(keep_dimension=True)
+    assert len(data) < 10_000
+
+    with pytest.raises(ImportFormatError) as refused:
+        read_plan_bytes(data, "xa.xlsx")
+
+    assert _limit(refused) == "rows"
+
+
+def test_an_xlsx_with_the_last_cell_and_no_dimension_is_refused_while_streaming() -> None:
+    with pytest.raises(ImportFormatError) as refused:
+        read_plan_bytes(_xlsx_with_far_cell(keep_dimension=False), "xa.xlsx")
+
+    assert _limit(refused) in {"rows", "columns"}
+
+
+def test_a_csv_of_more_rows_than_the_limit_is_refused() -> None:
+    rows = "".join(f"{i},Nhiệm vụ {i},Sở Nội vụ,2026\n" for i in range(1, LIMITS.rows + 2))
+
+    with pytest.raises(ImportFormatError) as refused:
+        read_plan_bytes((HEADER + rows).encode(), "lon.csv")
+
+    assert _limit(refused) == "rows"
+
+
+def test_a_csv_of_more_tasks_than_the_limit_is_refused() -> None:
+    rows = "".join(f"{i},Nhiệm vụ {i},Sở Nội vụ,2026\n" for i in range(1, LIMITS.tasks + 2))
+
+    with pytest.raises(ImportFormatError) as refused:
+        read_plan_bytes((HEADER + rows).encode(), "lon.csv")
+
+    assert _limit(refused) == "tasks"
+
+
+def test_a_cell_longer_than_the_text_limit_is_refused() -> None:
+    data = (HEADER + f"1,{'a' * (LIMITS.text_chars + 1)},Sở Nội vụ,2026\n").encode()
+
+    with pytest.raises(ImportFormatError) as refused:
+        read_plan_bytes(data, "dai.csv")
+
+    assert _limit(refused) == "text_chars"
+
+
+def test_a_file_larger_than_the_upload_limit_is_refused_before_reading() -> None:
+    with pytest.raises(ImportFormatError) as refused:
+        read_plan_bytes(b"x" * (LIMITS.file_bytes + 1), "lon.txt")
+
+    assert _limit(refused) == "file_bytes"
+
+
+def test_a_docx_nested_past_the_parser_depth_is_an_import_error() -> None:
+    nested = b"<w:tbl><w:tr><w:tc>" * 3000 + b"<w:p/>" + b"</w:tc></w:tr></w:tbl>" * 3000
+
+    with pytest.raises(ImportFormatError) as refused:
+        read_plan_bytes(_docx_with_body(nested), "sau.docx")
+
+    assert refused.value.code in {"import.not_docx", "import.parser_failed"}
+
+
+def test_the_child_process_reads_the_seed_plan_as_the_parent_does() -> None:
+    data = Path(SEED).read_bytes()
+
+    document = read_isolated(data, "seed.txt")
+
+    assert document == read_plan_bytes(data, "seed.txt")
+    assert (len(document.tasks), document.indicators[-1].code) == (60, "31")
+
+
+def test_the_child_process_refuses_a_file_that_needs_more_memory_than_its_budget() -> None:
+    # 3 million empty paragraphs: within the part limit, but the parsed tree alone takes
+    # hundreds of megabytes before any paragraph can be counted.
+    data = _docx_with_body(b"<w:p/>" * 3_000_000)
+    tight = ReadBudget(memory_bytes=160 * 1024 * 1024, cpu_seconds=30, wall_seconds=60)
+
+    with pytest.raises(ImportFormatError) as refused:
+        read_isolated(data, "rong.docx", limits=tight)
+
+    assert refused.value.code == "import.budget_exceeded"
+    assert refused.value.params == {"budget": "memory"}
+
+
+def test_the_child_process_reports_limits_with_their_code_and_values() -> None:
+    with pytest.raises(ImportFormatError) as refused:
+        read_isolated(_xlsx_with_far_cell(keep_dimension=True), "xa.xlsx")
+
+    assert refused.value.code == "import.limit_exceeded"
+    assert refused.value.params["limit"] == "rows"
+    assert refused.value.params["maximum"] == LIMITS.rows
