@@ -50,8 +50,10 @@ class Deadline:
     text: str  # as written, NFC-normalised; kept whatever the kind
     kind: DeadlineKind
     due: date | None  # the last day to finish, when there is one
-    start: date | None = None  # first day of the month, quarter, year or range
+    start: date | None = None  # first day of the month, quarter, year or range; of a
+    #                            yearly task, the first day of its first year
     warning: str | None = None  # why the text could not be read, or looks wrong
+    annual_due: str | None = None  # a yearly task's day in each year, "MM-DD" ("12-15")
 
     def __post_init__(self) -> None:
         problem = _inconsistency(self)
@@ -59,13 +61,16 @@ class Deadline:
             raise ValueError(f"Inconsistent deadline {self.text!r}: {problem}.")
 
     def to_dict(self) -> dict[str, str | None]:
-        return {
+        found = {
             "text": self.text,
             "kind": self.kind.value,
             "due": _iso(self.due),
             "start": _iso(self.start),
             "warning": self.warning,
         }
+        if self.annual_due:  # absent otherwise, so earlier deadlines keep their exact form
+            found["annual_due"] = self.annual_due
+        return found
 
     @classmethod
     def from_dict(cls, data: Mapping[str, str | None]) -> Deadline:
@@ -78,6 +83,7 @@ class Deadline:
             due=_from_iso(data.get("due")),
             start=_from_iso(data.get("start")),
             warning=data.get("warning"),
+            annual_due=data.get("annual_due"),
         )
 
     def is_open_ended(self) -> bool:
@@ -85,7 +91,10 @@ class Deadline:
 
     def due_in_year(self, year: int) -> date | None:
         if self.kind is DeadlineKind.YEARLY:
-            return date(year, 12, 31)
+            if self.start and year < self.start.year:
+                return None  # "Từ năm 2026": nothing is due in 2025
+            month, day = (int(part) for part in (self.annual_due or "12-31").split("-"))
+            return date(year, month, day)
         return self.due if self.due is not None and self.due.year == year else None
 
     def with_trigger(self, triggered_on: date, days: int = DEFAULT_TRIGGER_DAYS) -> Deadline:
@@ -106,9 +115,12 @@ class Deadline:
 def parse_deadline(text: str) -> Deadline:
     """Read a deadline cell; never raises, and always keeps `text` (NFC-normalised)."""
     original = nfc(text)
-    body = _clean(original)
+    body = _LEADING_WORDS.sub("", _clean(original))
     if not body:
         return _unparsed(original, "Thời hạn để trống.")
+    special = _special(original, body)
+    if special is not None:
+        return special
     for kind, pattern in _OPEN_FORMS:
         if pattern.match(body):
             return Deadline(original, kind, None)
@@ -119,6 +131,54 @@ def parse_deadline(text: str) -> Deadline:
     if found is None:
         return _unparsed(original, f"Không nhận dạng được thời hạn “{original}”.")
     return _flag_unlikely_year(Deadline(original, found.kind, found.due, found.start))
+
+
+# "Nhiệm vụ thường xuyên", "Thực hiện hằng năm": words that only say it is a task.
+_LEADING_WORDS = re.compile(r"^(?:nhiem vu|thuc hien|trien khai)\s+")
+_EVERY_YEAR = r"(?:hang|moi)\s+nam"
+_CONTINUOUS_YEARLY = re.compile(rf"(?:thuong xuyen|lien tuc)\W+{_EVERY_YEAR}\b")
+_YEARLY_FROM = (
+    re.compile(r"(?:tu\s+)?(?:nam\s+)?([0-9]{4})\s+va\s+(?:nhung|cac)\s+nam\s+tiep\s+theo"),
+    re.compile(r"tu\s+nam\s+([0-9]{4})(?:\s+(?:tro\s+di|tro\s+ve\s+sau))?"),
+)
+_QUARTERS_YEARLY = re.compile(
+    rf"(?:quy\s*(?:[ivx]+|[1-4])(?:\s*(?:,|va)\s*)?)+\s*{_EVERY_YEAR}"
+)
+_QUARTER_NAMED = re.compile(r"quy\s*([ivx]+|[1-4])")
+_DAY_YEARLY = re.compile(
+    rf"(?:truoc\s+)?(?:ngay\s+)?([0-9]{{1,2}})[/.-]([0-9]{{1,2}})\s*(?:,\s*)?{_EVERY_YEAR}"
+)
+_FOLLOWS = re.compile(r"(?:theo\s+tien\s+do|theo\s+lo\s+trinh)\b")
+
+
+def _special(original: str, body: str) -> Deadline | None:
+    """The phrases plans use for recurring or dependent deadlines (README, "Deadlines")."""
+    if _CONTINUOUS_YEARLY.fullmatch(body):
+        return Deadline(original, DeadlineKind.YEARLY, None)
+    for pattern in _YEARLY_FROM:
+        found = pattern.fullmatch(body)
+        if found:
+            year = int(found.group(1))
+            if year not in _PLAUSIBLE_YEARS:
+                return _unparsed(original, f"Năm {year} có vẻ nhầm; hãy kiểm tra lại.")
+            return Deadline(original, DeadlineKind.YEARLY, None, start=date(year, 1, 1))
+    if _QUARTERS_YEARLY.fullmatch(body):
+        last = max(_quarter(q) for q in _QUARTER_NAMED.findall(body))
+        month = last * 3
+        day = calendar.monthrange(2001, month)[1]  # a quarter never ends on 29 February
+        return Deadline(original, DeadlineKind.YEARLY, None, annual_due=f"{month:02d}-{day:02d}")
+    found = _DAY_YEARLY.fullmatch(body)
+    if found:
+        day, month = int(found.group(1)), int(found.group(2))
+        if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2000, month)[1]:
+            return _unparsed(original, f"Ngày {day}/{month} không tồn tại.")
+        return Deadline(original, DeadlineKind.YEARLY, None, annual_due=f"{month:02d}-{day:02d}")
+    if _FOLLOWS.match(body):
+        return _unparsed(
+            original,
+            f"Thời hạn phụ thuộc tiến độ khác (“{original}”); hãy ghi thời hạn cụ thể khi có.",
+        )
+    return None
 
 
 class _ImpossibleValueError(Exception):
@@ -301,8 +361,12 @@ def _inconsistency(deadline: Deadline) -> str | None:
         return f"a {kind.value} deadline needs a due date"
     if kind in _PERIODS and deadline.start is None:
         return f"a {kind.value} deadline needs a start date"
-    if kind in _UNDATED and (deadline.due or deadline.start):
+    if kind in _UNDATED and deadline.due:
+        return f"a {kind.value} deadline has no due date"
+    if kind in _UNDATED - {DeadlineKind.YEARLY} and deadline.start:
         return f"a {kind.value} deadline has no dates"
+    if deadline.annual_due and kind is not DeadlineKind.YEARLY:
+        return "only a yearly deadline has a day in each year"
     if kind is DeadlineKind.UNPARSED and not deadline.warning:
         return "an unparsed deadline needs a warning"
     if deadline.start and deadline.due and deadline.start > deadline.due:
@@ -349,6 +413,16 @@ def _describe_range(deadline: Deadline) -> str:
     return f"Từ {_vi(start)} đến {_vi(due)}"
 
 
+def _describe_yearly(deadline: Deadline) -> str:
+    text = "Hằng năm"
+    if deadline.annual_due:
+        month, day = deadline.annual_due.split("-")
+        text += f", hạn ngày {day}/{month}"
+    if deadline.start:
+        text += f", từ năm {deadline.start.year}"
+    return text
+
+
 def _describe_conditional(deadline: Deadline) -> str:
     if deadline.due is None:
         return f"Có điều kiện: {deadline.text}"
@@ -365,7 +439,7 @@ _DESCRIBERS: dict[DeadlineKind, Callable[[Deadline], str]] = {
     DeadlineKind.QUARTER: _describe_quarter,
     DeadlineKind.YEAR: _describe_year,
     DeadlineKind.RANGE: _describe_range,
-    DeadlineKind.YEARLY: lambda _: "Hằng năm",
+    DeadlineKind.YEARLY: _describe_yearly,
     DeadlineKind.CONTINUOUS: lambda _: "Thường xuyên",
     DeadlineKind.CONDITIONAL: _describe_conditional,
     DeadlineKind.UNPARSED: _describe_unparsed,

@@ -363,3 +363,50 @@ def test_parsing_never_raises_on_deadline_like_text(text: str) -> None:
     assert deadline.text == nfc(text)
     assert deadline.kind is not K.UNPARSED or deadline.warning
     assert deadline.describe_vi()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "start", "annual_due"),
+    [
+        ("Nhiệm vụ thường xuyên", DeadlineKind.CONTINUOUS, None, None),
+        ("Thường xuyên, hằng năm", DeadlineKind.YEARLY, None, None),
+        ("2025 và những năm tiếp theo", DeadlineKind.YEARLY, date(2025, 1, 1), None),
+        ("Năm 2026 và các năm tiếp theo", DeadlineKind.YEARLY, date(2026, 1, 1), None),
+        ("Từ năm 2025", DeadlineKind.YEARLY, date(2025, 1, 1), None),
+        ("Từ năm 2027 trở đi", DeadlineKind.YEARLY, date(2027, 1, 1), None),
+        ("Hằng năm hoặc khi có yêu cầu", DeadlineKind.YEARLY, None, None),
+        ("Quý II và Quý IV hằng năm", DeadlineKind.YEARLY, None, "12-31"),
+        ("Quý I, Quý III hằng năm", DeadlineKind.YEARLY, None, "09-30"),
+        ("Trước ngày 15/12 hằng năm", DeadlineKind.YEARLY, None, "12-15"),
+    ],
+)
+def test_recurring_phrases_of_real_plans_are_read(
+    text: str, kind: DeadlineKind, start: date | None, annual_due: str | None
+) -> None:
+    deadline = parse_deadline(text)
+
+    assert (deadline.kind, deadline.due, deadline.start, deadline.annual_due) == (
+        kind, None, start, annual_due)
+    assert deadline.warning is None
+    assert Deadline.from_dict(deadline.to_dict()) == deadline
+
+
+def test_a_yearly_deadline_from_a_year_is_due_from_that_year_on_its_day() -> None:
+    from_2025 = parse_deadline("Từ năm 2025")
+    by_15_december = parse_deadline("Trước ngày 15/12 hằng năm")
+
+    assert from_2025.due_in_year(2024) is None
+    assert from_2025.due_in_year(2026) == date(2026, 12, 31)
+    assert by_15_december.due_in_year(2026) == date(2026, 12, 15)
+    assert by_15_december.describe_vi() == "Hằng năm, hạn ngày 15/12"
+
+
+def test_a_deadline_that_follows_another_schedule_is_kept_as_text_with_a_warning() -> None:
+    deadline = parse_deadline("Theo tiến độ của Bộ Khoa học và Công nghệ")
+
+    assert deadline.kind is DeadlineKind.UNPARSED
+    assert deadline.warning is not None and "tiến độ" in deadline.warning
+
+
+def test_earlier_deadlines_keep_their_stored_form() -> None:
+    assert "annual_due" not in parse_deadline("Hằng năm").to_dict()
