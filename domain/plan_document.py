@@ -39,6 +39,13 @@ class TaskRow:
     deadline: str
     extra: dict[str, str] = field(default_factory=dict)  # unknown columns, header -> cell
     source_row: int = 0  # line number (text) or row number (tables), 1-based
+    # The number as the document prints it ("3"), when `number` is qualified by its group
+    # ("II.3") because the document restarts its numbering in each group.
+    written_number: str = ""
+
+    @property
+    def shown_number(self) -> str:
+        return self.written_number or self.number
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Read implementation plans from files into `PlanDocument` values.
 
-Formats: .txt (the seed's layout), .docx (Word plans with real tables), .csv and .xlsx (the
-template in `importers/templates/`). Every failure on bad input is an `ImportFormatError`;
-rows that cannot be understood are kept as `PlanDocument.problems`, never dropped silently.
+Formats: .txt (the seed's layout), .docx (Word plans with real tables; .doc and .odt through
+LibreOffice), .pdf with a text layer, .csv and .xlsx (the template in `importers/templates/`).
+Every failure on bad input is an `ImportFormatError`; rows that cannot be understood are kept
+as `PlanDocument.problems`, never dropped silently.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from pathlib import Path, PurePath
 
 from domain.plan_document import PlanDocument, PlanHeader
 from importers.builder import MissingNumber
-from importers.docx_plan import read_docx_plan
+from importers.docx_plan import read_converted_plan, read_docx_plan
 from importers.errors import ImportFormatError, budget_exceeded
 from importers.limits import check_file_size, reading
+from importers.pdf_plan import read_pdf_plan
 from importers.tabular import read_csv_plan, read_xlsx_plan
 from importers.text_plan import read_text_plan
 
@@ -25,12 +27,15 @@ Reader = Callable[[bytes, PlanHeader | None], PlanDocument]
 _READERS: dict[str, Reader] = {
     ".txt": read_text_plan,
     ".docx": read_docx_plan,
+    ".doc": read_converted_plan,
+    ".odt": read_converted_plan,
+    ".pdf": read_pdf_plan,
     ".csv": read_csv_plan,
     ".xlsx": read_xlsx_plan,
 }
 SUPPORTED_SUFFIXES = tuple(_READERS)
 # Older binary formats are common in offices; say how to get a readable file.
-_CONVERT = {".doc": ".docx", ".xls": ".xlsx"}
+_CONVERT = {".xls": ".xlsx"}
 
 
 def read_plan_document(

@@ -7,7 +7,7 @@ belongs to, what makes an indicator a heading, duplicate rows, and when a file h
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 
 from domain.plan_document import (
     IndicatorRow,
@@ -46,10 +46,11 @@ class PlanBuilder:
         self._tasks: list[TaskRow] = []
         self._indicators: list[IndicatorRow] = []
         self._problems: list[RowProblem] = []
-        self._notes: list[RowNote] = []
+        self._notes: list[tuple[RowNote, int | None]] = []
         self._table_errors: list[str] = []
         self._seen: set[tuple[str, ...]] = set()
         self._task_tables = 0
+        self._open_task: int | None = None  # the task a continuation row may extend
 
     @property
     def task_count(self) -> int:
@@ -63,12 +64,18 @@ class PlanBuilder:
         where = f"{self.context}: " if self.context else ""
         self._problems.append(RowProblem(row, content, where + reason))
 
-    def note(self, row: int, content: str, note: str, code: str, reference: str = "") -> None:
+    def note(self, row: int, content: str, note: str, code: str, task: int | None = None) -> None:
+        """Record what was done with a row; `task` is the index of the task it concerns."""
         where = f"{self.context}: " if self.context else ""
-        self._notes.append(RowNote(row, content, where + note, code, reference))
+        self._notes.append((RowNote(row, content, where + note, code), task))
+
+    @property
+    def last_task(self) -> int:
+        return len(self._tasks) - 1
 
     def task_table_found(self) -> None:
         self._task_tables += 1
+        self._open_task = None
 
     def unusable_table(self, row: int, content: str, columns: ColumnMap) -> None:
         """A table was recognised but lacks a required column: none of its rows can be read."""
@@ -85,6 +92,7 @@ class PlanBuilder:
             else:
                 self._untitled.add(code)
         self._group = code
+        self._open_task = None
 
     def current_group(self) -> str:
         if self._group is None:
@@ -115,6 +123,28 @@ class PlanBuilder:
                 source_row=row,
             )
         )
+        self._open_task = len(self._tasks) - 1
+
+    def continue_task(self, columns: ColumnMap, cells: Sequence[str], row: int,
+                      content: str) -> bool:
+        """Join a row with no number to the task above it (a row split across pages, or
+        typed over two rows); False when there is no task above it in this group."""
+        if self._open_task is None:
+            return False
+        task = self._tasks[self._open_task]
+        joined = {
+            name: _join(getattr(task, name), columns.cell(cells, name))
+            for name in ("title", "leads", "coordinators", "expected_output", "deadline")
+        }
+        extra = {key: _join(task.extra.get(key, ""), value)
+                 for key, value in columns.extra_cells(cells).items()}
+        self._tasks[self._open_task] = replace(
+            task, title=joined["title"], leads=joined["leads"],
+            coordinators=joined["coordinators"], expected_output=joined["expected_output"],
+            deadline=joined["deadline"], extra={**task.extra, **extra})
+        self.note(row, content, f"row joined to task {task.number} above it (its number cell "
+                  "is empty)", "import.note.continuation", self._open_task)
+        return True
 
     def add_indicator(
         self,
@@ -159,16 +189,20 @@ class PlanBuilder:
     ) -> PlanDocument:
         """The document, or ImportFormatError when it has no plan number or no task."""
         header = merge_header(found, given)
+        tasks = _qualified(self._tasks)
         if not self._tasks:
             raise ImportFormatError(self._no_tasks_message(), code="import.no_tasks")
         document = PlanDocument(
             header=header,
             groups=tuple(TaskGroup(code, title) for code, title in self._titles.items()),
-            tasks=tuple(self._tasks),
+            tasks=tuple(tasks),
             indicators=tuple(self._indicators),
             problems=tuple(self._problems),
             source_format=source_format,
-            notes=tuple(self._notes),
+            notes=tuple(
+                replace(note, reference=tasks[task].number) if task is not None else note
+                for note, task in self._notes
+            ),
         )
         if not header.number:
             raise MissingNumber(f"the plan number was not found: {number_hint}", document)
@@ -186,6 +220,24 @@ class PlanBuilder:
             "no task table was recognised: expected a header row with columns such as "
             "'TT', 'Tên nhiệm vụ', 'Cơ quan chủ trì', 'Thời gian hoàn thành'"
         )
+
+
+def _join(first: str, more: str) -> str:
+    return f"{first} {more}".strip() if more else first
+
+
+def _qualified(tasks: list[TaskRow]) -> list[TaskRow]:
+    """Task references unique in the plan. A document that numbers 1, 2, ... again in each
+    group refers to its tasks by group and number, and so do we: task 3 of group II is
+    "II.3" (the number printed stays "3"). Numbering that never restarts is kept as is."""
+    numbers = [task.number for task in tasks]
+    if len(set(numbers)) == len(numbers):
+        return tasks
+    return [
+        task if task.number == task.group_code
+        else replace(task, number=f"{task.group_code}.{task.number}", written_number=task.number)
+        for task in tasks
+    ]
 
 
 def merge_header(found: PlanHeader, given: PlanHeader | None) -> PlanHeader:

@@ -8,6 +8,7 @@ signature block) and its paragraphs are read as header lines, in document order.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from io import BytesIO
 
 import docx
@@ -18,6 +19,7 @@ from docx.text.paragraph import Paragraph
 from domain.plan_document import PlanDocument, PlanHeader
 from domain.text import nfc
 from importers.builder import PlanBuilder
+from importers.convert import convert_to_docx
 from importers.errors import ImportFormatError, LimitExceeded
 from importers.grid import GridRow, find_table, read_table
 from importers.header import parse_header
@@ -44,6 +46,21 @@ def read_docx_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument
         _read_block_table(block, lines, builder)
     builder.context = ""
     return builder.build(parse_header(lines), given, "docx", _NUMBER_HINT)
+
+
+def read_converted_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument:
+    """A .doc or .odt file, converted to .docx by LibreOffice first (`importers.convert`)."""
+    converted = data if data.startswith(b"PK") and _is_docx(data) else None
+    document = read_docx_plan(converted or convert_to_docx(data, _suffix(data)), given)
+    return replace(document, source_format="doc" if _suffix(data) == ".doc" else "odt")
+
+
+def _suffix(data: bytes) -> str:
+    return ".odt" if data.startswith(b"PK") else ".doc"
+
+
+def _is_docx(data: bytes) -> bool:
+    return b"word/document.xml" in data[-65536:]
 
 
 def _open(data: bytes) -> Document:

@@ -112,7 +112,39 @@ def _read_group(row: GridRow, columns: ColumnMap, builder: PlanBuilder) -> bool:
     heading = _roman_row(row, columns, "number")
     if heading:
         builder.enter_group(*heading)
+        _group_task(row, columns, heading, builder)
     return heading is not None
+
+
+def _group_task(
+    row: GridRow, columns: ColumnMap, heading: tuple[str, str], builder: PlanBuilder
+) -> None:
+    """A group heading row that names its own lead agency or deadline assigns a task too
+    (the group's title is its task); a heading merged across the row repeats its title in
+    every cell and names neither."""
+    code, title = heading
+    own = [
+        columns.cell(row.cells, name) for name in ("leads", "deadline")
+        if columns.cell(row.cells, name) not in ("", title)
+    ]
+    if not own or not title:
+        return
+    builder.add_task(columns, _with_title(row.cells, columns, title), code, row.number,
+                     row.content)
+    builder.note(row.number, row.content, f"group heading {code} names a lead or deadline: "
+                 "read as a task of its own", "import.note.group_task", builder.last_task)
+
+
+def _with_title(cells: tuple[str, ...], columns: ColumnMap, title: str) -> list[str]:
+    placed = list(cells)
+    index = columns.fields.get("title")
+    if index is not None:
+        placed.extend([""] * (index + 1 - len(placed)))
+        placed[index] = title
+    number = columns.fields.get("number")
+    if number is not None and number < len(placed):
+        placed[number] = ""
+    return placed
 
 
 def _roman_row(row: GridRow, columns: ColumnMap, number_field: str) -> tuple[str, str] | None:
@@ -135,6 +167,9 @@ def _read_task(row: GridRow, columns: ColumnMap, builder: PlanBuilder) -> None:
         columns.cell(cells, "number") if columns.has("number") else str(builder.task_count + 1)
     )
     number = task_number(written)
+    if not written and columns.has("number") and builder.continue_task(
+            columns, cells, row.number, row.content):
+        return
     if not columns.cell(cells, "title"):
         builder.problem(row.number, row.content, "the task has no title")
     elif number is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from domain.plan_document import PlanHeader
@@ -20,9 +21,20 @@ from importers.columns import normal
 _TOP_LINES = 25
 _PREAMBLE_LINES = 30
 _NUMBER = re.compile(r"^Số\s*:?\s*(\d+\s*[-/]\s*[\w\-./]*\w)", re.IGNORECASE)
+# The place-and-date line, alone or beside the number ("Số: 12/KH-UBND<tab>Quảng Nam, ngày ...").
 _DATE = re.compile(
-    r"^(?P<place>[^,\d]{2,60}?),\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})"
-    r"\s*năm\s*(?P<year>\d{4})",
+    r"(?:^|(?<=\s))(?P<place>[^,\d\t:;()]{2,60}?),\s*ngày\s*(?P<day>\d{1,2})?\s*tháng"
+    r"\s*(?P<month>\d{1,2})\s*năm\s*(?P<year>\d{4})",
+    re.IGNORECASE,
+)
+# An appendix issued with a decision or plan: "(Ban hành kèm theo Quyết định số 123/QĐ-BKHCN
+# ngày 15/10/2026 của Bộ trưởng Bộ Khoa học và Công nghệ)".
+_ATTACHED = re.compile(
+    r"^\(?\s*(?:ban hành\s+)?kèm theo\s+(?P<kind>[^\d(]{2,40}?)\s+số\s*:?\s*"
+    r"(?P<number>\d+\s*[-/]\s*[\w\-./]*\w)"
+    r"(?:\s*,?\s*ngày\s*(?:(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})"
+    r"|(?P<wd>\d{1,2})\s*tháng\s*(?P<wm>\d{1,2})\s*năm\s*(?P<wy>\d{4})))?"
+    r"(?:\s*(?:của|do)\s+(?P<issuer>[^)]+?))?\s*\)?\s*$",
     re.IGNORECASE,
 )
 _DOC_NUMBER = r"\d+(?:/\d{4})?\s*[-/]\s*[A-ZĐ][\wĐđ]*(?:[-/][A-ZĐ][\wĐđ]*)*"
@@ -35,7 +47,8 @@ _CITED = re.compile(
 )
 _BARE_NUMBER = re.compile(_DOC_NUMBER)
 _SECTION = re.compile(r"^[IVXLC]+\.\s")
-_AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(.*)$")
+# "TM. ỦY BAN NHÂN DÂN", "KT. BỘ TRƯỞNG", and the Party's "T/M BAN THƯỜNG VỤ".
+_AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\.?\s+(.*)$")
 _SIGNED = {"da ky", "ky ten", "ky", "da ky va dong dau"}
 _OFFICES = {"chu tich": "Chủ tịch", "pho chu tich": "Phó Chủ tịch"}
 # Centrally-run cities: their People's Committee is "UBND thành phố ...", not "UBND tỉnh ...".
@@ -49,20 +62,75 @@ def parse_header(lines: Sequence[str]) -> PlanHeader:
     """Read what the lines tell about the plan; fields not found stay empty."""
     top = list(lines[:_TOP_LINES])
     number = next((_document_number(line) for line in top if _NUMBER.match(line)), "")
-    dated = next((found for line in top if (found := _DATE.match(line))), None)
-    place = nfc(dated.group("place")) if dated else ""
+    dated = next((found for line in top if (found := _DATE.search(line))), None)
+    place = nfc(dated.group("place").strip()) if dated else ""
     title, body_start = _title(lines)
     authority, office, signer = _signature(lines)
+    issued_on = _issued_on(dated)
+    issuing_body = _issuing_body(top, authority, place)
+    attached = attachment(lines)
+    if attached and not number:
+        # An appendix published on its own carries its parent document's number and date.
+        number = attached.number
+        issued_on = issued_on or attached.issued_on
+        issuing_body = issuing_body or attached.issuer
+        title = title or appendix_title(lines)
     return PlanHeader(
         number=number,
         title=title,
-        issued_on=_issued_on(dated),
+        issued_on=issued_on,
         place=place,
-        issuing_body=_issuing_body(top, authority, place),
+        issuing_body=issuing_body,
         signer=signer,
         signer_title=office,
-        legal_basis=legal_basis(" ".join(_preamble(lines, body_start))),
+        legal_basis=tuple(cited for cited in legal_basis(" ".join(_preamble(lines, body_start)))
+                          if cited != number),
     )
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """What "(Ban hành kèm theo Quyết định số ... ngày ... của ...)" says."""
+
+    kind: str  # "Quyết định"
+    number: str
+    issued_on: date | None
+    issuer: str
+    line: str
+
+
+def attachment(lines: Sequence[str]) -> Attachment | None:
+    """The first "kèm theo ..." line of an appendix, wherever it is."""
+    for line in lines:
+        found = _ATTACHED.match(line.strip())
+        if not found:
+            continue
+        day = found.group("d") or found.group("wd")
+        month = found.group("m") or found.group("wm")
+        year = found.group("y") or found.group("wy")
+        try:
+            issued = date(int(year), int(month), int(day)) if day else None
+        except ValueError:
+            issued = None
+        issuer = _ISSUER_OFFICE.sub("", (found.group("issuer") or "").strip())
+        return Attachment(found.group("kind").strip(), _squeeze(found.group("number")), issued,
+                          nfc(issuer), line)
+    return None
+
+
+# "của Bộ trưởng Bộ Khoa học và Công nghệ" / "của Chủ tịch UBND tỉnh": the body, not the office.
+_ISSUER_OFFICE = re.compile(r"^(?:Bộ trưởng|Chủ tịch|Thủ tướng|Giám đốc)\s+(?=\S)", re.IGNORECASE)
+
+
+def appendix_title(lines: Sequence[str]) -> str:
+    """The upper-case lines under "PHỤ LỤC" (its own number line "PHỤ LỤC I" included)."""
+    marker = next((i for i, line in enumerate(lines) if normal(line).startswith("phu luc")), None)
+    if marker is None:
+        return ""
+    end = marker + 1
+    while end < len(lines) and _is_upper(lines[end]) and not _ATTACHED.match(lines[end]):
+        end += 1
+    return " ".join(lines[marker + 1 : end]) or lines[marker]
 
 
 def legal_basis(text: str) -> tuple[str, ...]:

@@ -16,8 +16,9 @@ import resource
 import signal
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
+from pathlib import PurePath
 from typing import Any
 
 from domain.plan_document import (
@@ -142,6 +143,13 @@ def document_from_json(data: dict[str, Any]) -> PlanDocument:
 def _child() -> int:
     request = json.loads(sys.stdin.buffer.readline())
     data = sys.stdin.buffer.read()
+    try:
+        # LibreOffice runs before the budget is set: it is a program of its own, bounded by
+        # its timeout, and needs more address space than a reader.
+        request, data = _converted(request, data)
+    except ImportFormatError as error:
+        sys.stdout.write(json.dumps(_error_json(error), ensure_ascii=False))
+        return 0
     resource.setrlimit(resource.RLIMIT_AS, (request["memory_bytes"], request["memory_bytes"]))
     cpu = request["cpu_seconds"]
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
@@ -152,6 +160,19 @@ def _child() -> int:
     sys.stdout.write(json.dumps(answer, ensure_ascii=False))
     sys.stdout.flush()
     return 0
+
+
+def _converted(request: dict[str, Any], data: bytes) -> tuple[dict[str, Any], bytes]:
+    from importers.convert import CONVERTED, convert_to_docx  # noqa: PLC0415
+    from importers.limits import check_file_size  # noqa: PLC0415
+
+    path = PurePath(request["filename"])
+    suffix = path.suffix.lower()
+    if suffix not in CONVERTED:
+        return request, data
+    check_file_size(len(data))
+    converted = convert_to_docx(data, suffix)
+    return {**request, "filename": path.stem + ".docx", "source_format": suffix[1:]}, converted
 
 
 def _read_in_child(request: dict[str, Any], data: bytes) -> dict[str, Any]:
@@ -169,6 +190,8 @@ def _read_in_child(request: dict[str, Any], data: bytes) -> dict[str, Any]:
         if error.code != "import.limit_exceeded" and peak > request["memory_bytes"] * 0.5:
             return _error_json(budget_exceeded("memory"))
         return _error_json(error)
+    if "source_format" in request:
+        document = replace(document, source_format=request["source_format"])
     return {"document": document_to_json(document)}
 
 

@@ -75,8 +75,10 @@ def test_unreadable_files_are_refused_beside_the_file_field(
 ) -> None:
     sign_in(client, province.admin)
     assert "Tệp trống." in upload(client, "quang-nam", b"   ", "ke-hoach.txt")
-    old = upload(client, "quang-nam", b"\xd0\xcf\x11\xe0", "ke-hoach.doc")
+    old = upload(client, "quang-nam", b"\xd0\xcf\x11\xe0", "ke-hoach.xls")
     assert "định dạng cũ" in old and 'aria-invalid="true"' in old
+    broken = upload(client, "quang-nam", b"\xd0\xcf\x11\xe0 hong", "ke-hoach.doc")
+    assert "Không" in broken and 'aria-invalid="true"' in broken
     page = text(client.get("/t/quang-nam/import"))
     missing = client.post("/t/quang-nam/import/preview", data=form_fields(page))
     assert missing.status_code == 422 and "Hãy chọn tệp kế hoạch" in text(missing)
