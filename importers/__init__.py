@@ -8,30 +8,29 @@ as `PlanDocument.problems`, never dropped silently.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path, PurePath
 
 from domain.plan_document import PlanDocument, PlanHeader
 from importers.builder import MissingNumber
-from importers.docx_plan import read_converted_plan, read_docx_plan
 from importers.errors import ImportFormatError, budget_exceeded
 from importers.limits import check_file_size, reading
-from importers.pdf_plan import read_pdf_plan
-from importers.tabular import read_csv_plan, read_xlsx_plan
-from importers.text_plan import read_text_plan
 
 __all__ = ["SUPPORTED_SUFFIXES", "ImportFormatError", "read_plan_bytes", "read_plan_document"]
 
 Reader = Callable[[bytes, PlanHeader | None], PlanDocument]
 
-_READERS: dict[str, Reader] = {
-    ".txt": read_text_plan,
-    ".docx": read_docx_plan,
-    ".doc": read_converted_plan,
-    ".odt": read_converted_plan,
-    ".pdf": read_pdf_plan,
-    ".csv": read_csv_plan,
-    ".xlsx": read_xlsx_plan,
+# Each format's reader, imported when a file of that format is read: the import child then
+# loads only the parser it needs.
+_READERS: dict[str, tuple[str, str]] = {
+    ".txt": ("importers.text_plan", "read_text_plan"),
+    ".docx": ("importers.docx_plan", "read_docx_plan"),
+    ".doc": ("importers.docx_plan", "read_converted_plan"),
+    ".odt": ("importers.docx_plan", "read_converted_plan"),
+    ".pdf": ("importers.pdf_plan", "read_pdf_plan"),
+    ".csv": ("importers.tabular", "read_csv_plan"),
+    ".xlsx": ("importers.tabular", "read_xlsx_plan"),
 }
 SUPPORTED_SUFFIXES = tuple(_READERS)
 # Older binary formats are common in offices; say how to get a readable file.
@@ -67,8 +66,9 @@ def read_plan_bytes(
 
 def _reader_for(filename: str) -> Reader:
     suffix = PurePath(filename).suffix.lower()
-    reader = _READERS.get(suffix)
-    if reader is not None:
+    found = _READERS.get(suffix)
+    if found is not None:
+        reader: Reader = getattr(importlib.import_module(found[0]), found[1])
         return reader
     if suffix in _CONVERT:
         raise ImportFormatError(

@@ -33,6 +33,7 @@ from domain.plan_document import (
 from importers.errors import ImportFormatError, budget_exceeded
 
 MEGABYTE = 1024 * 1024
+_IN_PROCESS = (".txt", ".csv")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,16 @@ def read_isolated(
     require_number: bool = True,
     limits: ReadBudget | None = None,
 ) -> PlanDocument:
-    """`importers.read_plan_bytes` in a child process under `limits`."""
+    """`importers.read_plan_bytes` in a child process under `limits`.
+
+    Plain text (.txt, .csv) is read in this process: it is decoded from at most
+    `file_bytes`, nothing expands it, and the row, cell and text limits bound what is built
+    from it; the child's start-up is kept for the formats that need a parser of their own.
+    """
+    if PurePath(filename).suffix.lower() in _IN_PROCESS:
+        from importers import read_plan_bytes  # noqa: PLC0415 - the child never needs it here
+
+        return read_plan_bytes(data, filename, header=header, require_number=require_number)
     limits = limits or ReadBudget.from_env()
     request = {
         "filename": filename,

@@ -27,9 +27,18 @@ class PlanListSchema(Strict):
     items = fields.List(fields.Nested(PlanSchema), required=True)
 
 
-class PlanImportFormSchema(Strict):
+class PlanPreviewFormSchema(Strict):
     file = Upload(required=True, metadata={
         "description": "The plan document: .txt, .docx, .doc, .odt, .pdf, .csv or .xlsx."})
+
+
+class PlanImportFormSchema(Strict):
+    file = Upload(metadata={
+        "description": "The plan document: .txt, .docx, .doc, .odt, .pdf, .csv or .xlsx. "
+                       "Or name an upload kept by a preview in `upload`."})
+    upload = fields.String(validate=validate.Regexp(r"^[0-9a-f]{64}$"), metadata={
+        "description": "The SHA-256 of a file uploaded to the preview (kept for 24 hours): "
+                       "confirms it without sending the file again."})
     number = fields.String(load_default="", validate=validate.Length(max=100), metadata={
         "description": "The plan's number (e.g. 1534/KH-UBND), when the document lacks it or "
                        "names it wrongly; wins over the document."})
@@ -57,3 +66,53 @@ class ImportResultSchema(Strict):
     warnings = fields.List(fields.String(), required=True)
     problems = fields.List(fields.Nested(RowProblemSchema), required=True)
     position = fields.Integer(required=True, allow_none=True)
+
+
+class AgencyMarkSchema(Strict):
+    name = fields.String(required=True)
+    key = fields.String(required=True)
+    matched = fields.Boolean(required=True, metadata={
+        "description": "The tenant's register has this agency already."})
+    registered = fields.String(required=True, allow_none=True)
+    also_written = fields.List(fields.String(), required=True, metadata={
+        "description": "The same agency written otherwise, here or in the register."})
+    similar = fields.List(fields.String(), required=True, metadata={
+        "description": "Other agencies whose names are nearly the same."})
+
+
+class PreviewTaskSchema(Strict):
+    reference = fields.String(required=True, metadata={
+        "description": "The task's reference in the plan: II.3 when numbering restarts."})
+    number = fields.String(required=True, metadata={"description": "As the document prints it."})
+    group = fields.String(required=True)
+    title = fields.String(required=True)
+    leads = fields.List(fields.Nested(AgencyMarkSchema), required=True)
+    coordinators = fields.List(fields.Nested(AgencyMarkSchema), required=True)
+    deadline = fields.Dict(required=True, metadata={
+        "description": "text, kind, due, start, warning, meaning (and annual_due)."})
+    notes = fields.List(fields.String(), required=True)
+
+
+class PreviewNoteSchema(Strict):
+    row = fields.Integer(required=True)
+    content = fields.String(required=True)
+    note = fields.String(required=True)
+    code = fields.String(required=True)
+    reference = fields.String(required=True, allow_none=True)
+
+
+class PlanPreviewSchema(Strict):
+    upload = fields.String(required=True, allow_none=True, metadata={
+        "description": "Send it as `upload` to import this file without sending it again."})
+    header = fields.Dict(required=True, metadata={
+        "description": "What the document says: number, title, issued_on, issuer, place, "
+                       "signer, signer_title, legal_basis."})
+    missing = fields.List(fields.String(), required=True, metadata={
+        "description": "Metadata the document lacks and the import must supply."})
+    source_format = fields.String(required=True)
+    groups = fields.List(fields.Nested(GroupSchema), required=True)
+    tasks = fields.List(fields.Nested(PreviewTaskSchema), required=True)
+    agencies = fields.List(fields.Nested(AgencyMarkSchema), required=True)
+    notes = fields.List(fields.Nested(PreviewNoteSchema), required=True)
+    problems = fields.List(fields.Nested(RowProblemSchema), required=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)

@@ -9,10 +9,20 @@ from api import scope
 from api.commands import context
 from api.operation import Reply
 from api.routing import TENANT_PREFIX, ApiBlueprint
-from api.schemas.plans import ImportResultSchema, PlanImportFormSchema, PlanListSchema
+from api.schemas.plans import (
+    ImportResultSchema,
+    PlanImportFormSchema,
+    PlanListSchema,
+    PlanPreviewFormSchema,
+    PlanPreviewSchema,
+)
+from api.services import services
+from domain.errors import DomainError
 from domain.plan_document import PlanHeader
 from domain.policy import Action
 from importers.isolation import read_isolated
+from service.import_preview import build_preview, preview_json
+from service.uploads import UploadStore
 
 bp = ApiBlueprint("plans", __name__, url_prefix=TENANT_PREFIX + "/plans")
 
@@ -27,22 +37,41 @@ def list_plans() -> dict[str, Any]:
     ]}
 
 
+@bp.operation("/preview", "POST", action=Action.PLAN_IMPORT, form=PlanPreviewFormSchema(),
+              response=PlanPreviewSchema())
+def preview_plan(form: dict[str, Any]) -> dict[str, Any]:
+    """Read a plan document without recording it: what an import would record, and `upload`.
+
+    Each task under its reference, its agencies marked as matched or new (with names that
+    look alike), its deadline as parsed, the reader's notes, unreadable rows and the
+    document's metadata (`missing` names what must be supplied). The file is kept for 24
+    hours under its SHA-256, returned as `upload`: import it by sending that instead of the
+    file again.
+    """
+    upload = form["file"]
+    data = upload.read()
+    filename = (upload.filename or "")[-200:]
+    document = read_isolated(data, filename, require_number=False)
+    slug = scope.tenant_slug() or ""
+    digest = UploadStore(services().tenancy.storage.database).put(slug, data, filename)
+    preview = build_preview(document, scope.queries().state().agencies)
+    return preview_json(preview, digest)
+
+
 @bp.operation("", "POST", action=Action.PLAN_IMPORT, status=201, also=(200,),
               form=PlanImportFormSchema(),
               response=ImportResultSchema(), command=True)
 def import_plan(form: dict[str, Any]) -> Reply:
-    """Import a plan document uploaded as multipart/form-data.
+    """Import a plan document uploaded as multipart/form-data, or one kept by a preview.
 
     Formats: .txt, .docx, .doc, .odt, .pdf (with a text layer), .csv, .xlsx. `number`,
     `issued_on`, `issuer` and `title` supply or override what the document says.
-
     201 when recorded; 200 when this very document had been imported already (nothing new).
     """
-    upload = form["file"]
-    data = upload.read()
+    data, filename = _document_file(form)
     given = PlanHeader(number=form.get("number", ""), title=form.get("title", ""),
                        issued_on=form.get("issued_on"), issuing_body=form.get("issuer", ""))
-    document = read_isolated(data, upload.filename or "", header=given)
+    document = read_isolated(data, filename, header=given)
     ledger = scope.ledger()
     result = ledger.import_plan(document, hashlib.sha256(data).hexdigest(), context(form),
                                 accept_problems=form["accept_problems"])
@@ -51,3 +80,18 @@ def import_plan(form: dict[str, Any]) -> Reply:
     first_plan = len(ledger.catalogue().plans) == 1  # the catalogue opened with it
     events = 2 + int(first_plan) + result.tasks + result.indicators + result.new_agencies
     return Reply(result, events=events)
+
+
+def _document_file(form: dict[str, Any]) -> tuple[bytes, str]:
+    upload, kept = form.get("file"), form.get("upload")
+    if (upload is None) == (kept is None):
+        raise DomainError("Send the document as `file`, or name a previewed one in `upload`.",
+                          field="file")
+    if upload is not None:
+        return upload.read(), upload.filename or ""
+    store = UploadStore(services().tenancy.storage.database)
+    stored = store.get(scope.tenant_slug() or "", str(kept))
+    if stored is None:
+        raise DomainError("No previewed document has this digest (it is kept for 24 hours); "
+                          "upload the file again.", field="upload")
+    return stored

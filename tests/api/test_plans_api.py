@@ -120,3 +120,60 @@ def test_a_hostile_workbook_is_refused_naming_the_limit_it_passed(client: FlaskC
     assert refused["code"] == "import.limit_exceeded"
     assert refused["params"]["limit"] == "rows"
     assert "'rows'" in refused["errors"]["file"][0]
+
+
+def test_a_preview_reads_without_recording_and_the_import_names_the_kept_file(
+    client: FlaskClient, seeded: str
+) -> None:
+    from tests.imports import documents  # noqa: PLC0415
+
+    before = len(events(client, seeded))
+    response = client.post("/api/v1/tenants/quang-nam/plans/preview", data={
+        "file": (io.BytesIO(documents.appendix_only()), "phu-luc.docx")},
+        content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_json()
+    preview = response.get_json()
+    assert preview["header"]["number"] == "2345/QĐ-BKHCN"
+    assert preview["header"]["issued_on"] == "2026-10-15"
+    assert [t["reference"] for t in preview["tasks"]] == ["I.1", "I.2", "II.1"]
+    assert [t["number"] for t in preview["tasks"]] == ["1", "2", "1"]
+    assert preview["tasks"][1]["deadline"]["kind"] == "yearly"
+    assert preview["counts"]["tasks"] == 3 and preview["missing"] == []
+    assert all(not a["matched"] for a in preview["agencies"])
+    assert len(events(client, seeded)) == before
+
+    recorded = client.post("/api/v1/tenants/quang-nam/plans",
+                           data={"upload": preview["upload"], "title": "Phụ lục I"},
+                           content_type="multipart/form-data")
+    assert recorded.status_code == 201, recorded.get_json()
+    assert (recorded.get_json()["plan_number"], recorded.get_json()["tasks"]) == (
+        "2345/QĐ-BKHCN", 3)
+    plans = client.get("/api/v1/tenants/quang-nam/plans").get_json()["items"]
+    assert "Phụ lục I" in [plan["title"] for plan in plans]
+
+
+def test_an_import_names_either_a_file_or_a_kept_upload(client: FlaskClient) -> None:
+    create_tenant(client)
+    base = "/api/v1/tenants/quang-nam/plans"
+    neither = assert_problem(client.post(base, data={"accept_problems": "true"},
+                                         content_type="multipart/form-data"), 422)
+    assert "file" in neither["errors"]
+    unknown = assert_problem(client.post(base, data={"upload": "0" * 64},
+                                         content_type="multipart/form-data"), 422)
+    assert "upload" in unknown["errors"]
+
+
+def test_metadata_the_document_lacks_is_supplied_with_the_upload(
+    client: FlaskClient, tmp_path: Path
+) -> None:
+    create_tenant(client)
+    path = tmp_path / "khong-so.csv"
+    path.write_text("TT,Tên nhiệm vụ,Chủ trì,Thời hạn\n1,Một việc,Sở Nội vụ,2026\n", "utf-8")
+    refused = assert_problem(upload(client, "quang-nam", path), 422)
+    assert refused["code"] == "import.number_missing"
+    done = upload(client, "quang-nam", path, number="5/KH-UBND", issued_on="02/01/2026",
+                  issuer="UBND tỉnh Quảng Nam")
+    assert done.status_code == 201, done.get_json()
+    (plan,) = client.get("/api/v1/tenants/quang-nam/plans").get_json()["items"]
+    assert (plan["number"], plan["issued_on"], plan["issuing_body"]) == (
+        "5/KH-UBND", "2026-01-02", "UBND tỉnh Quảng Nam")

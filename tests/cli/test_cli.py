@@ -138,3 +138,20 @@ def test_status_search_ignores_diacritics_and_filters_by_agency(imported: Cli) -
     assert "28" in numbers and "40" in numbers
     by_agency = imported.json("status", "quang-nam", "--agency", "so y te")
     assert {t["number"] for t in by_agency["tasks"]} >= {"45", "46", "48"}  # type: ignore[index]
+
+
+def test_plan_import_takes_the_metadata_the_document_lacks(cli: Cli, tmp_path: Path) -> None:
+    cli("tenant", "create", "bo-thu", "Bộ thử")
+    path = tmp_path / "khong-so.csv"
+    path.write_text("TT,Tên nhiệm vụ,Chủ trì,Thời hạn\n1,Một việc,Sở Nội vụ,2026\n", "utf-8")
+
+    code, _, err = cli("plan", "import", "bo-thu", str(path))
+    assert code == 1 and "plan number was not found" in err
+
+    code, _, err = cli("plan", "import", "bo-thu", str(path), "--number", "7/KH-BTh",
+                       "--issued-on", "03/02/2026", "--issuer", "Bộ Thử", "--title", "Thử")
+    assert code == 0, err
+    plans = cli.json("plan", "show", "bo-thu")
+    assert isinstance(plans, list)
+    assert (plans[0]["number"], plans[0]["issued_on"], plans[0]["issuing_body"],
+            plans[0]["title"]) == ("7/KH-BTh", "2026-02-03", "Bộ Thử", "Thử")

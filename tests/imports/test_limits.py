@@ -17,6 +17,7 @@ from importers.errors import LimitExceeded
 from importers.isolation import ReadBudget, read_isolated
 from importers.limits import LIMITS
 from tests.conftest import SEED
+from tests.imports import documents
 
 HEADER = "Số kế hoạch,1/KH-UBND\nTT,Tên nhiệm vụ,Chủ trì,Thời hạn\n"
 
@@ -179,12 +180,20 @@ def test_a_docx_nested_past_the_parser_depth_is_an_import_error() -> None:
     assert refused.value.code in {"import.not_docx", "import.parser_failed"}
 
 
-def test_the_child_process_reads_the_seed_plan_as_the_parent_does() -> None:
+def test_the_child_process_reads_a_word_plan_as_the_parent_does() -> None:
+    data = documents.restarting_plan()
+
+    document = read_isolated(data, "ke-hoach.docx")
+
+    assert document == read_plan_bytes(data, "ke-hoach.docx")
+    assert len(document.tasks) == 8 and len(document.notes) == 2
+
+
+def test_plain_text_is_read_in_process_within_the_same_limits() -> None:
     data = Path(SEED).read_bytes()
 
-    document = read_isolated(data, "seed.txt")
+    document = read_isolated(data, "seed.txt", limits=ReadBudget(memory_bytes=1))
 
-    assert document == read_plan_bytes(data, "seed.txt")
     assert (len(document.tasks), document.indicators[-1].code) == (60, "31")
 
 

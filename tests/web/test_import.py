@@ -37,12 +37,12 @@ def test_a_plan_is_previewed_then_imported_once(
     preview = upload(client, "thu-nghiem", CSV.encode(), "ke-hoach.csv")
     assert "77/KH-UBND" in preview and "2 nhiệm vụ" in preview
     assert "Các dòng không đọc được (1)" in preview and "nhiệm vụ không có tên" in preview
-    assert "nhiệm vụ 3 (“sớm nhất có thể”)" in preview
+    assert "sớm nhất có thể" in preview and "Chưa rõ thời hạn" in preview
+    assert 'name="payload"' not in preview  # the file stays on the server
     assert tenancy.queries("thu-nghiem").state().tasks == {}
     fields = form_fields(preview)
-    confirm = {**fields, "filename": "ke-hoach.csv",
-               "sha256": preview.split('name="sha256" value="')[1].split('"')[0],
-               "payload": preview.split('name="payload" value="')[1].split('"')[0]}
+    confirm = {**fields, "sha256": preview.split('name="sha256" value="')[1].split('"')[0],
+               "number": "77/KH-UBND"}
     refused = client.post("/t/thu-nghiem/import/confirm", data=confirm)
     assert refused.status_code == 422 and "1 dòng không đọc được" in text(refused)
     new_form = form_fields(text(refused))
@@ -61,9 +61,8 @@ def test_the_same_seed_file_again_records_nothing(
     head = tenancy.queries("quang-nam").head()
     preview = upload(client, "quang-nam", seed_path.read_bytes(), seed_path.name)
     assert "60 nhiệm vụ" in preview and "Đơn vị đã có: kế hoạch số 1534/KH-UBND" in preview
-    confirm = {**form_fields(preview), "filename": seed_path.name,
-               "sha256": preview.split('name="sha256" value="')[1].split('"')[0],
-               "payload": preview.split('name="payload" value="')[1].split('"')[0]}
+    confirm = {**form_fields(preview),
+               "sha256": preview.split('name="sha256" value="')[1].split('"')[0]}
     again = client.post("/t/quang-nam/import/confirm", data=confirm)
     assert again.status_code == 303
     assert "không ghi nhận gì thêm" in text(client.get(again.headers["Location"]))

@@ -1,31 +1,34 @@
 """Importing a plan document: upload, preview what will be created and the rows that could
-not be read, then confirm. The preview carries the file itself, so any worker can confirm."""
+not be read, supply what the document does not say, then confirm. The uploaded file is kept
+in the service's database under its SHA-256 (`service.uploads`), so any worker can confirm
+without the file being sent again."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import re
 
 from flask import flash, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from domain.deadlines import DeadlineKind, parse_deadline
 from domain.errors import DomainError
-from domain.plan_document import PlanDocument
+from domain.plan_document import PlanDocument, PlanHeader
 from domain.policy import Action
 from importers import SUPPORTED_SUFFIXES, ImportFormatError
 from importers.isolation import read_isolated
+from importers.limits import LIMITS
+from service.import_preview import build_preview
 from service.ledger import Context, ImportRefused
+from service.uploads import UploadStore
 from web.auth import require
+from web.formatting import parse_day
 from web.forms import field_errors, submit_once
 from web.messages import WebError
 from web.routes import Routes
-from web.state import ledger, queries
+from web.state import ledger, queries, tenancy
 
 routes = Routes()
-_FILENAME = re.compile(r"^[^/\\\x00]{1,200}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_HEADER_FIELDS = ("number", "issued_on", "issuer", "title")
 _FORMAT_VI = [
     (re.compile(r"the file is empty"), "Tệp trống."),
     (re.compile(r"cannot import .*not supported.*"),
@@ -77,17 +80,33 @@ def format_error_vi(error: ImportFormatError) -> str:
     return f"Không đọc được tệp kế hoạch ({error.message})."
 
 
-def _read(data: bytes, filename: str) -> PlanDocument:
+def _read(data: bytes, filename: str, header: PlanHeader | None = None, *,
+          require_number: bool = True) -> PlanDocument:
     try:
-        return read_isolated(data, filename)
+        return read_isolated(data, filename, header=header, require_number=require_number)
     except ImportFormatError as error:
         raise WebError(format_error_vi(error), field="file") from None
 
 
+def _uploads() -> UploadStore:
+    return UploadStore(tenancy().storage.database)
+
+
 def _render(slug: str, **context: object) -> str:
     plans = queries(slug).state().plans.values()
-    return render_template("web/import.html", existing=[p.number for p in plans],
-                           suffixes=", ".join(SUPPORTED_SUFFIXES), **context)
+    return render_template("web/plan_import.html", existing=[p.number for p in plans],
+                           suffixes=", ".join(SUPPORTED_SUFFIXES),
+                           max_mb=LIMITS.file_bytes // (1024 * 1024), **context)
+
+
+def _preview_page(slug: str, document: PlanDocument, filename: str, sha256: str,
+                  form: dict[str, str], errors: dict[str, str]) -> str:
+    header = document.header
+    found = {"number": header.number, "title": header.title, "issuer": header.issuing_body,
+             "issued_on": header.issued_on.strftime("%d/%m/%Y") if header.issued_on else ""}
+    preview = build_preview(document, queries(slug).state().agencies)
+    return _render(slug, errors=errors, document=document, preview=preview, filename=filename,
+                   sha256=sha256, found=found, form={**found, **form})
 
 
 @routes.route("/t/<slug>/import", Action.PLAN_IMPORT)
@@ -102,37 +121,43 @@ def preview(slug: str) -> str | tuple[str, int]:
         if upload is None or not upload.filename:
             raise WebError("Hãy chọn tệp kế hoạch để nhập.", field="file")
         data = upload.read()
-        document = _read(data, upload.filename)
+        filename = upload.filename[-200:]
+        document = _read(data, filename, require_number=False)
     except DomainError as error:
         return _render(slug, errors=field_errors(error, ("file",)), document=None), 422
-    unparsed = [t for t in document.tasks
-                if parse_deadline(t.deadline).kind is DeadlineKind.UNPARSED]
-    return _render(slug, errors={}, document=document, unparsed=unparsed,
-                   filename=upload.filename, sha256=hashlib.sha256(data).hexdigest(),
-                   payload=base64.b64encode(data).decode())
+    sha256 = _uploads().put(slug, data, filename)
+    return _preview_page(slug, document, filename, sha256, {}, {})
 
 
-def _uploaded() -> tuple[bytes, str]:
-    filename = request.form.get("filename", "")
-    try:
-        data = base64.b64decode(request.form.get("payload", ""), validate=True)
-    except (ValueError, binascii.Error):
-        data = b""
-    if not data or not _FILENAME.fullmatch(filename) or (
-            hashlib.sha256(data).hexdigest() != request.form.get("sha256")):
+def _stored(slug: str) -> tuple[bytes, str, str]:
+    sha256 = request.form.get("sha256", "")
+    stored = _uploads().get(slug, sha256) if _SHA256.fullmatch(sha256) else None
+    if stored is None:
         raise WebError("Không còn tệp đã xem trước; hãy tải tệp lên lại.", field="file")
-    return data, filename
+    return stored[0], stored[1], sha256
+
+
+def _given() -> tuple[PlanHeader, dict[str, str]]:
+    form = {name: request.form.get(name, "").strip() for name in _HEADER_FIELDS}
+    issued = parse_day(form["issued_on"], "issued_on", required=False)
+    return PlanHeader(number=form["number"], title=form["title"], issued_on=issued,
+                      issuing_body=form["issuer"]), form
 
 
 @routes.route("/t/<slug>/import/confirm", Action.PLAN_IMPORT, ("POST",))
 def confirm(slug: str) -> Response | tuple[str, int]:
     viewer = require(Action.PLAN_IMPORT, slug)
+    fields = ("file", *_HEADER_FIELDS)
 
     def record() -> str:
-        data, filename = _uploaded()
-        document = _read(data, filename)
+        data, filename, sha256 = _stored(slug)
+        given, _ = _given()
+        document = _read(data, filename, given, require_number=False)
+        if not document.header.number:
+            raise WebError("Tài liệu không ghi số hiệu; hãy nhập số hiệu kế hoạch.",
+                           field="number")
         result = ledger(slug).import_plan(
-            document, hashlib.sha256(data).hexdigest(), Context(viewer.name),
+            document, sha256, Context(viewer.name),
             accept_problems=request.form.get("accept_problems") == "yes")
         if result.recorded:
             flash(f"Đã nhập kế hoạch {result.plan_number}: {result.tasks} nhiệm vụ, "
@@ -148,4 +173,15 @@ def confirm(slug: str) -> Response | tuple[str, int]:
         return _render(slug, errors=field_errors(refused, ("file",)), document=None,
                        refused=refused.problems), 422
     except DomainError as error:
-        return _render(slug, errors=field_errors(error, ("file",)), document=None), 422
+        return _again(slug, field_errors(error, fields)), 422
+
+
+def _again(slug: str, errors: dict[str, str]) -> str:
+    """The preview again, with what was typed and what was wrong, when the file is still kept."""
+    try:
+        data, filename, sha256 = _stored(slug)
+        document = _read(data, filename, require_number=False)
+    except DomainError:
+        return _render(slug, errors=errors or {"file": "Hãy tải tệp lên lại."}, document=None)
+    form = {name: request.form.get(name, "").strip() for name in _HEADER_FIELDS}
+    return _preview_page(slug, document, filename, sha256, form, errors)
