@@ -24,12 +24,20 @@ def test_a_pdf_of_a_table_over_several_pages_reads_every_task_once(long_pdf: byt
     import pdfplumber  # noqa: PLC0415
 
     with pdfplumber.open(io.BytesIO(long_pdf)) as pdf:
-        assert len(pdf.pages) >= 3  # the table does run over pages
+        pages = len(pdf.pages)
+    assert pages >= 3  # the table does run over pages
 
     plan = read_plan_bytes(long_pdf, "ke-hoach.pdf")
 
     assert [task.number for task in plan.tasks] == [str(n) for n in range(1, 91)]
     assert plan.problems == ()
+    # Every page after the first opens with the header again, then the rest of a row that
+    # the page break cut: each is joined to its task.
+    assert [note.code for note in plan.notes] == ["import.note.continuation"] * (pages - 1)
+    for number, task in enumerate(plan.tasks, start=1):
+        ending = "giữa các cấp" if number % 10 == 0 else "về chuyển đổi số"
+        assert task.title.endswith(ending), (number, task.title)
+        assert task.leads == ("Sở Nội vụ" if number % 2 else "Sở Tài chính")
     assert plan.source_format == "pdf"
     assert (plan.header.number, plan.header.place) == ("123/KH-UBND", "Quảng Nam")
     assert plan.tasks[29].title.endswith("liên thông dữ liệu giữa các cấp")
