@@ -48,9 +48,8 @@ def import_plan_b(client: FlaskClient) -> None:
     preview = text(client.post(
         f"{T}/import/preview", content_type="multipart/form-data",
         data={**form_fields(page), "file": (io.BytesIO(plan_b_workbook()), "88.xlsx")}))
-    confirm = {**form_fields(preview), "filename": "88.xlsx",
-               "sha256": preview.split('name="sha256" value="')[1].split('"')[0],
-               "payload": preview.split('name="payload" value="')[1].split('"')[0]}
+    confirm = {**form_fields(preview),
+               "sha256": preview.split('name="sha256" value="')[1].split('"')[0]}
     done = client.post(f"{T}/import/confirm", data=confirm)
     assert done.status_code == 303, text(done)
 
