@@ -9,7 +9,6 @@ from api import observability, openapi
 from api.config import ApiSettings
 from api.errors import register_error_handlers
 from api.guard import check_declared
-from api.idempotency import IdempotencyStore
 from api.metrics import Metrics
 from api.scope import take_tenant
 from api.services import EXTENSION, Services
@@ -18,6 +17,7 @@ from api.views import BLUEPRINTS
 from service.config import Settings
 from service.container import build_tenancy
 from service.tenancy import Tenancy
+from tenants.idempotency import IdempotencyStore
 
 
 def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None,

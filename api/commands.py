@@ -16,13 +16,15 @@ from werkzeug.datastructures import FileStorage
 
 from api import i18n
 from api.errors import BadHeader, IdempotencyInProgress, IdempotencyKeyReused, PreconditionFailed
-from api.idempotency import KeyInProgress, KeyReused, StoredResponse
 from api.operation import Operation, events_recorded, render
 from api.principal import acting_agency, current_actor
 from api.scope import tenant_slug
 from api.services import services
 from domain.errors import Conflict
 from service.ledger import Context
+from service.recording import IdempotentRequest, idempotent
+from tenants import faults
+from tenants.idempotency import KeyAlreadyRecorded, KeyInProgress, KeyReused, StoredResponse
 
 IF_MATCH_PATTERN = r'^"?[0-9]{1,9}"?$|^\*$'
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
@@ -74,9 +76,44 @@ def run_command(op: Operation, call: Callable[[], Any], inputs: Mapping[str, Any
     key = _idempotency_key()
     if key is None:
         return _record(op, call)
-    store, scope = services().idempotency, tenant_slug() or ""
+    slug = tenant_slug()
+    if not slug:
+        return _run_reserved(op, call, key, _fingerprint(inputs))
+    return _run_in_one_transaction(op, call, slug, key, _fingerprint(inputs))
+
+
+def _run_in_one_transaction(op: Operation, call: Callable[[], Any], slug: str, key: str,
+                            fingerprint: str) -> Response:
+    """A tenant's command: its key and answer are written in the transaction that records
+    its events (service/recording.py), so a retry after any crash replays or runs once."""
+    tenancy = services().tenancy
+    keys = services().idempotency.on(tenancy.storage.tenant_database(slug))
+    with _key_problems():
+        stored = keys.recorded(slug, key, fingerprint)
+    if stored is not None:
+        return _replay(stored)
+    faults.reached("before_events")
+    request = IdempotentRequest(keys, slug, key, fingerprint,
+                                respond=lambda result: _kept(render(op, result)))
     try:
-        stored = store.begin(scope, key, _fingerprint(inputs))
+        with idempotent(request):
+            result = call()
+    except KeyAlreadyRecorded:  # the same request, sent twice at once, committed first
+        with _key_problems():
+            stored = keys.recorded(slug, key, fingerprint)
+        if stored is None:
+            raise
+        return _replay(stored)
+    response = _respond(op, result)
+    if not request.answered:  # the command recorded nothing: its answer is kept alone
+        keys.remember(slug, key, fingerprint, _kept(response))
+    return response
+
+
+@contextmanager
+def _key_problems() -> Iterator[None]:
+    try:
+        yield
     except KeyReused:
         raise IdempotencyKeyReused(
             i18n.text("This Idempotency-Key was used with a different request.")) from None
@@ -84,18 +121,31 @@ def run_command(op: Operation, call: Callable[[], Any], inputs: Mapping[str, Any
         raise IdempotencyInProgress(i18n.text(
             "A request with this Idempotency-Key is still being processed; retry shortly."
         )) from None
+
+
+def _run_reserved(op: Operation, call: Callable[[], Any], key: str,
+                  fingerprint: str) -> Response:
+    """A command outside any tenant's log (the registry, principals): the key is reserved
+    first, answered after, and released when the command fails."""
+    store = services().idempotency
+    with _key_problems():
+        stored = store.begin("", key, fingerprint)
     if stored is not None:
         return _replay(stored)
     try:
         result = call()
     except BaseException:
-        store.release(scope, key)  # nothing was recorded: the key may be used again
+        store.release("", key)  # nothing was recorded: the key may be used again
         raise
     # Recorded: from here on the key keeps this answer, whatever fails later.
     response = _respond(op, result)
-    kept = {name: response.headers[name] for name in _KEPT_HEADERS if name in response.headers}
-    store.finish(scope, key, StoredResponse(response.status_code, response.get_data(True), kept))
+    store.finish("", key, _kept(response))
     return response
+
+
+def _kept(response: Response) -> StoredResponse:
+    kept = {name: response.headers[name] for name in _KEPT_HEADERS if name in response.headers}
+    return StoredResponse(response.status_code, response.get_data(True), kept)
 
 
 def _record(op: Operation, call: Callable[[], Any]) -> Response:

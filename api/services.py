@@ -8,10 +8,10 @@ from typing import Any
 from flask import current_app
 
 from api.config import ApiSettings
-from api.idempotency import IdempotencyStore
 from api.metrics import Metrics
 from api.throttle import FailureThrottle
 from service.tenancy import Tenancy
+from tenants.idempotency import IdempotencyStore
 
 EXTENSION = "r57"
 

@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from api.idempotency import IdempotencyStore
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
 from domain.plan_document import PlanHeader
 from domain.text import sort_key
@@ -27,6 +26,7 @@ from service.container import build_tenancy
 from service.ledger import Context, ImportRefused
 from service.serve import serve
 from service.tenancy import Tenancy
+from tenants.idempotency import IdempotencyStore
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_CONFLICT, EXIT_NOT_FOUND = 1, 2, 3, 4
 SEED_PLAN = Path(__file__).parent / "seed" / "quang-nam-1534-KH-UBND-2025.txt"

@@ -21,6 +21,8 @@ class Settings:
     database_url: str
     pool_max_connections: int = 10
     lock_timeout_seconds: int = 5
+    # Tests only: end the process at this point of a command (tenants/faults.py).
+    fault_point: str | None = None
 
     @property
     def is_postgres(self) -> bool:
@@ -34,4 +36,5 @@ class Settings:
             database_url=url,
             pool_max_connections=int(env.get("R57_POOL_MAX_CONNECTIONS", "10")),
             lock_timeout_seconds=int(env.get("R57_LOCK_TIMEOUT_SECONDS", "5")),
+            fault_point=env.get("R57_FAULT_POINT") or None,
         )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from service.config import Settings
-from service.integrity import chain_after_append
 from service.tenancy import Tenancy
+from tenants import faults
 from tenants.storage import open_storage
 
 
@@ -12,8 +12,8 @@ def build_tenancy(settings: Settings, *, migrate: bool = True) -> Tenancy:
     storage = open_storage(
         settings.database_url, settings.pool_max_connections, settings.lock_timeout_seconds
     )
+    faults.arm(settings.fault_point)
     tenancy = Tenancy(storage)
-    tenancy.append_listeners.append(chain_after_append)
     if migrate:
         tenancy.migrate()  # idempotent, serialised by a lock
     return tenancy

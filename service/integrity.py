@@ -48,16 +48,6 @@ def default_key_dir(storage: TenantStorage) -> Path | None:
     return storage.data_dir / "keys" if isinstance(storage, SQLiteStorage) else None
 
 
-def chain_after_append(app: LedgerApplication, n_events: int) -> None:
-    """The append listener. The command has committed by now, so a storage failure here is
-    logged, not raised: the next append or integrity command binds what was missed."""
-    try:
-        TenantIntegrity(app).chain()
-    except (sqlite3.Error, psycopg.Error, PersistenceError):
-        log.warning("could not chain tenant %s after an append; the next one will",
-                    app.slug, exc_info=True)
-
-
 class TenantIntegrity:
     def __init__(self, app: LedgerApplication, key_dir: Path | None = None) -> None:
         self.app = app

@@ -30,6 +30,8 @@ from domain.text import clean, fold
 from service.application import LedgerApplication
 from service.plan_import import build_plan
 from service.queries import TenantQueries
+from service.recording import answer_steps
+from tenants import faults
 
 log = logging.getLogger(__name__)
 A = TypeVar("A", bound=Aggregate)
@@ -107,9 +109,14 @@ class TenantLedger:
             raise NotFound(f"No {what}.", field=what.split(maxsplit=1)[0])
         return aggregate
 
-    def _save(self, *aggregates: Aggregate) -> int | None:
+    def _save(self, *aggregates: Aggregate,
+              answer: Callable[[int | None], Any] | None = None) -> int | None:
+        """One transaction: the events, their chain links and, when the command carries an
+        idempotency key, the key with its answer (`answer` builds the result from the
+        position of the last event)."""
+        within = answer_steps(answer) if answer is not None else []
         try:
-            recordings = self.app.save(*aggregates)
+            recordings = self.app.save(*aggregates, within=within)
         except IntegrityError:
             raise Conflict(
                 "Someone else recorded a change to the same item first; reload and retry."
@@ -121,6 +128,7 @@ class TenantLedger:
                 listener(self.app, len(recordings))
             except Exception:  # the command is recorded; the follower catches up later
                 log.exception("a follower failed after an append to %s", self.app.slug)
+        faults.reached("after_commit")
         return recordings[-1].notification.id if recordings else None
 
     def _check_version(self, aggregate: Aggregate, ctx: Context) -> None:
@@ -131,7 +139,8 @@ class TenantLedger:
             )
 
     def _result(self, aggregate: Aggregate, **detail: Any) -> CommandResult:
-        position = self._save(aggregate)
+        position = self._save(aggregate, answer=lambda at: CommandResult(
+            aggregate.id, aggregate.version, at, detail))
         return CommandResult(aggregate.id, aggregate.version, position, detail)
 
     def catalogue(self) -> PlanCatalogue:
@@ -213,7 +222,9 @@ class TenantLedger:
         ]
         # One save, one transaction: a failure part-way leaves nothing behind.
         position = self._save(
-            catalogue, built.plan, *new_agencies, *built.tasks, *built.indicators
+            catalogue, built.plan, *new_agencies, *built.tasks, *built.indicators,
+            answer=lambda at: self._import_result(
+                document, built.plan, True, len(new_agencies), built.warnings, at),
         )
         return self._import_result(
             document, built.plan, True, len(new_agencies), built.warnings, position

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,8 @@ _NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 
 
 class Cursor(Protocol):
+    dialect: str
+
     def execute(self, sql: str, params: Params | None = None) -> None: ...
     def executemany(self, sql: str, rows: Sequence[Params]) -> None: ...
     def copy_rows(self, table: str, columns: Sequence[str],
@@ -41,6 +44,8 @@ class Database(Protocol):
 
 
 class _SQLiteCursor:
+    dialect = "sqlite"
+
     def __init__(self, cursor: sqlite3.Cursor) -> None:
         self._cursor = cursor
 
@@ -68,38 +73,74 @@ class _SQLiteCursor:
 
 
 class SQLiteDatabase:
-    """One SQLite file. Writers take the write lock up front (BEGIN IMMEDIATE)."""
+    """One SQLite file. Writers take the write lock up front (BEGIN IMMEDIATE).
+
+    Each thread keeps one connection to the file and reuses it; a transaction begun while
+    the thread's connection is already in one gets a connection of its own for its length.
+    """
 
     dialect = "sqlite"
 
     def __init__(self, path: Path, timeout: float = 10.0) -> None:
         self.path = path
         self._timeout = timeout
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     def connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None)
+        conn = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None,
+                               check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
         return conn
 
+    def _kept(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self.connect()
+            self._local.conn = conn
+            with self._lock:
+                self._opened.append(conn)
+        return conn
+
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[_SQLiteCursor]:
         """Writers take the write lock at BEGIN; readers read a WAL snapshot, lock-free."""
-        conn = self.connect()
+        conn = self._kept()
+        own = conn.in_transaction
+        if own:
+            conn = self.connect()
         try:
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
-            yield _SQLiteCursor(conn.cursor())
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            cursor = conn.cursor()
+            try:
+                yield _SQLiteCursor(cursor)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            finally:
+                cursor.close()
         finally:
+            if own:
+                conn.close()
+
+    def close(self) -> None:
+        """Close every kept connection (threads that use the file later reconnect)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
             conn.close()
+        self._local = threading.local()
 
 
 class _PostgresCursor:
+    dialect = "postgres"
+
     def __init__(self, cursor: Any) -> None:
         self._cursor = cursor
 

@@ -8,21 +8,19 @@ schema, all reached through one pool that the process holds, whatever the tenant
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
-from eventsourcing.persistence import InfrastructureFactory
-from eventsourcing.postgres import (
-    PostgresApplicationRecorder,
-    PostgresDatastore,
-    PostgresFactory,
-)
+from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory
+from eventsourcing.postgres import PostgresDatastore, PostgresFactory
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory
 from eventsourcing.utils import Environment
-from psycopg.sql import SQL, Literal
 
+from integrity.store import IntegrityStore
 from tenants.database import Database, PostgresDatabase, SQLiteDatabase
+from tenants.recorders import AppendSteps, TenantPostgresRecorder, TenantSQLiteRecorder
 from tenants.slugs import table_prefix, validate_slug
 
 
@@ -38,37 +36,40 @@ class TenantStorage(Protocol):
     def close(self) -> None: ...
 
 
-class _OwnerLockRecorder(PostgresApplicationRecorder):
-    """Takes the events table's write lock through `r57_lock_events` (migrations/postgres
-    0005), so the service's database role needs no more than SELECT and INSERT on events."""
-
-    def __init__(self, datastore: PostgresDatastore,
-                 events_table_name: str = "stored_events") -> None:
-        super().__init__(datastore, events_table_name=events_table_name)
-        table = f"{datastore.schema}.{events_table_name}"
-        self.lock_table_statements = [
-            self.lock_table_statements[0],  # SET LOCAL lock_timeout
-            SQL("SELECT r57_lock_events({0}::regclass)").format(Literal(table)),
-        ]
-
-
 class _SharedPostgresFactory(PostgresFactory):
     """A factory over a datastore it does not own: constructing it opens no connection."""
 
-    application_recorder_class = _OwnerLockRecorder
+    application_recorder_class = TenantPostgresRecorder
 
-    def __init__(self, env: Environment, datastore: PostgresDatastore) -> None:
+    def __init__(self, env: Environment, datastore: PostgresDatastore,
+                 steps: AppendSteps | None = None) -> None:
         InfrastructureFactory.__init__(self, env)
         self.datastore = datastore
+        self.steps = steps
+
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = super().application_recorder()
+        assert isinstance(recorder, TenantPostgresRecorder)
+        recorder.steps = self.steps
+        return recorder
 
     def close(self) -> None:
         """The pool belongs to the storage, which closes it once."""
 
 
 class _TenantSQLiteFactory(SQLiteFactory):
-    def __init__(self, env: Environment, path: Path) -> None:
+    application_recorder_class = TenantSQLiteRecorder
+
+    def __init__(self, env: Environment, path: Path, steps: AppendSteps | None = None) -> None:
         InfrastructureFactory.__init__(self, env)
         self.datastore = SQLiteDatastore(db_name=str(path), lock_timeout=10)
+        self.steps = steps
+
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = super().application_recorder()
+        assert isinstance(recorder, TenantSQLiteRecorder)
+        recorder.steps = self.steps
+        return recorder
 
 
 class SQLiteStorage:
@@ -78,12 +79,15 @@ class SQLiteStorage:
         self.data_dir = data_dir
         (data_dir / "tenants").mkdir(parents=True, exist_ok=True)
         self.database: Database = SQLiteDatabase(data_dir / "registry.sqlite3")
+        self._tenant_databases: dict[str, SQLiteDatabase] = {}
+        self._lock = threading.Lock()
 
     def tenant_path(self, slug: str) -> Path:
         return self.data_dir / "tenants" / f"{validate_slug(slug)}.sqlite3"
 
     def factory(self, slug: str, env: Environment) -> InfrastructureFactory[Any]:
-        return _TenantSQLiteFactory(env, self.tenant_path(slug))
+        steps = AppendSteps(IntegrityStore(self.tenant_database(slug), slug), "stored_events")
+        return _TenantSQLiteFactory(env, self.tenant_path(slug), steps)
 
     def access_factory(self, env: Environment) -> InfrastructureFactory[Any]:
         """The service's access log (principals, grants, tokens) in a file of its own."""
@@ -94,10 +98,21 @@ class SQLiteStorage:
         return "stored_events"
 
     def tenant_database(self, slug: str) -> Database:
-        return SQLiteDatabase(self.tenant_path(slug))
+        """One per tenant file, kept: each thread reuses its connection to the file."""
+        with self._lock:
+            database = self._tenant_databases.get(slug)
+            if database is None:
+                database = SQLiteDatabase(self.tenant_path(slug))
+                self._tenant_databases[slug] = database
+            return database
 
     def close(self) -> None:
-        """Each SQLite connection is closed by the application that opened it."""
+        """The kept connections; each application closes its own pool."""
+        with self._lock:
+            databases, self._tenant_databases = self._tenant_databases, {}
+        for database in (self.database, *databases.values()):
+            assert isinstance(database, SQLiteDatabase)
+            database.close()
 
 
 class PostgresStorage:
@@ -119,7 +134,8 @@ class PostgresStorage:
         self.database: Database = PostgresDatabase(self.datastore)
 
     def factory(self, slug: str, env: Environment) -> InfrastructureFactory[Any]:
-        return _SharedPostgresFactory(env, self.datastore)
+        steps = AppendSteps(IntegrityStore(self.database, slug), self.events_table(slug))
+        return _SharedPostgresFactory(env, self.datastore, steps)
 
     def access_factory(self, env: Environment) -> InfrastructureFactory[Any]:
         return _SharedPostgresFactory(env, self.datastore)

@@ -17,11 +17,11 @@ from werkzeug.wrappers import Response
 
 from api.errors import _on_http as api_http_problem
 from api.guard import public
-from api.idempotency import IdempotencyStore
 from api.services import EXTENSION as API_EXTENSION
 from domain.errors import DomainError, NotFound
 from domain.policy import Action
 from service.tenancy import Tenancy, TenantArchived
+from tenants.idempotency import IdempotencyStore
 from tenants.registry import Tenant
 from web import auth, formatting
 from web.config import WebConfig, secret_key

@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 from flask import flash, redirect, request
 from werkzeug.wrappers import Response
 
-from api.idempotency import KeyInProgress, KeyReused, StoredResponse
 from domain.errors import DomainError
+from tenants.idempotency import KeyInProgress, KeyReused, StoredResponse
 from web.auth import CSRF_FIELD
 from web.messages import WebError, error_vi
 from web.state import state

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from flask import current_app
 
-from api.idempotency import IdempotencyStore
 from api.throttle import FailureThrottle
 from service.ledger import TenantLedger
 from service.queries import TenantQueries
 from service.tenancy import Tenancy
+from tenants.idempotency import IdempotencyStore
 from web.config import WebConfig
 
 EXTENSION = "r57-web"

@@ -9,10 +9,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from api.idempotency import IdempotencyStore, KeyReused, StoredResponse
 from service.cli import main
 from service.config import Settings
 from service.tenancy import Tenancy
+from tenants.idempotency import IdempotencyStore, KeyReused, StoredResponse
 from tests.api.conftest import events
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from importers import read_plan_document
+from integrity.canonical import EMPTY_HEAD, link_entries
 from service.integrity import TenantIntegrity
 from service.ledger import Context, TenantLedger
 from service.tenancy import Tenancy
@@ -140,3 +141,15 @@ def truncate_chain_after(intruder: Intruder, position: int) -> None:
         cursor.execute("UPDATE integrity_tracking SET position = :p, tree_size = :n, "
                        "chain_hash = :c WHERE tenant = :t",
                        params | {"n": int(row["leaf_index"]) + 1, "c": row["chain_hash"]})
+
+
+def unbind_after(integrity: TenantIntegrity, position: int) -> None:
+    """Unbind the entries after `position`, as a log recorded before appends bound their
+    entries in their own transaction."""
+    links = integrity.store.links_after(0, position)
+    head = link_entries(EMPTY_HEAD, list(integrity.entries_after(0))[:position])[1]
+    assert links[-1].chain_hash == head.chain_hash
+    with integrity.store.db.transaction() as cursor:
+        cursor.execute("DELETE FROM integrity_chain WHERE tenant = :t AND position > :p",
+                       {"t": SLUG, "p": position})
+        integrity.store.advance(cursor, [], head)

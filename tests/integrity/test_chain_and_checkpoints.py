@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from eventsourcing.persistence import PersistenceError
 
 from domain.errors import NotFound
 from integrity.canonical import EMPTY_HEAD, link_entries
@@ -14,7 +15,7 @@ from integrity.proofs import check_document
 from service.integrity import PeriodicCheckpoints, TenantIntegrity, checkpoint_all
 from service.ledger import TenantLedger
 from service.tenancy import Tenancy
-from tests.integrity.conftest import DOST, SLUG, Intruder, report_progress
+from tests.integrity.conftest import DOST, SLUG, Intruder, report_progress, unbind_after
 
 
 def test_the_follower_binds_each_append_as_soon_as_it_commits(
@@ -29,18 +30,25 @@ def test_the_follower_binds_each_append_as_soon_as_it_commits(
     assert integrity.store.links_after(0, 144) == links
 
 
-def test_a_missed_append_is_bound_by_the_next_one_and_nothing_twice(
+def test_an_append_binds_its_entries_in_its_own_transaction(
     integrity: TenantIntegrity, tenancy: Tenancy
 ) -> None:
-    listeners = list(tenancy.append_listeners)
-    tenancy.append_listeners.clear()  # the process died between commit and chaining
+    tenancy.append_listeners.clear()  # no follower: the append's transaction binds
     report_progress(tenancy.ledger(SLUG, for_writing=True), 2)
-    assert integrity.store.head().position == 141
-    tenancy.append_listeners.extend(listeners)
+    assert integrity.store.head().position == 143
+    assert len(integrity.store.links_after(0, 10_000)) == 143
+
+
+def test_entries_left_unbound_are_bound_by_the_next_append_and_nothing_twice(
+    integrity: TenantIntegrity, tenancy: Tenancy
+) -> None:
+    report_progress(tenancy.ledger(SLUG, for_writing=True), 2)
+    unbind_after(integrity, 141)  # as a log recorded before appends bound their entries
     report_progress(tenancy.ledger(SLUG, for_writing=True), 1)
     assert integrity.store.head().position == 144
     assert integrity.chain().position == 144
-    assert len(integrity.store.links_after(0, 10_000)) == 144
+    links, _ = link_entries(EMPTY_HEAD, list(integrity.entries_after(0)))
+    assert integrity.store.links_after(0, 10_000) == links
 
 
 def test_concurrent_followers_bind_every_entry_exactly_once(
@@ -125,12 +133,11 @@ def test_every_active_tenant_is_signed_periodically(tenancy: Tenancy, ledger: Te
     assert integrity.verify().checkpoints == 2
 
 
-def test_a_follower_that_cannot_write_leaves_the_command_committed_and_says_so(
+def test_a_command_whose_links_cannot_be_written_records_nothing(
     integrity: TenantIntegrity, ledger: TenantLedger, intruder: Intruder,
-    caplog: pytest.LogCaptureFixture,
 ) -> None:
     with intruder.db.transaction() as cursor:
         cursor.execute("DROP TABLE integrity_tracking")
-    result = ledger.report_progress("1", "2025-Q1", 10, "Đang làm", DOST)
-    assert result.position == 142
-    assert "could not chain tenant quang-nam" in caplog.text
+    with pytest.raises(PersistenceError):
+        ledger.report_progress("1", "2025-Q1", 10, "Đang làm", DOST)
+    assert ledger.app.recorder.max_notification_id() == 141

@@ -1,6 +1,13 @@
 """Idempotency keys: a retried command gets the first answer, and records no second event.
 
-A key is reserved before the command runs (the table's primary key makes the reservation
+A command on a tenant's log keeps its key in the tenant's own database (the tenant's SQLite
+file; on PostgreSQL the shared table, keyed by tenant, in the one database), and writes it
+with its answer in the transaction that records its events (`record`, called from that
+transaction): a crash leaves the key, the events and the answer all there or all absent.
+A retry looks the key up first (`recorded`) and replays the answer, or runs the command.
+
+Writes outside a tenant's log (the registry, principals, web form tokens) reserve a key
+before the command runs (the table's primary key makes the reservation
 atomic), then completed with the response; a failed command releases it. A reservation left
 by a process that died is taken over once it is older than `stale_after`.
 
@@ -22,7 +29,7 @@ from typing import Any
 
 import psycopg
 
-from tenants.database import UNIQUE_VIOLATIONS, Database
+from tenants.database import UNIQUE_VIOLATIONS, Cursor, Database
 
 log = logging.getLogger(__name__)
 _KEY = "tenant = :tenant AND idempotency_key = :key"
@@ -45,6 +52,11 @@ class KeyInProgress(Exception):
     """The first request with this key has not finished."""
 
 
+class KeyAlreadyRecorded(Exception):
+    """Another request with this key recorded its command first (the transaction that
+    would have recorded this one was rolled back): replay that request's answer."""
+
+
 class IdempotencyStore:
     def __init__(self, database: Database, clock: Callable[[], datetime] | None = None,
                  stale_after: timedelta = timedelta(minutes=5),
@@ -55,6 +67,62 @@ class IdempotencyStore:
         self.retention = retention
         self._prune_every = prune_every
         self._begun = itertools.count(1)  # next() is atomic under the GIL: safe across threads
+
+    def on(self, database: Database) -> IdempotencyStore:
+        """The same keeping rules over another database (a tenant's own)."""
+        other = IdempotencyStore(database, self._clock, self._stale_after, self.retention,
+                                 self._prune_every)
+        other._begun = self._begun
+        return other
+
+    # -- commands recorded in one transaction -------------------------------------------
+
+    def recorded(self, tenant: str, key: str, fingerprint: str) -> StoredResponse | None:
+        """The answer kept for this key (None: not used, or expired); KeyReused when it
+        was used with another request."""
+        if self._prune_every > 0 and next(self._begun) % self._prune_every == 0:
+            self._prune_quietly()
+        row = self._row({"tenant": tenant, "key": key})
+        if row is None or row["created_at"] < self._stamp(self._clock() - self.retention):
+            return None
+        if row["fingerprint"] != fingerprint:
+            raise KeyReused
+        if row["status"] is None:
+            raise KeyInProgress  # a reservation of the two-step kind, not yet answered
+        return StoredResponse(int(row["status"]), row["body"], json.loads(row["headers"]))
+
+    def record(self, cursor: Cursor, tenant: str, key: str, fingerprint: str,
+               response: StoredResponse) -> None:
+        """In the command's own transaction: the key and its answer. A live key (recorded
+        by a request that committed first) raises KeyAlreadyRecorded; an expired one is
+        taken over."""
+        now = self._clock()
+        cursor.execute(
+            "INSERT INTO r57_idempotency_keys (tenant, idempotency_key, fingerprint, status,"
+            " body, headers, created_at) VALUES (:tenant, :key, :fingerprint, :status, :body,"
+            " :headers, :now) ON CONFLICT (tenant, idempotency_key) DO UPDATE SET"
+            " fingerprint = excluded.fingerprint, status = excluded.status,"
+            " body = excluded.body, headers = excluded.headers,"
+            " created_at = excluded.created_at"
+            " WHERE r57_idempotency_keys.created_at < :cutoff RETURNING tenant",
+            {"tenant": tenant, "key": key, "fingerprint": fingerprint,
+             "status": response.status, "body": response.body,
+             "headers": json.dumps(response.headers), "now": self._stamp(now),
+             "cutoff": self._stamp(now - self.retention)},
+        )
+        if cursor.fetchone() is None:
+            raise KeyAlreadyRecorded
+
+    def remember(self, tenant: str, key: str, fingerprint: str,
+                 response: StoredResponse) -> None:
+        """The answer of a command that recorded nothing, in a transaction of its own."""
+        try:
+            with self._db.transaction() as cursor:
+                self.record(cursor, tenant, key, fingerprint, response)
+        except KeyAlreadyRecorded:
+            pass  # an identical request answered first; its answer stays
+
+    # -- commands outside a tenant's log: reserve, then finish or release ---------------
 
     def begin(self, tenant: str, key: str, fingerprint: str) -> StoredResponse | None:
         """Reserve the key (None: go ahead), or return the response recorded for it."""
@@ -109,9 +177,10 @@ class IdempotencyStore:
         return True
 
     def _row(self, params: dict[str, Any]) -> dict[str, Any] | None:
-        with self._db.transaction() as cursor:
+        with self._db.transaction(write=False) as cursor:
             cursor.execute(
-                "SELECT fingerprint, status, body, headers FROM r57_idempotency_keys"  # noqa: S608
+                "SELECT fingerprint, status, body, headers, created_at"  # noqa: S608
+                " FROM r57_idempotency_keys"
                 f" WHERE {_KEY}",
                 params,
             )

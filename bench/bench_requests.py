@@ -1,0 +1,307 @@
+"""Request benchmark: what one request costs in-process, each row against a baseline
+measured in the same run.
+
+Builds the service with `create_app` on a fresh store (a temporary SQLite directory, or a
+database of its own on PostgreSQL, dropped at the end), loads the demo tenant with the seed
+plan and the demo principals, then measures through Flask's test client (no network):
+
+- a progress report (POST .../tasks/<n>/reports with an Idempotency-Key): CPU ms, SQL
+  statements and transactions per request, against a trivial Flask JSON POST and one raw
+  INSERT+COMMIT on the same store;
+- the plan status and a task page, p50/p95 ms, at 0, 100 and 1,000 reports on the task,
+  against the trivial POST.
+
+    .venv/bin/python bench/bench_requests.py [--stores sqlite,postgres] [--writes 200]
+        [--postgres-url URL] [--profile] [--json]
+
+`--profile` prints the cProfile top entries (cumulative) of one write instead of the table
+(bench/README.md keeps a before and an after).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import io
+import json
+import pstats
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from api.app import create_app  # noqa: E402
+from service.config import Settings  # noqa: E402
+from service.container import build_tenancy  # noqa: E402
+from service.serve import DEMO_SLUG, ensure_demo, ensure_demo_principals  # noqa: E402
+
+AUTH = {"Authorization": "Bearer r57_demodost_demo-only-tenant-admin"}  # api/README.md
+TASK = "1"
+REPORTS_AT = (0, 100, 1000)
+
+
+# -- counting SQL ------------------------------------------------------------------------
+
+@dataclass
+class SqlCounter:
+    statements: int = 0
+    transactions: int = 0
+    on: bool = False
+    seen: list[str] = field(default_factory=list)
+
+    def statement(self, text: str) -> None:
+        if not self.on:
+            return
+        head = text.lstrip().split(None, 1)[0].upper() if text.strip() else ""
+        if head in ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE"):
+            if head == "BEGIN":
+                self.transactions += 1
+            return
+        self.statements += 1
+
+
+COUNTER = SqlCounter()
+
+
+def install_counters() -> None:
+    """Count statements on every sqlite3 connection (trace callback) and every psycopg
+    execute (a wrapper on the cursor class): the bench's own instrument, nothing else."""
+    real_connect = sqlite3.connect
+
+    def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = real_connect(*args, **kwargs)
+        conn.set_trace_callback(COUNTER.statement)
+        return conn  # type: ignore[no-any-return]
+
+    sqlite3.connect = connect  # type: ignore[assignment]
+    for cls in (psycopg.Cursor,):
+        real_execute, real_many = cls.execute, cls.executemany
+
+        def execute(self: Any, query: Any, *args: Any, _real: Any = real_execute,
+                    **kwargs: Any) -> Any:
+            COUNTER.statement(query if isinstance(query, str) else "X")
+            return _real(self, query, *args, **kwargs)
+
+        def executemany(self: Any, query: Any, *args: Any, _real: Any = real_many,
+                        **kwargs: Any) -> Any:
+            COUNTER.statement("X")
+            return _real(self, query, *args, **kwargs)
+
+        cls.execute = execute  # type: ignore[method-assign]
+        cls.executemany = executemany  # type: ignore[method-assign]
+    real_transaction = psycopg.Connection.transaction
+
+    def transaction(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if COUNTER.on:
+            COUNTER.transactions += 1
+        return real_transaction(self, *args, **kwargs)
+
+    psycopg.Connection.transaction = transaction  # type: ignore[method-assign]
+
+
+# -- stores --------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def store(kind: str, admin_url: str) -> Iterator[str]:
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="r57_bench_") as directory:
+            yield f"sqlite:///{directory}"
+        return
+    name = f"r57_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def trivial_app() -> Flask:
+    app = Flask("trivial")
+
+    @app.post("/ping")
+    def ping() -> dict[str, Any]:
+        return {"status": "ok"}
+
+    return app
+
+
+def raw_insert(url: str) -> Callable[[], None]:
+    """One INSERT+COMMIT into a table shaped like the events table, on the same store."""
+    if url.startswith("sqlite:///"):
+        conn = sqlite3.connect(Path(url.removeprefix("sqlite:///")) / "raw.sqlite3",
+                               isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE raw (originator_id TEXT, originator_version INTEGER,"
+                     " topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))")
+
+        def insert() -> None:
+            conn.execute("BEGIN")
+            conn.execute("INSERT INTO raw VALUES (?, 1, 't', ?)", (uuid.uuid4().hex, b"x" * 600))
+            conn.execute("COMMIT")
+        return insert
+    pg = psycopg.connect(url, autocommit=True)
+    pg.execute("CREATE TABLE raw (originator_id uuid, originator_version bigint, topic text,"
+               " state bytea, notification_id bigserial UNIQUE,"
+               " PRIMARY KEY (originator_id, originator_version))")
+
+    def insert_pg() -> None:
+        with pg.transaction():
+            pg.execute("INSERT INTO raw (originator_id, originator_version, topic, state)"
+                       " VALUES (%s, 1, 't', %s)", (uuid.uuid4(), b"x" * 600))
+    return insert_pg
+
+
+# -- measuring -------------------------------------------------------------------------------
+
+def cpu_ms(action: Callable[[], Any], n: int) -> float:
+    started = time.process_time()
+    for _ in range(n):
+        action()
+    return (time.process_time() - started) * 1000 / n
+
+
+def latencies(action: Callable[[], Any], n: int) -> tuple[float, float]:
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
+
+
+class World:
+    def __init__(self, url: str) -> None:
+        settings = Settings(database_url=url)
+        tenancy = build_tenancy(settings)
+        ensure_demo(tenancy)
+        ensure_demo_principals(tenancy)
+        self.app = create_app(settings, tenancy)
+        self.client = self.app.test_client()
+        self.reports = 0
+
+    def report(self) -> Any:
+        self.reports += 1
+        response = self.client.post(
+            f"/api/v1/tenants/{DEMO_SLUG}/tasks/{TASK}/reports",
+            json={"period": f"2025-{1 + self.reports % 12:02d}", "percent": 40,
+                  "narrative": f"Báo cáo {self.reports}"},
+            headers={**AUTH, "Idempotency-Key": uuid.uuid4().hex},
+        )
+        assert response.status_code == 201, response.get_data(True)
+        return response
+
+    def get(self, path: str) -> None:
+        response = self.client.get(f"/api/v1/tenants/{DEMO_SLUG}{path}", headers=AUTH)
+        assert response.status_code == 200, response.get_data(True)
+
+
+def measure(kind: str, url: str, writes: int) -> dict[str, Any]:
+    world = World(url)
+    trivial = trivial_app().test_client()
+    insert = raw_insert(url)
+    for _ in range(20):  # warm-up: caches, prepared statements, snapshots
+        world.report()
+        trivial.post("/ping", json={"a": 1})
+        insert()
+    row: dict[str, Any] = {"store": kind}
+    row["trivial_cpu_ms"] = cpu_ms(lambda: trivial.post("/ping", json={"a": 1}), writes)
+    row["raw_insert_cpu_ms"] = cpu_ms(insert, writes)
+    COUNTER.statements = COUNTER.transactions = 0
+    COUNTER.on = True
+    row["write_cpu_ms"] = cpu_ms(world.report, writes)
+    COUNTER.on = False
+    row["write_sql"] = COUNTER.statements / writes
+    row["write_transactions"] = COUNTER.transactions / writes
+    row["trivial_p50"], row["trivial_p95"] = latencies(
+        lambda: trivial.post("/ping", json={"a": 1}), 50)
+    # Reads at growing histories of the one task (each report counts, whoever wrote it).
+    reads: dict[int, dict[str, float]] = {}
+    for target in REPORTS_AT:
+        while world.reports < target:
+            world.report()
+        status = latencies(lambda: world.get("/status"), 30)
+        task = latencies(lambda: world.get(f"/tasks/{TASK}"), 30)
+        reads[target] = {"status_p50": status[0], "status_p95": status[1],
+                         "task_p50": task[0], "task_p95": task[1]}
+    row["reads"] = reads
+    return row
+
+
+def profile_one_write(url: str) -> str:
+    world = World(url)
+    for _ in range(50):
+        world.report()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(50):
+        world.report()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    return out.getvalue()
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    lines = ["| store | figure | measured | baseline (same run) | ratio | target |",
+             "|---|---|---|---|---|---|"]
+    for r in rows:
+        s = r["store"]
+        lines.append(f"| {s} | write CPU ms/request | {r['write_cpu_ms']:.2f} | trivial POST "
+                     f"{r['trivial_cpu_ms']:.2f} | {r['write_cpu_ms'] / r['trivial_cpu_ms']:.1f}x"
+                     " | <= 8x |")
+        lines.append(f"| {s} | write vs raw INSERT+COMMIT CPU | {r['write_cpu_ms']:.2f} | "
+                     f"{r['raw_insert_cpu_ms']:.3f} | "
+                     f"{r['write_cpu_ms'] / max(r['raw_insert_cpu_ms'], 1e-6):.0f}x | |")
+        lines.append(f"| {s} | SQL statements / transactions per write | "
+                     f"{r['write_sql']:.1f} / {r['write_transactions']:.1f} | raw 1 / 1 | | "
+                     "<= 4 round trips |")
+        for n, figures in r["reads"].items():
+            lines.append(f"| {s} | status p50/p95 ms, {n} reports | {figures['status_p50']:.1f}"
+                         f" / {figures['status_p95']:.1f} | trivial p95 "
+                         f"{r['trivial_p95']:.2f} | | p95 <= 10 |")
+            lines.append(f"| {s} | task page p50/p95 ms, {n} reports | "
+                         f"{figures['task_p50']:.1f} / {figures['task_p95']:.1f} | | | "
+                         "p95 <= 10 |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stores", default="sqlite,postgres")
+    parser.add_argument("--writes", type=int, default=200)
+    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    install_counters()
+    rows = []
+    for kind in args.stores.split(","):
+        with store(kind, args.postgres_url) as url:
+            if args.profile:
+                print(f"## {kind}\n```\n{profile_one_write(url)}```")
+                continue
+            print(f"measuring {kind} ...", file=sys.stderr)
+            rows.append(measure(kind, url, args.writes))
+    if args.profile:
+        return
+    print(json.dumps(rows, indent=1) if args.json else table(rows))
+
+
+if __name__ == "__main__":
+    main()
