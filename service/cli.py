@@ -86,9 +86,13 @@ def cmd_migrate(t: Tenancy, args: argparse.Namespace) -> None:
 
 
 def cmd_prune_idempotency(t: Tenancy, args: argparse.Namespace) -> None:
+    """The registry's keys, and each tenant's own where tenants keep a database of their own."""
     store = IdempotencyStore(t.storage.database)
     older_than = None if args.older_than is None else timedelta(hours=args.older_than)
     deleted = store.prune(older_than)
+    if t.storage.tenant_migrations is not None:
+        for tenant in t.registry.list(include_archived=True):
+            deleted += store.on(t.storage.tenant_database(tenant.slug)).prune(older_than)
     hours = args.older_than if args.older_than is not None else store.retention / timedelta(hours=1)
     _done(args, {"deleted": deleted, "older_than_hours": hours},
           f"Deleted {deleted} idempotency keys older than {hours:g} hours")
