@@ -19,9 +19,17 @@ from api.errors import Forbidden
 from api.operation import AUTHENTICATED, PUBLIC, Access, Concerns, Open, Operation
 from api.principal import current_principal
 from api.services import services
+from domain.access import Role
 from domain.agencies import normalise_agency
 from domain.errors import DomainError, NotFound
-from domain.policy import AGENCY_BOUND, Action, Grant, agencies_acting, is_allowed, role_allows
+from domain.policy import (
+    AGENCY_BOUND,
+    Action,
+    Grant,
+    agencies_acting,
+    is_allowed,
+    role_allows,
+)
 from tenants.slugs import validate_slug
 
 V = TypeVar("V", bound=Callable[..., Any])
@@ -83,7 +91,8 @@ def _visible_tenant(grants: set[Grant], requested: str) -> str:
         raise unseen from None
     if not is_allowed(grants, Action.TENANT_LIST, slug):
         raise unseen  # decided on the grants alone: nothing of the tenant is read
-    services().tenancy.registry.get(slug)  # the same NotFound when it does not exist
+    # The same NotFound when it does not exist; kept, so the request resolves it once.
+    scope.admit_record(services().tenancy.registry.get(slug))
     return slug
 
 
@@ -94,6 +103,9 @@ def admit_item(op: Operation, inputs: Mapping[str, Any]) -> None:
         return
     grants, tenant = current_principal().grants, scope.tenant_slug() or ""
     action = Action(op.access)
+    unbound = [grant for grant in grants if grant.role is not Role.AGENCY_REPORTER]
+    if is_allowed(unbound, action, tenant):
+        return  # decided on the grants alone: whose item it is does not matter
     concerned = set(op.concerns(**inputs))
     if not is_allowed(grants, action, tenant, concerned):
         raise Forbidden(i18n.text("Your agency neither leads nor coordinates this item."))

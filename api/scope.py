@@ -10,6 +10,7 @@ from flask import g, request
 from api.services import services
 from service.ledger import TenantLedger
 from service.queries import TenantQueries
+from tenants.registry import Tenant
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -30,6 +31,10 @@ def admit_tenant(slug: str) -> None:
     g.r57_tenant = slug
 
 
+def admit_record(tenant: Tenant) -> None:
+    g.r57_tenant_record = tenant
+
+
 def tenant_slug() -> str | None:
     """The admitted tenant; None outside a tenant's routes."""
     slug: str | None = g.get("r57_tenant")
@@ -43,7 +48,8 @@ def ledger() -> TenantLedger:
         if slug is None:
             raise LookupError("No tenant was admitted for this request.")
         writing = request.method not in SAFE_METHODS
-        found = services().tenancy.ledger(slug, for_writing=writing)
+        found = services().tenancy.ledger(slug, for_writing=writing,
+                                          tenant=g.get("r57_tenant_record"))
         g.r57_ledger = found
     return found
 

@@ -14,6 +14,12 @@ plan and the demo principals, then measures through Flask's test client (no netw
     .venv/bin/python bench/bench_requests.py [--stores sqlite,postgres] [--writes 200]
         [--postgres-url URL] [--profile] [--json]
 
+`--tenants N` (PostgreSQL) is the national-scale run instead: N tenants provisioned in one
+database, each with the seed plan (3,400: 34 provinces, 3,321 communes and the ministries),
+then one process with a pool of 10 serves status and change-log reads (service layer) of
+tenants picked at random; it prints the provisioning time per tenant, the read p50/p95 and
+the most server connections the process held.
+
 `--profile` prints the cProfile top entries (cumulative) of one write instead of the table
 (bench/README.md keeps a before and an after).
 """
@@ -23,9 +29,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import hashlib
 import io
 import json
 import pstats
+import random
 import sqlite3
 import statistics
 import sys
@@ -34,6 +42,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +53,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from api.app import create_app  # noqa: E402
+from importers import read_plan_document  # noqa: E402
+from projections.change_log import ChangeFilter  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.container import build_tenancy  # noqa: E402
-from service.serve import DEMO_SLUG, ensure_demo, ensure_demo_principals  # noqa: E402
+from service.ledger import Context  # noqa: E402
+from service.serve import (  # noqa: E402
+    DEMO_SLUG,
+    SEED_PLAN,
+    ensure_demo,
+    ensure_demo_principals,
+)
 
 AUTH = {"Authorization": "Bearer r57_demodost_demo-only-tenant-admin"}  # api/README.md
 TASK = "1"
@@ -257,6 +274,66 @@ def profile_one_write(url: str) -> str:
     return out.getvalue()
 
 
+def connections_to(url: str) -> int:
+    dbname = url.rsplit("/", 1)[1]
+    with psycopg.connect(url, autocommit=True) as probe:
+        row = probe.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+                            " AND pid <> pg_backend_pid()", (dbname,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def national(url: str, tenants: int, reads: int) -> str:
+    settings = Settings(database_url=url, pool_max_connections=10)
+    tenancy = build_tenancy(settings)
+    document = read_plan_document(SEED_PLAN)
+    sha256 = hashlib.sha256(SEED_PLAN.read_bytes()).hexdigest()
+    slugs = [f"t{n:04d}" for n in range(tenants)]
+    times, most = [], 0
+    started = time.perf_counter()
+    for number, slug in enumerate(slugs):
+        began = time.perf_counter()
+        tenancy.create_tenant(slug, f"Đơn vị {number}")
+        tenancy.ledger(slug, for_writing=True).import_plan(document, sha256, Context("bench"))
+        times.append((time.perf_counter() - began) * 1000)
+        if number % 100 == 0:
+            most = max(most, connections_to(url))
+            print(f"  {number + 1}/{tenants} provisioned, {time.perf_counter() - started:.0f} s",
+                  file=sys.stderr)
+    tenancy.close()
+    served = build_tenancy(settings, migrate=False)
+    picks = random.Random(57)
+    status_ms, changes_ms = [], []
+    today = datetime.now(UTC).date()
+    for n in range(reads):
+        slug = picks.choice(slugs)
+        began = time.perf_counter()
+        served.queries(slug).status(today)
+        status_ms.append((time.perf_counter() - began) * 1000)
+        began = time.perf_counter()
+        served.queries(slug).changes(ChangeFilter())
+        changes_ms.append((time.perf_counter() - began) * 1000)
+        if n % 20 == 0:
+            most = max(most, connections_to(url))
+    most = max(most, connections_to(url))
+    served.close()
+    times.sort()
+    status_ms.sort()
+    changes_ms.sort()
+
+    def p(values: list[float], q: float) -> float:
+        return values[min(len(values) - 1, int(len(values) * q))]
+
+    return "\n".join([
+        "| figure | measured | target |", "|---|---|---|",
+        f"| tenants provisioned in one database, each with the seed plan | {tenants} | 3,400 |",
+        f"| provisioning per tenant p50 / p95 ms | {p(times, .5):.0f} / {p(times, .95):.0f} | |",
+        f"| status p50 / p95 ms (random tenant, first read of it) | {p(status_ms, .5):.0f} / "
+        f"{p(status_ms, .95):.0f} | |",
+        f"| change log p50 / p95 ms | {p(changes_ms, .5):.0f} / {p(changes_ms, .95):.0f} | |",
+        f"| most server connections held by the process | {most} | <= 10 |",
+    ])
+
+
 def table(rows: list[dict[str, Any]]) -> str:
     lines = ["| store | figure | measured | baseline (same run) | ratio | target |",
              "|---|---|---|---|---|---|"]
@@ -288,7 +365,13 @@ def main() -> None:
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--tenants", type=int, default=0)
+    parser.add_argument("--reads", type=int, default=200)
     args = parser.parse_args()
+    if args.tenants:
+        with store("postgres", args.postgres_url) as url:
+            print(national(url, args.tenants, args.reads))
+        return
     install_counters()
     rows = []
     for kind in args.stores.split(","):

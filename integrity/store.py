@@ -49,15 +49,19 @@ class IntegrityStore:
 
     def lock_head(self, cursor: Cursor) -> ChainHead:
         """Take the tenant's chain lock for this transaction; return the head."""
-        cursor.execute(
-            "INSERT INTO integrity_tracking (tenant, position, tree_size, chain_hash) "
-            "VALUES (:t, 0, 0, :g) ON CONFLICT (tenant) DO NOTHING",
-            {"t": self.tenant, "g": EMPTY_HEAD.chain_hash},
-        )
-        # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL locks the row.
-        cursor.execute(_HEAD + (" FOR UPDATE" if self.db.dialect == "postgres" else ""),
-                       {"t": self.tenant})
-        return _head(cursor.fetchone())
+        # SQLite's writers are already serialised; PostgreSQL locks the row.
+        locked = _HEAD + (" FOR UPDATE" if self.db.dialect == "postgres" else "")
+        cursor.execute(locked, {"t": self.tenant})
+        row = cursor.fetchone()
+        if row is None:  # the tenant's first chaining: make the row, then lock it
+            cursor.execute(
+                "INSERT INTO integrity_tracking (tenant, position, tree_size, chain_hash) "
+                "VALUES (:t, 0, 0, :g) ON CONFLICT (tenant) DO NOTHING",
+                {"t": self.tenant, "g": EMPTY_HEAD.chain_hash},
+            )
+            cursor.execute(locked, {"t": self.tenant})
+            row = cursor.fetchone()
+        return _head(row)
 
     def advance(self, cursor: Cursor, links: list[Link], head: ChainHead) -> None:
         cursor.executemany(

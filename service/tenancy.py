@@ -89,9 +89,12 @@ class Tenancy:
                 evicted.close()
             return app
 
-    def ledger(self, slug: str, *, for_writing: bool = False) -> TenantLedger:
-        """Resolve a tenant once; every use case below receives the scoped ledger."""
-        tenant = self.registry.get(slug)
+    def ledger(self, slug: str, *, for_writing: bool = False,
+               tenant: Tenant | None = None) -> TenantLedger:
+        """Resolve a tenant once (or take the record the caller resolved); every use case
+        below receives the scoped ledger."""
+        if tenant is None or tenant.slug != slug:
+            tenant = self.registry.get(slug)
         if for_writing and tenant.status == ARCHIVED:
             raise TenantArchived(f"Tenant '{slug}' is archived; it records nothing new.",
                                  field="tenant")
