@@ -7,6 +7,8 @@ signature block) and its paragraphs are read as header lines, in document order.
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from io import BytesIO
@@ -70,12 +72,34 @@ def _open(data: bytes) -> Document:
         code="import.not_docx",
     )
     check_zip(data, invalid)  # sized before python-docx parses any part
+    _count_paragraphs(data)
     try:
         return docx.Document(BytesIO(data))
     except MemoryError:
         raise
     except Exception:  # zipfile, lxml and python-docx each raise their own on damaged files
         raise invalid from None
+
+
+_PARAGRAPH = re.compile(rb"<w:p[ >/]")
+
+
+def _count_paragraphs(data: bytes) -> None:
+    """Count the paragraphs of word/document.xml as a stream of bytes, before python-docx
+    builds its tree: a small part can hold millions of empty paragraphs."""
+    limit = budget().limits.blocks
+    found, tail = 0, b""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive, \
+                archive.open("word/document.xml") as part:
+            while chunk := part.read(1 << 20):
+                window = tail + chunk
+                found += len(_PARAGRAPH.findall(window)) - len(_PARAGRAPH.findall(tail))
+                tail = window[-8:]
+                if found > limit:
+                    raise LimitExceeded("blocks", limit)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # no document part, or a damaged one: python-docx says so next
 
 
 def _read_block_table(table: Table, lines: list[str], builder: PlanBuilder) -> None:

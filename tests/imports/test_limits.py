@@ -198,9 +198,9 @@ def test_plain_text_is_read_in_process_within_the_same_limits() -> None:
 
 
 def test_the_child_process_refuses_a_file_that_needs_more_memory_than_its_budget() -> None:
-    # 3 million empty paragraphs: within the part limit, but the parsed tree alone takes
-    # hundreds of megabytes before any paragraph can be counted.
-    data = _docx_with_body(b"<w:p/>" * 3_000_000)
+    # One paragraph of 3 million empty runs: within every limit checked before parsing,
+    # but the parsed tree alone takes hundreds of megabytes.
+    data = _docx_with_body(b"<w:p>" + b"<w:r/>" * 3_000_000 + b"</w:p>")
     tight = ReadBudget(memory_bytes=160 * 1024 * 1024, cpu_seconds=30, wall_seconds=60)
 
     with pytest.raises(ImportFormatError) as refused:
