@@ -270,8 +270,11 @@ def profile_one_write(url: str) -> str:
         world.report()
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
-    return out.getvalue()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(25)
+    stats.sort_stats("tottime").print_stats(15)
+    text = out.getvalue().replace(str(ROOT / ".venv/lib/python3.11/site-packages") + "/", "")
+    return text.replace(str(ROOT) + "/", "")
 
 
 def connections_to(url: str) -> int:
