@@ -10,6 +10,7 @@ from flask import current_app
 from api.config import ApiSettings
 from api.metrics import Metrics
 from api.throttle import FailureThrottle
+from domain.clock import Clock
 from service.tenancy import Tenancy
 from tenants.idempotency import IdempotencyStore
 
@@ -29,3 +30,8 @@ class Services:
 def services() -> Services:
     found: Services = current_app.extensions[EXTENSION]
     return found
+
+
+def clock() -> Clock:
+    """The process's one clock (service/config.py): today and the end of a day in Vietnam."""
+    return services().tenancy.clock

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from domain.clock import VIETNAM as ZONE
 from domain.status import StatusClass
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")
+VIETNAM = ZoneInfo(ZONE)  # the one clock's zone (domain/clock.py): printed times follow it
 STATUS_SHORT = {
     StatusClass.DONE_ON_TIME: "Hoàn thành đúng hạn",
     StatusClass.DONE_LATE: "Hoàn thành quá hạn",

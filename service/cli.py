@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from domain.clock import Clock
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
 from domain.plan_document import PlanHeader
 from domain.text import sort_key
@@ -46,14 +47,30 @@ def parse_date(text: str) -> date:
     raise argparse.ArgumentTypeError(f"'{text}' is not a date (dd/mm/yyyy or yyyy-mm-dd)")
 
 
-def parse_instant(text: str) -> datetime:
-    """A recorded time: ISO 8601 (UTC when no offset is given) or a date (its end)."""
+def parse_instant(text: str) -> datetime | date:
+    """A recorded time: ISO 8601 (UTC when no offset is given), or a date, which the clock
+    reads as its end in Vietnam (its start for --recorded-from): see `resolve_days`."""
+    if len(text.strip()) == 10 or "/" in text:
+        return parse_date(text)
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
-        day = parse_date(text)
-        when = datetime.combine(day, datetime.max.time())
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a time (ISO 8601) or a date (dd/mm/yyyy)") from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+_DAY_ENDS = ("known_at", "recorded_to", "before", "after")
+
+
+def resolve_days(args: argparse.Namespace, clock: Clock) -> None:
+    """Dates typed where a recorded time is meant become instants of the one clock, as the
+    web and the API read them: the end of that day in Vietnam (the start, for a lower bound)."""
+    for name in (*_DAY_ENDS, "recorded_from"):
+        value = getattr(args, name, None)
+        if isinstance(value, date) and not isinstance(value, datetime):
+            setattr(args, name, clock.start_of_day(value) if name == "recorded_from"
+                    else clock.end_of_day(value))
 
 
 # -- handlers ------------------------------------------------------------------------------
@@ -486,6 +503,7 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
         print(f"error: cannot open the store: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     try:
+        resolve_days(args, tenancy.clock)
         args.handler(tenancy, args)
     except ImportRefused as exc:
         print(f"error: {exc.message}", file=sys.stderr)

@@ -4,7 +4,6 @@ console: whoever runs it on the server acts as `cli:<user>`."""
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime, time
 from typing import Any
 
 from domain.access import Role
@@ -54,7 +53,7 @@ def cmd_revoke(t: Tenancy, args: argparse.Namespace) -> None:
 
 
 def cmd_token_create(t: Tenancy, args: argparse.Namespace) -> None:
-    expires = (datetime.combine(args.expires, time.max, tzinfo=UTC) if args.expires else None)
+    expires = t.clock.end_of_day(args.expires) if args.expires else None
     issued = t.access.issue_token(args.name, _by(args), expires)
     if args.json:
         print_json(issued)

@@ -24,13 +24,17 @@ def _queries(t: Tenancy, args: argparse.Namespace) -> TenantQueries:
     return t.queries(args.tenant)
 
 
-def _on(args: argparse.Namespace) -> date:
-    return args.on or args.effective_on or (args.known_at.date() if args.known_at
-                                            else date.today())
+def _on(t: Tenancy, args: argparse.Namespace) -> date:
+    """The judging date: as given, else that of --effective-on or --known-at, else today
+    (dates in Vietnam, from the one clock)."""
+    if args.on or args.effective_on:
+        on: date = args.on or args.effective_on
+        return on
+    return t.clock.local(args.known_at).date() if args.known_at else t.clock.today()
 
 
 def cmd_status(t: Tenancy, args: argparse.Namespace) -> None:
-    on = _on(args)
+    on = _on(t, args)
     rows = _queries(t, args).status(on, search=args.search, group=args.group,
                                     agency=args.agency, status=args.status, **_when(args))
     if args.json:
@@ -54,7 +58,7 @@ def _as_of(args: argparse.Namespace) -> str:
 
 
 def cmd_summary(t: Tenancy, args: argparse.Namespace) -> None:
-    summary = _queries(t, args).summary(_on(args), **_when(args))
+    summary = _queries(t, args).summary(_on(t, args), **_when(args))
     if args.json:
         print_json(summary)
         return

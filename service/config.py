@@ -6,6 +6,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from domain.clock import VIETNAM, Clock
 
 
 def default_data_dir(env: Mapping[str, str]) -> Path:
@@ -23,6 +26,7 @@ class Settings:
     lock_timeout_seconds: int = 5
     # Tests only: end the process at this point of a command (tenants/faults.py).
     fault_point: str | None = None
+    time_zone: str = VIETNAM  # where calendar questions are asked (today, end of a day)
 
     @property
     def is_postgres(self) -> bool:
@@ -37,4 +41,9 @@ class Settings:
             pool_max_connections=int(env.get("R57_POOL_MAX_CONNECTIONS", "10")),
             lock_timeout_seconds=int(env.get("R57_LOCK_TIMEOUT_SECONDS", "5")),
             fault_point=env.get("R57_FAULT_POINT") or None,
+            time_zone=env.get("R57_TIME_ZONE") or VIETNAM,
         )
+
+    def clock(self) -> Clock:
+        """The one clock every entry point asks: instants in UTC, dates in `time_zone`."""
+        return Clock(ZoneInfo(self.time_zone))

@@ -13,7 +13,7 @@ def build_tenancy(settings: Settings, *, migrate: bool = True) -> Tenancy:
         settings.database_url, settings.pool_max_connections, settings.lock_timeout_seconds
     )
     faults.arm(settings.fault_point)
-    tenancy = Tenancy(storage)
+    tenancy = Tenancy(storage, clock=settings.clock())
     if migrate:
         tenancy.migrate()  # idempotent, serialised by a lock
     return tenancy

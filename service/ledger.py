@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 from uuid import UUID
@@ -17,6 +17,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.agencies import normalise_agency
 from domain.agency import Agency
 from domain.catalogue import PlanCatalogue
+from domain.clock import Clock
 from domain.deadlines import parse_deadline
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
 from domain.indicator import Indicator
@@ -89,7 +90,7 @@ class TenantLedger:
         after_append: Sequence[AppendListener] = (),
     ) -> None:
         self.app = app
-        self._today = today or (lambda: datetime.now(UTC).date())
+        self._today = today or Clock().today
         self._after_append = tuple(after_append)
 
     # -- plumbing ----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+from domain.clock import Clock
 from domain.errors import DomainError
 from migrations import apply_migrations
 from service.access import AccessApplication, AccessService
@@ -23,8 +24,10 @@ class Tenancy:
     """The one place that knows how tenants are stored. Applications are cheap on a shared
     pool (no connection of their own), so a bounded cache keeps the hot ones."""
 
-    def __init__(self, storage: TenantStorage, cache_size: int = 256) -> None:
+    def __init__(self, storage: TenantStorage, cache_size: int = 256,
+                 clock: Clock | None = None) -> None:
         self.storage = storage
+        self.clock = clock or Clock()  # the one clock of the process (service/config.py)
         self.registry = TenantRegistry(storage.database)
         self._apps: OrderedDict[str, LedgerApplication] = OrderedDict()
         self._cache_size = cache_size
@@ -98,7 +101,8 @@ class Tenancy:
         if for_writing and tenant.status == ARCHIVED:
             raise TenantArchived(f"Tenant '{slug}' is archived; it records nothing new.",
                                  field="tenant")
-        return TenantLedger(self.application(tenant.slug), after_append=self.append_listeners)
+        return TenantLedger(self.application(tenant.slug), today=self.clock.today,
+                            after_append=self.append_listeners)
 
     def queries(self, slug: str) -> TenantQueries:
         """Reads of one tenant; archived tenants stay readable."""

@@ -4,8 +4,6 @@ agency reporters, auditors and inspectors, and a public page per province."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ from werkzeug.wrappers import Response
 from api.errors import _on_http as api_http_problem
 from api.guard import public
 from api.services import EXTENSION as API_EXTENSION
+from domain.clock import Clock
 from domain.errors import DomainError, NotFound
 from domain.policy import Action
 from service.tenancy import Tenancy, TenantArchived
@@ -29,7 +28,7 @@ from web.forms import new_form_token
 from web.kept_forms import keep_posted_form
 from web.messages import error_vi
 from web.routes import Routes
-from web.state import EXTENSION, WebState, state, utc_now
+from web.state import EXTENSION, WebState, state
 from web.views import (
     changes,
     commands,
@@ -58,7 +57,7 @@ _TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền truy c�
 
 
 def create_blueprint(config: WebConfig | None = None, *, tenancy: Tenancy | None = None,
-                     clock: Callable[[], datetime] | None = None) -> Blueprint:
+                     clock: Clock | None = None) -> Blueprint:
     """The pages, under `/`. The tenancy is the app's own unless one is given."""
     config = config or WebConfig.from_env()
     bp = Blueprint("web", __name__, template_folder="templates")
@@ -69,7 +68,7 @@ def create_blueprint(config: WebConfig | None = None, *, tenancy: Tenancy | None
         found = tenancy or app.extensions[API_EXTENSION].tenancy
         app.extensions[EXTENSION] = WebState(found, config,
                                              IdempotencyStore(found.storage.database),
-                                             clock or utc_now)
+                                             clock or found.clock)
         if not app.secret_key:
             storage_dir: Path | None = getattr(found.storage, "data_dir", None)
             app.secret_key = secret_key(config, storage_dir)

@@ -82,7 +82,7 @@ def sign_in(view: PrincipalView, token: str) -> None:
     session.clear()
     session["principal"] = view.name
     session["token_id"] = token_id_of(token)
-    session["since"] = state().clock().isoformat()
+    session["since"] = state().clock.now().isoformat()
     session[CSRF_FIELD] = secrets.token_urlsafe(32)
 
 
@@ -95,7 +95,7 @@ def load_viewer() -> None:
     name, token_id = session.get("principal"), session.get("token_id")
     if not isinstance(name, str) or not isinstance(token_id, str):
         return
-    now = state().clock()
+    now = state().clock.now()
     try:
         since = datetime.fromisoformat(str(session.get("since")))
         view: PrincipalView | None = state().tenancy.access.principal(name)

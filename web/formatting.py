@@ -23,7 +23,7 @@ from web.messages import (
     summary_vi,
 )
 from web.people import actor_name
-from web.state import VIETNAM
+from web.state import local
 
 _DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -48,7 +48,7 @@ def day(value: date | datetime | str | None) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
-        value = value.astimezone(VIETNAM) if value.tzinfo else value
+        value = local(value) if value.tzinfo else value
     return f"{value:%d/%m/%Y}"
 
 
@@ -58,7 +58,7 @@ def moment(value: datetime | str | None) -> str:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return f"{value.astimezone(VIETNAM):%d/%m/%Y %H:%M}"
+    return f"{local(value):%d/%m/%Y %H:%M}"
 
 
 def number(value: object) -> str:

@@ -43,7 +43,7 @@ def _period(kind: str, year: int, errors: dict[str, str]) -> ReportPeriod:
 
 
 def _known_at(on: date, errors: dict[str, str]) -> datetime:
-    now = state().clock()
+    now = state().clock.now()
     text = request.args.get("known_at", "").strip()
     if text:
         try:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from flask import current_app
 
 from api.throttle import FailureThrottle
+from domain.clock import Clock
 from service.ledger import TenantLedger
 from service.queries import TenantQueries
 from service.tenancy import Tenancy
@@ -16,12 +16,6 @@ from tenants.idempotency import IdempotencyStore
 from web.config import WebConfig
 
 EXTENSION = "r57-web"
-# Vietnam keeps UTC+7 all year: "today" and printed times follow the reader's clock.
-VIETNAM = timezone(timedelta(hours=7), "ICT")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -29,12 +23,12 @@ class WebState:
     tenancy: Tenancy
     config: WebConfig
     forms: IdempotencyStore  # one-time form tokens, shared by every worker
-    clock: Callable[[], datetime] = field(default=utc_now)
+    clock: Clock  # the process's one clock: "today" and printed times in Vietnam
     # Failed sign-ins per client address and token id, as the API counts its own.
     throttle: FailureThrottle = field(default_factory=FailureThrottle)
 
     def today(self) -> date:
-        return self.clock().astimezone(VIETNAM).date()
+        return self.clock.today()
 
 
 def state() -> WebState:
@@ -56,5 +50,9 @@ def ledger(slug: str) -> TenantLedger:
 
 def end_of_day(day: date) -> datetime:
     """The last instant of a day in Vietnam: "as known on 01/04/2025" includes that day."""
-    return datetime.combine(day + timedelta(days=1), datetime.min.time(), VIETNAM) - timedelta(
-        microseconds=1)
+    return state().clock.end_of_day(day)
+
+
+def local(instant: datetime) -> datetime:
+    """A recorded instant as Vietnam's wall clock shows it."""
+    return state().clock.local(instant)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from werkzeug.datastructures import FileStorage
+
+from api.services import services
 
 
 class Strict(Schema):
@@ -30,12 +32,18 @@ class FlexibleDate(fields.Date):
 
 
 class Instant(fields.DateTime):
-    """A recorded time: ISO 8601 (UTC when no offset is given), or a date meaning its end."""
+    """A recorded time: ISO 8601 (UTC when no offset is given), or a date meaning its end in
+    Vietnam (its start, for the lower bound of a range), as the web and the CLI read it."""
+
+    def __init__(self, *, day_starts: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.day_starts = day_starts
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         if isinstance(value, str) and (len(value.strip()) == 10 or "/" in value):
             day = FlexibleDate()._deserialize(value, attr, data)
-            return datetime.combine(day, time.max, tzinfo=UTC)
+            clock = services().tenancy.clock
+            return clock.start_of_day(day) if self.day_starts else clock.end_of_day(day)
         when: datetime = super()._deserialize(value, attr, data, **kwargs)
         return when if when.tzinfo else when.replace(tzinfo=UTC)
 

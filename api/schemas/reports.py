@@ -91,7 +91,7 @@ class ChangeQuerySchema(Strict):
     indicator = text(20)
     agency = text(300, metadata={"description": "An agency's name (diacritics as written)."})
     actor = text(100)
-    recorded_from = Instant()
+    recorded_from = Instant(day_starts=True)
     recorded_to = Instant()
     effective_from = FlexibleDate()
     effective_to = FlexibleDate()

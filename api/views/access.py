@@ -3,7 +3,6 @@ history of grants on a tenant (its auditors')."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
 from typing import Any
 
 from flask import url_for
@@ -104,7 +103,7 @@ def list_tokens(name: str) -> dict[str, Any]:
 def issue_token(name: str, body: dict[str, Any]) -> IssuedToken:
     """Issue a bearer token. The answer shows it once; only its hash is kept."""
     day = body["expires_on"]
-    expires_at = datetime.combine(day, time.max, tzinfo=UTC) if day else None
+    expires_at = services().tenancy.clock.end_of_day(day) if day else None
     return _access().issue_token(name, current_actor(), expires_at)
 
 

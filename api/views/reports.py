@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from api import scope
@@ -19,6 +18,7 @@ from api.schemas.reports import (
     SummarySchema,
     TimeTravelSchema,
 )
+from api.services import clock
 from domain.agencies import normalise_agency
 from domain.errors import DomainError
 from domain.policy import Action
@@ -37,7 +37,7 @@ def _when(query: dict[str, Any]) -> dict[str, Any]:
 def show_summary(query: dict[str, Any]) -> dict[str, Any]:
     """Counts per status class, per group and per lead agency; tasks due soon; open tasks
     missing their report for the current quarter."""
-    on = query.get("on") or datetime.now(UTC).date()
+    on = query.get("on") or clock().today()
     return scope.queries().summary(on, **_when(query)).to_dict()
 
 
@@ -45,7 +45,7 @@ def show_summary(query: dict[str, Any]) -> dict[str, Any]:
               response=ScorecardSchema())
 def show_scorecard(query: dict[str, Any]) -> dict[str, Any]:
     """The agencies' results for a year and their ranking, with the rule that ranks them."""
-    scores = scope.queries().scorecard(query["year"], datetime.now(UTC).date(), **_when(query))
+    scores = scope.queries().scorecard(query["year"], clock().today(), **_when(query))
     return {"year": query["year"], "rule": (scorecard_rules.__doc__ or "").strip(),
             "agencies": [s.to_dict() for s in scores]}
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from api import scope
 from api.routing import TENANT_PREFIX, ApiBlueprint
 from api.schemas.tasks import StatusQuerySchema, StatusSchema
+from api.services import clock
 from domain.policy import Action
 from projections.plan_status import plan_status
 
@@ -21,7 +21,7 @@ def show_status(query: dict[str, Any]) -> dict[str, Any]:
     in effect by `effective_on`."""
     known_at, effective_on = query.get("known_at"), query.get("effective_on")
     state = scope.queries().state(known_at=known_at, effective_on=effective_on)
-    on = query.get("on") or datetime.now(UTC).date()
+    on = query.get("on") or clock().today()
     rows = [r.to_dict() for r in plan_status(state, on)]
     if query.get("plan"):
         rows = [r for r in rows if r["plan"] == query["plan"]]

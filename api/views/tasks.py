@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 from api import scope
@@ -24,6 +23,7 @@ from api.schemas.tasks import (
     TriggerSchema,
     VerifySchema,
 )
+from api.services import clock
 from domain.errors import NotFound
 from domain.policy import Action
 from projections.plan_status import task_status
@@ -46,7 +46,7 @@ def show_task(number: str, query: dict[str, Any]) -> dict[str, Any]:
     state = scope.queries().state()
     for task in state.sorted_tasks():
         if task.number == number.strip().rstrip(".") and task.plan_id == plan_id:
-            today = datetime.now(UTC).date()
+            today = clock().today()
             return {**task_status(state, task, today).to_dict(),
                     "leads_text": task.leads_text, "coordinators_text": task.coordinators_text,
                     "reports": [asdict(r) for r in task.reports]}

@@ -117,7 +117,8 @@ def test_status_is_judged_on_a_date_as_known_at_a_time_and_as_effective_on_a_dat
     after = client.get(f"{seeded}/status?on=01/06/2025").get_json()
     assert next(t for t in after["tasks"] if t["number"] == "3")["deadline"] == "12/2025"
     known = client.get(f"{seeded}/status?on=2025-06-01&known_at=2000-01-01").get_json()
-    assert known["tasks"] == [] and known["known_at"].startswith("2000-01-01T23:59:59")
+    # The end of 01/01/2000 in Vietnam, as the web and the CLI read that date too.
+    assert known["tasks"] == [] and known["known_at"].startswith("2000-01-01T16:59:59")
     effective = client.get(f"{seeded}/status?effective_on=2025-04-01").get_json()
     assert next(t for t in effective["tasks"] if t["number"] == "3")["deadline"] == "3/2025"
     only = client.get(f"{seeded}/status?plan=1534/KH-UBND").get_json()

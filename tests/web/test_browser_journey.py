@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -15,13 +15,13 @@ from selenium.webdriver.support.ui import Select
 
 from api.app import create_app
 from api.config import ApiSettings
+from domain.clock import Clock
 from service.config import Settings
 from service.container import build_tenancy
 from service.tenancy import Tenancy
 from tests.conftest import SEED
 from tests.web.browser import after_navigation, body_text, chromium, screenshot, serving
 from tests.web.conftest import OTHER, TENANT, Tokens, issue_tokens, seed_tenant
-from web.state import VIETNAM
 
 MAIN_FORM = "main form[method=post]"
 
@@ -186,7 +186,7 @@ def test_each_role_reads_its_pages_and_the_counts_match_the_ledger(site: Site) -
 
     # The auditor picks a day: yesterday the plan was not yet known here; today it is.
     site.sign_in(site.tokens.auditor)
-    today = datetime.now(VIETNAM).date()
+    today = Clock().today()
     site.open(f"/t/{TENANT}/time-travel")
     site.fill({"on": f"{today - timedelta(days=1):%d/%m/%Y}"})
     site.submit("Xem")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Blueprint, Flask
 
+from domain.clock import Clock, fixed
 from service.tenancy import Tenancy
 from tests.web.conftest import Tokens, sign_in, text
 from web import create_blueprint
@@ -60,9 +61,7 @@ def test_a_page_that_declares_no_access_is_refused_when_the_blueprint_is_built()
 def test_the_pages_stand_alone_on_a_bare_app_with_their_own_clock_and_key(
     tenancy: Tenancy, province: Tokens
 ) -> None:
-    def clock() -> datetime:
-        return datetime(2025, 3, 14, 20, 0, tzinfo=UTC)  # already 15/03 in Vietnam
-
+    clock = fixed(datetime(2025, 3, 14, 20, 0, tzinfo=UTC))  # already 15/03 in Vietnam
     app = Flask(__name__)
     app.register_blueprint(create_blueprint(WebConfig(secret_key="s" * 40), tenancy=tenancy,
                                             clock=clock))
@@ -77,7 +76,8 @@ def test_a_session_ends_after_a_working_day(tenancy: Tenancy, province: Tokens) 
     now = [datetime(2025, 3, 14, 1, 0, tzinfo=UTC)]
     app = Flask(__name__)
     app.register_blueprint(create_blueprint(WebConfig(secret_key="s" * 40, session_hours=12),
-                                            tenancy=tenancy, clock=lambda: now[0]))
+                                            tenancy=tenancy,
+                                            clock=Clock(source=lambda: now[0])))
     client = app.test_client()
     sign_in(client, province.admin)
     now[0] += timedelta(hours=11)

@@ -7,7 +7,6 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime, time
 
 from flask import render_template, request
 
@@ -22,7 +21,7 @@ from web.auth import require
 from web.formatting import parse_day
 from web.messages import CHANGE_TYPES_VI
 from web.routes import Routes
-from web.state import VIETNAM, end_of_day, queries, state
+from web.state import end_of_day, queries, state
 
 routes = Routes()
 MAX_EXPORT = 20_000
@@ -60,7 +59,7 @@ def read_filter() -> tuple[ChangeFilter, dict[str, str]]:
         types=tuple(t for t in args.getlist("type") if t in CHANGE_TYPE_NAMES),
         task=args.get("task", "").strip().rstrip(".") or None, agency=agency,
         actor=args.get("actor", "").strip() or None,
-        recorded_from=datetime.combine(start, time.min, VIETNAM) if start else None,
+        recorded_from=state().clock.start_of_day(start) if start else None,
         recorded_to=end_of_day(end) if end else None,
         effective_from=days["effective_from"], effective_to=days["effective_to"],
     ), errors
