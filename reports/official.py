@@ -68,12 +68,13 @@ def _page_field(paragraph: Paragraph) -> None:
 def line(container: Document | _Cell, text: str = "", *, size: float = BODY_PT,
          bold: bool = False, italic: bool = False, centre: bool = False,
          justify: bool = False, indent: bool = False, after: float = 0,
-         before: float = 0) -> Paragraph:
+         before: float = 0, keep: bool = False) -> Paragraph:
     paragraph = container.add_paragraph()
     paragraph.alignment = (WD_ALIGN_PARAGRAPH.CENTER if centre else
                            WD_ALIGN_PARAGRAPH.JUSTIFY if justify else WD_ALIGN_PARAGRAPH.LEFT)
     form = paragraph.paragraph_format
     form.space_after, form.space_before = Pt(after), Pt(before)
+    form.keep_with_next = keep or None
     if indent:
         form.first_line_indent = Cm(1)
     if text:

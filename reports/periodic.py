@@ -22,7 +22,7 @@ FIVE = (StatusClass.DONE_ON_TIME, StatusClass.DONE_LATE, StatusClass.OPEN_WITHIN
         StatusClass.OPEN_OVERDUE, StatusClass.NOT_STARTED)
 # The centrally governed cities are "thành phố"; every other province is "tỉnh".
 _CITIES = ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế")
-_KIND = re.compile(r"\b(tỉnh|thành phố|TỈNH|THÀNH PHỐ)\s+(.+)$")
+_KIND = re.compile(r"\b(tỉnh|thành phố)\s+(.+)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -53,11 +53,11 @@ def _properties(document: Document, report: PeriodicReport) -> None:
 
 
 def heading(document: Document, text: str) -> None:
-    line(document, text, bold=True, justify=True, before=6, after=6)
+    line(document, text, bold=True, justify=True, before=6, after=6, keep=True)
 
 
-def para(document: Document, text: str) -> None:
-    line(document, text, justify=True, indent=True, after=6)
+def para(document: Document, text: str, *, keep: bool = False) -> None:
+    line(document, text, justify=True, indent=True, after=6, keep=keep)
 
 
 def _body(document: Document, report: PeriodicReport) -> None:
@@ -77,11 +77,12 @@ def _body(document: Document, report: PeriodicReport) -> None:
     para(document, f"Đề nghị Ủy ban nhân dân {report.province} chỉ đạo các cơ quan chủ trì "
          "các nhiệm vụ quá hạn nêu tại mục IV khẩn trương hoàn thành, báo cáo kết quả; các cơ "
          "quan chưa báo cáo kỳ này gửi báo cáo theo quy định.")
-    para(document, f"{body} kính báo cáo Ủy ban nhân dân {report.province}./.")
+    # The closing words stay on the page of the signature, never leave it alone.
+    para(document, f"{body} kính báo cáo Ủy ban nhân dân {report.province}./.", keep=True)
     line(document, f"Số liệu trong báo cáo lấy từ Sổ theo dõi thực hiện Nghị quyết 57-NQ/TW "
          f"theo dữ liệu đã ghi nhận đến {moment_words(report.known_at)}; lập lại báo cáo với "
          "cùng thời điểm dữ liệu này cho đúng nội dung trên.", size=12, italic=True,
-         justify=True, after=6)
+         justify=True, after=6, keep=True)
 
 
 def _plans_phrase(report: PeriodicReport) -> str:
