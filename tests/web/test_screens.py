@@ -105,6 +105,7 @@ def _measure(driver: WebDriver) -> dict[str, float]:
           height: window.innerHeight, header: nav.getBoundingClientRect().bottom + scrollY,
           cards: rows.filter(r => getComputedStyle(r).display === 'block').length,
           rows: rows.length,
+          filters: (document.querySelector('details.filter-box') || {}).open ? 1 : 0,
         };""")
     return found
 
@@ -122,6 +123,8 @@ def test_every_page_is_looked_at_on_a_desktop_and_a_phone(browser: Browser, devi
         shape = _measure(browser.driver)
         if shape["scroll"] > shape["width"] + 1:
             problems.append(f"{name}: scrolls sideways ({shape['scroll']} > {shape['width']})")
+        if name == "nhiem-vu" and (shape["filters"] > 0) != (device == "desktop"):
+            problems.append(f"{name}: filters should show on a desktop, fold on a phone")
         if device == "phone":
             if shape["header"] > shape["height"] / 4:
                 problems.append(f"{name}: header ends at {shape['header']} px")

@@ -13,6 +13,12 @@
   });
   // Filters apply only when their button is pressed: a list changed with the keyboard
   // (arrow keys step through its options) must not reload the page on the first step.
+  // On a phone the filters fold away unless some are in use, so the tasks come first.
+  if (window.matchMedia("(max-width: 640px)").matches) {
+    document.querySelectorAll("details[data-fold-on-phone]").forEach(function (box) {
+      if (!/\(đang lọc\)/.test(box.querySelector("summary").textContent)) { box.open = false; }
+    });
+  }
   // Printing needs the script, so its button shows only when the script runs.
   document.querySelectorAll("button[data-print]").forEach(function (button) {
     button.hidden = false;
