@@ -1,4 +1,8 @@
-"""Readable audit entries: what changed from what to what, who, when, why, on what document."""
+"""Audit entries: what changed from what to what, who, when, why, on what document.
+
+An entry says what happened as a message code with its parameters (values, dates, texts as
+recorded), never as a sentence: each reader's language renders it (service/audit_texts.py).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ class AuditEntry:
     position: int
     version: int
     event: str  # the event's name, e.g. "DeadlineChanged"
-    summary: str  # one readable line
+    code: str  # what happened, as a message code: "audit.deadline_changed"
+    params: dict[str, Any]  # the values the code's text shows
     recorded_at: datetime  # transaction time
     effective_on: date | None  # valid time
     actor: str
@@ -32,7 +37,8 @@ class AuditEntry:
             "position": self.position,
             "version": self.version,
             "event": self.event,
-            "summary": self.summary,
+            "code": self.code,
+            "params": dict(self.params),
             "recorded_at": self.recorded_at.isoformat(),
             "effective_on": self.effective_on.isoformat() if self.effective_on else None,
             "actor": self.actor,
@@ -47,7 +53,7 @@ class AuditEntry:
         }
 
 
-def describe(position: int, event: Any, audit: Audit, agency_name: Any = str,
+def describe(position: int, event: Any, code: str, audit: Audit, agency_name: Any = str,
              **context: Any) -> AuditEntry:
     """One entry per event, with what its specification says of it; `agency_name` maps an
     agency key to its display name; `context` adds the subject, change type and agencies
@@ -57,7 +63,8 @@ def describe(position: int, event: Any, audit: Audit, agency_name: Any = str,
         position=position,
         version=event.originator_version,
         event=type(event).__name__,
-        summary=_english(audit),
+        code=code,
+        params=dict(audit.params),
         recorded_at=event.timestamp,
         effective_on=provenance.effective_on if provenance else None,
         actor=provenance.actor if provenance else "system",
@@ -69,38 +76,3 @@ def describe(position: int, event: Any, audit: Audit, agency_name: Any = str,
         aggregate_id=str(event.originator_id),
         **context,
     )
-
-
-_ENGLISH = {
-    "audit.task_added": "Task {number} added: lead {leads}, due '{deadline}'",
-    "audit.task_reassigned": "Reassigned to {leads}",
-    "audit.deadline_changed": "Deadline changed from '{old}' to '{new}'",
-    "audit.trigger_recorded": "Condition met on {triggered_on}; due {due}",
-    "audit.progress_reported": "Report {report} for {period}: {percent} %",
-    "audit.report_verified": "Report {report} verified",
-    "audit.report_returned": "Report {report} returned",
-    "audit.task_completed": "Completed on {completed_on} with {output_document}",
-    "audit.task_cancelled": "Task cancelled",
-    "audit.task_suspended": "Task suspended",
-    "audit.task_resumed": "Task open",
-    "audit.indicator_defined": "Indicator {code} defined: target '{target}'",
-    "audit.value_reported": "Value {value} reported for {period}",
-    "audit.target_changed": "Target changed from '{old}' to '{new}'",
-    "audit.plan_issued": "Issued",
-    "audit.agency_registered": "Registered",
-    "audit.agency_renamed": "Renamed",
-    "audit.catalogue_opened": "Opened",
-    "audit.plan_listed": "PlanAdded",
-}
-
-
-def _english(audit: Audit) -> str:
-    return _ENGLISH[audit.code].format(**{k: _shown(k, v) for k, v in audit.params.items()})
-
-
-def _shown(name: str, value: Any) -> Any:
-    if isinstance(value, list):
-        return "; ".join(value) or "-"
-    if name in ("triggered_on", "due", "completed_on") and value:
-        return date.fromisoformat(value).strftime("%d/%m/%Y")
-    return value

@@ -19,6 +19,7 @@ def entry_for(position: int, event: Any, state: PlanState) -> AuditEntry:
     change_type = spec.change_type_of(state, event)
     # Agencies file a change under them for the change log; other entries need none.
     return describe(
-        position, event, spec.audit(state, event), state.agency_name, subject=subject,
+        position, event, spec.code, spec.audit(state, event), state.agency_name,
+        subject=subject,
         change_type=change_type, agencies=agencies if change_type else (),
     )

@@ -165,7 +165,8 @@ ENTRY_SELECT = ("SELECT position, aggregate_id, subject, event, change_type, act
 
 def _entry_doc(e: AuditEntry) -> str:
     return json.dumps({
-        "version": e.version, "summary": e.summary, "on_behalf_of": e.on_behalf_of,
+        "version": e.version, "code": e.code, "params": e.params,
+        "on_behalf_of": e.on_behalf_of,
         "reason": e.reason, "document": e.document,
         "changes": {k: [old, new] for k, (old, new) in e.changes.items()},
     }, ensure_ascii=False)
@@ -176,7 +177,7 @@ def entry_from_row(row: dict[str, Any]) -> AuditEntry:
     recorded, effective = row["recorded_at"], row["effective_on"]
     return AuditEntry(
         position=int(row["position"]), version=doc["version"], event=row["event"],
-        summary=doc["summary"],
+        code=doc["code"], params=doc["params"],
         recorded_at=recorded if isinstance(recorded, datetime)
         else datetime.fromisoformat(recorded),
         effective_on=effective if isinstance(effective, date | None)

@@ -11,6 +11,7 @@ from typing import Any
 from domain.agencies import normalise_agency
 from domain.status import StatusClass
 from projections.change_log import ChangeFilter
+from service.audit_texts import audit_text, entry_json
 from service.cli_output import print_json, print_table, shorten, vn_date
 from service.queries import TenantQueries
 from service.tenancy import Tenancy
@@ -99,13 +100,13 @@ def cmd_indicators(t: Tenancy, args: argparse.Namespace) -> None:
 def cmd_history(t: Tenancy, args: argparse.Namespace) -> None:
     entries = _queries(t, args).history(args.task, args.plan, args.known_at)
     if args.json:
-        print_json(entries)
+        print_json([entry_json(e) for e in entries])
         return
     for e in entries:
         print(f"#{e.position} v{e.version} {vn_date(e.recorded_at)} "
               f"(effective {vn_date(e.effective_on)}) by {e.actor}"
               + (f" for {e.on_behalf_of}" if e.on_behalf_of else ""))
-        print(f"    {e.summary}")
+        print(f"    {audit_text(e, 'en')}")
         if e.reason:
             print(f"    why: {e.reason}")
         if e.document:
@@ -121,11 +122,12 @@ def cmd_changes(t: Tenancy, args: argparse.Namespace) -> None:
     )
     page = _queries(t, args).changes(where, args.limit, args.cursor)
     if args.json:
-        print_json(page)
+        print_json({"entries": [entry_json(e) for e in page.entries],
+                    "next_cursor": page.next_cursor})
         return
     print_table(["#", "recorded", "effective", "type", "subject", "by", "change", "why"], [
         [str(e.position), vn_date(e.recorded_at), vn_date(e.effective_on), e.change_type or "",
-         e.subject, e.actor, shorten(e.summary, 50), shorten(e.reason, 30)]
+         e.subject, e.actor, shorten(audit_text(e, "en"), 50), shorten(e.reason, 30)]
         for e in page.entries])
     if page.next_cursor:
         print(f"\nmore: --cursor {page.next_cursor}")

@@ -12,15 +12,14 @@ from typing import Any
 from flask import Blueprint
 
 from domain.status import StatusClass
+from service.audit_texts import audit_text, change_type_text
 from web.messages import (
-    CHANGE_TYPES_VI,
     DEADLINE_KINDS_VI,
     REPORT_STATES_VI,
     ROLES_VI,
     WebError,
     period_vi,
     row_reason_vi,
-    summary_vi,
 )
 from web.people import actor_name
 from web.state import local
@@ -106,8 +105,9 @@ def install(bp: Blueprint) -> None:
     filters: dict[str, Callable[..., Any]] = {
         "vi_actor": actor_name,
         "vi_day": day, "vi_moment": moment, "vi_number": number, "vi_percent": percent,
-        "vi_period": period_vi, "vi_summary": summary_vi, "vi_row_reason": row_reason_vi,
-        "vi_change": lambda code: CHANGE_TYPES_VI.get(code or "", code or ""),
+        "vi_period": period_vi, "vi_row_reason": row_reason_vi,
+        "vi_audit": lambda entry: audit_text(entry, "vi"),
+        "vi_change": lambda code: change_type_text(code, "vi"),
         "vi_deadline_kind": lambda kind: DEADLINE_KINDS_VI.get(kind, kind),
         "vi_report_state": lambda s: REPORT_STATES_VI.get(s, s),
         "vi_role": lambda role: ROLES_VI.get(str(role), str(role)),

@@ -1,5 +1,6 @@
-"""Vietnamese for what the layers below say in English: domain refusals, audit summaries,
-change types, deadline kinds, roles and reporting periods."""
+"""Vietnamese for what the layers below say in English: domain refusals, deadline kinds,
+roles and reporting periods. Audit entries and change types are codes, rendered by
+service/audit_texts.py."""
 
 from __future__ import annotations
 
@@ -77,26 +78,6 @@ _ERRORS_VI: dict[str, str] = {
     "The cursor is not one this service issued.": "Liên kết phân trang không hợp lệ.",
 }
 
-_SUMMARIES_VI: dict[str, str] = {
-    "Task {n} added: lead {l}, due '{d}'": "Giao nhiệm vụ {n}: chủ trì {l}, thời hạn '{d}'",
-    "Reassigned to {l}": "Giao lại cho {l}",
-    "Deadline changed from '{a}' to '{b}'": "Điều chỉnh thời hạn từ '{a}' thành '{b}'",
-    "Condition met on {d}; due {due}": "Điều kiện đã xảy ra ngày {d}; hạn hoàn thành {due}",
-    "Report {r} for {period}: {c} %": "Báo cáo số {r}, {period}: {c} %",
-    "Report {r} verified": "Báo cáo số {r} đã được xác nhận",
-    "Report {r} returned": "Báo cáo số {r} bị trả lại",
-    "Completed on {d} with {doc}": "Hoàn thành ngày {d}, sản phẩm: {doc}",
-    "Task cancelled": "Hủy nhiệm vụ",
-    "Task suspended": "Tạm dừng nhiệm vụ",
-    "Task open": "Tiếp tục thực hiện nhiệm vụ",
-    "Indicator {c} defined: target '{t}'": "Xác lập chỉ tiêu {c}: mục tiêu '{t}'",
-    "Value {num} reported for {period}": "Báo cáo giá trị {num}, {period}",
-    "Target changed from '{a}' to '{b}'": "Điều chỉnh mục tiêu từ '{a}' thành '{b}'",
-    "Registered": "Đăng ký cơ quan",
-    "Renamed": "Đổi tên cơ quan",
-    "Issued": "Ban hành kế hoạch",
-}
-
 _ROW_REASONS_VI: dict[str, str] = {
     "the task has no title": "nhiệm vụ không có tên",
     "the task has no number": "nhiệm vụ không có số thứ tự",
@@ -108,19 +89,6 @@ _ROW_REASONS_VI: dict[str, str] = {
     "the indicator has no name": "chỉ tiêu không có tên",
     "group {c} has no title": "nhóm {c} không có tên",
     "lines that belong to no row": "các dòng không thuộc hàng nào của bảng",
-}
-
-CHANGE_TYPES_VI = {
-    "deadline_changed": "Điều chỉnh thời hạn",
-    "reassigned": "Giao lại nhiệm vụ",
-    "report_returned": "Trả lại báo cáo",
-    "report_corrected": "Báo cáo lại trong cùng kỳ",
-    "cancelled": "Hủy nhiệm vụ",
-    "suspended": "Tạm dừng nhiệm vụ",
-    "resumed": "Tiếp tục nhiệm vụ",
-    "trigger_recorded": "Điều kiện thời hạn đã xảy ra",
-    "target_changed": "Điều chỉnh chỉ tiêu",
-    "agency_renamed": "Đổi tên cơ quan",
 }
 
 DEADLINE_KINDS_VI = {
@@ -178,10 +146,6 @@ def row_reason_vi(reason: str) -> str:
     return f"{where}: {translated}" if where else translated
 
 
-def summary_vi(summary: str) -> str:
-    return _translate(summary, _compiled_summaries()) or summary
-
-
 def _translate(message: str, table: tuple[tuple[re.Pattern[str], str], ...]) -> str | None:
     for pattern, template in table:
         match = pattern.fullmatch(message)
@@ -211,11 +175,6 @@ def _compile(table: dict[str, str]) -> tuple[tuple[re.Pattern[str], str], ...]:
 @cache
 def _compiled_errors() -> tuple[tuple[re.Pattern[str], str], ...]:
     return _compile(_ERRORS_VI)
-
-
-@cache
-def _compiled_summaries() -> tuple[tuple[re.Pattern[str], str], ...]:
-    return _compile(_SUMMARIES_VI)
 
 
 @cache

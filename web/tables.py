@@ -15,8 +15,9 @@ from projections.plan_status import TaskStatus
 from projections.scorecard import AgencyScore
 from reports.spreadsheet import Cell, Heading, Sheet, inert
 from reports.spreadsheet import to_xlsx as workbook
+from service.audit_texts import audit_text, change_type_text, changes_text
 from web.formatting import FIVE_CLASSES, day, moment
-from web.messages import CHANGE_TYPES_VI, period_vi, summary_vi
+from web.messages import period_vi
 from web.people import actor_name
 from web.views.changes import TenantChange
 
@@ -71,11 +72,6 @@ def scorecard_table(rows: Sequence[AgencyScore], year: int, plans: str = "") -> 
         percent_columns=(6,), widths={1: 40, 9: 16})
 
 
-def _changed(change: TenantChange) -> str:
-    return "; ".join(f"{old or '-'} → {new or '-'}"
-                     for old, new in change.entry.changes.values())
-
-
 def changes_table(changes: Sequence[TenantChange],
                   plan_of: Callable[[TenantChange], str] = lambda _: "") -> Sheet:
     return Sheet("Nhật ký thay đổi", "Nhật ký thay đổi", (
@@ -83,10 +79,11 @@ def changes_table(changes: Sequence[TenantChange],
         "Nội dung", "Từ → thành", "Lý do", "Văn bản", "Người ghi nhận", "Thay mặt cơ quan",
         "Kế hoạch"), [
         (c.entry.recorded_at, c.entry.effective_on, c.tenant.display_name,
-         CHANGE_TYPES_VI.get(c.entry.change_type or "", c.entry.change_type),
+         change_type_text(c.entry.change_type, "vi"),
          c.entry.subject.replace("task", "Nhiệm vụ").replace("indicator", "Chỉ tiêu"),
-         summary_vi(c.entry.summary), _changed(c), c.entry.reason, c.entry.document,
-         actor_name(c.entry.actor), c.entry.on_behalf_of, plan_of(c)) for c in changes],
+         audit_text(c.entry, "vi"), changes_text(c.entry, "vi"), c.entry.reason,
+         c.entry.document, actor_name(c.entry.actor), c.entry.on_behalf_of, plan_of(c))
+        for c in changes],
         widths={5: 40, 6: 30, 7: 40})
 
 

@@ -87,7 +87,12 @@ class AuditEntrySchema(Strict):
     position = fields.Integer(required=True)
     version = fields.Integer(required=True)
     event = fields.String(required=True)
-    summary = fields.String(required=True)
+    code = fields.String(required=True, metadata={"description": "What happened, as a "
+                                                   "message code: audit.deadline_changed"})
+    params = fields.Dict(keys=fields.String(), required=True,
+                         metadata={"description": "The values the code's text shows."})
+    summary = fields.String(required=True, metadata={
+        "description": "The code rendered in the request's language (Accept-Language)."})
     recorded_at = iso_text("date-time", allow_none=False)
     effective_on = iso_text("date")
     actor = fields.String(required=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from api import scope
+from api.i18n import language
 from api.routing import TENANT_PREFIX, ApiBlueprint
 from api.schemas.reports import (
     ChangePageSchema,
@@ -24,6 +25,7 @@ from domain.errors import DomainError
 from domain.policy import Action
 from projections import scorecard as scorecard_rules
 from projections.change_log import ChangeFilter
+from service.audit_texts import entry_json
 
 bp = ApiBlueprint("reports", __name__, url_prefix=TENANT_PREFIX)
 
@@ -70,7 +72,8 @@ def list_changes(query: dict[str, Any]) -> dict[str, Any]:
         effective_from=query.get("effective_from"), effective_to=query.get("effective_to"),
     )
     page = scope.queries().changes(where, query["limit"], query.get("cursor"))
-    return page.to_dict()
+    return {"entries": [entry_json(e, language()) for e in page.entries],
+            "next_cursor": page.next_cursor}
 
 
 @bp.operation("/diff", action=Action.READ_HISTORY, query=DiffQuerySchema(),

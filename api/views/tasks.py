@@ -8,6 +8,7 @@ from typing import Any
 
 from api import scope
 from api.commands import context, precondition
+from api.i18n import language
 from api.operation import Concerns
 from api.routing import TENANT_PREFIX, ApiBlueprint, View
 from api.schemas.common import CommandResultSchema, PlanQuerySchema
@@ -27,6 +28,7 @@ from api.services import clock
 from domain.errors import NotFound
 from domain.policy import Action
 from projections.plan_status import task_status
+from service.audit_texts import entry_json
 from service.ledger import CommandResult, Context, TenantLedger
 
 bp = ApiBlueprint("tasks", __name__, url_prefix=TENANT_PREFIX + "/tasks")
@@ -57,7 +59,8 @@ def show_task(number: str, query: dict[str, Any]) -> dict[str, Any]:
               response=HistorySchema())
 def task_history(number: str, query: dict[str, Any]) -> dict[str, Any]:
     """A task's events in log order: who, when, why, on what document."""
-    return {"items": [e.to_dict() for e in scope.queries().history(number, query.get("plan"))]}
+    entries = scope.queries().history(number, query.get("plan"))
+    return {"items": [entry_json(e, language()) for e in entries]}
 
 
 Command = Callable[[TenantLedger, Context], CommandResult]

@@ -18,12 +18,12 @@ class UnknownEvent(LookupError):
 
 @dataclass(frozen=True)
 class Audit:
-    """An audit entry's content: a message code, its parameters, and the fields it changed.
+    """What an audit entry shows besides its code: the parameters of the code's text, and
+    the fields the event changed.
 
-    Parameters are values (numbers, dates, texts as recorded, agency names as they stood
-    when the event was recorded); each language renders the code its own way."""
+    Parameters are JSON values (numbers, ISO dates, texts as recorded, agency names as they
+    stood when the event was recorded); each language renders the code its own way."""
 
-    code: str
     params: dict[str, Any] = field(default_factory=dict)
     changes: Changes = field(default_factory=dict)
 
@@ -47,6 +47,7 @@ def always(state: PlanState, event: Any) -> bool:
 class EventSpec:
     subject: Subject
     fold: Callable[[PlanState, Any], None]
+    code: str  # the audit entry's message code ("audit.deadline_changed")
     audit: Callable[[PlanState, Any], Audit]
     change_type: str | None = None  # the change log's type, if the event is a change
     # Whether this occurrence is a change; asked of the state just before the event.
@@ -65,3 +66,8 @@ def names(state: PlanState, keys: Any) -> list[str]:
 
 def ignore(state: PlanState, event: Any) -> None:
     """For events that change no read-model view."""
+
+
+def nothing(state: PlanState, event: Any) -> Audit:
+    """For audit entries whose code says it all."""
+    return Audit()

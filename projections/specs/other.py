@@ -10,7 +10,7 @@ from domain.indicator import Indicator
 from domain.plan import Plan
 from projections import plan_state
 from projections.plan_state import IndicatorValue, IndicatorView, PlanState, PlanView
-from projections.specs.base import Audit, EventSpec, Subject, ignore
+from projections.specs.base import Audit, EventSpec, Subject, ignore, nothing
 
 
 def _plan_subject(state: PlanState, e: Any) -> tuple[str, tuple[str, ...]]:
@@ -51,7 +51,7 @@ def _plan_issued(state: PlanState, e: Plan.Issued) -> None:
 
 
 def _plan_issued_audit(state: PlanState, e: Plan.Issued) -> Audit:
-    return Audit("audit.plan_issued", {
+    return Audit({
         "number": e.number, "issued_on": e.issued_on.isoformat() if e.issued_on else None,
     })
 
@@ -66,7 +66,7 @@ def _agency_registered(state: PlanState, e: Agency.Registered) -> None:
 
 
 def _agency_registered_audit(state: PlanState, e: Agency.Registered) -> Audit:
-    return Audit("audit.agency_registered", {"name": e.name})
+    return Audit({"name": e.name})
 
 
 def _agency_renamed(state: PlanState, e: Agency.Renamed) -> None:
@@ -75,7 +75,7 @@ def _agency_renamed(state: PlanState, e: Agency.Renamed) -> None:
 
 
 def _agency_renamed_audit(state: PlanState, e: Agency.Renamed) -> Audit:
-    return Audit("audit.agency_renamed", {"old": e.old, "new": e.new})
+    return Audit({"old": e.old, "new": e.new})
 
 
 # -- Indicator -----------------------------------------------------------------------------
@@ -97,7 +97,7 @@ def _indicator_defined(state: PlanState, e: Indicator.Defined) -> None:
 
 
 def _indicator_defined_audit(state: PlanState, e: Indicator.Defined) -> Audit:
-    return Audit("audit.indicator_defined", {"code": e.code, "target": e.target.text})
+    return Audit({"code": e.code, "target": e.target.text})
 
 
 def _value_reported(state: PlanState, e: Indicator.ValueReported) -> None:
@@ -109,7 +109,7 @@ def _value_reported(state: PlanState, e: Indicator.ValueReported) -> None:
 
 
 def _value_reported_audit(state: PlanState, e: Indicator.ValueReported) -> Audit:
-    return Audit("audit.value_reported", {"value": str(e.value), "period": e.period},
+    return Audit({"value": str(e.value), "period": e.period},
                  {"value": ("", str(e.value))})
 
 
@@ -119,29 +119,29 @@ def _target_changed(state: PlanState, e: Indicator.TargetChanged) -> None:
 
 
 def _target_changed_audit(state: PlanState, e: Indicator.TargetChanged) -> Audit:
-    return Audit("audit.target_changed", {"old": e.old.text, "new": e.new.text},
+    return Audit({"old": e.old.text, "new": e.new.text},
                  {"target": (e.old.text, e.new.text)})
 
 
 # -- PlanCatalogue -------------------------------------------------------------------------
 
-def _catalogue_opened_audit(state: PlanState, e: PlanCatalogue.Opened) -> Audit:
-    return Audit("audit.catalogue_opened")
-
-
 def _plan_listed_audit(state: PlanState, e: PlanCatalogue.PlanAdded) -> Audit:
-    return Audit("audit.plan_listed", {"number": e.number})
+    return Audit({"number": e.number})
 
 
 SPECS: dict[type[Any], EventSpec] = {
-    Plan.Issued: EventSpec(PLAN, _plan_issued, _plan_issued_audit),
-    Agency.Registered: EventSpec(AGENCY, _agency_registered, _agency_registered_audit),
-    Agency.Renamed: EventSpec(AGENCY, _agency_renamed, _agency_renamed_audit,
-                              "agency_renamed"),
-    Indicator.Defined: EventSpec(INDICATOR, _indicator_defined, _indicator_defined_audit),
-    Indicator.ValueReported: EventSpec(INDICATOR, _value_reported, _value_reported_audit),
-    Indicator.TargetChanged: EventSpec(INDICATOR, _target_changed, _target_changed_audit,
-                                       "target_changed"),
-    PlanCatalogue.Opened: EventSpec(CATALOGUE, ignore, _catalogue_opened_audit),
-    PlanCatalogue.PlanAdded: EventSpec(CATALOGUE, ignore, _plan_listed_audit),
+    Plan.Issued: EventSpec(PLAN, _plan_issued, "audit.plan_issued", _plan_issued_audit),
+    Agency.Registered: EventSpec(AGENCY, _agency_registered, "audit.agency_registered",
+                                 _agency_registered_audit),
+    Agency.Renamed: EventSpec(AGENCY, _agency_renamed, "audit.agency_renamed",
+                              _agency_renamed_audit, "agency_renamed"),
+    Indicator.Defined: EventSpec(INDICATOR, _indicator_defined, "audit.indicator_defined",
+                                 _indicator_defined_audit),
+    Indicator.ValueReported: EventSpec(INDICATOR, _value_reported, "audit.value_reported",
+                                       _value_reported_audit),
+    Indicator.TargetChanged: EventSpec(INDICATOR, _target_changed, "audit.target_changed",
+                                       _target_changed_audit, "target_changed"),
+    PlanCatalogue.Opened: EventSpec(CATALOGUE, ignore, "audit.catalogue_opened", nothing),
+    PlanCatalogue.PlanAdded: EventSpec(CATALOGUE, ignore, "audit.plan_listed",
+                                       _plan_listed_audit),
 }

@@ -47,8 +47,8 @@ def _added(state: PlanState, e: Task.Added) -> None:
 
 
 def _added_audit(state: PlanState, e: Task.Added) -> Audit:
-    return Audit("audit.task_added", {"number": e.number, "leads": names(state, e.leads),
-                                      "deadline": e.deadline.text})
+    return Audit({"number": e.number, "leads": names(state, e.leads),
+                  "deadline": e.deadline.text})
 
 
 # -- Reassigned ----------------------------------------------------------------------------
@@ -59,7 +59,7 @@ def _reassigned(state: PlanState, e: Task.Reassigned) -> None:
 
 
 def _reassigned_audit(state: PlanState, e: Task.Reassigned) -> Audit:
-    return Audit("audit.task_reassigned", {"leads": names(state, e.leads)}, {
+    return Audit({"leads": names(state, e.leads)}, {
         "leads": (_joined(state, e.old_leads), _joined(state, e.leads)),
         "coordinators": (_joined(state, e.old_coordinators), _joined(state, e.coordinators)),
     })
@@ -76,7 +76,7 @@ def _deadline_changed(state: PlanState, e: Task.DeadlineChanged) -> None:
 
 
 def _deadline_changed_audit(state: PlanState, e: Task.DeadlineChanged) -> Audit:
-    return Audit("audit.deadline_changed", {"old": e.old.text, "new": e.new.text},
+    return Audit({"old": e.old.text, "new": e.new.text},
                  {"deadline": (e.old.text, e.new.text)})
 
 
@@ -90,7 +90,7 @@ def _trigger_recorded(state: PlanState, e: Task.TriggerRecorded) -> None:
 def _trigger_recorded_audit(state: PlanState, e: Task.TriggerRecorded) -> Audit:
     due = e.deadline.due
     on, due_on = e.triggered_on.isoformat(), due.isoformat() if due else ""
-    return Audit("audit.trigger_recorded", {"triggered_on": on, "due": due_on},
+    return Audit({"triggered_on": on, "due": due_on},
                  {"deadline": ("", due_on)})
 
 
@@ -107,8 +107,7 @@ def _progress_reported(state: PlanState, e: Task.ProgressReported) -> None:
 
 
 def _progress_reported_audit(state: PlanState, e: Task.ProgressReported) -> Audit:
-    return Audit("audit.progress_reported",
-                 {"report": e.report, "period": e.period, "percent": e.percent},
+    return Audit({"report": e.report, "period": e.period, "percent": e.percent},
                  {"percent": ("", str(e.percent))})
 
 
@@ -132,7 +131,7 @@ def _report_verified(state: PlanState, e: Task.ReportVerified) -> None:
 
 
 def _report_verified_audit(state: PlanState, e: Task.ReportVerified) -> Audit:
-    return Audit("audit.report_verified", {"report": e.report},
+    return Audit({"report": e.report},
                  {"report": ("submitted", "verified")})
 
 
@@ -141,7 +140,7 @@ def _report_returned(state: PlanState, e: Task.ReportReturned) -> None:
 
 
 def _report_returned_audit(state: PlanState, e: Task.ReportReturned) -> Audit:
-    return Audit("audit.report_returned", {"report": e.report},
+    return Audit({"report": e.report},
                  {"report": ("submitted", "returned")})
 
 
@@ -154,8 +153,7 @@ def _completed(state: PlanState, e: Task.Completed) -> None:
 
 
 def _completed_audit(state: PlanState, e: Task.Completed) -> Audit:
-    return Audit("audit.task_completed",
-                 {"completed_on": e.completed_on.isoformat(),
+    return Audit({"completed_on": e.completed_on.isoformat(),
                   "output_document": e.output_document},
                  {"state": ("open", "completed")})
 
@@ -177,30 +175,33 @@ def _resumed(state: PlanState, e: Task.Resumed) -> None:
     _set_task_state(state, e, "open")
 
 
-def _state_audit(code: str, new: str) -> Callable[[PlanState, Any], Audit]:
+def _state_changed_to(new: str) -> Callable[[PlanState, Any], Audit]:
     def audit(state: PlanState, e: Any) -> Audit:
-        return Audit(code, {}, {"state": ("", new)})
+        return Audit({}, {"state": ("", new)})
 
     return audit
 
 
 SPECS: dict[type[Any], EventSpec] = {
-    Task.Added: EventSpec(TASK, _added, _added_audit),
-    Task.Reassigned: EventSpec(TASK, _reassigned, _reassigned_audit, "reassigned"),
-    Task.DeadlineChanged: EventSpec(TASK, _deadline_changed, _deadline_changed_audit,
-                                    "deadline_changed"),
-    Task.TriggerRecorded: EventSpec(TASK, _trigger_recorded, _trigger_recorded_audit,
-                                    "trigger_recorded"),
-    Task.ProgressReported: EventSpec(TASK, _progress_reported, _progress_reported_audit,
-                                     "report_corrected", _reports_the_period_again),
-    Task.ReportVerified: EventSpec(TASK, _report_verified, _report_verified_audit),
-    Task.ReportReturned: EventSpec(TASK, _report_returned, _report_returned_audit,
-                                   "report_returned"),
-    Task.Completed: EventSpec(TASK, _completed, _completed_audit),
-    Task.Cancelled: EventSpec(TASK, _cancelled, _state_audit("audit.task_cancelled",
-                                                             "cancelled"), "cancelled"),
-    Task.Suspended: EventSpec(TASK, _suspended, _state_audit("audit.task_suspended",
-                                                             "suspended"), "suspended"),
-    Task.Resumed: EventSpec(TASK, _resumed, _state_audit("audit.task_resumed", "open"),
+    Task.Added: EventSpec(TASK, _added, "audit.task_added", _added_audit),
+    Task.Reassigned: EventSpec(TASK, _reassigned, "audit.task_reassigned", _reassigned_audit,
+                               "reassigned"),
+    Task.DeadlineChanged: EventSpec(TASK, _deadline_changed, "audit.deadline_changed",
+                                    _deadline_changed_audit, "deadline_changed"),
+    Task.TriggerRecorded: EventSpec(TASK, _trigger_recorded, "audit.trigger_recorded",
+                                    _trigger_recorded_audit, "trigger_recorded"),
+    Task.ProgressReported: EventSpec(TASK, _progress_reported, "audit.progress_reported",
+                                     _progress_reported_audit, "report_corrected",
+                                     _reports_the_period_again),
+    Task.ReportVerified: EventSpec(TASK, _report_verified, "audit.report_verified",
+                                   _report_verified_audit),
+    Task.ReportReturned: EventSpec(TASK, _report_returned, "audit.report_returned",
+                                   _report_returned_audit, "report_returned"),
+    Task.Completed: EventSpec(TASK, _completed, "audit.task_completed", _completed_audit),
+    Task.Cancelled: EventSpec(TASK, _cancelled, "audit.task_cancelled",
+                              _state_changed_to("cancelled"), "cancelled"),
+    Task.Suspended: EventSpec(TASK, _suspended, "audit.task_suspended",
+                              _state_changed_to("suspended"), "suspended"),
+    Task.Resumed: EventSpec(TASK, _resumed, "audit.task_resumed", _state_changed_to("open"),
                             "resumed"),
 }

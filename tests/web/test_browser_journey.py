@@ -120,7 +120,7 @@ def test_a_task_goes_from_assignment_through_a_deadline_change_to_a_verified_rep
     assert "Đã xác nhận báo cáo số 1 của nhiệm vụ 5." in verified
     for step in ("Giao nhiệm vụ 5", "Điều chỉnh thời hạn từ '3/2025' thành '6/2025'",
                  "Lý do, ý kiến: Chờ hướng dẫn của Bộ Nội vụ", "Văn bản: 123/QĐ-UBND",
-                 "Báo cáo số 1, Quý II/2025: 60 %", "Báo cáo số 1 đã được xác nhận"):
+                 "Báo cáo số 1, Quý II/2025: 60%", "Báo cáo số 1 đã được xác nhận"):
         assert step in verified, step
     screenshot(site.driver, "03-nhiem-vu")
     task = site.tenancy.ledger(TENANT).task("5")

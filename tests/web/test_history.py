@@ -137,6 +137,8 @@ def test_exports_are_excel_ready(client: FlaskClient, province: Tokens, tenancy:
     changes = client.get("/changes.csv?type=deadline_changed")
     lines = list(csv.reader(io.StringIO(changes.data.decode("utf-8-sig"))))
     assert lines[0][0] == "Thời điểm ghi nhận" and lines[1][7] == "Chờ Trung ương"
+    assert lines[1][3:7] == ["Điều chỉnh thời hạn", "Nhiệm vụ 5",
+                             "Điều chỉnh thời hạn từ '3/2025' thành '9/2025'", "3/2025 → 9/2025"]
     changes_xlsx = openpyxl.load_workbook(io.BytesIO(client.get("/changes.xlsx").data)).active
     assert changes_xlsx.max_row == 7
 

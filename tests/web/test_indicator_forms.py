@@ -78,7 +78,7 @@ def test_a_resubmitted_value_records_nothing_twice(
     assert first.status_code == again.status_code == 303
     assert "không ghi nhận thêm lần nữa" in text(client.get(again.headers["Location"]))
     entries = tenancy.queries(TENANT).store.entries_about(f"indicator {OWN}")
-    assert sum(e.summary.startswith("Value ") for e in entries) == 1
+    assert sum(e.code == "audit.value_reported" for e in entries) == 1
 
 
 def test_a_stale_indicator_form_is_refused(

@@ -85,7 +85,7 @@ def test_the_task_page_shows_details_reports_and_a_timeline_of_every_event(
     for expected in ("Giao nhiệm vụ 5: chủ trì Sở Nội vụ, thời hạn '3/2025'",
                      "Điều chỉnh thời hạn từ '3/2025' thành '6/2025'", "Chờ hướng dẫn của Bộ",
                      "Văn bản: 123/QĐ-UBND", "hiệu lực 10/03/2025", "Giao lại cho Sở Nội vụ",
-                     "Báo cáo số 1, Quý II/2025: 60 %", "Báo cáo số 1 đã được xác nhận",
+                     "Báo cáo số 1, Quý II/2025: 60%", "Báo cáo số 1 đã được xác nhận",
                      "Quý II/2025", "Đã xác nhận", "Sở Tư pháp", "thay mặt Sở Nội vụ",
                      "đã điều chỉnh 1 lần, lùi 91 ngày", "Diễn biến (5 sự kiện)"):
         assert expected in html, expected

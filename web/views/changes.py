@@ -16,10 +16,10 @@ from domain.policy import Action
 from projections.audit import AuditEntry
 from projections.change_log import ChangeFilter, encode_cursor
 from projections.entries import CHANGE_TYPE_NAMES
+from service.audit_texts import change_type_text
 from tenants.registry import Tenant
 from web.auth import require
 from web.formatting import parse_day
-from web.messages import CHANGE_TYPES_VI
 from web.routes import Routes
 from web.state import end_of_day, queries, state
 
@@ -127,7 +127,7 @@ def change_log() -> str:
     args.pop("cursor", None)
     return render_template(
         "web/changes.html", tenants=tenants, changes=changes, errors=errors,
-        types=[(t, CHANGE_TYPES_VI.get(t, t)) for t in CHANGE_TYPE_NAMES],
+        types=[(t, change_type_text(t, "vi")) for t in CHANGE_TYPE_NAMES],
         chosen_types=set(where.types), args=args,
         next_cursor=encode(following) if following is not None else None,
     )
