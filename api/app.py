@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import web
 from api import observability, openapi
@@ -12,10 +13,10 @@ from api.guard import check_declared
 from api.metrics import Metrics
 from api.scope import take_tenant
 from api.services import EXTENSION, Services
-from api.throttle import FailureThrottle
 from api.views import BLUEPRINTS
 from service.config import Settings
 from service.container import build_tenancy
+from service.security import AuthThrottle
 from service.tenancy import Tenancy
 from tenants.idempotency import IdempotencyStore
 
@@ -29,14 +30,19 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None,
         tenancy = build_tenancy(settings or Settings.from_env(), migrate=False)
     app = Flask(__name__, static_folder=None)  # every route is declared, none implied
     app.config["MAX_CONTENT_LENGTH"] = api_settings.max_upload_bytes
+    metrics = Metrics(api_settings.metrics_multiprocess_dir)
     app.extensions[EXTENSION] = Services(
         tenancy=tenancy,
         api_settings=api_settings,
         idempotency=IdempotencyStore(tenancy.storage.database),
-        metrics=Metrics(api_settings.metrics_multiprocess_dir),
-        throttle=FailureThrottle(api_settings.auth_failure_limit,
-                                 api_settings.auth_failure_window_seconds),
+        metrics=metrics,
+        throttle=AuthThrottle(tenancy.storage.database, api_settings.throttle_policy(),
+                              on_lock=metrics.authentication_locked),
     )
+    if api_settings.trusted_proxies > 0:
+        # Only the configured number of proxies is believed about the client and the scheme.
+        n = api_settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     register_error_handlers(app)
     observability.install(app)
     app.url_value_preprocessor(take_tenant)

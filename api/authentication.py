@@ -1,5 +1,6 @@
-"""Bearer tokens: who a request comes from. Repeated failures from one client address, or
-with one token id, are refused for a while (429) without the token being checked."""
+"""Bearer tokens: who a request comes from. Repeated failures from one client address on one
+token id, or from one address on many, are refused for a while (429) without the token being
+checked; a token id is locked for everyone only on evidence of an attack (service/security.py)."""
 
 from __future__ import annotations
 
@@ -23,16 +24,16 @@ def authenticate() -> PrincipalView:
     token = token.strip()
     fits = scheme.lower() == "bearer" and 0 < len(token) <= MAX_TOKEN_LENGTH
     token_id = token_id_of(token) if fits else None
-    keys = [f"address:{request.remote_addr}", *([f"token:{token_id}"] if token_id else [])]
+    address, subject = request.remote_addr or "", f"token:{token_id}" if token_id else ""
     throttle = services().throttle
-    wait = throttle.retry_after(*keys)
+    wait = throttle.retry_after(address, subject)
     if wait is not None:
         raise TooManyFailures(
             i18n.text("Too many failed authentications; retry in {seconds} s.", seconds=wait),
             headers={"Retry-After": str(wait)})
     principal = services().tenancy.access.authenticate(token) if fits else None
     if principal is None:
-        throttle.failed(*keys)
+        throttle.failed(address, subject)
         raise Unauthenticated(i18n.text("The bearer token is unknown, expired or revoked."),
                               headers={"WWW-Authenticate": f'{CHALLENGE}, error="invalid_token"'})
     return principal

@@ -17,6 +17,7 @@ from prometheus_client import (
 )
 from prometheus_client.multiprocess import MultiProcessCollector
 
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _LATENCY_BUCKETS = (0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -42,7 +43,19 @@ class Metrics:
             ["tenant"], registry=self.registry, multiprocess_mode="max",
         )
 
+        self.locks = Counter(
+            "r57_authentication_locks_total",
+            "Accounts or token ids locked after failures from many addresses (an attack).",
+            registry=self.registry,
+        )
+
+    def authentication_locked(self, subject: str, addresses: int) -> None:
+        self.locks.inc()
+
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Labels stay bounded: an unknown method counts as OTHER, an unknown path as
+        <unmatched>, whatever a client sends."""
+        method = method if method in KNOWN_METHODS else "OTHER"
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(method, route).observe(seconds)
 

@@ -7,7 +7,16 @@ from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, Flask, Response, current_app, jsonify, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    send_from_directory,
+    url_for,
+)
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from api.commands import IDEMPOTENCY_KEY_PATTERN, IF_MATCH_PATTERN
@@ -138,12 +147,28 @@ def openapi_document() -> Response:
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>R57 Plan Ledger API</title>
 <link rel="stylesheet" href="{css}"></head>
-<body><div id="swagger-ui"></div>
+<body><div id="swagger-ui" data-spec="{spec}"></div>
 <script src="{js}"></script>
-<script>
-window.ui = SwaggerUIBundle({{url: "{spec}", dom_id: "#swagger-ui", deepLinking: true}});
-</script></body></html>
+<script src="{init}"></script>
+</body></html>
 """
+_INIT = """window.ui = SwaggerUIBundle({
+  url: document.getElementById("swagger-ui").dataset.spec,
+  dom_id: "#swagger-ui", deepLinking: true
+});
+"""
+# The page's own files, and nothing else of the bundle (its stock index.html points elsewhere).
+DOCS_ASSETS = frozenset({"swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png"})
+# Swagger UI sets inline styles on its elements; scripts and everything else are ours only.
+DOCS_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+            "form-action 'self'; frame-ancestors 'none'")
+
+
+def _with_policy(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = DOCS_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/docs")
@@ -152,11 +177,20 @@ def docs_page() -> Response:
     """The interactive page; its assets are served from here, never from a CDN."""
     html = _PAGE.format(css=url_for("docs.docs_asset", filename="swagger-ui.css"),
                         js=url_for("docs.docs_asset", filename="swagger-ui-bundle.js"),
+                        init=url_for("docs.docs_init"),
                         spec=url_for("docs.openapi_document"))
-    return Response(html, mimetype="text/html")
+    return _with_policy(Response(html, mimetype="text/html"))
+
+
+@bp.get("/docs/init.js")
+@public
+def docs_init() -> Response:
+    return _with_policy(Response(_INIT, mimetype="text/javascript"))
 
 
 @bp.get("/docs/<path:filename>")
 @public
 def docs_asset(filename: str) -> Response:
-    return send_from_directory(str(swagger_ui_path), filename, max_age=86400)
+    if filename not in DOCS_ASSETS:
+        abort(404)
+    return _with_policy(send_from_directory(str(swagger_ui_path), filename, max_age=86400))

@@ -9,8 +9,8 @@ from flask import current_app
 
 from api.config import ApiSettings
 from api.metrics import Metrics
-from api.throttle import FailureThrottle
 from domain.clock import Clock
+from service.security import AuthThrottle
 from service.tenancy import Tenancy
 from tenants.idempotency import IdempotencyStore
 
@@ -23,7 +23,7 @@ class Services:
     api_settings: ApiSettings
     idempotency: IdempotencyStore
     metrics: Metrics
-    throttle: FailureThrottle  # failed authentications, counted in this process
+    throttle: AuthThrottle  # failed authentications, counted in the shared database
     cache: dict[str, Any] = field(default_factory=dict)  # built once per app (the spec)
 
 

@@ -16,6 +16,7 @@ class Action(StrEnum):
     # the service
     TENANT_ADMINISTER = "tenant.administer"  # create, rename, archive tenants
     ACCESS_ADMINISTER = "access.administer"  # principals, grants, tokens of others
+    PEOPLE_MANAGE = "people.manage"  # a tenant's people: invitations, grants, resets
     TENANT_LIST = "tenant.list"
     # a tenant's plan
     PLAN_IMPORT = "plan.import"
@@ -38,11 +39,12 @@ AGENCY_BOUND = frozenset({Action.TASK_REPORT, Action.INDICATOR_REPORT})
 _READS = {Action.READ_STATUS, Action.READ_HISTORY, Action.READ_CHANGES, Action.READ_FEED}
 ALLOWED: dict[Role, frozenset[Action]] = {
     Role.SYSTEM_ADMIN: frozenset({Action.TENANT_ADMINISTER, Action.ACCESS_ADMINISTER,
-                                  Action.TENANT_LIST, Action.READ_ACCESS}),
+                                  Action.PEOPLE_MANAGE, Action.TENANT_LIST,
+                                  Action.READ_ACCESS}),
     Role.TENANT_ADMIN: frozenset({
         Action.TENANT_LIST, Action.PLAN_IMPORT, Action.TASK_MANAGE, Action.REPORT_REVIEW,
         Action.TASK_REPORT, Action.INDICATOR_MANAGE, Action.INDICATOR_REPORT,
-        Action.AGENCY_MANAGE, *_READS,
+        Action.AGENCY_MANAGE, Action.PEOPLE_MANAGE, *_READS,
     }),
     Role.AGENCY_REPORTER: frozenset({Action.TENANT_LIST, Action.TASK_REPORT,
                                      Action.INDICATOR_REPORT, Action.READ_STATUS,

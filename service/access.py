@@ -19,6 +19,7 @@ from eventsourcing.persistence import InfrastructureFactory, IntegrityError
 from eventsourcing.utils import Environment
 
 from domain.access import Principal, Role, validate_principal_name
+from domain.accounts import Account, TenantPolicy
 from domain.errors import AlreadyExists, DomainError, NotFound
 from domain.policy import Grant
 from domain.text import nfc
@@ -69,6 +70,16 @@ class PrincipalView:
         }
 
 
+@dataclass
+class AccountView:
+    principal: str
+    email: str
+    has_password: bool = False
+    second_factor: bool = False
+    sso_authorised: bool = False
+    sso: tuple[str, str] | None = None
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     token: str  # shown once; only its hash is kept
@@ -90,6 +101,7 @@ class AccessService:
         self._agency_key = agency_key  # (tenant, agency name) -> key, or NotFound
         self._clock = clock or (lambda: datetime.now(UTC))
         self._views: dict[UUID, PrincipalView] = {}
+        self._people = AccountViews()
         self._position = 0
         self._lock = threading.Lock()
 
@@ -105,9 +117,27 @@ class AccessService:
 
     def _apply(self, e: Any) -> None:
         fold = ACCESS_FOLDS.get(type(e))
-        if fold is None:
+        if fold is not None:
+            fold(self._views, e)
+            return
+        account_fold = ACCOUNT_FOLDS.get(type(e))
+        if account_fold is None:
             raise UnknownEvent(f"No fold for access event {type(e).__qualname__}.")
-        fold(self._views, e)
+        account_fold(self._people, e)
+
+    def tenant_requires_second_factor(self, slug: str) -> bool:
+        self.refresh()
+        return self._people.second_factor_tenants.get(TenantPolicy.create_id(slug), False)
+
+    def account(self, principal: str) -> AccountView | None:
+        """How a principal signs in as a person; None for systems (tokens only)."""
+        self.refresh()
+        return self._people.accounts.get(Account.create_id(principal))
+
+    def account_events(self, principal: str) -> list[Any]:
+        """The account's history, oldest first (for its administrator)."""
+        self.refresh()
+        return list(self.app.events.get(Account.create_id(principal)))
 
     def principals(self) -> list[PrincipalView]:
         self.refresh()
@@ -250,6 +280,54 @@ ACCESS_FOLDS: dict[type[Any], Callable[[Views, Any], None]] = {
     Principal.TokenIssued: _token_issued,
     Principal.TokenRevoked: _token_revoked,
 }
+
+
+# -- how people's accounts and tenants' sign-in policies fold ---------------------------------
+
+
+@dataclass
+class AccountViews:
+    accounts: dict[UUID, AccountView] = field(default_factory=dict)
+    second_factor_tenants: dict[UUID, bool] = field(default_factory=dict)
+
+
+def _opened(views: AccountViews, e: Account.Opened) -> None:
+    views.accounts[e.originator_id] = AccountView(e.principal, e.email)
+
+
+def _account(change: Callable[[AccountView, Any], None]) -> Callable[[AccountViews, Any], None]:
+    def fold(views: AccountViews, e: Any) -> None:
+        change(views.accounts[e.originator_id], e)
+
+    return fold
+
+
+def _unchanged(view: AccountView, e: Any) -> None:
+    """Recorded for the audit (a link made, a recovery code used); the view stays."""
+
+
+def _policy_created(views: AccountViews, e: TenantPolicy.Created) -> None:
+    views.second_factor_tenants.setdefault(e.originator_id, False)
+
+
+def _policy_set(views: AccountViews, e: TenantPolicy.SecondFactorPolicySet) -> None:
+    views.second_factor_tenants[e.originator_id] = e.required
+
+
+ACCOUNT_FOLDS: dict[type[Any], Callable[[AccountViews, Any], None]] = {
+    Account.Opened: _opened,
+    Account.PasswordSet: _account(lambda v, e: setattr(v, "has_password", True)),
+    Account.SecondFactorEnrolled: _account(lambda v, e: setattr(v, "second_factor", True)),
+    Account.SecondFactorReset: _account(lambda v, e: setattr(v, "second_factor", False)),
+    Account.RecoveryCodeUsed: _account(_unchanged),
+    Account.ResetLinkIssued: _account(_unchanged),
+    Account.SsoAuthorised: _account(lambda v, e: setattr(v, "sso_authorised", True)),
+    Account.SsoLinked: _account(lambda v, e: setattr(v, "sso", (e.issuer, e.subject))),
+    TenantPolicy.Created: _policy_created,
+    TenantPolicy.SecondFactorPolicySet: _policy_set,
+}
+# The aggregates of the service's access log, whose events fold here (not in projections).
+ACCESS_AGGREGATES = (Principal, Account, TenantPolicy)
 
 
 def token_id_of(token: str) -> str | None:

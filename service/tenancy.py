@@ -9,6 +9,7 @@ from domain.clock import Clock
 from domain.errors import DomainError
 from migrations import apply_migrations
 from service.access import AccessApplication, AccessService
+from service.accounts import AccountService
 from service.application import LedgerApplication
 from service.ledger import AppendListener, TenantLedger
 from service.queries import TenantQueries
@@ -34,6 +35,7 @@ class Tenancy:
         self._lock = threading.Lock()
         self.append_listeners: list[AppendListener] = []
         self._access: AccessService | None = None
+        self._accounts: AccountService | None = None
 
     @property
     def access(self) -> AccessService:
@@ -44,6 +46,15 @@ class Tenancy:
                     AccessApplication(self.storage), self._tenant_exists, self._agency_key
                 )
             return self._access
+
+    @property
+    def accounts(self) -> AccountService:
+        """People's passwords, second factors, one-time links and single sign-on."""
+        access = self.access  # takes the lock itself
+        with self._lock:
+            if self._accounts is None:
+                self._accounts = AccountService(access, self.storage.database)
+            return self._accounts
 
     def _tenant_exists(self, slug: str) -> bool:
         return any(t.slug == slug for t in self.registry.list(include_archived=True))

@@ -19,6 +19,8 @@ from api.services import EXTENSION as API_EXTENSION
 from domain.clock import Clock
 from domain.errors import DomainError, NotFound
 from domain.policy import Action
+from service.security import AuthThrottle, SessionPolicy, SessionStore, SignInJournal
+from service.sso import OidcClient
 from service.tenancy import Tenancy, TenantArchived
 from tenants.idempotency import IdempotencyStore
 from tenants.registry import Tenant
@@ -30,6 +32,7 @@ from web.messages import error_vi
 from web.routes import Routes
 from web.state import EXTENSION, WebState, state
 from web.views import (
+    account,
     changes,
     commands,
     dashboard,
@@ -39,7 +42,9 @@ from web.views import (
     insight,
     lifecycle,
     manage,
+    people,
     session,
+    sso,
     tasks,
 )
 
@@ -47,7 +52,7 @@ log = logging.getLogger("r57.web")
 MODULES: tuple[Routes, ...] = (
     session.routes, dashboard.routes, tasks.routes, commands.routes, manage.routes,
     lifecycle.routes, insight.routes, indicator_forms.routes, changes.routes, imports.routes,
-    exports.routes,
+    exports.routes, account.routes, people.routes, sso.routes,
 )
 # The service's own endpoints, which answer problem details; every other path is a page.
 _API_PATHS = ("/api", "/metrics", "/healthz", "/readyz")
@@ -65,10 +70,20 @@ def create_blueprint(config: WebConfig | None = None, *, tenancy: Tenancy | None
     @bp.record_once
     def install(setup: BlueprintSetupState) -> None:
         app = setup.app
+        api = app.extensions.get(API_EXTENSION)
         found = tenancy or app.extensions[API_EXTENSION].tenancy
-        app.extensions[EXTENSION] = WebState(found, config,
-                                             IdempotencyStore(found.storage.database),
-                                             clock or found.clock)
+        now = clock or found.clock
+        database = found.storage.database
+        app.extensions[EXTENSION] = WebState(
+            found, config, IdempotencyStore(database), now,
+            throttle=api.throttle if api is not None and tenancy is None else AuthThrottle(
+                database, clock=lambda: now.now().timestamp()),
+            sessions=SessionStore(database, SessionPolicy(
+                idle_seconds=config.session_idle_minutes * 60,
+                absolute_seconds=config.session_hours * 3600),
+                clock=lambda: now.now().timestamp()),
+            journal=SignInJournal(database, clock=lambda: now.now().timestamp()),
+            oidc=OidcClient(config.oidc) if config.oidc else None)
         if not app.secret_key:
             storage_dir: Path | None = getattr(found.storage, "data_dir", None)
             app.secret_key = secret_key(config, storage_dir)
@@ -77,9 +92,14 @@ def create_blueprint(config: WebConfig | None = None, *, tenancy: Tenancy | None
         app.register_error_handler(405, _on_unrouted)
         app.config["SESSION_COOKIE_HTTPONLY"] = True
         app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+        if config.secure_cookies:  # only ever sent over HTTPS, to this host, for every path
+            app.config["SESSION_COOKIE_SECURE"] = True
+            app.config["SESSION_COOKIE_NAME"] = "__Host-r57-session"
+            app.config["SESSION_COOKIE_PATH"] = "/"
 
     auth.install(bp)
     formatting.install(bp)
+    account.install_filters(bp)
     bp.context_processor(_page_context)
     # The API's guard judges only its own operations; these pages judge access themselves.
     views = [route.view for module in MODULES for route in module.items]
@@ -104,11 +124,17 @@ def _tenant() -> Tenant | None:
     return found
 
 
+def _sso_name() -> str | None:
+    client = state().oidc
+    return client.config.name if client is not None else None
+
+
 def _page_context() -> dict[str, Any]:
     viewer = auth.viewer()
     return {
         "viewer": viewer, "Action": Action, "csrf_token": auth.csrf_token,
         "form_token": new_form_token, "today": state().today(), "tenant": _tenant(),
+        "sso_name": _sso_name(),
         "show_changes": viewer is not None and viewer.tenants(Action.READ_CHANGES) != set(),
         "can": lambda action, slug="", agencies=None: bool(
             viewer and viewer.can(action, slug, agencies)),
@@ -122,6 +148,9 @@ def _error_page(status: int, message: str) -> tuple[str, int]:
 
 def _on_http(error: HTTPException) -> tuple[str, int]:
     status = error.code or 500
+    if status == 403 and error.description == "origin":
+        return _error_page(403, "Biểu mẫu được gửi từ một trang khác, không phải từ hệ thống "
+                                "này; yêu cầu đã bị từ chối.")
     messages = {
         400: "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ; hãy tải lại trang rồi "
              "gửi lại." if error.description == "csrf" else "Yêu cầu không hợp lệ.",

@@ -1,8 +1,10 @@
 """Who is signed in, what each page lets them do, and the CSRF token of their session.
 
-The session cookie (signed, HttpOnly, SameSite=Lax) holds only the principal's name, the id
-of the token they signed in with and the session's CSRF token. Each request checks that the
-token is still live and unexpired, so revoking it ends the session at once.
+The session cookie (signed, HttpOnly, SameSite=Lax; Secure behind HTTPS) holds the id of a
+server-side session, the principal's name, the id of the token they signed in with (if they
+did) and the session's CSRF token. Each request checks that the session is live (not signed
+out, idle or too old) and the token still valid, so revoking either ends it at once. Form
+posts from another origin are refused before the CSRF token is even looked at.
 
 Every page declares its access with `page(...)`, as the API's views do; the blueprint is
 refused at creation if one does not, and `_admit` judges each request before the view runs.
@@ -14,8 +16,9 @@ import hmac
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, request, session
 from werkzeug.wrappers import Response
@@ -77,35 +80,41 @@ def token_is_live(view: PrincipalView, token_id: str, now: datetime) -> bool:
     return live and (expires_at is None or expires_at > now)
 
 
-def sign_in(view: PrincipalView, token: str) -> None:
-    """A fresh session (never the one offered before sign-in): no fixation."""
+def sign_in(view: PrincipalView, method: str, token: str | None = None) -> None:
+    """A fresh session (never the one offered before sign-in): no fixation. The cookie
+    holds the session's id; the server keeps its hash and ends it on sign-out."""
     session.clear()
+    session["sid"] = state().sessions.start(view.name, method, request.remote_addr or "")
     session["principal"] = view.name
-    session["token_id"] = token_id_of(token)
-    session["since"] = state().clock.now().isoformat()
-    session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    if token is not None:
+        session["token_id"] = token_id_of(token)
+    session[CSRF_FIELD] = new_csrf()
 
 
 def sign_out() -> None:
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        state().sessions.end(sid)
     session.clear()
 
 
 def load_viewer() -> None:
     g.web_viewer = None
-    name, token_id = session.get("principal"), session.get("token_id")
-    if not isinstance(name, str) or not isinstance(token_id, str):
+    name, sid = session.get("principal"), session.get("sid")
+    if not isinstance(name, str) or not isinstance(sid, str):
         return
-    now = state().clock.now()
+    token_id = session.get("token_id")
     try:
-        since = datetime.fromisoformat(str(session.get("since")))
         view: PrincipalView | None = state().tenancy.access.principal(name)
-    except (ValueError, NotFound):
-        since, view = now, None
-    expired = now - since > timedelta(hours=state().config.session_hours)
-    if view is None or expired or not token_is_live(view, token_id, now):
+    except NotFound:
+        view = None
+    live = view is not None and state().sessions.check(sid) == name
+    if live and isinstance(token_id, str):  # signed in with a token: it must still be live
+        live = view is not None and token_is_live(view, token_id, state().clock.now())
+    if view is None or not live:
         g.expired_principal = name  # whose form, if one was being sent, is kept
-        session.pop("principal", None)
-        session.pop("token_id", None)
+        for key in ("principal", "sid", "token_id"):
+            session.pop(key, None)
         return
     g.web_viewer = Viewer(view.name, view.display_name, frozenset(view.grants))
 
@@ -152,6 +161,10 @@ def _admit() -> None:
         abort(403)
 
 
+def new_csrf() -> str:
+    return secrets.token_urlsafe(32)
+
+
 def csrf_token() -> str:
     token = session.get(CSRF_FIELD)
     if not isinstance(token, str):
@@ -160,9 +173,20 @@ def csrf_token() -> str:
     return token
 
 
+def _same_origin() -> bool:
+    """A browser names the page a form was posted from; it must be this site. Clients that
+    send no Origin (not a browser) still need the session's CSRF token."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return origin == request.host_url.rstrip("/")
+
+
 def _check_csrf() -> None:
     if request.method in SAFE_METHODS:
         return
+    if not _same_origin():
+        abort(403, description="origin")
     expected = session.get(CSRF_FIELD)
     offered = request.form.get(CSRF_FIELD, "")
     if not isinstance(expected, str) or not hmac.compare_digest(expected, offered):
@@ -174,8 +198,18 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
+def _policy() -> str:
+    """The pages' policy; with single sign-on, a form may also lead to the provider (the
+    sign-in button's answer is a redirect there, which form-action governs)."""
+    client = state().oidc
+    if client is None:
+        return CSP
+    parts = urlsplit(client.config.issuer)
+    return CSP.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
+
+
 def _harden(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("Content-Security-Policy", _policy())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if response.mimetype == "text/html" and viewer() is not None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.config import default_data_dir
+from service.sso import OidcConfig
 
 KEY_FILE = "web-secret-key"
 MIN_KEY_LENGTH = 32
@@ -18,13 +19,23 @@ MIN_KEY_LENGTH = 32
 class WebConfig:
     secret_key: str | None = None  # None: generated once per data directory
     data_dir: Path | None = None  # where the generated key is kept
-    session_hours: int = 12  # a signed-in session lasts a working day
+    session_hours: int = 12  # a signed-in session lasts a working day at most
+    session_idle_minutes: int = 30  # and ends after half an hour without a request
     page_size: int = 100  # rows of the change log per page
+    # Behind HTTPS (a TLS-terminating proxy): the cookie is Secure and __Host- prefixed.
+    secure_cookies: bool = False
+    oidc: OidcConfig | None = None  # single sign-on, when a provider is configured
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> WebConfig:
         env = os.environ if env is None else env
-        return cls(secret_key=env.get("R57_SECRET_KEY") or None, data_dir=default_data_dir(env))
+        proxies = int(env.get("R57_TRUSTED_PROXIES", "0") or 0)
+        secure = env.get("R57_SECURE_COOKIES", "")
+        return cls(secret_key=env.get("R57_SECRET_KEY") or None, data_dir=default_data_dir(env),
+                   session_hours=int(env.get("R57_SESSION_HOURS", "12")),
+                   session_idle_minutes=int(env.get("R57_SESSION_IDLE_MINUTES", "30")),
+                   secure_cookies=secure.lower() in ("1", "true", "yes") if secure
+                   else proxies > 0, oidc=OidcConfig.from_env(env))
 
 
 def load_or_create_key(directory: Path) -> str:

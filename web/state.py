@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
 
-from api.throttle import FailureThrottle
 from domain.clock import Clock
 from service.ledger import TenantLedger
 from service.queries import TenantQueries
+from service.security import AuthThrottle, SessionStore, SignInJournal
+from service.sso import OidcClient
 from service.tenancy import Tenancy
 from tenants.idempotency import IdempotencyStore
 from web.config import WebConfig
@@ -24,8 +25,10 @@ class WebState:
     config: WebConfig
     forms: IdempotencyStore  # one-time form tokens, shared by every worker
     clock: Clock  # the process's one clock: "today" and printed times in Vietnam
-    # Failed sign-ins per client address and token id, as the API counts its own.
-    throttle: FailureThrottle = field(default_factory=FailureThrottle)
+    throttle: AuthThrottle  # failed sign-ins, shared with the API and every worker
+    sessions: SessionStore
+    journal: SignInJournal  # every sign-in attempt
+    oidc: OidcClient | None = None
 
     def today(self) -> date:
         return self.clock.today()

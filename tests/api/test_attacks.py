@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask.testing import FlaskClient
 
-from api.throttle import FailureThrottle
 from domain.access import Role
+from service.security import AuthThrottle, ThrottlePolicy
 from tests.api.conftest import assert_problem
 from tests.api.principals import token
 from tests.api.world import OWN, PRINCIPALS, REPORTING_AGENCY, World, world
@@ -20,10 +20,21 @@ BASE = f"/api/v1/tenants/{OWN}"
 REPORT = {"period": "2025-Q1", "percent": 40, "narrative": "Đang dự thảo"}
 
 
+def _throttle(world: World, **policy: float) -> AuthThrottle:
+    metrics = world.app.extensions["r57"].metrics
+    found = AuthThrottle(world.app.extensions["r57"].tenancy.storage.database,
+                         ThrottlePolicy(**policy), on_lock=metrics.authentication_locked)
+    world.app.extensions["r57"].throttle = found
+    return found
+
+
 @pytest.fixture(autouse=True)
 def fresh_throttle(world: World) -> None:
     """Every test starts with no failures counted (all test clients share one address)."""
-    world.app.extensions["r57"].throttle = FailureThrottle(limit=10, window_seconds=60)
+    with world.app.extensions["r57"].tenancy.storage.database.transaction() as cursor:
+        cursor.execute("DELETE FROM r57_auth_failures")
+        cursor.execute("DELETE FROM r57_auth_locks")
+    _throttle(world, window_seconds=60, pair_limit=10, address_limit=10)
 
 
 def reporter(world: World) -> FlaskClient:
@@ -93,33 +104,56 @@ def test_repeated_failed_authentication_from_one_address_is_refused_with_429(
     assert other.get(f"{BASE}/status").status_code == 200
 
 
-def test_repeated_failures_with_one_token_id_are_refused_from_any_address(world: World) -> None:
-    world.app.extensions["r57"].throttle = FailureThrottle(limit=3, window_seconds=60)
+def test_a_stranger_failing_with_a_token_id_from_elsewhere_does_not_lock_out_its_holder(
+    world: World,
+) -> None:
+    _throttle(world, window_seconds=60, pair_limit=3, address_limit=30, lock_addresses=5)
     real = token(world.app, "m.inspector")
     forged = real[:-4] + "AAAA"
-    for address in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
+    stranger = world.app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "198.51.100.1"
+    statuses = [stranger.get(f"{BASE}/status", headers=_auth(forged)).status_code
+                for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]  # the stranger is held back at its address
+    holder = world.app.test_client()
+    holder.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    assert holder.get(f"{BASE}/status", headers=_auth(real)).status_code == 200
+
+
+def test_failures_on_one_token_id_from_many_addresses_lock_it_and_raise_an_alert(
+    world: World, caplog: pytest.LogCaptureFixture,
+) -> None:
+    _throttle(world, window_seconds=60, pair_limit=3, address_limit=30, lock_addresses=5)
+    real = token(world.app, "m.inspector")
+    forged = real[:-4] + "AAAA"
+    for n in range(5):
         attempt = world.app.test_client()
-        attempt.environ_base["REMOTE_ADDR"] = address
-        assert attempt.get(f"{BASE}/status", headers={"Authorization": f"Bearer {forged}"}
-                           ).status_code == 401
-    fresh = world.app.test_client()
-    fresh.environ_base["REMOTE_ADDR"] = "198.51.100.9"
-    assert fresh.get(f"{BASE}/status", headers={"Authorization": f"Bearer {real}"}
-                     ).status_code == 429
+        attempt.environ_base["REMOTE_ADDR"] = f"198.51.100.{n + 1}"
+        assert attempt.get(f"{BASE}/status", headers=_auth(forged)).status_code == 401
+    assert any(r.name == "r57.security" and "locked" in r.getMessage() for r in caplog.records)
+    holder = world.app.test_client()
+    holder.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    assert holder.get(f"{BASE}/status", headers=_auth(real)).status_code == 429
+    metrics = holder.get("/metrics").get_data(as_text=True)
+    assert "r57_authentication_locks_total 1.0" in metrics
 
 
-def test_the_failure_counter_forgets_after_its_window_and_keeps_its_memory_bounded() -> None:
-    now = [0.0]
-    throttle = FailureThrottle(limit=2, window_seconds=10, max_keys=100, clock=lambda: now[0])
-    throttle.failed("address:a")
-    throttle.failed("address:a")
-    assert throttle.retry_after("address:a") == 10
-    assert throttle.retry_after("address:b") is None
-    now[0] = 10.5
-    assert throttle.retry_after("address:a") is None
-    for n in range(1000):
-        throttle.failed(f"token:{n}")
-    assert len(throttle) == 100
+def test_the_failure_counter_forgets_after_its_window(world: World) -> None:
+    now = [1000.0]
+    throttle = AuthThrottle(world.app.extensions["r57"].tenancy.storage.database,
+                            ThrottlePolicy(window_seconds=10, pair_limit=2, address_limit=50),
+                            clock=lambda: now[0])
+    throttle.failed("a", "token:x")
+    throttle.failed("a", "token:x")
+    assert throttle.retry_after("a", "token:x") == 10
+    assert throttle.retry_after("b", "token:x") is None
+    assert throttle.retry_after("a", "token:y") is None
+    now[0] += 10.5
+    assert throttle.retry_after("a", "token:x") is None
+    throttle.failed("a", "token:x")  # old failures are deleted as new ones arrive
+    with world.app.extensions["r57"].tenancy.storage.database.transaction() as cursor:
+        cursor.execute("SELECT COUNT(*) AS n FROM r57_auth_failures")
+        assert cursor.fetchone() == {"n": 1}
 
 
 HOSTILE = ["' OR '1'='1", "1; DROP TABLE r57_tenants; --", "../../etc/passwd", "..%2F..%2F",

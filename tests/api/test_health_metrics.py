@@ -49,6 +49,19 @@ def test_metrics_count_requests_by_route_and_status_and_events_appended(
     assert f'r57_events_appended_total{{tenant="quang-nam"}} {imported + 1}.0' in text
 
 
+def test_unknown_methods_and_paths_add_no_metric_series(client: FlaskClient) -> None:
+    before = client.get("/metrics").get_data(as_text=True).count("\n")
+    for n in range(30):
+        client.open(f"/api/v1/nowhere/{n}", method=f"BREW{n}")
+        client.open("/healthz", method=f"X{n}")
+        client.get(f"/no/such/page/{n}")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert "BREW" not in text and 'method="X' not in text
+    assert 'method="OTHER"' in text
+    grown = text.count("\n") - before
+    assert grown < 100  # a few bounded series, not one per request
+
+
 def test_the_read_model_lag_gauge_can_be_set(app: Flask, client: FlaskClient) -> None:
     app.extensions["r57"].metrics.set_read_model_lag("quang-nam", 7)
     assert 'r57_read_model_lag_events{tenant="quang-nam"} 7.0' in client.get(

@@ -54,6 +54,16 @@ def test_the_docs_page_and_its_assets_are_served_from_here(client: FlaskClient) 
     for asset in re.findall(r"(?:src|href)=\"([^\"]+)\"", html):
         served = client.get(asset)
         assert served.status_code == 200, asset
-        assert len(served.get_data()) > 10_000
+        assert len(served.get_data()) > (100 if asset.endswith("init.js") else 10_000)
+        assert "script-src 'self'" in served.headers["Content-Security-Policy"]
         served.close()
     assert "/api/v1/openapi.json" in html
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+    assert "<script>" not in html  # no inline script: the policy would refuse it
+
+
+def test_only_the_docs_pages_own_assets_are_served(client: FlaskClient) -> None:
+    for other in ("index.html", "swagger-initializer.js", "oauth2-redirect.html", "index.j2",
+                  "swagger-ui.js.map", "../../../etc/passwd"):
+        assert client.get(f"/api/v1/docs/{other}").status_code == 404, other

@@ -28,7 +28,7 @@ def test_a_tenant_role_never_reaches_another_tenant() -> None:
 def test_auditors_and_inspectors_write_nothing() -> None:
     writes = {Action.PLAN_IMPORT, Action.TASK_MANAGE, Action.REPORT_REVIEW, Action.TASK_REPORT,
               Action.INDICATOR_MANAGE, Action.INDICATOR_REPORT, Action.AGENCY_MANAGE,
-              Action.TENANT_ADMINISTER, Action.ACCESS_ADMINISTER}
+              Action.TENANT_ADMINISTER, Action.ACCESS_ADMINISTER, Action.PEOPLE_MANAGE}
     for grant in (AUDITOR, INSPECTOR):
         assert not any(is_allowed([grant], a, "quang-nam") for a in writes)
 

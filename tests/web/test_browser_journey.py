@@ -40,8 +40,9 @@ class Site:
     def sign_in(self, token: str) -> None:
         self.driver.delete_all_cookies()
         self.open("/sign-in")
+        self.driver.find_element(By.CSS_SELECTOR, "details.tokens summary").click()
         self.driver.find_element(By.ID, "f-token").send_keys(token)
-        button = self.driver.find_element(By.CSS_SELECTOR, "main button[type=submit]")
+        button = self.driver.find_element(By.ID, "token-submit")
         assert "Xin chào" in after_navigation(self.driver, button.click)
 
     def fill(self, values: dict[str, str]) -> None:

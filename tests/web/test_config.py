@@ -80,7 +80,32 @@ def test_a_session_ends_after_a_working_day(tenancy: Tenancy, province: Tokens) 
                                             clock=Clock(source=lambda: now[0])))
     client = app.test_client()
     sign_in(client, province.admin)
-    now[0] += timedelta(hours=11)
-    assert client.get("/t/quang-nam/").status_code == 200
-    now[0] += timedelta(hours=2)
+    for _ in range(11 * 3):  # busy all day: a request every twenty minutes
+        now[0] += timedelta(minutes=20)
+        assert client.get("/t/quang-nam/").status_code == 200
+    now[0] += timedelta(hours=1, minutes=10)
     assert client.get("/t/quang-nam/").status_code == 302
+
+
+def test_a_session_ends_when_idle_too_long(tenancy: Tenancy, province: Tokens) -> None:
+    now = [datetime(2025, 3, 14, 1, 0, tzinfo=UTC)]
+    app = Flask(__name__)
+    app.register_blueprint(create_blueprint(WebConfig(secret_key="s" * 40,
+                                                      session_idle_minutes=30),
+                                            tenancy=tenancy, clock=Clock(source=lambda: now[0])))
+    client = app.test_client()
+    sign_in(client, province.admin)
+    now[0] += timedelta(minutes=29)
+    assert client.get("/t/quang-nam/").status_code == 200
+    now[0] += timedelta(minutes=31)
+    assert client.get("/t/quang-nam/").status_code == 302
+    now[0] += timedelta(minutes=1)  # the ended session stays ended
+    assert client.get("/t/quang-nam/").status_code == 302
+
+
+def test_secure_cookies_behind_a_trusted_proxy() -> None:
+    config = WebConfig.from_env({"R57_TRUSTED_PROXIES": "1"})
+    assert config.secure_cookies
+    assert not WebConfig.from_env({}).secure_cookies
+    assert not WebConfig.from_env({"R57_TRUSTED_PROXIES": "1",
+                                   "R57_SECURE_COOKIES": "0"}).secure_cookies

@@ -48,6 +48,10 @@ PAGES = {  # name: (who signs in, path)
     "bao-cao-dinh-ky": ("admin", f"{T}/periodic-report?kind=Q2&year=2025&on=30/06/2025"),
     "cong-khai": ("", f"/p/{TENANT}"),
     "dang-nhap": ("", "/sign-in"),
+    "tai-khoan": ("admin", "/account"),
+    "nguoi-dung": ("admin", f"{T}/people"),
+    "nguoi-dung-mot-nguoi": ("admin", f"{T}/people/noivu.minh"),
+    "quan-tri-don-vi": ("system", "/admin/tenants"),
     "khong-tim-thay": ("", "/khong-co-trang-nay"),
 }
 
@@ -67,8 +71,9 @@ class Browser:
         if not who:
             return
         self.driver.get(self.base + "/sign-in")
+        self.driver.find_element(By.CSS_SELECTOR, "details.tokens summary").click()
         self.driver.find_element(By.ID, "f-token").send_keys(getattr(self.tokens, who))
-        button = self.driver.find_element(By.CSS_SELECTOR, "main button[type=submit]")
+        button = self.driver.find_element(By.ID, "token-submit")
         after_navigation(self.driver, button.click)
 
     def size(self, width: int, height: int) -> None:

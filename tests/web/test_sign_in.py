@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
+from api.app import create_app
+from api.config import ApiSettings
+from service.config import Settings
 from service.tenancy import Tenancy
 from tests.web.conftest import TENANT, Tokens, csrf_of, form_fields, sign_in, text
 
@@ -56,6 +63,36 @@ def test_the_session_cookie_is_signed_httponly_lax_and_holds_no_token_secret(
         assert session["token_id"] == province.admin.split("_", 2)[1]
 
 
+def test_a_cookie_replayed_after_sign_out_reads_nothing(
+    client: FlaskClient, province: Tokens, web_app: Flask
+) -> None:
+    sign_in(client, province.admin)
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    page = text(client.get(f"/t/{TENANT}/"))
+    assert client.post("/sign-out", data={"csrf_token": csrf_of(page)}).status_code == 303
+    replay = web_app.test_client()
+    replay.set_cookie("session", cookie.value)
+    assert replay.get(f"/t/{TENANT}/").status_code == 302
+
+
+def test_a_form_posted_from_another_origin_is_refused(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    sign_in(client, province.admin)
+    fields = form_fields(text(client.get(f"/t/{TENANT}/tasks/5/deadline")))
+    change = {"deadline": "6/2025", "reason": "Chờ hướng dẫn", "decision_ref": "1/QĐ-UBND",
+              "effective_on": "10/03/2025", **fields}
+    for origin in ("https://evil.example", "null"):
+        refused = client.post(f"/t/{TENANT}/tasks/5/deadline", data=change,
+                              headers={"Origin": origin})
+        assert refused.status_code == 403 and "trang khác" in text(refused)
+    assert tenancy.ledger(TENANT).task("5").deadline.text == "3/2025"
+    same = client.post(f"/t/{TENANT}/tasks/5/deadline", data=change,
+                       headers={"Origin": "http://localhost"})
+    assert same.status_code == 303
+
+
 def test_revoking_the_token_ends_the_session_on_the_next_request(
     client: FlaskClient, province: Tokens, tenancy: Tenancy
 ) -> None:
@@ -97,8 +134,8 @@ def test_repeated_failed_sign_ins_are_refused_for_a_while(
     html = text(client.get("/sign-in"))
     statuses = [client.post("/sign-in", data={"token": f"r57_abc{i}_wrong",
                                               "csrf_token": csrf_of(html)}).status_code
-                for i in range(11)]
-    assert statuses == [422] * 10 + [429]
+                for i in range(26)]
+    assert statuses == [422] * 25 + [429]  # one address guessing many token ids
     refused = client.post("/sign-in", data={"token": province.admin, "csrf_token": csrf_of(html)})
     assert refused.status_code == 429 and "hãy thử lại sau" in text(refused)
 
@@ -113,3 +150,28 @@ def test_pages_forbid_framing_and_outside_content_and_signed_in_pages_are_not_ca
     assert ' style="' not in public.get_data(as_text=True)  # allowed by style-src 'self'
     sign_in(client, province.admin)
     assert client.get(f"/t/{TENANT}/").headers["Cache-Control"] == "no-store"
+
+
+def test_behind_a_trusted_https_proxy_the_cookie_is_secure_and_origins_are_the_public_ones(
+    settings: Settings, tenancy: Tenancy, province: Tokens, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("R57_DATA_DIR", str(tmp_path / "web-data"))
+    monkeypatch.setenv("R57_TRUSTED_PROXIES", "1")
+    app = create_app(settings, tenancy, ApiSettings.from_env())
+    client = app.test_client()
+    proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "ledger.quangnam.gov.vn",
+             "X-Forwarded-For": "198.51.100.77"}
+    page = text(client.get("/sign-in", headers=proxy))
+    signed = client.post("/sign-in", headers={**proxy, "Origin": "https://ledger.quangnam.gov.vn"},
+                         data={"token": province.admin, "csrf_token": csrf_of(page)})
+    assert signed.status_code == 303
+    cookie = signed.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-r57-session=") and "Secure" in cookie
+    with tenancy.storage.database.transaction(write=False) as cursor:
+        cursor.execute("SELECT address FROM r57_sign_ins ORDER BY id DESC LIMIT 1")
+        assert cursor.fetchone() == {"address": "198.51.100.77"}
+    page = text(client.get(f"/t/{TENANT}/", headers=proxy))
+    plain = client.post("/sign-out", headers={**proxy, "Origin": "http://ledger.quangnam.gov.vn"},
+                        data={"csrf_token": csrf_of(page)})
+    assert plain.status_code == 403  # the public origin is https, not http

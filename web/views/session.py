@@ -14,6 +14,7 @@ from web import auth
 from web.auth import OPEN
 from web.routes import Routes
 from web.state import state
+from web.views.account import password_sign_in
 
 routes = Routes()
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -31,7 +32,7 @@ def home() -> str:
                            changes=bool(viewer and viewer.tenants(Action.READ_CHANGES) != set()))
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path of this site: never an open redirect."""
     if not target:
         return url_for("web.home")
@@ -43,23 +44,33 @@ def _safe_next(target: str | None) -> str:
 
 @routes.route("/sign-in", OPEN, ("GET", "POST"))
 def sign_in() -> Response | tuple[str, int] | str:
-    target = _safe_next(request.values.get("next"))
+    target = safe_next(request.values.get("next"))
     if request.method == "GET":
-        return render_template("web/sign_in.html", next=target, error=None)
+        return render_template("web/sign_in.html", next=target, errors={}, form={})
+    if "token" not in request.form:
+        return password_sign_in(target)
     token = request.form.get("token", "").strip()
     fits = 0 < len(token) <= MAX_TOKEN_LENGTH
     token_id = token_id_of(token) if fits else None
-    keys = [f"web-address:{request.remote_addr}", *([f"web-token:{token_id}"] if token_id else [])]
-    wait = state().throttle.retry_after(*keys)
+    address, subject = request.remote_addr or "", f"token:{token_id}" if token_id else ""
+    wait = state().throttle.retry_after(address, subject)
     if wait is not None:
+        state().journal.record(principal="", login=subject, address=address, method="token",
+                               outcome="throttled")
         error = f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {wait} giây."
-        return render_template("web/sign_in.html", next=target, error=error), 429
+        return render_template("web/sign_in.html", next=target, errors={"token": error},
+                               form={}, token_open=True), 429
     principal = state().tenancy.access.authenticate(token) if fits else None
     if principal is None:
-        state().throttle.failed(*keys)
+        state().throttle.failed(address, subject)
+        state().journal.record(principal="", login=subject, address=address, method="token",
+                               outcome="bad_token")
         error = "Mã truy cập không đúng, đã hết hạn hoặc đã bị thu hồi."
-        return render_template("web/sign_in.html", next=target, error=error), 422
-    auth.sign_in(principal, token)
+        return render_template("web/sign_in.html", next=target, errors={"token": error},
+                               form={}, token_open=True), 422
+    state().journal.record(principal=principal.name, login=subject, address=address,
+                           method="token", outcome="ok")
+    auth.sign_in(principal, "token", token)
     flash(f"Xin chào {principal.display_name}.", "success")
     return redirect(target, 303)
 
