@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from integrity.canonical import Entry, Link
+from integrity.canonical import MISSING_LEAF, Entry, Link
 from integrity.keys import PublicKey
 from integrity.merkle import Frontier
 
@@ -90,6 +90,8 @@ def write_bundle(path: Path, tenant: str, entries: Iterable[tuple[Entry, Link | 
                 out.write(counted.add(encode_line(entry, link)))
                 last = entry.position
                 if link is not None:
+                    while frontier.size < link.leaf_index:  # exported over a known gap
+                        frontier.append(MISSING_LEAF)
                     frontier.append(link.leaf_hash)
                     chain = link.chain_hash.hex()
         files = {EVENTS: counted.describe() | {"lines": counted.lines}}

@@ -27,6 +27,9 @@ from dataclasses import dataclass
 from uuid import UUID
 
 GENESIS = bytes(32)
+# Stands in, in a Merkle frontier, for a chained leaf missing from the entries read, so
+# the leaves after it keep their indices (the tree head then fails, as it should).
+MISSING_LEAF = b"\xff" * 32
 # The three fixed-size fields with their prefixes, then the topic's length prefix.
 _FIXED = struct.Struct(">IQI16sIQI")
 _U32 = struct.Struct(">I")

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from integrity.canonical import GENESIS, Entry, Link, chain_hash, leaf_hash
+from integrity.canonical import GENESIS, MISSING_LEAF, Entry, Link, chain_hash, leaf_hash
 from integrity.checkpoints import Checkpoint, MalformedCheckpoint, parse, signature_problem
 from integrity.keys import PublicKey
 from integrity.merkle import EMPTY_ROOT, Frontier
@@ -125,7 +125,10 @@ class LogChecker:
         elif entry is None:
             self.fail(position, "chained, but missing from the log: deleted")
         elif link.leaf_index != self._frontier.size:
-            self.fail(position, self._misplaced(link.leaf_index - self._frontier.size))
+            gap = link.leaf_index - self._frontier.size
+            self.fail(position, self._misplaced(gap))
+            for _ in range(max(gap, 0)):  # reported once: the entries after it keep their place
+                self._frontier.append(MISSING_LEAF)
         elif leaf != link.leaf_hash:
             self.fail(position, "the stored event does not hash to what was chained for it: "
                                  "altered after chaining")
@@ -188,7 +191,11 @@ class LogChecker:
             # Name the first entry already found at fault in the range, if any.
             located = [f.position for f in self.report.failures
                        if f.position is not None and good_until < f.position <= head.last_position]
-            self.fail(min(located, default=good_until + 1),
+            if located:  # already reported where it happened: the checkpoint only confirms it
+                self.report.notes.append(f"the {checkpoint.describe()} does not match either, "
+                                         f"as the failure at position {min(located)} explains")
+                return False
+            self.fail(good_until + 1,
                       f"the first {head.tree_size} entries do not match the signed "
                       f"{checkpoint.describe()}: the history after position {good_until} was "
                       "rewritten")

@@ -105,6 +105,19 @@ def test_a_line_deleted_from_a_bundle_is_located_after_the_gap(bundle: Path,
     assert position == 101 and "after position 99" in reason and "deleted" in reason
 
 
+def test_two_lines_deleted_from_a_bundle_are_reported_once_each(bundle: Path,
+                                                                tmp_path: Path) -> None:
+    def delete(lines: Lines) -> Lines:
+        del lines[line_at(lines, 100)]
+        del lines[line_at(lines, 130)]
+        return lines
+
+    report = verify_bundle(rewrite(bundle, tmp_path / "t.zip", delete))
+    located = [f for f in report.failures if f.position is not None]
+    assert [f.position for f in located] == [101, 131]
+    assert all("deleted" in f.reason for f in located)
+
+
 def test_two_swapped_lines_in_a_bundle_are_located(bundle: Path, tmp_path: Path) -> None:
     def swap(lines: Lines) -> Lines:
         a, b = line_at(lines, 30), line_at(lines, 90)
