@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import web
-from api import observability, openapi
+from api import integrity_warning, observability, openapi
 from api.config import ApiSettings
 from api.errors import register_error_handlers
 from api.guard import check_declared
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None,
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     register_error_handlers(app)
     observability.install(app)
+    integrity_warning.install(app)
     app.url_value_preprocessor(take_tenant)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
+import psycopg
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreOperationalError
 from eventsourcing.persistence import ProgrammingError
 from flask import Flask, Response, g, json, request
 from marshmallow import ValidationError
@@ -15,10 +19,15 @@ from werkzeug.exceptions import HTTPException
 from api import i18n
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
 from importers import ImportFormatError
+from service.application import HistoryUnreadable
 from service.ledger import ImportRefused
 from service.tenancy import TenantArchived
+from tenants.availability import unavailable_reason
 
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = 2
+STORE_ERRORS = (StoreOperationalError, StoreInterfaceError, psycopg.OperationalError,
+                psycopg.InterfaceError, sqlite3.OperationalError)
 log = logging.getLogger("r57.api")
 
 
@@ -171,7 +180,26 @@ def _on_http(exc: HTTPException) -> Response:
     return problem(status, "http", detail, headers=headers)
 
 
+def store_unavailable(reason: str) -> Response:
+    """503 with Retry-After: the store is down, busy or out of space; the client retries and
+    the service recovers by itself (api/README.md, "Failing fast")."""
+    return problem(503, "store-unavailable", i18n.text(
+        "The database is unavailable right now ({reason}); retry in a moment.", reason=reason),
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)}, reason=reason)
+
+
+def _on_store_error(exc: Exception) -> Response:
+    reason = unavailable_reason(exc)
+    if reason is None:
+        return _on_unexpected(exc)
+    log.warning("store unavailable (%s): %s", reason, exc,
+                extra={"request_id": g.get("request_id")})
+    return store_unavailable(reason)
+
+
 def _on_unexpected(exc: Exception) -> Response:
+    if unavailable_reason(exc) is not None:
+        return _on_store_error(exc)
     log.exception("unhandled error", extra={"request_id": g.get("request_id")})
     return problem(500, "http", "An unexpected error occurred; it has been logged.")
 
@@ -181,10 +209,13 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ApiError, _on_api_error)
     app.register_error_handler(InsufficientPrivilege, _on_database_error)
     app.register_error_handler(ProgrammingError, _on_database_error)
+    for store_error in STORE_ERRORS:
+        app.register_error_handler(store_error, _on_store_error)
     app.register_error_handler(ImportRefused, _on_import_refused)
     app.register_error_handler(ImportFormatError, _on_import_format)
     app.register_error_handler(TenantArchived, _domain(409, "tenant-archived"))
     app.register_error_handler(NotFound, _domain(404, "not-found"))
+    app.register_error_handler(HistoryUnreadable, _domain(409, "history-unreadable"))
     app.register_error_handler(Conflict, _domain(409, "conflict"))
     app.register_error_handler(AlreadyExists, _domain(409, "already-exists"))
     app.register_error_handler(DomainError, _domain(422, "domain-rule"))

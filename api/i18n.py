@@ -62,6 +62,9 @@ _TEMPLATES_VI: dict[str, str] = {
         "Mục này hiện ở phiên bản {current}; hãy tải lại và thử lại.",
     "No such resource.": "Không có tài nguyên này.",
     "The database is not reachable.": "Không kết nối được cơ sở dữ liệu.",
+    "The database is unavailable right now ({reason}); retry in a moment.":
+        "Cơ sở dữ liệu tạm thời không sẵn sàng ({reason}); hãy thử lại sau giây lát.",
+    "The database is not ready ({reason}).": "Cơ sở dữ liệu chưa sẵn sàng ({reason}).",
     "Send a bearer token: Authorization: Bearer <token>.":
         "Hãy gửi mã truy cập: Authorization: Bearer <mã>.",
     "The bearer token is unknown, expired or revoked.":

@@ -52,6 +52,12 @@ class Metrics:
     def authentication_locked(self, subject: str, addresses: int) -> None:
         self.locks.inc()
 
+        self.integrity_failed = Gauge(
+            "r57_integrity_verification_failed",
+            "1 while a tenant's latest live verification of its log failed, else 0.",
+            ["tenant"], registry=self.registry, multiprocess_mode="mostrecent",
+        )
+
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         """Labels stay bounded: an unknown method counts as OTHER, an unknown path as
         <unmatched>, whatever a client sends."""
@@ -65,6 +71,9 @@ class Metrics:
 
     def set_read_model_lag(self, tenant: str, events: int) -> None:
         self.lag.labels(tenant).set(events)
+
+    def set_integrity_failed(self, tenant: str, failed: bool) -> None:
+        self.integrity_failed.labels(tenant).set(1 if failed else 0)
 
     def exposition(self) -> tuple[bytes, str]:
         if self.multiprocess_dir:

@@ -78,7 +78,7 @@ class _Counted:
 
 def write_bundle(path: Path, tenant: str, entries: Iterable[tuple[Entry, Link | None]],
                  checkpoints: Sequence[SignedText], keys: Iterable[PublicKey],
-                 exported_at: str) -> dict[str, Any]:
+                 exported_at: str, notes: dict[str, Any] | None = None) -> dict[str, Any]:
     """Write the bundle next to `path`, then rename it: a bundle is never seen half-written."""
     partial = path.with_name(path.name + ".partial")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -104,7 +104,8 @@ def write_bundle(path: Path, tenant: str, entries: Iterable[tuple[Entry, Link | 
         manifest = {"format": FORMAT, "tenant": tenant, "exported_at": exported_at,
                     "entries": counted.lines, "last_position": last,
                     "tree_size": frontier.size, "root_hash": frontier.root().hex(),
-                    "chain_hash": chain, "checkpoints": len(checkpoints), "files": files}
+                    "chain_hash": chain, "checkpoints": len(checkpoints), "files": files,
+                    **(notes or {})}
         zf.writestr(ROOT + MANIFEST, json.dumps(manifest, indent=1))
     os.replace(partial, path)
     return manifest

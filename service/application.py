@@ -6,11 +6,18 @@ import logging
 from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import Application, ProjectorFunction, project_aggregate
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProjectorFunction,
+    Repository,
+    project_aggregate,
+)
 from eventsourcing.domain import MutableOrImmutableAggregate
-from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder
+from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, PersistenceError
 from eventsourcing.utils import Environment
 
+from domain.errors import DomainError
 from domain.task import Task
 from service.transcodings import DOMAIN_TRANSCODINGS
 from tenants.slugs import table_prefix
@@ -21,6 +28,29 @@ log = logging.getLogger(__name__)
 # Events of one task between snapshots: a command then folds at most this many events after
 # the latest snapshot instead of the task's whole history (bench/README.md, figure 4).
 TASK_SNAPSHOT_INTERVAL = 50
+
+
+class HistoryUnreadable(DomainError):
+    """The stored events of an item no longer fold into it: they were altered or removed
+    behind the service (`r57 verify --live` locates the change)."""
+
+
+class CheckedRepository(Repository[UUID]):
+    """A repository whose loads fail with a clear refusal, never a crash, when an item's
+    stored history was tampered with (a changed field, a deleted event)."""
+
+    def _reconstruct_aggregate(self, aggregate_id: UUID, version: int | None,
+                               projector_func: ProjectorFunction[Any, Any]) -> Any:
+        try:
+            return super()._reconstruct_aggregate(aggregate_id, version, projector_func)
+        except (AggregateNotFoundError, PersistenceError):
+            raise
+        except Exception as exc:  # whatever a forged event makes the fold raise
+            log.error("the stored history of %s does not load: %r", aggregate_id, exc)
+            raise HistoryUnreadable(
+                "The recorded history of this item does not load: it was changed outside "
+                "the service. Nothing was recorded; an operator must verify the log "
+                "(r57 verify --live) and restore it.", field="history") from None
 
 
 class LedgerApplication(Application[UUID]):
@@ -48,6 +78,9 @@ class LedgerApplication(Application[UUID]):
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory[Any]:
         return self.storage.factory(self.slug, env)
+
+    def construct_repository(self) -> Repository[UUID]:
+        return CheckedRepository(event_store=self.events, snapshot_store=self.snapshots)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

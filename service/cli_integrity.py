@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from integrity.audit import BundleUnreadable
+from integrity.findings import Finding
 from integrity.keys import Keyring
 from integrity.offline import (
     add_trust_arguments,
@@ -59,7 +62,8 @@ def cmd_checkpoint(t: Tenancy, args: argparse.Namespace) -> None:
         if any(isinstance(r, IntegrityRefused) for r in outcome.values()):
             raise IntegrityRefused("Some tenants could not be signed.", field="tenant")
         return
-    checkpoint = _integrity(t, args).checkpoint()
+    checkpoint = _integrity(t, args).checkpoint(despite_tampering=args.despite_tampering,
+                                                actor=args.actor)
     if args.json:
         print_json(checkpoint.to_dict() | {"key_id": checkpoint.key_id,
                                            "root_hash": checkpoint.head.root_hash.hex()})
@@ -91,7 +95,9 @@ def cmd_keys_rotate(t: Tenancy, args: argparse.Namespace) -> None:
 
 
 def cmd_export(t: Tenancy, args: argparse.Namespace) -> None:
-    manifest = _integrity(t, args).export(Path(args.file), sign=not args.no_sign)
+    manifest = _integrity(t, args).export(Path(args.file), sign=not args.no_sign,
+                                          despite_tampering=args.despite_tampering,
+                                          actor=args.actor)
     if args.json:
         print_json(manifest)
         return
@@ -122,7 +128,9 @@ def _verify(t: Tenancy, args: argparse.Namespace) -> tuple[Report, str]:
     if args.against is not None:
         held = held_copy(args.against, trusted_keys(args.against, args.keys, args.trust))
     args.tenant = args.target
-    report = _integrity(t, args).verify(load_key_files(args.keys), held)
+    integrity = _integrity(t, args)
+    report = integrity.verify(load_key_files(args.keys), held)
+    integrity.findings.record(Finding.of(report, datetime.now(UTC)))  # reads warn while failed
     return report, f"tenant {args.tenant}"
 
 
@@ -146,6 +154,13 @@ def cmd_proof_check(t: Tenancy, args: argparse.Namespace) -> None:
         print(f"OK: {args.document} proves its claim")
 
 
+def add_despite_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--despite-tampering", action="store_true",
+                   help="go on although the log fails live verification (recorded)")
+    p.add_argument("--actor", default=f"cli:{getpass.getuser()}",
+                   help="who is recorded as going on despite a failed verification")
+
+
 def register(sub: Any, add: Any) -> None:
     """Add the tamper-evidence commands to the `r57` parser."""
 
@@ -160,6 +175,7 @@ def register(sub: Any, add: Any) -> None:
                   tenant=False))
     p.add_argument("tenant", nargs="?", help="tenant slug")
     p.add_argument("--all", action="store_true", help="every active tenant (for cron)")
+    add_despite_argument(p)
     keys = sub.add_parser("keys", help="the checkpoint signing keys")
     ksub = keys.add_subparsers(dest="action", required=True)
     keyed(add(ksub, "list", cmd_keys_list, "list public keys and their ids", tenant=False))
@@ -167,6 +183,7 @@ def register(sub: Any, add: Any) -> None:
     p = keyed(add(sub, "export", cmd_export, "write a self-contained, verifiable bundle"))
     p.add_argument("file")
     p.add_argument("--no-sign", action="store_true", help="export without a new checkpoint")
+    add_despite_argument(p)
     p = keyed(add(sub, "verify", cmd_verify, "verify a bundle offline, or --live a tenant",
                   tenant=False))
     p.add_argument("target", help="a bundle file, or with --live a tenant slug")

@@ -12,7 +12,9 @@ from domain.agencies import normalise_agency
 from domain.status import StatusClass
 from projections.change_log import ChangeFilter
 from service.audit_texts import audit_text, entry_json
+from service.cli_integrity import add_despite_argument
 from service.cli_output import print_json, print_table, shorten, vn_date
+from service.integrity import TenantIntegrity
 from service.queries import TenantQueries
 from service.tenancy import Tenancy
 
@@ -146,7 +148,10 @@ def cmd_diff(t: Tenancy, args: argparse.Namespace) -> None:
 
 
 def cmd_rebuild(t: Tenancy, args: argparse.Namespace) -> None:
-    position = _queries(t, args).rebuild()
+    queries = _queries(t, args)  # the tenant resolved, or not found
+    TenantIntegrity(t.application(t.registry.get(args.tenant).slug)).require_intact(
+        "rebuild the read models", despite_tampering=args.despite_tampering, actor=args.actor)
+    position = queries.rebuild()
     if args.json:
         print_json({"position": position})
     else:
@@ -209,5 +214,7 @@ def register(sub: Any, add: Any, parse_date: Any, parse_instant: Any) -> None:
     p.add_argument("after", type=parse_instant)
     projections = sub.add_parser("projections", help="rebuild or check the read models")
     psub = projections.add_subparsers(dest="action", required=True)
-    add(psub, "rebuild", cmd_rebuild, "recompute every read model from the events")
+    add_despite_argument(add(psub, "rebuild", cmd_rebuild,
+                             "recompute every read model from the events, from a log that "
+                             "verifies"))
     add(psub, "check", cmd_check, "compare the live read models with a fresh rebuild")

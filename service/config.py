@@ -27,6 +27,10 @@ class Settings:
     # Tests only: end the process at this point of a command (tenants/faults.py).
     fault_point: str | None = None
     time_zone: str = VIETNAM  # where calendar questions are asked (today, end of a day)
+    # Failing fast (README, "When the database fails"): a request waits at most this long
+    # for a pooled connection before it is answered 503, and no statement runs longer.
+    pool_timeout_seconds: float = 1.0
+    statement_timeout_seconds: float = 30.0
 
     @property
     def is_postgres(self) -> bool:
@@ -42,6 +46,8 @@ class Settings:
             lock_timeout_seconds=int(env.get("R57_LOCK_TIMEOUT_SECONDS", "5")),
             fault_point=env.get("R57_FAULT_POINT") or None,
             time_zone=env.get("R57_TIME_ZONE") or VIETNAM,
+            pool_timeout_seconds=float(env.get("R57_POOL_TIMEOUT_SECONDS", "1")),
+            statement_timeout_seconds=float(env.get("R57_STATEMENT_TIMEOUT_SECONDS", "30")),
         )
 
     def clock(self) -> Clock:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from service.config import Settings
 from service.tenancy import Tenancy
 from tenants import faults
-from tenants.storage import open_storage
+from tenants.storage import Timeouts, open_storage
 
 
 def build_tenancy(settings: Settings, *, migrate: bool = True) -> Tenancy:
     storage = open_storage(
-        settings.database_url, settings.pool_max_connections, settings.lock_timeout_seconds
+        settings.database_url, settings.pool_max_connections, settings.lock_timeout_seconds,
+        Timeouts(settings.pool_timeout_seconds, settings.statement_timeout_seconds),
     )
     faults.arm(settings.fault_point)
     tenancy = Tenancy(storage, clock=settings.clock())

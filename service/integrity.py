@@ -25,6 +25,7 @@ from integrity.bundle import write_bundle
 from integrity.canonical import ChainHead, Entry, Link
 from integrity.chain import extend_chain
 from integrity.checkpoints import Checkpoint, MalformedCheckpoint, parse, signature_problem
+from integrity.findings import Finding, FindingsStore
 from integrity.keys import Keyring, PublicKey
 from integrity.proofs import check_document, consistency_document, inclusion_document
 from integrity.signer import RefusedToSign, issue_checkpoint
@@ -42,6 +43,10 @@ class IntegrityRefused(DomainError):
     """The log contradicts a signed checkpoint, or no signing key is configured."""
 
 
+class LogTampered(IntegrityRefused):
+    """Live verification failed: the command would act on a log changed behind the service."""
+
+
 def default_key_dir(storage: TenantStorage) -> Path | None:
     """`<data dir>/keys` for the embedded store. On PostgreSQL there is no data directory:
     the key directory is always given explicitly (`--key-dir`), away from the database."""
@@ -52,6 +57,7 @@ class TenantIntegrity:
     def __init__(self, app: LedgerApplication, key_dir: Path | None = None) -> None:
         self.app = app
         self.store = IntegrityStore(app.storage.tenant_database(app.slug), app.slug)
+        self.findings = FindingsStore(self.store.db, app.slug)
         directory = key_dir or default_key_dir(app.storage)
         self.keyring = Keyring(directory) if directory is not None else None
 
@@ -82,9 +88,14 @@ class TenantIntegrity:
     def chain(self) -> ChainHead:
         return extend_chain(self.store, self.entries_after)
 
-    def checkpoint(self, now: datetime | None = None) -> Checkpoint:
-        """Bind the latest entries, then sign the tree head."""
+    def checkpoint(self, now: datetime | None = None, *, despite_tampering: bool = False,
+                   actor: str = "system") -> Checkpoint:
+        """Bind the latest entries, verify the log, then sign the tree head."""
         self.chain()
+        self.require_intact("checkpoint", despite_tampering=despite_tampering, actor=actor)
+        return self._sign(now)
+
+    def _sign(self, now: datetime | None = None) -> Checkpoint:
         try:
             return issue_checkpoint(self.store, self._signing_keyring(),
                                     now or datetime.now(UTC))
@@ -115,17 +126,57 @@ class TenantIntegrity:
         report.pending = pending
         return report
 
-    def export(self, path: Path, *, sign: bool = True) -> dict[str, Any]:
-        """Write a bundle of the whole chained log, signing its head first unless told not."""
-        if sign:
-            self.checkpoint()
+    def verify_live(self, now: datetime | None = None) -> Report:
+        """Verify the stored log and record what was found: reads of the tenant warn while
+        the latest finding is a failure."""
+        self.chain()
+        report = self.verify()
+        self.findings.record(Finding.of(report, now or datetime.now(UTC)))
+        if not report.ok:
+            log.error("tenant %s fails live verification: %d failures, first at %s",
+                      self.app.slug, len(report.failures),
+                      report.first.position if report.first else None)
+        return report
+
+    def require_intact(self, action: str, *, despite_tampering: bool = False,
+                       actor: str = "system") -> Report:
+        """Refuse `action` on a log that fails verification, unless told to go on despite
+        it; going on is recorded (integrity_overrides) and logged."""
+        report = self.verify_live()
+        if report.ok:
+            return report
+        finding = Finding.of(report, datetime.now(UTC))
+        where = (f"position {finding.first_position}" if finding.first_position is not None
+                 else "the checkpoints")
+        if not despite_tampering:
+            raise LogTampered(
+                f"Refused to {action}: the log of {self.app.slug} fails verification at "
+                f"{where} ({finding.failures} failures; r57 verify --live {self.app.slug} "
+                "lists them). Restore the log, or pass --despite-tampering to go on; that "
+                "is recorded.", field="tenant")
+        self.findings.record_override(action, actor, finding)
+        log.warning("%s of tenant %s by %s despite a failed verification at %s",
+                    action, self.app.slug, actor, where)
+        return report
+
+    def export(self, path: Path, *, sign: bool = True, despite_tampering: bool = False,
+               actor: str = "system") -> dict[str, Any]:
+        """Write a bundle of the whole chained log, signing its head first unless told not.
+        A log that fails verification is exported only despite it, unsigned, and the bundle
+        says so."""
+        report = self.require_intact("export", despite_tampering=despite_tampering,
+                                     actor=actor)
+        if sign and report.ok:
+            self._sign()
         upto = self.chain().position
         return write_bundle(
             path, self.app.slug,
             ((e, k) for e, k in pair_up(self.entries_after(0), self._links(upto))
              if e is not None and e.position <= upto),
             self.store.checkpoints(), self.public_keys().values(),
-            datetime.now(UTC).isoformat(timespec="seconds"))
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            None if report.ok else {"exported_despite_failed_verification":
+                                    Finding.of(report, datetime.now(UTC)).to_dict()})
 
     # -- proofs --------------------------------------------------------------------------
 
@@ -182,9 +233,10 @@ class TenantIntegrity:
 
 def checkpoint_all(tenancy: Tenancy,
                    key_dir: Path | None = None) -> dict[str, Checkpoint | IntegrityRefused]:
-    """Chain and sign the head of every active tenant: what a server or a cron job runs
-    periodically. Returns, per tenant, its checkpoint or why signing was refused; one
-    tenant's refusal does not stop the others."""
+    """Chain, verify and sign the head of every active tenant: what a server or a cron job
+    runs periodically. Returns, per tenant, its checkpoint or why signing was refused (a
+    log failing verification is recorded as such and not signed); one tenant's refusal
+    does not stop the others."""
     outcome: dict[str, Checkpoint | IntegrityRefused] = {}
     for tenant in tenancy.registry.list():
         try:

@@ -11,6 +11,7 @@ from migrations import apply_migrations
 from service.access import AccessApplication, AccessService
 from service.accounts import AccountService
 from service.application import LedgerApplication
+from service.integrity_watch import IntegrityWatch
 from service.ledger import AppendListener, TenantLedger
 from service.queries import TenantQueries
 from tenants.registry import ARCHIVED, Tenant, TenantRegistry
@@ -36,6 +37,7 @@ class Tenancy:
         self.append_listeners: list[AppendListener] = []
         self._access: AccessService | None = None
         self._accounts: AccountService | None = None
+        self.integrity = IntegrityWatch(storage)  # reads warn while verification failed
 
     @property
     def access(self) -> AccessService:

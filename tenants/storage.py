@@ -9,6 +9,7 @@ schema, all reached through one pool that the process holds, whatever the tenant
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
@@ -115,10 +116,22 @@ class SQLiteStorage:
             database.close()
 
 
+@dataclass(frozen=True)
+class Timeouts:
+    """How long PostgreSQL work may wait before it fails (and is answered 503): for a pooled
+    connection, for one statement; a new connection gives up after `connect`."""
+
+    pool: float = 1.0
+    statement: float = 30.0
+    connect: int = 2  # libpq's smallest useful connect_timeout
+
+
 class PostgresStorage:
     tenant_migrations: str | None = None
 
-    def __init__(self, url: str, max_connections: int = 10, lock_timeout: int = 5) -> None:
+    def __init__(self, url: str, max_connections: int = 10, lock_timeout: int = 5,
+                 timeouts: Timeouts | None = None) -> None:
+        timeouts = timeouts or Timeouts()
         parts = urlsplit(url)
         self.datastore = PostgresDatastore(
             dbname=unquote(parts.path.lstrip("/")) or "postgres",
@@ -130,7 +143,14 @@ class PostgresStorage:
             max_overflow=max(0, max_connections - 2),
             lock_timeout=lock_timeout,
             idle_in_transaction_session_timeout=30,
+            connect_timeout=timeouts.pool,  # the library's name for the pool's wait
+            pre_ping=True,  # a connection the server dropped (a restart) is replaced unseen
         )
+        # Opened on first use, so the connection arguments can still be completed here.
+        kwargs = self.datastore.pool.kwargs
+        assert isinstance(kwargs, dict)  # the library passes a dict
+        kwargs.update(connect_timeout=timeouts.connect,
+                      options=f"-c statement_timeout={int(timeouts.statement * 1000)}")
         self.database: Database = PostgresDatabase(self.datastore)
 
     def factory(self, slug: str, env: Environment) -> InfrastructureFactory[Any]:
@@ -152,12 +172,13 @@ class PostgresStorage:
 
 
 def open_storage(
-    database_url: str, max_connections: int = 10, lock_timeout: int = 5
+    database_url: str, max_connections: int = 10, lock_timeout: int = 5,
+    timeouts: Timeouts | None = None,
 ) -> TenantStorage:
     if database_url.startswith("sqlite:///"):
         return SQLiteStorage(Path(database_url.removeprefix("sqlite:///")))
     if database_url.startswith(("postgresql://", "postgres://")):
-        return PostgresStorage(database_url, max_connections, lock_timeout)
+        return PostgresStorage(database_url, max_connections, lock_timeout, timeouts)
     raise ValueError(
         "R57_DATABASE_URL must be sqlite:///DIR or postgresql://user@host:port/dbname; "
         f"got {database_url!r}."

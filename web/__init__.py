@@ -4,24 +4,30 @@ agency reporters, auditors and inspectors, and a public page per province."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
+import psycopg
+from eventsourcing.persistence import PersistenceError
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from api.errors import RETRY_AFTER_SECONDS
 from api.errors import _on_http as api_http_problem
 from api.guard import public
 from api.services import EXTENSION as API_EXTENSION
 from domain.clock import Clock
 from domain.errors import DomainError, NotFound
 from domain.policy import Action
+from integrity.findings import Finding
 from service.security import AuthThrottle, SessionPolicy, SessionStore, SignInJournal
 from service.sso import OidcClient
 from service.tenancy import Tenancy, TenantArchived
+from tenants.availability import unavailable_reason
 from tenants.idempotency import IdempotencyStore
 from tenants.registry import Tenant
 from web import auth, formatting
@@ -58,7 +64,8 @@ MODULES: tuple[Routes, ...] = (
 _API_PATHS = ("/api", "/metrics", "/healthz", "/readyz")
 _TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền truy cập",
            404: "Không tìm thấy", 405: "Thao tác không được hỗ trợ", 409: "Không thể ghi nhận",
-           413: "Tệp quá lớn", 422: "Dữ liệu chưa hợp lệ", 500: "Lỗi máy chủ"}
+           413: "Tệp quá lớn", 422: "Dữ liệu chưa hợp lệ", 500: "Lỗi máy chủ",
+           503: "Tạm thời không phục vụ được"}
 
 
 def create_blueprint(config: WebConfig | None = None, *, tenancy: Tenancy | None = None,
@@ -127,6 +134,16 @@ def _tenant() -> Tenant | None:
 def _sso_name() -> str | None:
     client = state().oidc
     return client.config.name if client is not None else None
+def _integrity_failed() -> Finding | None:
+    """The tenant's failed live verification, shown on each of its pages."""
+    tenant = _tenant()
+    if tenant is None:
+        return None
+    try:
+        return state().tenancy.integrity.failed(tenant.slug)
+    except (sqlite3.Error, psycopg.Error, PersistenceError):
+        log.warning("could not read the integrity finding of %s", tenant.slug, exc_info=True)
+        return None
 
 
 def _page_context() -> dict[str, Any]:
@@ -135,6 +152,7 @@ def _page_context() -> dict[str, Any]:
         "viewer": viewer, "Action": Action, "csrf_token": auth.csrf_token,
         "form_token": new_form_token, "today": state().today(), "tenant": _tenant(),
         "sso_name": _sso_name(),
+        "integrity_failed": _integrity_failed(),
         "show_changes": viewer is not None and viewer.tenants(Action.READ_CHANGES) != set(),
         "can": lambda action, slug="", agencies=None: bool(
             viewer and viewer.can(action, slug, agencies)),
@@ -189,7 +207,14 @@ def _on_sign_in_required(_: auth.SignInRequired) -> Response:
     return redirect(url_for("web.sign_in", next=request.full_path.rstrip("?")))
 
 
-def _on_unexpected(error: Exception) -> tuple[str, int]:
+def _on_unexpected(error: Exception) -> tuple[str, int] | Response:
+    reason = unavailable_reason(error)
+    if reason is not None:
+        log.warning("store unavailable (%s) for a page: %s", reason, error)
+        page, status = _error_page(503, "Cơ sở dữ liệu tạm thời không sẵn sàng; hãy thử lại "
+                                        "sau giây lát.")
+        return Response(page, status, {"Retry-After": str(RETRY_AFTER_SECONDS)},
+                        mimetype="text/html")
     log.exception("unhandled error in a page", exc_info=error)
     return _error_page(500, "Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi lại.")
 

@@ -58,6 +58,11 @@ _ERRORS_VI: dict[str, str] = {
     "Someone else recorded a change to the same item first; reload and retry.":
         "Người khác vừa ghi nhận thay đổi trước; hãy tải lại trang và thử lại.",
     "No task {n}.": "Không có nhiệm vụ {n}.",
+    "The recorded history of this item does not load: it was changed outside the service. "
+    "Nothing was recorded; an operator must verify the log (r57 verify --live) and restore it.":
+        "Lịch sử đã ghi của mục này không đọc được: dữ liệu đã bị thay đổi ngoài hệ thống. "
+        "Chưa ghi nhận gì; quản trị viên cần kiểm tra nhật ký (r57 verify --live) và khôi "
+        "phục.",
     "No tenant '{t}'.": "Không có đơn vị '{t}'.",
     "No indicator {c}.": "Không có chỉ tiêu {c}.",
     "No agency '{a}'.": "Không có cơ quan '{a}'.",

@@ -22,10 +22,17 @@ class FeedItemSchema(Strict):
     topic = fields.String(required=True, metadata={
         "description": "The event class, module:QualName (e.g. domain.task:Task.Completed)."})
     type = fields.String(required=True, metadata={"description": "e.g. Task.Completed"})
-    recorded_at = fields.DateTime(required=True)
+    recorded_at = fields.DateTime(required=True, allow_none=True, metadata={
+        "description": "null when the entry's recorded fields are withheld."})
     state = fields.Dict(required=True, metadata={
         "description": "The recorded fields exactly as stored: values of types JSON lacks are "
-                       "written as {\"_type_\": name, \"_data_\": value}."})
+                       "written as {\"_type_\": name, \"_data_\": value}. Empty (withheld) "
+                       "when `chain` is `failed`."})
+    chain = fields.String(required=True, metadata={
+        "enum": ["verified", "pending", "failed"],
+        "description": "The entry against the hash chain: `verified` (it hashes to what was "
+                       "chained for it), `pending` (not chained yet) or `failed` (changed or "
+                       "inserted behind the service; its fields are withheld)."})
 
 
 class FeedPageSchema(Strict):

@@ -8,12 +8,13 @@ from flask import Response
 from marshmallow import fields
 
 from api import i18n
-from api.errors import NotReady
+from api.errors import RETRY_AFTER_SECONDS, NotReady
 from api.guard import public
 from api.operation import PUBLIC
 from api.routing import ApiBlueprint
 from api.schemas.common import Strict
 from api.services import services
+from tenants.availability import unavailable_reason
 
 bp = ApiBlueprint("health", __name__)
 log = logging.getLogger("r57.api")
@@ -31,14 +32,17 @@ def healthz() -> dict[str, str]:
 
 @bp.operation("/readyz", action=PUBLIC, response=HealthSchema())
 def readyz() -> dict[str, str]:
-    """The database answers a trivial query."""
+    """The database answers a trivial query; if not, 503 says why (`reason`)."""
     try:
         with services().tenancy.storage.database.transaction() as cursor:
             cursor.execute("SELECT 1 AS one")
             cursor.fetchone()
-    except Exception:  # any failure to reach the store means not ready
-        log.warning("readiness check failed", exc_info=True)
-        raise NotReady(i18n.text("The database is not reachable.")) from None
+    except Exception as exc:  # any failure to reach the store means not ready
+        reason = unavailable_reason(exc) or type(exc).__name__
+        log.warning("readiness check failed (%s)", reason, exc_info=True)
+        raise NotReady(i18n.text("The database is not ready ({reason}).", reason=reason),
+                       headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                       reason=reason) from None
     return {"status": "ok"}
 
 

@@ -126,3 +126,16 @@ def test_a_bundle_that_cannot_be_read_is_an_error(cli: Cli, tmp_path: Path) -> N
     junk.write_bytes(b"junk")
     code, _, err = cli("verify", str(junk), keyed=False)
     assert code == 1 and "not a readable bundle" in err
+
+
+def test_rebuild_checkpoint_and_export_refuse_a_tampered_log_unless_insisted(
+    cli: Cli, tenancy: Tenancy, tmp_path: Path
+) -> None:
+    Intruder(tenancy).flip_one_byte(77)
+    for argv in (("projections", "rebuild", "quang-nam"), ("checkpoint", "quang-nam"),
+                 ("export", "quang-nam", str(tmp_path / "b.zip"))):
+        code, _, err = cli(*argv, keyed=argv[0] != "projections")
+        assert code == 1 and "position 77" in err and "--despite-tampering" in err, argv
+    code, _, err = cli("projections", "rebuild", "quang-nam", "--despite-tampering",
+                         keyed=False)
+    assert code == 0, err

@@ -8,8 +8,10 @@ from datetime import date
 
 from flask.testing import FlaskClient
 
+from service.integrity import TenantIntegrity
 from service.ledger import Context
 from service.tenancy import Tenancy
+from tests.integrity.conftest import Intruder
 from tests.web.conftest import TENANT, Tokens, sign_in, text
 
 ON = date(2025, 3, 15)
@@ -134,3 +136,16 @@ def test_the_home_page_lists_the_provinces_each_viewer_follows(
     sign_in(client, province.reporter)
     mine = text(client.get("/"))
     assert "/t/quang-nam/" in mine and "/t/da-nang/" not in mine
+
+
+def test_the_pages_of_a_province_whose_log_failed_verification_say_so(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    tenancy.integrity.ttl = 0
+    sign_in(client, province.admin)
+    assert "bị sửa đổi" not in text(client.get(f"/t/{TENANT}/"))
+    Intruder(tenancy, TENANT).flip_one_byte(20)
+    TenantIntegrity(tenancy.application(TENANT)).verify_live()
+    html = text(client.get(f"/t/{TENANT}/tasks"))
+    assert "Cảnh báo: dữ liệu lịch sử có dấu hiệu bị sửa đổi" in html
+    assert "đầu tiên tại vị trí 20" in html

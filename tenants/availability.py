@@ -1,0 +1,59 @@
+"""Which failures mean "the store is unavailable right now" (answer 503, retry shortly)
+rather than a fault in the service: a pool with no free connection, a server that does not
+answer, a statement or lock wait cut off by its timeout, SQLite busy, out of disk or unable
+to read its file. Callers look through the library's wrapping to the driver's error."""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+from collections.abc import Iterator
+
+import psycopg
+import psycopg_pool
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreOperationalError
+
+# SQLite primary result codes (the low byte of the extended code).
+_SQLITE_REASONS = {5: "database-busy", 6: "database-locked", 8: "database-read-only",
+                   10: "disk-io-error", 13: "disk-full", 14: "cannot-open-database",
+                   15: "database-busy"}
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def unavailable_reason(exc: BaseException) -> str | None:
+    """A short reason when `exc` (or what it wraps) says the store is unavailable, else None."""
+    wrapped = False
+    for found in _chain(exc):
+        reason = _reason(found)
+        if reason is not None:
+            return reason
+        wrapped = wrapped or isinstance(found, StoreOperationalError | StoreInterfaceError)
+    return "database-unavailable" if wrapped else None
+
+
+def _reason(exc: BaseException) -> str | None:
+    if isinstance(exc, psycopg_pool.PoolTimeout):
+        return "pool-timeout"
+    if isinstance(exc, psycopg.errors.QueryCanceled):
+        return "statement-timeout"
+    if isinstance(exc, psycopg.errors.LockNotAvailable):
+        return "lock-timeout"
+    if isinstance(exc, psycopg.errors.AdminShutdown | psycopg.errors.CannotConnectNow):
+        return "database-shutting-down"
+    if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
+        return "database-unreachable"
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return None if code is None else _SQLITE_REASONS.get(code & 0xFF)
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "disk-full"
+    return None
