@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import web
@@ -21,6 +21,14 @@ from service.tenancy import Tenancy
 from tenants.idempotency import IdempotencyStore
 
 
+class Utf8Response(Response):
+    """Text bodies encoded so that a character UTF-8 cannot hold (an unpaired surrogate in
+    history stored before input was canonical) is replaced, never a failed answer."""
+
+    def set_data(self, value: bytes | str) -> None:
+        super().set_data(value.encode("utf-8", "replace") if isinstance(value, str) else value)
+
+
 def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None,
                api_settings: ApiSettings | None = None) -> Flask:
     """Build the app. Web workers never run DDL: migrations run once, before they start.
@@ -29,6 +37,7 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None,
     if tenancy is None:
         tenancy = build_tenancy(settings or Settings.from_env(), migrate=False)
     app = Flask(__name__, static_folder=None)  # every route is declared, none implied
+    app.response_class = Utf8Response
     app.config["MAX_CONTENT_LENGTH"] = api_settings.max_upload_bytes
     metrics = Metrics(api_settings.metrics_multiprocess_dir)
     app.extensions[EXTENSION] = Services(

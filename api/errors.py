@@ -102,7 +102,9 @@ def problem(status: int, kind: str, detail: str, *, errors: Mapping[str, list[st
     if errors:
         body["errors"] = {field: [i18n.translate(m) for m in ms] for field, ms in errors.items()}
     body.update({k: v for k, v in extra.items() if v is not None})
-    response = Response(json.dumps(body, ensure_ascii=False), status, mimetype=PROBLEM_JSON)
+    # A value echoed back may hold what UTF-8 cannot (an unpaired surrogate): replaced.
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8", "replace")
+    response = Response(data, status, mimetype=PROBLEM_JSON)
     response.headers.update(dict(headers or {}))
     return response
 

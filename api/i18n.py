@@ -65,6 +65,11 @@ _TEMPLATES_VI: dict[str, str] = {
     "The database is unavailable right now ({reason}); retry in a moment.":
         "Cơ sở dữ liệu tạm thời không sẵn sàng ({reason}); hãy thử lại sau giây lát.",
     "The database is not ready ({reason}).": "Cơ sở dữ liệu chưa sẵn sàng ({reason}).",
+    "Dates are accepted from 01/01/1900 to 31/12/2999.":
+        "Chỉ chấp nhận ngày từ 01/01/1900 đến 31/12/2999.",
+    "The text contains {what} ({code}); only printable characters, tabs and line breaks "
+    "are accepted.": "Văn bản chứa {what} ({code}); chỉ chấp nhận ký tự in được, dấu tab và "
+                     "xuống dòng.",
     "Send a bearer token: Authorization: Bearer <token>.":
         "Hãy gửi mã truy cập: Authorization: Bearer <mã>.",
     "The bearer token is unknown, expired or revoked.":

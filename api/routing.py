@@ -17,6 +17,7 @@ from flask import Blueprint, Response, json, request
 from marshmallow import Schema, fields
 
 from api import guard, i18n
+from api.canonical import canonical
 from api.commands import run_command
 from api.errors import MalformedBody, UnsupportedMediaType
 from api.operation import Access, Concerns, Operation, render
@@ -65,16 +66,17 @@ def parse_inputs(op: Operation) -> dict[str, Any]:
     settings = services().api_settings
     parsed: dict[str, Any] = {}
     if op.query is not None:
-        parsed["query"] = op.query.load(_query_args(op.query))
+        parsed["query"] = op.query.load(canonical(_query_args(op.query)))
     if op.body is not None:
         request.max_content_length = settings.max_json_bytes
-        parsed["body"] = op.body.load(_json_body())
+        parsed["body"] = op.body.load(canonical(_json_body()))
     if op.form is not None:
         request.max_content_length = settings.max_upload_bytes
         if request.mimetype != "multipart/form-data":
             raise UnsupportedMediaType(
                 i18n.text("Send the body as {expected}.", expected="multipart/form-data"))
-        parsed["form"] = op.form.load({**request.form.to_dict(), **request.files.to_dict()})
+        parsed["form"] = op.form.load({**canonical(request.form.to_dict()),
+                                       **request.files.to_dict()})
     return parsed
 
 

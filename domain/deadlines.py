@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
-from domain.text import fold, nfc
+from domain.text import ascii_digits, fold, nfc
 
 
 class DeadlineKind(StrEnum):
@@ -220,7 +220,7 @@ _DASHES = str.maketrans(dict.fromkeys("\u2013\u2014\u2212\u2011", "-"))
 
 def _clean(text: str) -> str:
     """Folded text with dashes unified, spaces around '/' removed and edge punctuation cut."""
-    folded = fold(text).translate(_DASHES)
+    folded = fold(ascii_digits(text)).translate(_DASHES)
     folded = re.sub(r"\s*/\s*", "/", folded)
     return folded.strip(" .,;:!?…•*+").strip()
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.errors import DomainError
+from domain.text import ascii_digits
 
 # Accepted spellings: 2025, 2025-H1, 2025-Q3, 2025-9M, 2025-03 (a month).
-_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>H[12]|Q[1-4]|9M|0[1-9]|1[0-2]))?$")
+_PATTERN = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<part>H[12]|Q[1-4]|9M|0[1-9]|1[0-2]))?$")
 
 
 @dataclass(frozen=True, order=True)
@@ -21,7 +22,7 @@ class ReportingPeriod:
 
     @classmethod
     def parse(cls, text: str) -> ReportingPeriod:
-        match = _PATTERN.match(text.strip().upper())
+        match = _PATTERN.match(ascii_digits(text).strip().upper())
         if match is None:
             raise DomainError(
                 f"Reporting period '{text}' is not one of YYYY, YYYY-H1/H2, "

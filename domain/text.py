@@ -87,3 +87,53 @@ def sort_key(text: str) -> tuple[tuple[int, ...], ...]:
     comes before "Nông" (i < n), whatever their tones."""
     weights = [_weights(ch) for ch in nfc(text)]
     return tuple(tuple(w[level] for w in weights) for level in range(3))
+
+
+# -- canonical input -------------------------------------------------------------------------
+# Text is accepted as NFC without control characters (tab and newline excepted) and without
+# unpaired surrogates or the two non-characters XML refuses: whatever is stored can then be
+# written to every export. Codes, periods, dates and numbers are read in ASCII digits, however
+# they were typed (full-width, Arabic-Indic, mathematical).
+
+_REFUSED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+
+
+class TextRefused(ValueError):
+    """Input text holding a character the ledger does not store."""
+
+    def __init__(self, char: str, where: str = "The text") -> None:
+        self.char = char
+        what = "an unpaired surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
+        super().__init__(f"{where} contains {what} (U+{ord(char):04X}); only printable "
+                         "characters, tabs and line breaks are accepted.")
+
+
+def refused_character(text: str) -> str | None:
+    """The first character canonical text may not hold, or None."""
+    found = _REFUSED.search(text.replace("\r\n", "\n"))
+    return found.group(0) if found else None
+
+
+def canonical_text(text: str) -> str:
+    """The text as stored: line breaks as "\\n", NFC; raises TextRefused for a character the
+    ledger does not store."""
+    text = text.replace("\r\n", "\n")
+    refused = refused_character(text)
+    if refused is not None:
+        raise TextRefused(refused)
+    return unicodedata.normalize("NFC", text)
+
+
+def ascii_digits(text: str) -> str:
+    """Full-width and mathematical forms folded (NFKC), then every decimal digit of any
+    script written 0-9: '２０２５-Ｑ１' and '٢٠٢٥-Q1' both read '2025-Q1'."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
+                   for ch in folded)
+
+
+def printable(text: str) -> str:
+    """What an export writes for text stored before it was canonical: every character no
+    document format can hold becomes U+FFFD, so stored history never breaks an export."""
+    return _REFUSED.sub(REPLACEMENT, text.replace("\r\n", "\n"))

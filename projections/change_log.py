@@ -57,7 +57,7 @@ def decode_cursor(cursor: str | None) -> int:
         after = json.loads(base64.urlsafe_b64decode(cursor.encode()))["after"]
     except (ValueError, KeyError, TypeError):
         raise DomainError("The cursor is not one this service issued.", field="cursor") from None
-    if not isinstance(after, int) or after < 0:
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after < 2**63:
         raise DomainError("The cursor is not one this service issued.", field="cursor")
     return after
 

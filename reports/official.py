@@ -22,6 +22,8 @@ from docx.shared import Cm, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from domain.text import printable
+
 FONT = "Times New Roman"
 BODY_PT = 14
 TABLE_PT = 12
@@ -78,7 +80,7 @@ def line(container: Document | _Cell, text: str = "", *, size: float = BODY_PT,
     if indent:
         form.first_line_indent = Cm(1)
     if text:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(printable(text))  # stored history never breaks the document
         run.font.size, run.bold, run.italic = Pt(size), bold, italic
     return paragraph
 
@@ -186,7 +188,7 @@ def _cells(cells: Sequence[_Cell], values: Sequence[str], *, bold: bool,
         paragraph.paragraph_format.line_spacing = 1.0
         if index in centred:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(value)
+        run = paragraph.add_run(printable(value))
         run.font.size, run.bold = Pt(TABLE_PT), bold
 
 

@@ -8,6 +8,7 @@ import docx
 from docx.document import Document
 
 from domain.status import StatusClass
+from domain.text import printable
 from reports import official
 from reports.official import grid, line
 from reports.periodic import FIVE, PeriodicReport
@@ -45,10 +46,10 @@ def title(report: PeriodicReport) -> str:
 def _properties(document: Document, report: PeriodicReport) -> None:
     # Fixed by the data, not by the moment of writing: the same report is the same document.
     properties = document.core_properties
-    properties.title = title(report)
-    properties.author = report.particulars.issuing_body
+    properties.title = printable(title(report))
+    properties.author = printable(report.particulars.issuing_body)
     properties.created = properties.modified = report.known_at.replace(tzinfo=None)
-    properties.last_modified_by = report.particulars.issuing_body
+    properties.last_modified_by = printable(report.particulars.issuing_body)
     properties.revision = 1
 
 

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: 
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
+from domain.text import printable
 from reports.words import VIETNAM
 
 Cell = str | int | float | date | datetime | None
@@ -54,6 +55,9 @@ def sheet_name(name: str) -> str:
 
 
 def inert(text: str) -> str:
+    """Text a spreadsheet shows as typed: never run as a formula, and any character the
+    format cannot hold (history stored before input was canonical) replaced, not fatal."""
+    text = printable(text)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
@@ -96,7 +100,7 @@ def _write(ws: Worksheet, heading: Heading, sheet: Sheet) -> None:
     fill = PatternFill("solid", fgColor="DDE6F0")
     border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
     for column, header in enumerate(sheet.headers, start=1):
-        cell = ws.cell(row=top, column=column, value=header)
+        cell = ws.cell(row=top, column=column, value=printable(header))
         cell.font, cell.fill, cell.border = Font(bold=True), fill, border
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for offset, values in enumerate(sheet.rows, start=1):

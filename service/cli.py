@@ -15,7 +15,7 @@ from typing import Any
 from domain.clock import Clock
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
 from domain.plan_document import PlanHeader
-from domain.text import sort_key
+from domain.text import TextRefused, ascii_digits, canonical_text, sort_key
 from importers import read_plan_document
 from importers.errors import ImportFormatError
 from importers.isolation import read_isolated
@@ -27,9 +27,11 @@ from service.container import build_tenancy
 from service.ledger import Context, ImportRefused
 from service.serve import serve
 from service.tenancy import Tenancy
+from tenants.availability import unavailable_reason
 from tenants.idempotency import IdempotencyStore
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_CONFLICT, EXIT_NOT_FOUND = 1, 2, 3, 4
+EXIT_UNAVAILABLE = 75  # sysexits EX_TEMPFAIL: the database is down or busy; retry
 SEED_PLAN = Path(__file__).parent / "seed" / "quang-nam-1534-KH-UBND-2025.txt"
 
 
@@ -41,7 +43,7 @@ def parse_date(text: str) -> date:
     """dd/mm/yyyy as people write it, or ISO yyyy-mm-dd."""
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(text.strip(), fmt).date()
+            return datetime.strptime(ascii_digits(text).strip(), fmt).date()
         except ValueError:
             continue
     raise argparse.ArgumentTypeError(f"'{text}' is not a date (dd/mm/yyyy or yyyy-mm-dd)")
@@ -498,6 +500,11 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _canonical_arguments(args)
+    except TextRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    try:
         tenancy = build_tenancy(settings or Settings.from_env())
     except (ValueError, OSError) as exc:
         print(f"error: cannot open the store: {exc}", file=sys.stderr)
@@ -517,9 +524,30 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
         where = f" [{exc.field}]" if exc.field else ""
         print(f"error{where}: {exc.message}", file=sys.stderr)
         return _exit_code(exc)
+    except Exception as exc:
+        reason = unavailable_reason(exc)
+        if reason is None:
+            raise
+        print(f"error: the database is unavailable ({reason}); retry shortly", file=sys.stderr)
+        return EXIT_UNAVAILABLE
     finally:
         tenancy.close()
     return 0
+
+
+# Arguments naming files may hold any bytes the file system allows; the rest is text.
+_FILE_ARGUMENTS = frozenset({"file", "target", "document", "handler"})
+
+
+def _canonical_arguments(args: argparse.Namespace) -> None:
+    """Every text argument as the ledger stores it; raises TextRefused for a control
+    character or an undecodable byte (an unpaired surrogate) naming the argument."""
+    for name, value in vars(args).items():
+        if isinstance(value, str) and name not in _FILE_ARGUMENTS:
+            try:
+                setattr(args, name, canonical_text(value))
+            except TextRefused as exc:
+                raise TextRefused(exc.char, f"--{name.replace('_', '-')}") from None
 
 
 def _exit_code(exc: DomainError) -> int:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.errors import AlreadyExists, DomainError, NotFound
-from domain.text import nfc, sort_key
+from domain.text import TextRefused, ascii_digits, canonical_text, nfc, sort_key
 from tenants.database import UNIQUE_VIOLATIONS, Database, Row
 from tenants.slugs import validate_slug
 
@@ -36,7 +36,10 @@ class Tenant:
 
 
 def _display_name(name: str) -> str:
-    cleaned = nfc(name)
+    try:
+        cleaned = nfc(canonical_text(name))
+    except TextRefused as exc:
+        raise DomainError(str(exc), field="display_name") from None
     if not cleaned or len(cleaned) > 200:
         raise DomainError("A tenant's display name is 1-200 characters.", field="display_name")
     return cleaned
@@ -45,6 +48,7 @@ def _display_name(name: str) -> str:
 def _admin_code(code: str | None) -> str | None:
     if code is None or code == "":
         return None
+    code = ascii_digits(code).strip()
     if not _ADMIN_CODE.fullmatch(code):
         raise DomainError("An administrative code is 2-5 digits.", field="admin_code")
     return code

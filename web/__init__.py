@@ -23,6 +23,7 @@ from api.services import EXTENSION as API_EXTENSION
 from domain.clock import Clock
 from domain.errors import DomainError, NotFound
 from domain.policy import Action
+from domain.text import refused_character
 from integrity.findings import Finding
 from service.security import AuthThrottle, SessionPolicy, SessionStore, SignInJournal
 from service.sso import OidcClient
@@ -34,7 +35,7 @@ from web import auth, formatting
 from web.config import WebConfig, secret_key
 from web.forms import new_form_token
 from web.kept_forms import keep_posted_form
-from web.messages import error_vi
+from web.messages import WebError, error_vi
 from web.routes import Routes
 from web.state import EXTENSION, WebState, state
 from web.views import (
@@ -104,6 +105,7 @@ def create_blueprint(config: WebConfig | None = None, *, tenancy: Tenancy | None
             app.config["SESSION_COOKIE_NAME"] = "__Host-r57-session"
             app.config["SESSION_COOKIE_PATH"] = "/"
 
+    bp.before_request(_refuse_unstorable_text)
     auth.install(bp)
     formatting.install(bp)
     account.install_filters(bp)
@@ -116,6 +118,17 @@ def create_blueprint(config: WebConfig | None = None, *, tenancy: Tenancy | None
             bp.add_url_rule(route.rule, view_func=public(route.view), methods=route.methods)
     _register_error_pages(bp)
     return bp
+
+
+def _refuse_unstorable_text() -> None:
+    """Text the ledger does not store (control characters, unpaired surrogates) is refused
+    at the door, naming the field, before any page reads it."""
+    for source in (request.args, request.form):
+        for name, value in source.items(multi=True):
+            char = refused_character(value)
+            if char is not None:
+                raise WebError(f"Trường '{name}' chứa ký tự không hợp lệ (U+{ord(char):04X}); "
+                               "hãy xóa ký tự đó rồi gửi lại.", field=name)
 
 
 def _tenant() -> Tenant | None:

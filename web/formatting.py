@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint
 
 from domain.status import StatusClass
+from domain.text import ascii_digits
 from service.audit_texts import audit_text, change_type_text
 from web.messages import (
     DEADLINE_KINDS_VI,
@@ -24,8 +25,8 @@ from web.messages import (
 from web.people import actor_name
 from web.state import local
 
-_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Colours of the status classes, dark enough for white text (WCAG AA, 4.5:1).
 STATUS_COLOURS = {
     StatusClass.DONE_ON_TIME: "#157f3b",
@@ -74,26 +75,28 @@ def percent(value: float) -> str:
 
 def parse_day(text: str, field: str, *, required: bool = True) -> date | None:
     """dd/mm/yyyy (or ISO yyyy-mm-dd, as date pickers send); refused with the field named."""
-    text = text.strip()
+    text = ascii_digits(text).strip()
     if not text:
         if required:
             raise WebError("Hãy nhập ngày theo dạng dd/mm/yyyy.", field=field)
         return None
     try:
+        found = None
         if _ISO_DAY.fullmatch(text):
-            return date.fromisoformat(text)
-        match = _DAY.fullmatch(text)
-        if match:
-            return date(int(match[3]), int(match[2]), int(match[1]))
+            found = date.fromisoformat(text)
+        elif match := _DAY.fullmatch(text):
+            found = date(int(match[3]), int(match[2]), int(match[1]))
+        if found is not None and 1900 <= found.year <= 2999:
+            return found
     except ValueError:
         pass
-    raise WebError(f"'{text}' không phải ngày hợp lệ; hãy nhập theo dạng dd/mm/yyyy.",
-                   field=field)
+    raise WebError(f"'{text}' không phải ngày hợp lệ; hãy nhập theo dạng dd/mm/yyyy, từ "
+                   "01/01/1900 đến 31/12/2999.", field=field)
 
 
 def parse_int(text: str, field: str, low: int, high: int, label: str) -> int:
     try:
-        value = Decimal(text.strip().replace(",", "."))
+        value = Decimal(ascii_digits(text).strip().replace(",", "."))
     except InvalidOperation:
         value = Decimal("NaN")
     if not value.is_finite() or value != value.to_integral_value() or not low <= value <= high:

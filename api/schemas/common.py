@@ -9,6 +9,10 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from werkzeug.datastructures import FileStorage
 
 from api.services import services
+from domain.text import ascii_digits
+
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+OUT_OF_RANGE = "Dates are accepted from 01/01/1900 to 31/12/2999."
 
 
 class Strict(Schema):
@@ -19,15 +23,22 @@ class Strict(Schema):
 
 
 class FlexibleDate(fields.Date):
-    """ISO yyyy-mm-dd, or dd/mm/yyyy as people type it; always written as ISO."""
+    """ISO yyyy-mm-dd, or dd/mm/yyyy as people type it (in any script's digits); always
+    written as ISO. Dates outside FIRST_DAY..LAST_DAY are refused: no plan reaches them and
+    date arithmetic near year 1 or 9999 overflows."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        if isinstance(value, str):
+            value = ascii_digits(value)
         if isinstance(value, str) and "/" in value:
             try:
-                return datetime.strptime(value.strip(), "%d/%m/%Y").date()
+                parsed = datetime.strptime(value.strip(), "%d/%m/%Y").date()
             except ValueError:
                 raise self.make_error("invalid") from None
-        parsed: date = super()._deserialize(value, attr, data, **kwargs)
+        else:
+            parsed = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_DAY <= parsed <= LAST_DAY:
+            raise ValidationError(OUT_OF_RANGE)
         return parsed
 
 
@@ -40,11 +51,15 @@ class Instant(fields.DateTime):
         self.day_starts = day_starts
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        if isinstance(value, str):
+            value = ascii_digits(value)
         if isinstance(value, str) and (len(value.strip()) == 10 or "/" in value):
             day = FlexibleDate()._deserialize(value, attr, data)
             clock = services().tenancy.clock
             return clock.start_of_day(day) if self.day_starts else clock.end_of_day(day)
         when: datetime = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_DAY <= when.date() <= LAST_DAY:
+            raise ValidationError(OUT_OF_RANGE)
         return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 

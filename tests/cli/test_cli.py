@@ -155,3 +155,16 @@ def test_plan_import_takes_the_metadata_the_document_lacks(cli: Cli, tmp_path: P
     assert isinstance(plans, list)
     assert (plans[0]["number"], plans[0]["issued_on"], plans[0]["issuing_body"],
             plans[0]["title"]) == ("7/KH-BTh", "2026-02-03", "Bộ Thử", "Thử")
+def test_text_the_ledger_does_not_store_is_refused_and_other_digits_are_read(
+    imported: Cli,
+) -> None:
+    code, _, err = imported("task", "report", "quang-nam", "5", "--period", "2025-Q1",
+                            "--percent", "10", "--narrative", "Đang\x1b làm")
+    assert code == 1 and "--narrative" in err and "U+001B" in err
+    code, _, err = imported("tenant", "create", "da-nang", "Đà Nẵng\udcff")
+    assert code == 1 and "surrogate" in err
+    code, _, err = imported("task", "report", "quang-nam", "5", "--period", "٢٠٢٥-Q1",
+                            "--percent", "10", "--narrative", "Đang làm")
+    assert code == 0, err
+    history = imported.json("history", "quang-nam", "5")
+    assert "2025-Q1" in json.dumps(history)

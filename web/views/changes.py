@@ -74,7 +74,8 @@ def decode(cursor: str) -> dict[str, int]:
         return {}
     if not isinstance(found, dict):
         return {}
-    return {str(k): v for k, v in found.items() if isinstance(v, int) and v >= 0}
+    return {str(k): v for k, v in found.items()
+            if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**63}
 
 
 def encode(positions: dict[str, int]) -> str:

@@ -36,6 +36,8 @@ def safe_next(target: str | None) -> str:
     """Only a path of this site: never an open redirect."""
     if not target:
         return url_for("web.home")
+    if any(ch < " " or ch in {"\x7f", "\\"} for ch in target):
+        return url_for("web.home")  # a header can hold no line break; browsers read \ as /
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("web.home")

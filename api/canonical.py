@@ -1,0 +1,26 @@
+"""The API's boundary for text: every string of a query, JSON body or form is made
+canonical (NFC, line breaks as "\\n") before a schema sees it, and one holding a control
+character or an unpaired surrogate is refused with 422 naming the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError
+
+from domain.text import TextRefused, canonical_text
+
+
+def canonical(value: Any, path: str = "") -> Any:
+    """`value` with every string canonical; raises ValidationError({field: [why]})."""
+    if isinstance(value, str):
+        try:
+            return canonical_text(value)
+        except TextRefused as exc:
+            raise ValidationError({path or "_schema": [str(exc)]}) from None
+    if isinstance(value, dict):
+        return {canonical(k, path): canonical(v, f"{path}.{k}" if path else str(k))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [canonical(v, f"{path}.{i}" if path else str(i)) for i, v in enumerate(value)]
+    return value
