@@ -12,11 +12,13 @@ import os
 import shutil
 import subprocess
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from service.config import Settings
 from service.container import build_tenancy
-from service.serve import start_checkpointer, stop_checkpointer
+from service.orphans import pids_file, record, run_dir
+from service.serve import GRACEFUL_TIMEOUT, start_checkpointer, stop_checkpointer
 
 _cores = os.cpu_count() or 1
 
@@ -28,7 +30,7 @@ worker_class = "gthread"
 threads = int(os.environ.get("R57_THREADS", "4"))
 preload_app = False
 timeout = 60  # an import of a large plan is the slowest request
-graceful_timeout = 30
+graceful_timeout = GRACEFUL_TIMEOUT
 keepalive = 5
 max_requests = 20_000  # recycle workers now and then; the jitter keeps them apart
 max_requests_jitter = 2_000
@@ -57,14 +59,26 @@ def on_starting(server: Any) -> None:
     """In the master, once: a clean metrics directory, the schema up to date, and the
     checkpointer when asked for."""
     _prepare_metrics_dir()
+    record(_pids(server), os.getpid(), master=True)
     build_tenancy(Settings.from_env(), migrate=True).close()
     process = start_checkpointer()
     if process is not None:
         _checkpointer.append(process)
 
 
+def post_fork(server: Any, worker: Any) -> None:
+    """In each new worker: its id recorded, so a restart after the master was killed can
+    end it (service/orphans.py)."""
+    record(_pids(server), worker.pid)
+
+
+def _pids(server: Any) -> Path:
+    return pids_file(run_dir(os.environ), str(server.cfg.bind[0]))
+
+
 def on_exit(server: Any) -> None:
     """In the master, at shutdown."""
+    _pids(server).unlink(missing_ok=True)
     while _checkpointer:
         stop_checkpointer(_checkpointer.pop(), graceful_timeout)
 

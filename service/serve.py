@@ -28,6 +28,7 @@ from service.config import Settings
 from service.container import build_tenancy
 from service.integrity import IntegrityRefused, PeriodicCheckpoints, default_key_dir
 from service.ledger import Context
+from service.orphans import end_orphans, pids_file, run_dir, wait_for_port
 from service.tenancy import Tenancy
 
 # How `r57 serve` tells gunicorn's master to start the checkpointer; gunicorn run directly
@@ -35,6 +36,7 @@ from service.tenancy import Tenancy
 CHECKPOINT_EVERY = "R57_CHECKPOINT_EVERY"
 CHECKPOINT_KEY_DIR = "R57_CHECKPOINT_KEY_DIR"
 
+GRACEFUL_TIMEOUT = 30  # gunicorn's: how long a worker may finish its requests at shutdown
 SEED_PLAN = Path(__file__).parent / "seed" / "quang-nam-1534-KH-UBND-2025.txt"
 DEMO_SLUG = "demo"
 DEMO_ACTOR = "system:serve"
@@ -125,6 +127,9 @@ def serve(tenancy: Tenancy, host: str, port: int, workers: int | None, *, demo: 
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Every worker writes its metrics here; gunicorn's on_starting empties it.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="r57-metrics-")
+    # A master killed with -9 leaves its workers holding the port: end ours, then wait.
+    end_orphans(pids_file(run_dir(os.environ), f"{host}:{port}"))
+    wait_for_port(host, port, GRACEFUL_TIMEOUT + 5)
     argv = gunicorn_argv(host, port, workers)
     os.execv(argv[0], argv)  # noqa: S606 - our own interpreter, our own arguments
 
