@@ -10,17 +10,25 @@ from marshmallow import ValidationError
 
 from domain.text import TextRefused, canonical_text
 
+# No schema nests deeper than a few levels; a deeper value is refused by its schema anyway,
+# so it is left as it came rather than walked (a body of 500 nested lists must not recurse).
+MAX_DEPTH = 32
 
-def canonical(value: Any, path: str = "") -> Any:
+
+def canonical(value: Any, path: str = "", depth: int = 0) -> Any:
     """`value` with every string canonical; raises ValidationError({field: [why]})."""
+    if depth > MAX_DEPTH:
+        return value
     if isinstance(value, str):
         try:
             return canonical_text(value)
         except TextRefused as exc:
             raise ValidationError({path or "_schema": [str(exc)]}) from None
     if isinstance(value, dict):
-        return {canonical(k, path): canonical(v, f"{path}.{k}" if path else str(k))
+        return {canonical(k, path, depth + 1):
+                canonical(v, f"{path}.{k}" if path else str(k), depth + 1)
                 for k, v in value.items()}
     if isinstance(value, list):
-        return [canonical(v, f"{path}.{i}" if path else str(i)) for i, v in enumerate(value)]
+        return [canonical(v, f"{path}.{i}" if path else str(i), depth + 1)
+                for i, v in enumerate(value)]
     return value
