@@ -66,6 +66,6 @@ def test_a_command_on_a_changed_item_is_refused_with_a_problem(
     intruder = Intruder(tenancy)
     rows = intruder._run("SELECT {id} AS p, originator_id AS o FROM {t} ORDER BY {id}")
     latest = [int(r["p"]) for r in rows if str(r["o"]).replace("-", "") == task.id.hex][-1]
-    intruder.flip_one_byte(latest)
+    intruder.set_state(latest, b'{"forged": true}')
     body = assert_problem(client.post(f"{seeded}/tasks/5/reports", json=report), 409)
     assert body["type"] == "urn:r57:problem:history-unreadable"

@@ -29,7 +29,7 @@ def test_a_command_on_an_item_whose_history_was_altered_is_refused_clearly(
     tenancy: Tenancy, ledger: TenantLedger, intruder: Intruder
 ) -> None:
     report_progress(ledger, 6)
-    intruder.flip_one_byte(positions_of_task(intruder, ledger, "5")[-1])
+    intruder.set_state(positions_of_task(intruder, ledger, "5")[-1], b'{"forged": true}')
     with pytest.raises(HistoryUnreadable, match="changed outside the service"):
         tenancy.ledger(SLUG, for_writing=True).report_progress("5", "2025-Q2", 20, "b", DOST)
 
