@@ -54,11 +54,24 @@ def _down_answer(server: Server) -> dict[str, object]:
             "seconds": round(time.monotonic() - started, 2)}
 
 
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting for a parent that no longer exists to reap it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
 def _down_write(server: Server) -> dict[str, object]:
     started = time.monotonic()
-    status, headers, _ = request(server.port, "POST", f"/api/v1/tenants/{TENANT}/tasks/9/reports",
-                                 {"period": "2025-Q1", "percent": 1, "narrative": "down"},
-                                 {"Idempotency-Key": "written-while-down"})
+    try:
+        status, headers, _ = request(
+            server.port, "POST", f"/api/v1/tenants/{TENANT}/tasks/9/reports",
+            {"period": "2025-Q1", "percent": 1, "narrative": "down"},
+            {"Idempotency-Key": "written-while-down"}, timeout=30)
+    except TimeoutError:
+        return {"status": None, "retry_after": None, "seconds": "over 30"}
     return {"status": status, "retry_after": headers.get("Retry-After"),
             "seconds": round(time.monotonic() - started, 2)}
 
@@ -85,7 +98,7 @@ def _inject_faults(cluster: Cluster, server: Server, notes: dict[str, object]) -
     server.kill_master()
     server.start()  # the same port, while the killed master's workers may still hold it
     notes["restarted_after_killed_master"] = True
-    notes["orphans_left"] = [p for p in orphans if Path(f"/proc/{p}").exists()]
+    notes["orphans_left"] = [p for p in orphans if _running(p)]
     time.sleep(PAUSE)
 
 
@@ -152,9 +165,6 @@ def test_no_acknowledged_report_is_lost(run: Run) -> None:
     assert lost == [], f"{len(lost)} of {len(run.outcome.acknowledged)} acknowledged lost"
 
 
-@pytest.mark.xfail(reason="a command's events and its idempotency answer commit in separate "
-                          "transactions until single-transaction commands land; a crash "
-                          "between them lets a retry record the report again", strict=False)
 def test_no_report_is_recorded_twice(run: Run) -> None:
     twice = {k: n for k, n in run.recorded.items() if n > 1}
     assert twice == {}, f"{len(twice)} keys recorded more than once"
@@ -175,3 +185,11 @@ def test_the_unavailable_database_was_answered_503_with_retry_after_never_500(
     assert isinstance(down, dict) and down["status"] == 503 and down["retry_after"], down
     assert run.outcome.unavailable_without_retry_after == 0
     assert run.outcome.server_errors == []
+
+
+@pytest.mark.xfail(reason="a write while PostgreSQL is down is answered 503, but only after "
+                          "waiting (20 s and more measured), not within the pool timeout",
+                   strict=False)
+def test_a_write_while_the_database_is_down_is_answered_503_with_retry_after(run: Run) -> None:
+    down = run.notes["write_while_down"]
+    assert isinstance(down, dict) and down["status"] == 503 and down["retry_after"], down
