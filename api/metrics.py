@@ -48,15 +48,14 @@ class Metrics:
             "Accounts or token ids locked after failures from many addresses (an attack).",
             registry=self.registry,
         )
-
-    def authentication_locked(self, subject: str, addresses: int) -> None:
-        self.locks.inc()
-
         self.integrity_failed = Gauge(
             "r57_integrity_verification_failed",
             "1 while a tenant's latest live verification of its log failed, else 0.",
             ["tenant"], registry=self.registry, multiprocess_mode="mostrecent",
         )
+
+    def authentication_locked(self, subject: str, addresses: int) -> None:
+        self.locks.inc()
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         """Labels stay bounded: an unknown method counts as OTHER, an unknown path as
