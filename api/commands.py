@@ -18,10 +18,11 @@ from api import i18n
 from api.errors import BadHeader, IdempotencyInProgress, IdempotencyKeyReused, PreconditionFailed
 from api.operation import Operation, events_recorded, render
 from api.principal import acting_agency, current_actor
-from api.scope import tenant_slug
+from api.scope import ledger, tenant_slug
 from api.services import services
 from domain.errors import Conflict
-from service.ledger import Context
+from service.commands import AgencyCommand, Command, Context, IndicatorCommand, TaskCommand
+from service.handlers import Result
 from service.recording import IdempotentRequest, idempotent
 from tenants import faults
 from tenants.idempotency import KeyAlreadyRecorded, KeyInProgress, KeyReused, StoredResponse
@@ -54,6 +55,16 @@ def context(body: Mapping[str, Any]) -> Context:
         agency=acting_agency(body.get("agency")),
         expected_version=expected_version(),
     )
+
+
+def dispatch(command: Command, body: Mapping[str, Any]) -> Result:
+    """Record a command for the request's tenant, as the request's principal; under
+    If-Match, a command about an item that changed meanwhile fails its precondition."""
+    tenant = ledger()
+    if not isinstance(command, TaskCommand | IndicatorCommand | AgencyCommand):
+        return tenant.handle(command, context(body))
+    with precondition(lambda: tenant.current_version(command)):
+        return tenant.handle(command, context(body))
 
 
 @contextmanager

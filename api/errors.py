@@ -20,7 +20,7 @@ from api import i18n
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
 from importers import ImportFormatError
 from service.application import HistoryUnreadable
-from service.ledger import ImportRefused
+from service.handlers import ImportRefused
 from service.tenancy import TenantArchived
 from tenants.availability import unavailable_reason
 

@@ -51,8 +51,9 @@ from integrity.canonical import EMPTY_HEAD, ChainHead, Entry, Link, link_entries
 from integrity.checkpoints import TreeHead, sign
 from integrity.keys import Keyring
 from integrity.merkle import Frontier
+from service.commands import Context, ImportPlan, ReportProgress
 from service.integrity import TenantIntegrity
-from service.ledger import Context, TenantLedger
+from service.ledger import TenantLedger
 from service.tenancy import Tenancy
 
 CTX = Context(actor="bench-reporter")
@@ -78,14 +79,15 @@ def seeded(tenancy: Tenancy, slug: str, *, follower: bool) -> TenantLedger:
     listeners = tenancy.append_listeners if follower else []
     ledger = TenantLedger(tenancy.application(slug), after_append=listeners)
     seed = Seed.load()
-    ledger.import_plan(seed.document, seed.sha256, CTX)
+    ledger.handle(ImportPlan(document=seed.document, sha256=seed.sha256), CTX)
     return ledger
 
 
 def appends_per_s(ledger: TenantLedger, ops: int, done: int) -> float:
     start = time.perf_counter()
     for n in range(done, done + ops):
-        ledger.report_progress(str(n % 60 + 1), "2025-Q1", n % 101, NARRATIVE, CTX)
+        ledger.handle(ReportProgress(
+            task=str(n % 60 + 1), period="2025-Q1", percent=n % 101, narrative=NARRATIVE), CTX)
     return ops / (time.perf_counter() - start)
 
 

@@ -50,7 +50,8 @@ from domain.agency import Agency
 from domain.periods import ReportingPeriod
 from domain.provenance import Provenance
 from importers import read_plan_document
-from service.ledger import Context, TenantLedger
+from service.commands import Context, ImportPlan, ReportProgress
+from service.ledger import TenantLedger
 from service.tenancy import Tenancy
 
 CTX = Context(actor="bench-reporter")
@@ -287,7 +288,8 @@ class Reporter:
     def run(self, count: int) -> None:
         for _ in range(count):
             number = self.numbers[self.done % len(self.numbers)]
-            self.ledger.report_progress(number, PERIOD, self.done % 101, NARRATIVE, CTX)
+            self.ledger.handle(ReportProgress(
+                task=number, period=PERIOD, percent=self.done % 101, narrative=NARRATIVE), CTX)
             self.done += 1
 
     def timed(self, count: int) -> Sample:
@@ -335,7 +337,8 @@ def task_length(reporter: Reporter) -> int:
 def sample_event(store: Store, seed: Seed) -> tuple[str, bytes]:
     """The topic and state of one real ProgressReported event, for the raw payload."""
     ledger = seeded_tenant(store, seed)
-    result = ledger.report_progress(seed.numbers[0], PERIOD, 40, NARRATIVE, CTX)
+    result = ledger.handle(ReportProgress(
+        task=seed.numbers[0], period=PERIOD, percent=40, narrative=NARRATIVE), CTX)
     (stored,) = ledger.app.recorder.select_events(result.id, desc=True, limit=1)
     return stored.topic, stored.state
 
@@ -402,7 +405,7 @@ def timed_import(store: Store, seed: Seed) -> tuple[float, float, TenantLedger]:
     start = time.perf_counter()
     document = read_plan_document(seed.path)
     parsed = time.perf_counter()
-    result = ledger.import_plan(document, seed.sha256, CTX)
+    result = ledger.handle(ImportPlan(document=document, sha256=seed.sha256), CTX)
     done = time.perf_counter()
     assert result.recorded
     return done - start, parsed - start, ledger

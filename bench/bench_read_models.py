@@ -56,7 +56,8 @@ from domain.periods import ReportingPeriod
 from domain.provenance import Provenance
 from domain.task import Task
 from projections.change_log import ChangeFilter, encode_cursor, query_changes
-from service.ledger import Context, TenantLedger
+from service.commands import ChangeDeadline, Context
+from service.ledger import TenantLedger
 from service.queries import TenantQueries, read_events
 from service.tenancy import Tenancy
 
@@ -515,8 +516,9 @@ def service_path_rate(ledger: TenantLedger, seed: Seed, commands: int) -> float:
     for k in range(commands):
         number = seed.numbers[k % len(seed.numbers)]
         try:
-            ledger.change_deadline(number, DEADLINE_TEXTS[k % len(DEADLINE_TEXTS)],
-                                   "Lùi hạn", "20/QĐ-UBND", ctx)
+            ledger.handle(ChangeDeadline(
+                task=number, deadline=DEADLINE_TEXTS[k % len(DEADLINE_TEXTS)], reason="Lùi hạn",
+                decision_ref="20/QĐ-UBND"), ctx)
             done += 1
         except DomainError:
             continue

@@ -55,9 +55,9 @@ sys.path.insert(0, str(ROOT))
 from api.app import create_app  # noqa: E402
 from importers import read_plan_document  # noqa: E402
 from projections.change_log import ChangeFilter  # noqa: E402
+from service.commands import Context, ImportPlan  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.container import build_tenancy  # noqa: E402
-from service.ledger import Context  # noqa: E402
 from service.serve import (  # noqa: E402
     DEMO_SLUG,
     SEED_PLAN,
@@ -296,7 +296,8 @@ def national(url: str, tenants: int, reads: int) -> str:
     for number, slug in enumerate(slugs):
         began = time.perf_counter()
         tenancy.create_tenant(slug, f"Đơn vị {number}")
-        tenancy.ledger(slug, for_writing=True).import_plan(document, sha256, Context("bench"))
+        tenancy.ledger(slug, for_writing=True).handle(ImportPlan(
+            document=document, sha256=sha256), Context("bench"))
         times.append((time.perf_counter() - began) * 1000)
         if number % 100 == 0:
             most = max(most, connections_to(url))

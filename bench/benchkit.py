@@ -29,9 +29,10 @@ from psycopg import sql
 
 from domain.plan_document import PlanDocument
 from importers import read_plan_document
+from service.commands import Context, ImportPlan
 from service.config import Settings
 from service.container import build_tenancy
-from service.ledger import Context, TenantLedger
+from service.ledger import TenantLedger
 from service.tenancy import Tenancy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -179,5 +180,5 @@ def seeded_tenant(tenancy: Tenancy, slug: str, seed: Seed, ctx: Context) -> Tena
     """A new tenant with the seed plan imported."""
     tenancy.create_tenant(slug, f"Bench {slug}")
     ledger = tenancy.ledger(slug, for_writing=True)
-    ledger.import_plan(seed.document, seed.sha256, ctx)
+    ledger.handle(ImportPlan(document=seed.document, sha256=seed.sha256), ctx)
     return ledger

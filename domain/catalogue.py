@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -41,16 +42,22 @@ class PlanCatalogue(Aggregate):
 
     def resolve(self, number: str | None) -> UUID:
         """The plan with this number, or the only plan when none is named."""
-        if number is None:
-            if len(self.plans) == 1:
-                return next(iter(self.plans.values()))
-            if not self.plans:
-                raise NotFound("This tenant has no plan yet; import one first.", field="plan")
-            raise DomainError(
-                "This tenant has several plans; name one: " + ", ".join(sorted(self.plans)),
-                field="plan",
-            )
-        for known, plan_id in self.plans.items():
-            if fold(known).replace(" ", "") == fold(number).replace(" ", ""):
-                return plan_id
-        raise NotFound(f"No plan {number} in this tenant.", field="plan")
+        return resolve_plan(self.plans, number)
+
+
+def resolve_plan(plans: Mapping[str, UUID], number: str | None) -> UUID:
+    """The plan with this number (case, accents and spaces aside) among `plans` (number ->
+    id), or the only plan when none is named."""
+    if number is None:
+        if len(plans) == 1:
+            return next(iter(plans.values()))
+        if not plans:
+            raise NotFound("This tenant has no plan yet; import one first.", field="plan")
+        raise DomainError(
+            "This tenant has several plans; name one: " + ", ".join(sorted(plans)),
+            field="plan",
+        )
+    for known, plan_id in plans.items():
+        if fold(known).replace(" ", "") == fold(number).replace(" ", ""):
+            return plan_id
+    raise NotFound(f"No plan {number} in this tenant.", field="plan")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from domain.status import classify
 from projections.plan_state import PlanState, TaskView
@@ -18,19 +17,12 @@ class DiffItem:
     after: str
     text: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
 
 @dataclass(frozen=True)
 class PlanDiff:
     before_label: str
     after_label: str
     items: list[DiffItem] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"before": self.before_label, "after": self.after_label,
-                "items": [i.to_dict() for i in self.items]}
 
 
 def _by_number(state: PlanState) -> dict[str, TaskView]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from projections.plan_state import IndicatorView, PlanState
 
@@ -22,9 +21,6 @@ class IndicatorProgress:
     latest_period: str | None
     latest_source: str | None
     met: bool | None  # None: no value yet, or a target that allows no judgement
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "responsible": list(self.responsible)}
 
 
 def _code_key(indicator: IndicatorView) -> tuple[int, ...]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from domain.status import StatusClass, classify
 from domain.text import matches
@@ -34,25 +33,23 @@ class TaskStatus:
     status: StatusClass
     version: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "plan": self.plan, "group": self.group, "number": self.number,
-            "title": self.title, "leads": list(self.leads),
-            "coordinators": list(self.coordinators),
-            "expected_output": self.expected_output, "deadline": self.deadline,
-            "deadline_kind": self.deadline_kind,
-            "due": self.due.isoformat() if self.due else None,
-            "deadline_changes": self.deadline_changes, "slip_days": self.slip_days,
-            "state": self.state,
-            "completed_on": self.completed_on.isoformat() if self.completed_on else None,
-            "output_document": self.output_document,
-            "last_report": None if self.last_report_period is None else {
-                "period": self.last_report_period, "percent": self.last_report_percent,
-                "narrative": self.last_report_narrative,
-            },
-            "status": self.status.value, "status_label": self.status.label_vi,
-            "version": self.version,
-        }
+    @property
+    def last_report(self) -> LastReport | None:
+        if self.last_report_period is None:
+            return None
+        return LastReport(self.last_report_period, self.last_report_percent,
+                          self.last_report_narrative)
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label_vi
+
+
+@dataclass(frozen=True)
+class LastReport:
+    period: str
+    percent: int | None
+    narrative: str | None
 
 
 def task_status(state: PlanState, task: TaskView, on: date) -> TaskStatus:

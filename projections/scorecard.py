@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from domain.deadlines import DeadlineKind
 from domain.periods import ReportingPeriod
@@ -39,15 +38,6 @@ class AgencyScore:
     @property
     def on_time_rate(self) -> float:
         return self.done_on_time / self.led if self.led else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rank": self.rank, "agency": self.agency, "led": self.led,
-            "done_on_time": self.done_on_time, "done_late": self.done_late,
-            "overdue": self.overdue, "reports": self.reports,
-            "reports_on_time": self.reports_on_time,
-            "on_time_rate": round(self.on_time_rate, 4),
-        }
 
 
 def _counts_in(task: TaskView, year: int) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from domain.periods import ReportingPeriod
 from domain.status import StatusClass, is_missing_report
@@ -26,14 +25,6 @@ class PlanSummary:
     by_lead: dict[str, dict[str, int]]
     due_soon: list[TaskStatus] = field(default_factory=list)
     missing_report: list[TaskStatus] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "on": self.on.isoformat(), "period": self.period, "overall": self.overall,
-            "by_group": self.by_group, "by_lead": self.by_lead,
-            "due_soon": [t.to_dict() for t in self.due_soon],
-            "missing_report": [t.to_dict() for t in self.missing_report],
-        }
 
 
 def _counts(rows: list[TaskStatus]) -> dict[str, int]:

@@ -12,6 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from api.schemas.agencies import AgencySchema
+from api.schemas.indicators import IndicatorSchema
+from api.schemas.plans import PlanSchema
 from domain.clock import Clock
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
 from domain.plan_document import PlanHeader
@@ -21,10 +24,33 @@ from importers.errors import ImportFormatError
 from importers.isolation import read_isolated
 from importers.limits import check_file_size
 from service import cli_access, cli_integrity, cli_reports, db_role
-from service.cli_output import print_json, print_table, shorten, vn_date
+from service.cli_output import print_json, print_shape, print_table, shorten, vn_date
+from service.commands import (
+    CancelTask,
+    ChangeDeadline,
+    ChangeTarget,
+    Command,
+    CommandResult,
+    CompleteTask,
+    Context,
+    DecideTask,
+    ImportPlan,
+    ImportResult,
+    ReassignTask,
+    RecordTrigger,
+    RegisterAgency,
+    RenameAgency,
+    ReportIndicatorValue,
+    ReportProgress,
+    ResumeTask,
+    ReturnReport,
+    SuspendTask,
+    VerifyReport,
+    build,
+)
 from service.config import Settings
 from service.container import build_tenancy
-from service.ledger import Context, ImportRefused
+from service.handlers import ImportRefused
 from service.serve import serve
 from service.tenancy import Tenancy
 from tenants.availability import unavailable_reason
@@ -172,7 +198,10 @@ def cmd_plan_import(t: Tenancy, args: argparse.Namespace) -> None:
                        issued_on=args.issued_on, issuing_body=args.issuer or "")
     document = read_isolated(data, path.name, header=given)
     sha256 = hashlib.sha256(data).hexdigest()
-    result = ledger.import_plan(document, sha256, _ctx(args), accept_problems=args.accept_problems)
+    result = ledger.handle(
+        ImportPlan(document=document, sha256=sha256, accept_problems=args.accept_problems),
+        _ctx(args))
+    assert isinstance(result, ImportResult)
     if args.json:
         print_json(result)
         return
@@ -190,89 +219,45 @@ def cmd_plan_import(t: Tenancy, args: argparse.Namespace) -> None:
 
 
 def cmd_plan_show(t: Tenancy, args: argparse.Namespace) -> None:
-    state = t.queries(args.tenant).state()
-    plans = list(state.plans.values())
+    plans = t.queries(args.tenant).plans()
     if args.json:
-        print_json(plans)
+        print_shape(PlanSchema(many=True), plans)
         return
     for plan in plans:
         print(f"{plan.number} ({vn_date(plan.issued_on)}) {plan.issuing_body}, ký: {plan.signer}")
         print(f"  {plan.title}")
         print(f"  Căn cứ: {', '.join(plan.legal_basis)}")
-        for code, title in plan.groups.items():
-            print(f"  {code}. {shorten(title, 100)}")
+        for group in plan.groups:
+            print(f"  {group.code}. {shorten(group.title, 100)}")
 
 
 def cmd_agency_list(t: Tenancy, args: argparse.Namespace) -> None:
-    state = t.queries(args.tenant).state()
-    agencies = sorted(state.agencies.items(), key=lambda kv: sort_key(kv[1]))
+    agencies = sorted(t.queries(args.tenant).agencies(), key=lambda a: sort_key(a.name))
     if args.json:
-        print_json([{"key": k, "name": n, "is_collective": k in state.collectives}
-                    for k, n in agencies])
+        print_shape(AgencySchema(many=True), agencies)
         return
     print_table(["name", "collective", "key"],
-                [[n, "yes" if k in state.collectives else "", k] for k, n in agencies])
+                [[a.name, "yes" if a.is_collective else "", a.key] for a in agencies])
 
 
-def cmd_agency_add(t: Tenancy, args: argparse.Namespace) -> None:
-    result = t.ledger(args.tenant, for_writing=True).register_agency(args.name, _ctx(args))
-    _done(args, result, f"Registered agency {args.name}")
-
-
-def cmd_agency_rename(t: Tenancy, args: argparse.Namespace) -> None:
-    result = t.ledger(args.tenant, for_writing=True).rename_agency(
-        args.agency, args.new_name, args.reason, _ctx(args))
-    _done(args, result, f"Renamed agency to {args.new_name}")
-
-
-def _task_command(name: str) -> Handler:
-    """Task commands share their shape: resolve the ledger, call one use case, print."""
+def recorder(cls: type[Command], done: str) -> Handler:
+    """A write command: the command is built from the arguments named like its fields,
+    recorded, and `done` (formatted with the arguments) says what was recorded."""
 
     def handler(t: Tenancy, args: argparse.Namespace) -> None:
         ledger = t.ledger(args.tenant, for_writing=True)
-        ctx, plan = _ctx(args), args.plan
-        calls: dict[str, Callable[[], Any]] = {
-            "reassign": lambda: ledger.reassign_task(
-                args.task, args.lead, args.coordinator or [], args.reason, args.decision,
-                ctx, plan),
-            "deadline": lambda: ledger.change_deadline(
-                args.task, args.deadline, args.reason, args.decision, ctx, plan),
-            "trigger": lambda: ledger.record_trigger(args.task, args.on, args.note, ctx, plan),
-            "report": lambda: ledger.report_progress(
-                args.task, args.period, args.percent, args.narrative, ctx,
-                difficulties=args.difficulties, proposals=args.proposals,
-                evidence=args.evidence or [], plan=plan),
-            "verify": lambda: ledger.verify_report(args.task, args.report, args.note, ctx, plan),
-            "return": lambda: ledger.return_report(
-                args.task, args.report, args.reason, ctx, plan),
-            "complete": lambda: ledger.complete_task(
-                args.task, args.output, args.on, ctx, plan),
-            "cancel": lambda: ledger.cancel_task(
-                args.task, args.reason, args.decision, ctx, plan),
-            "suspend": lambda: ledger.suspend_task(
-                args.task, args.reason, args.decision, ctx, plan),
-            "resume": lambda: ledger.resume_task(
-                args.task, args.reason, args.decision, ctx, plan),
-        }
-        result = calls[name]()
-        report = result.detail.get("report")
-        extra = f", report {report}" if report else ""
-        _done(args, result, f"Task {args.task}: {name} recorded{extra}")
+        result = ledger.handle(build(cls, vars(args)), _ctx(args))
+        report = result.detail.get("report") if isinstance(result, CommandResult) else None
+        _done(args, result, done.format_map(vars(args)) + (f", report {report}" if report
+                                                            else ""))
 
     return handler
 
 
 def cmd_indicator_list(t: Tenancy, args: argparse.Namespace) -> None:
-    state = t.queries(args.tenant).state()
-    indicators = sorted(state.indicators.values(),
-                        key=lambda i: tuple(int(p) for p in i.code.split(".") if p.isdigit()))
+    indicators = t.queries(args.tenant).indicator_list()
     if args.json:
-        print_json([{
-            "code": i.code, "name": i.name, "unit": i.unit, "target": i.target,
-            "horizon_year": i.horizon_year, "is_heading": i.is_heading,
-            "responsible": [state.agency_name(k) for k in i.responsible],
-            "latest": i.latest, "version": i.version,
-        } for i in indicators])
+        print_shape(IndicatorSchema(many=True), indicators)
         return
     print_table(["code", "indicator", "unit", "target", "year", "latest"], [
         [i.code, shorten(i.name, 60), i.unit or "-", shorten(i.target.text, 30),
@@ -281,25 +266,15 @@ def cmd_indicator_list(t: Tenancy, args: argparse.Namespace) -> None:
         for i in indicators])
 
 
-def cmd_indicator_report(t: Tenancy, args: argparse.Namespace) -> None:
-    result = t.ledger(args.tenant, for_writing=True).report_indicator(
-        args.code, args.period, args.value, args.source, _ctx(args), args.plan)
-    _done(args, result, f"Indicator {args.code}: value recorded")
-
-
-def cmd_indicator_target(t: Tenancy, args: argparse.Namespace) -> None:
-    result = t.ledger(args.tenant, for_writing=True).change_target(
-        args.code, args.target, args.reason, args.decision, _ctx(args), args.plan)
-    _done(args, result, f"Indicator {args.code}: target changed")
-
-
 def cmd_demo(t: Tenancy, args: argparse.Namespace) -> None:
     """Load the seed plan into the demo tenant (once) and print its status."""
     if not any(x.slug == "demo" for x in t.registry.list(include_archived=True)):
         t.create_tenant("demo", "Quảng Nam (demo)", "49")
     ledger = t.ledger("demo", for_writing=True)
     sha256 = hashlib.sha256(SEED_PLAN.read_bytes()).hexdigest()
-    result = ledger.import_plan(read_plan_document(SEED_PLAN), sha256, _ctx(args))
+    result = ledger.handle(ImportPlan(document=read_plan_document(SEED_PLAN), sha256=sha256),
+                           _ctx(args))
+    assert isinstance(result, ImportResult)
     print(f"Demo tenant 'demo': plan {result.plan_number}, {result.tasks} tasks, "
           f"{result.indicators} indicators" + ("" if result.recorded else " (already loaded)"))
     args.tenant, args.on, args.known_at, args.effective_on = "demo", None, None, None
@@ -383,39 +358,55 @@ def _agency_commands(sub: Any) -> None:
     p = sub.add_parser("agency", help="the tenant's agency registry")
     asub = p.add_subparsers(dest="action", required=True)
     _add(asub, "list", cmd_agency_list, "list agencies")
-    c = _add(asub, "add", cmd_agency_add, "register an agency", writes=True)
+    c = _add(asub, "add", recorder(RegisterAgency, "Registered agency {name}"),
+             "register an agency", writes=True)
     c.add_argument("name")
-    c = _add(asub, "rename", cmd_agency_rename, "rename an agency", writes=True)
+    c = _add(asub, "rename", recorder(RenameAgency, "Renamed agency to {new_name}"),
+             "rename an agency", writes=True)
     c.add_argument("agency", help="current name")
     c.add_argument("new_name")
     c.add_argument("--reason", required=True)
 
 
+TASK_COMMANDS: dict[str, tuple[type[Command], str]] = {
+    "reassign": (ReassignTask, "change lead and coordinating agencies"),
+    "deadline": (ChangeDeadline, "change the deadline"),
+    "trigger": (RecordTrigger, "record that a conditional deadline's condition was met"),
+    "report": (ReportProgress, "report progress"),
+    "verify": (VerifyReport, "verify a report"),
+    "return": (ReturnReport, "return a report"),
+    "complete": (CompleteTask, "record completion"),
+    "cancel": (CancelTask, "cancel the task"),
+    "suspend": (SuspendTask, "suspend the task"),
+    "resume": (ResumeTask, "resume the task"),
+}
+
+
 def _task_commands(sub: Any) -> None:
+    """Each option's `dest` is the name of the command field it fills."""
     p = sub.add_parser("task", help="record what happens to a task")
     tsub = p.add_subparsers(dest="action", required=True)
-
-    def task_parser(name: str, help_text: str) -> argparse.ArgumentParser:
-        c = _add(tsub, name, _task_command(name), help_text, writes=True)
+    parsers = {}
+    for name, (cls, help_text) in TASK_COMMANDS.items():
+        c = _add(tsub, name, recorder(cls, "Task {task}: {action} recorded"), help_text,
+                 writes=True)
         c.add_argument("task", help="task number (TT), e.g. 5")
         c.add_argument("--plan", help="plan number, when the tenant has several")
-        return c
-
-    def decided(c: argparse.ArgumentParser) -> None:
-        c.add_argument("--reason", required=True, help="why")
-        c.add_argument("--decision", default="", help="deciding document, e.g. 123/QĐ-UBND")
-
-    c = task_parser("reassign", "change lead and coordinating agencies")
-    c.add_argument("--lead", action="append", required=True, help="lead agency (repeatable)")
-    c.add_argument("--coordinator", action="append", help="coordinating agency (repeatable)")
-    decided(c)
-    c = task_parser("deadline", "change the deadline")
-    c.add_argument("deadline", help="new deadline as written, e.g. 6/2025")
-    decided(c)
-    c = task_parser("trigger", "record that a conditional deadline's condition was met")
-    c.add_argument("--on", type=parse_date, required=True)
+        if issubclass(cls, DecideTask | ChangeDeadline | ReassignTask):
+            c.add_argument("--reason", required=True, help="why")
+            c.add_argument("--decision", dest="decision_ref", default="",
+                           help="deciding document, e.g. 123/QĐ-UBND")
+        parsers[name] = c
+    c = parsers["reassign"]
+    c.add_argument("--lead", dest="leads", action="append", required=True,
+                   help="lead agency (repeatable)")
+    c.add_argument("--coordinator", dest="coordinators", action="append",
+                   help="coordinating agency (repeatable)")
+    parsers["deadline"].add_argument("deadline", help="new deadline as written, e.g. 6/2025")
+    c = parsers["trigger"]
+    c.add_argument("--on", dest="triggered_on", type=parse_date, required=True)
     c.add_argument("--note", default="")
-    c = task_parser("report", "report progress")
+    c = parsers["report"]
     c.add_argument("--period", required=True, help="YYYY, YYYY-H1, YYYY-Q2, YYYY-9M or YYYY-MM")
     c.add_argument("--percent", type=int, required=True)
     c.add_argument("--narrative", required=True)
@@ -423,37 +414,36 @@ def _task_commands(sub: Any) -> None:
     c.add_argument("--proposals", default="")
     c.add_argument("--evidence", action="append", help="evidence document (repeatable)")
     c.add_argument("--agency", help="reporting agency (must lead or coordinate the task)")
-    for name, help_text in (("verify", "verify a report"), ("return", "return a report")):
-        c = task_parser(name, help_text)
-        c.add_argument("report", type=int, help="report number")
-        if name == "verify":
-            c.add_argument("--note", default="")
-        else:
-            c.add_argument("--reason", required=True)
-    c = task_parser("complete", "record completion")
-    c.add_argument("--output", required=True, help="output document, e.g. 12/KH-UBND")
-    c.add_argument("--on", type=parse_date, required=True, help="completion date")
+    for name in ("verify", "return"):
+        parsers[name].add_argument("report", type=int, help="report number")
+    parsers["verify"].add_argument("--note", default="")
+    parsers["return"].add_argument("--reason", required=True)
+    c = parsers["complete"]
+    c.add_argument("--output", dest="output_document", required=True,
+                   help="output document, e.g. 12/KH-UBND")
+    c.add_argument("--on", dest="completed_on", type=parse_date, required=True,
+                   help="completion date")
     c.add_argument("--agency", help="reporting agency")
-    for name in ("cancel", "suspend", "resume"):
-        decided(task_parser(name, f"{name} the task"))
 
 
 def _indicator_commands(sub: Any) -> None:
     p = sub.add_parser("indicator", help="indicators and their values")
     isub = p.add_subparsers(dest="action", required=True)
     _add(isub, "list", cmd_indicator_list, "list indicators with their latest values")
-    c = _add(isub, "report", cmd_indicator_report, "report a value", writes=True)
-    c.add_argument("code")
+    c = _add(isub, "report", recorder(ReportIndicatorValue, "Indicator {indicator}: value "
+                                      "recorded"), "report a value", writes=True)
+    c.add_argument("indicator", metavar="code")
     c.add_argument("--period", required=True)
     c.add_argument("--value", required=True)
     c.add_argument("--source", required=True)
     c.add_argument("--agency")
     c.add_argument("--plan")
-    c = _add(isub, "target", cmd_indicator_target, "change the target", writes=True)
-    c.add_argument("code")
+    c = _add(isub, "target", recorder(ChangeTarget, "Indicator {indicator}: target changed"),
+             "change the target", writes=True)
+    c.add_argument("indicator", metavar="code")
     c.add_argument("target")
     c.add_argument("--reason", required=True)
-    c.add_argument("--decision", default="")
+    c.add_argument("--decision", dest="decision_ref", default="")
     c.add_argument("--plan")
 
 

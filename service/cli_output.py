@@ -11,6 +11,8 @@ from enum import Enum
 from typing import Any, TextIO
 from uuid import UUID
 
+from marshmallow import Schema
+
 
 def to_jsonable(value: Any) -> Any:
     if hasattr(value, "to_dict"):
@@ -28,6 +30,11 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, UUID | Decimal):
         return str(value)
     return value
+
+
+def print_shape(schema: Schema, value: Any, out: TextIO | None = None) -> None:
+    """JSON in the shape the API's schema states for the same answer."""
+    print_json(schema.dump(value), out)
 
 
 def print_json(value: Any, out: TextIO | None = None) -> None:

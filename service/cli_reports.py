@@ -8,12 +8,15 @@ import sys
 from datetime import date
 from typing import Any
 
+from api.schemas.reports import DiffSchema, IndicatorProgressSchema, ScorecardSchema, SummarySchema
+from api.schemas.tasks import StatusSchema
 from domain.agencies import normalise_agency
 from domain.status import StatusClass
+from projections import scorecard as scorecard_rules
 from projections.change_log import ChangeFilter
 from service.audit_texts import audit_text, entry_json
 from service.cli_integrity import add_despite_argument
-from service.cli_output import print_json, print_table, shorten, vn_date
+from service.cli_output import print_json, print_shape, print_table, shorten, vn_date
 from service.integrity import TenantIntegrity
 from service.queries import TenantQueries
 from service.tenancy import Tenancy
@@ -41,7 +44,7 @@ def cmd_status(t: Tenancy, args: argparse.Namespace) -> None:
     rows = _queries(t, args).status(on, search=args.search, group=args.group,
                                     agency=args.agency, status=args.status, **_when(args))
     if args.json:
-        print_json({"on": on, **_when(args), "tasks": rows})
+        print_shape(StatusSchema(), {"on": on, **_when(args), "tasks": rows})
         return
     print(f"Status on {vn_date(on)}" + _as_of(args))
     print_table(["TT", "task", "lead", "deadline", "report", "status"], [
@@ -63,7 +66,7 @@ def _as_of(args: argparse.Namespace) -> str:
 def cmd_summary(t: Tenancy, args: argparse.Namespace) -> None:
     summary = _queries(t, args).summary(_on(t, args), **_when(args))
     if args.json:
-        print_json(summary)
+        print_shape(SummarySchema(), summary)
         return
     print(f"Summary on {vn_date(summary.on)}{_as_of(args)}; reporting period {summary.period}")
     classes = [k for k in summary.overall if k != "total"]
@@ -80,7 +83,8 @@ def cmd_summary(t: Tenancy, args: argparse.Namespace) -> None:
 def cmd_scorecard(t: Tenancy, args: argparse.Namespace) -> None:
     scores = _queries(t, args).scorecard(args.year, **_when(args))
     if args.json:
-        print_json({"year": args.year, "agencies": scores})
+        print_shape(ScorecardSchema(), {"year": args.year, "agencies": scores,
+                                        "rule": (scorecard_rules.__doc__ or "").strip()})
         return
     print_table(["rank", "agency", "led", "on time", "late", "overdue", "reports on time"], [
         [str(s.rank), shorten(s.agency, 50), str(s.led), str(s.done_on_time), str(s.done_late),
@@ -90,7 +94,7 @@ def cmd_scorecard(t: Tenancy, args: argparse.Namespace) -> None:
 def cmd_indicators(t: Tenancy, args: argparse.Namespace) -> None:
     rows = _queries(t, args).indicators(**_when(args))
     if args.json:
-        print_json(rows)
+        print_shape(IndicatorProgressSchema(many=True), rows)
         return
     met = {True: "met", False: "not met", None: "-"}
     print_table(["code", "indicator", "target", "latest", "met"], [
@@ -138,7 +142,7 @@ def cmd_changes(t: Tenancy, args: argparse.Namespace) -> None:
 def cmd_diff(t: Tenancy, args: argparse.Namespace) -> None:
     diff = _queries(t, args).diff(args.before, args.after)
     if args.json:
-        print_json(diff)
+        print_shape(DiffSchema(), diff)
         return
     print(f"Plan as known at {diff.before_label} → as known at {diff.after_label}")
     for item in diff.items:

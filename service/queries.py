@@ -7,10 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
+from domain.catalogue import resolve_plan
 from domain.errors import NotFound
+from domain.indicator import Indicator
+from projections import details
 from projections.audit import AuditEntry
 from projections.change_log import ChangeFilter, ChangePage, query_changes
+from projections.details import AgencyEntry, IndicatorDetail, PlanOutline, TaskDetail
 from projections.diff import PlanDiff, diff_states
 from projections.indicator_progress import IndicatorProgress, indicator_progress
 from projections.plan_state import PlanState
@@ -43,6 +48,7 @@ class TenantQueries:
     def __init__(self, app: LedgerApplication) -> None:
         self.app = app
         self.store = ReadModelStore(app.storage.tenant_database(app.slug), app.slug)
+        self._live: tuple[int, PlanState] | None = None  # (position, state) last loaded
 
     def _events_after(self, position: int) -> Iterator[tuple[int, Any]]:
         return read_events(self.app, position)
@@ -71,14 +77,49 @@ class TenantQueries:
     def state(self, *, known_at: datetime | None = None,
               effective_on: date | None = None) -> PlanState:
         if known_at is None and effective_on is None:
-            self.refresh()
-            with self.store.db.transaction(write=False) as cursor:
-                return self.store.load(cursor)
+            return self._live_state()
         stop = self._last_position_known_at(known_at) if known_at is not None else None
         if stop == 0:
             return PlanState()
         events = read_events(self.app, 0, stop)
         return fold(events, known_at=known_at, effective_on=effective_on)
+
+    def _live_state(self) -> PlanState:
+        """The read models as plan state, loaded once per log position: the reads of one
+        request (or any run of reads with no write between) share one load. Treat it as
+        read-only."""
+        position = self.refresh()
+        if self._live is None or self._live[0] != position:
+            with self.store.db.transaction(write=False) as cursor:
+                self._live = (position, self.store.load(cursor))
+        return self._live[1]
+
+    def _plan_id(self, state: PlanState, plan: str | None) -> UUID:
+        return resolve_plan({p.number: p.id for p in state.plans.values()}, plan)
+
+    def task_detail(self, number: str, plan: str | None, on: date) -> TaskDetail:
+        """One task in full, its status judged on `on`."""
+        state = self.state()
+        return details.task_detail(state, number, self._plan_id(state, plan), on)
+
+    def indicator(self, code: str, plan: str | None = None) -> IndicatorDetail:
+        state = self.state()
+        wanted = Indicator.create_id(self._plan_id(state, plan), code.strip().rstrip("."))
+        if wanted not in state.indicators:
+            raise NotFound(f"No indicator {code}.", field="indicator")
+        return details.indicator_detail(state, state.indicators[wanted])
+
+    def indicator_list(self, plan: str | None = None) -> list[IndicatorDetail]:
+        """Every indicator (of one plan, when named) with its target and values."""
+        state = self.state()
+        plan_id = self._plan_id(state, plan) if plan else None
+        return details.indicator_details(state, plan_id)
+
+    def agencies(self) -> list[AgencyEntry]:
+        return details.agencies(self.state())
+
+    def plans(self) -> list[PlanOutline]:
+        return details.plans(self.state())
 
     def _last_position_known_at(self, known_at: datetime) -> int:
         """No event recorded by `known_at` lies after this position: reading stops there."""

@@ -24,10 +24,10 @@ from domain.access import Role
 from domain.errors import NotFound
 from domain.policy import Grant
 from importers import read_plan_document
+from service.commands import Context, ImportPlan
 from service.config import Settings
 from service.container import build_tenancy
 from service.integrity import IntegrityRefused, PeriodicCheckpoints, default_key_dir
-from service.ledger import Context
 from service.orphans import end_orphans, pids_file, run_dir, wait_for_port
 from service.tenancy import Tenancy
 
@@ -70,7 +70,8 @@ def ensure_demo(tenancy: Tenancy) -> None:
         return
     ledger = tenancy.ledger(DEMO_SLUG, for_writing=True)
     sha256 = hashlib.sha256(SEED_PLAN.read_bytes()).hexdigest()
-    ledger.import_plan(read_plan_document(SEED_PLAN), sha256, Context(DEMO_ACTOR))
+    ledger.handle(ImportPlan(
+        document=read_plan_document(SEED_PLAN), sha256=sha256), Context(DEMO_ACTOR))
 
 
 def ensure_demo_principals(tenancy: Tenancy) -> list[tuple[str, Role, str]]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
+from flask import current_app, g
 
 from domain.clock import Clock
-from service.ledger import TenantLedger
+from service.commands import Command, Context
+from service.handlers import Result
 from service.queries import TenantQueries
 from service.security import AuthThrottle, SessionStore, SignInJournal
 from service.sso import OidcClient
@@ -44,11 +45,17 @@ def tenancy() -> Tenancy:
 
 
 def queries(slug: str) -> TenantQueries:
-    return state().tenancy.queries(slug)
+    """A tenant's reads, made once per request: however many parts of a page read the plan,
+    its state is loaded once."""
+    made: dict[str, TenantQueries] = g.setdefault("r57_web_queries", {})
+    if slug not in made:
+        made[slug] = state().tenancy.queries(slug)
+    return made[slug]
 
 
-def ledger(slug: str) -> TenantLedger:
-    return state().tenancy.ledger(slug, for_writing=True)
+def dispatch(slug: str, command: Command, context: Context) -> Result:
+    """Record a command for a tenant through the one dispatcher (as the API and CLI do)."""
+    return state().tenancy.ledger(slug, for_writing=True).handle(command, context)
 
 
 def end_of_day(day: date) -> datetime:

@@ -56,7 +56,8 @@ class AgencyScoreSchema(Strict):
     overdue = fields.Integer(required=True)
     reports = fields.Integer(required=True)
     reports_on_time = fields.Integer(required=True)
-    on_time_rate = fields.Float(required=True)
+    on_time_rate = fields.Function(lambda score: round(score.on_time_rate, 4),
+                                   required=True, metadata={"type": "number"})
 
 
 class ScorecardSchema(Strict):
@@ -123,6 +124,6 @@ class DiffItemSchema(Strict):
 
 
 class DiffSchema(Strict):
-    before = fields.String(required=True)
-    after = fields.String(required=True)
+    before = fields.String(required=True, attribute="before_label")
+    after = fields.String(required=True, attribute="after_label")
     items = fields.List(fields.Nested(DiffItemSchema), required=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from api import scope
-from api.commands import context, precondition
+from api.commands import dispatch
 from api.routing import TENANT_PREFIX, ApiBlueprint
 from api.schemas.agencies import (
     AgencyDetailSchema,
@@ -16,7 +16,8 @@ from api.schemas.agencies import (
 from api.schemas.common import CommandResultSchema
 from domain.agency import Agency
 from domain.policy import Action
-from service.ledger import CommandResult
+from service.commands import RegisterAgency, RenameAgency, build
+from service.handlers import Result
 
 bp = ApiBlueprint("agencies", __name__, url_prefix=TENANT_PREFIX + "/agencies")
 
@@ -24,11 +25,7 @@ bp = ApiBlueprint("agencies", __name__, url_prefix=TENANT_PREFIX + "/agencies")
 @bp.operation("", action=Action.READ_STATUS, response=AgencyListSchema())
 def list_agencies() -> dict[str, Any]:
     """List the agencies the tenant's plans name, collectives included."""
-    state = scope.queries().state()
-    return {"items": [
-        {"key": key, "name": name, "is_collective": key in state.collectives}
-        for key, name in state.agencies.items()
-    ]}
+    return {"items": scope.queries().agencies()}
 
 
 @bp.operation("/<agency>", action=Action.READ_STATUS, response=AgencyDetailSchema(),
@@ -40,16 +37,14 @@ def show_agency(agency: str) -> Agency:
 
 @bp.operation("", "POST", action=Action.AGENCY_MANAGE, status=201, body=AgencyRegisterSchema(),
               response=CommandResultSchema(), etag=lambda r: int(r.version), command=True)
-def register_agency(body: dict[str, Any]) -> CommandResult:
+def register_agency(body: dict[str, Any]) -> Result:
     """Register an agency."""
-    return scope.ledger().register_agency(body["name"], context(body))
+    return dispatch(build(RegisterAgency, body), body)
 
 
 @bp.operation("/<agency>/rename", "POST", action=Action.AGENCY_MANAGE, body=AgencyRenameSchema(),
               response=CommandResultSchema(), etag=lambda r: int(r.version), if_match=True,
               command=True)
-def rename_agency(agency: str, body: dict[str, Any]) -> CommandResult:
+def rename_agency(agency: str, body: dict[str, Any]) -> Result:
     """Rename an agency; its tasks and history stay its own."""
-    ledger = scope.ledger()
-    with precondition(lambda: ledger.agency(agency).version):
-        return ledger.rename_agency(agency, body["new_name"], body["reason"], context(body))
+    return dispatch(build(RenameAgency, body, agency=agency), body)

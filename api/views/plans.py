@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from api import scope
-from api.commands import context
+from api.commands import dispatch
 from api.operation import Reply
 from api.routing import TENANT_PREFIX, ApiBlueprint
 from api.schemas.plans import (
@@ -21,6 +21,7 @@ from domain.errors import DomainError
 from domain.plan_document import PlanHeader
 from domain.policy import Action
 from importers.isolation import read_isolated
+from service.commands import ImportPlan, ImportResult
 from service.import_preview import build_preview, preview_json
 from service.uploads import UploadStore
 
@@ -30,11 +31,7 @@ bp = ApiBlueprint("plans", __name__, url_prefix=TENANT_PREFIX + "/plans")
 @bp.operation("", action=Action.READ_STATUS, response=PlanListSchema())
 def list_plans() -> dict[str, Any]:
     """List the tenant's plans with their groups of tasks."""
-    plans = scope.queries().state().plans.values()
-    return {"items": [
-        {**vars(plan), "groups": [{"code": c, "title": t} for c, t in plan.groups.items()]}
-        for plan in plans
-    ]}
+    return {"items": scope.queries().plans()}
 
 
 @bp.operation("/preview", "POST", action=Action.PLAN_IMPORT, form=PlanPreviewFormSchema(),
@@ -72,12 +69,12 @@ def import_plan(form: dict[str, Any]) -> Reply:
     given = PlanHeader(number=form.get("number", ""), title=form.get("title", ""),
                        issued_on=form.get("issued_on"), issuing_body=form.get("issuer", ""))
     document = read_isolated(data, filename, header=given)
-    ledger = scope.ledger()
-    result = ledger.import_plan(document, hashlib.sha256(data).hexdigest(), context(form),
-                                accept_problems=form["accept_problems"])
+    result = dispatch(ImportPlan(document=document, sha256=hashlib.sha256(data).hexdigest(),
+                                 accept_problems=form["accept_problems"]), form)
+    assert isinstance(result, ImportResult)
     if not result.recorded:
         return Reply(result, status=200, events=0)
-    first_plan = len(ledger.catalogue().plans) == 1  # the catalogue opened with it
+    first_plan = len(scope.ledger().catalogue().plans) == 1  # the catalogue opened with it
     events = 2 + int(first_plan) + result.tasks + result.indicators + result.new_agencies
     return Reply(result, events=events)
 

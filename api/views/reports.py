@@ -25,6 +25,8 @@ from domain.errors import DomainError
 from domain.policy import Action
 from projections import scorecard as scorecard_rules
 from projections.change_log import ChangeFilter
+from projections.diff import PlanDiff
+from projections.summary import PlanSummary
 from service.audit_texts import entry_json
 
 bp = ApiBlueprint("reports", __name__, url_prefix=TENANT_PREFIX)
@@ -36,11 +38,11 @@ def _when(query: dict[str, Any]) -> dict[str, Any]:
 
 @bp.operation("/summary", action=Action.READ_STATUS, query=SummaryQuerySchema(),
               response=SummarySchema())
-def show_summary(query: dict[str, Any]) -> dict[str, Any]:
+def show_summary(query: dict[str, Any]) -> PlanSummary:
     """Counts per status class, per group and per lead agency; tasks due soon; open tasks
     missing their report for the current quarter."""
     on = query.get("on") or clock().today()
-    return scope.queries().summary(on, **_when(query)).to_dict()
+    return scope.queries().summary(on, **_when(query))
 
 
 @bp.operation("/scorecard", action=Action.READ_STATUS, query=ScorecardQuerySchema(),
@@ -49,14 +51,14 @@ def show_scorecard(query: dict[str, Any]) -> dict[str, Any]:
     """The agencies' results for a year and their ranking, with the rule that ranks them."""
     scores = scope.queries().scorecard(query["year"], clock().today(), **_when(query))
     return {"year": query["year"], "rule": (scorecard_rules.__doc__ or "").strip(),
-            "agencies": [s.to_dict() for s in scores]}
+            "agencies": scores}
 
 
 @bp.operation("/indicator-progress", action=Action.READ_STATUS, query=TimeTravelSchema(),
               response=IndicatorProgressListSchema())
 def show_indicator_progress(query: dict[str, Any]) -> dict[str, Any]:
     """Each indicator's latest value against its target, and whether the target is met."""
-    return {"items": [p.to_dict() for p in scope.queries().indicators(**_when(query))]}
+    return {"items": scope.queries().indicators(**_when(query))}
 
 
 @bp.operation("/changes", action=Action.READ_CHANGES, query=ChangeQuerySchema(),
@@ -78,9 +80,9 @@ def list_changes(query: dict[str, Any]) -> dict[str, Any]:
 
 @bp.operation("/diff", action=Action.READ_HISTORY, query=DiffQuerySchema(),
               response=DiffSchema())
-def show_diff(query: dict[str, Any]) -> dict[str, Any]:
+def show_diff(query: dict[str, Any]) -> PlanDiff:
     """What changed in the plan between two recorded times: tasks added or removed,
     deadlines moved, reassignments, status changes, target changes."""
     if query["before"] > query["after"]:
         raise DomainError("'before' must not be later than 'after'.", field="before")
-    return scope.queries().diff(query["before"], query["after"]).to_dict()
+    return scope.queries().diff(query["before"], query["after"])

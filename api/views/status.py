@@ -9,7 +9,6 @@ from api.routing import TENANT_PREFIX, ApiBlueprint
 from api.schemas.tasks import StatusQuerySchema, StatusSchema
 from api.services import clock
 from domain.policy import Action
-from projections.plan_status import plan_status
 
 bp = ApiBlueprint("status", __name__, url_prefix=TENANT_PREFIX + "/status")
 
@@ -20,9 +19,8 @@ def show_status(query: dict[str, Any]) -> dict[str, Any]:
     """Each task's status on `on` (default today), from what was recorded by `known_at` and
     in effect by `effective_on`."""
     known_at, effective_on = query.get("known_at"), query.get("effective_on")
-    state = scope.queries().state(known_at=known_at, effective_on=effective_on)
     on = query.get("on") or clock().today()
-    rows = [r.to_dict() for r in plan_status(state, on)]
+    rows = scope.queries().status(on, known_at=known_at, effective_on=effective_on)
     if query.get("plan"):
-        rows = [r for r in rows if r["plan"] == query["plan"]]
+        rows = [r for r in rows if r.plan == query["plan"]]
     return {"on": on, "known_at": known_at, "effective_on": effective_on, "tasks": rows}

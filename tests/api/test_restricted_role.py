@@ -18,10 +18,10 @@ from domain.access import Role
 from domain.errors import DomainError
 from importers import read_plan_document
 from service.cli import main as cli_main
+from service.commands import Context, ImportPlan
 from service.config import Settings
 from service.container import build_tenancy
 from service.db_role import create_role
-from service.ledger import Context
 from service.tenancy import Tenancy
 from tests.api.principals import login
 from tests.conftest import reset_schema
@@ -36,9 +36,9 @@ def owner(postgres_url: str, seed_path: Path) -> Iterator[Tenancy]:
     reset_schema(postgres_url)
     tenancy = build_tenancy(Settings(database_url=postgres_url))
     tenancy.create_tenant("quang-nam", "Quảng Nam")
-    tenancy.ledger("quang-nam", for_writing=True).import_plan(
-        read_plan_document(seed_path), hashlib.sha256(seed_path.read_bytes()).hexdigest(),
-        Context("owner"))
+    tenancy.ledger("quang-nam", for_writing=True).handle(ImportPlan(
+        document=read_plan_document(seed_path),
+        sha256=hashlib.sha256(seed_path.read_bytes()).hexdigest()), Context("owner"))
     yield tenancy
     tenancy.close()
 

@@ -29,9 +29,9 @@ from schemathesis.specs.openapi.checks import (
 from api.app import create_app
 from api.config import ApiSettings
 from importers import read_plan_document
+from service.commands import Context, ImportPlan
 from service.config import Settings
 from service.container import build_tenancy
-from service.ledger import Context
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
@@ -45,9 +45,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     tenancy = build_tenancy(settings)
     tenancy.create_tenant("demo", "Quảng Nam (demo)", "49")
     seed = Path(__file__).resolve().parents[2] / "service/seed/quang-nam-1534-KH-UBND-2025.txt"
-    tenancy.ledger("demo", for_writing=True).import_plan(
-        read_plan_document(seed), hashlib.sha256(seed.read_bytes()).hexdigest(),
-        Context("schemathesis"))
+    tenancy.ledger("demo", for_writing=True).handle(ImportPlan(
+        document=read_plan_document(seed),
+        sha256=hashlib.sha256(seed.read_bytes()).hexdigest()), Context("schemathesis"))
     tenancy.access.create_principal("schemathesis", "Schemathesis", by="test")
     tenancy.access.grant("schemathesis", "tenant_admin", "demo", "", by="test")
     app = create_app(settings, tenancy, ApiSettings())

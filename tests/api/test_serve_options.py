@@ -15,10 +15,10 @@ import pytest
 from domain.errors import NotFound
 from service import gunicorn_conf
 from service.cli import main
+from service.commands import Context, RegisterAgency
 from service.config import Settings
 from service.container import build_tenancy
 from service.integrity import TenantIntegrity
-from service.ledger import Context
 from service.serve import CHECKPOINT_EVERY, CHECKPOINT_KEY_DIR, start_checkpointer
 from service.tenancy import Tenancy
 from tests.api.test_serve import _free_port, _get
@@ -114,7 +114,8 @@ def test_the_gunicorn_master_runs_one_checkpointer_that_signs_periodically(
     tenancy = build_tenancy(Settings(database_url=f"sqlite:///{data}"))
     try:
         tenancy.create_tenant("quang-nam", "Quảng Nam", "49")
-        tenancy.ledger("quang-nam", for_writing=True).register_agency("Sở Y tế", Context("t"))
+        tenancy.ledger("quang-nam", for_writing=True).handle(RegisterAgency(
+            name="Sở Y tế"), Context("t"))
     finally:
         tenancy.close()
     port = _free_port()

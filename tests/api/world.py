@@ -18,9 +18,9 @@ from api.app import create_app
 from api.config import ApiSettings
 from domain.access import Role
 from importers import read_plan_document
+from service.commands import Context, ImportPlan
 from service.config import Settings
 from service.container import build_tenancy
-from service.ledger import Context
 from service.tenancy import Tenancy
 from tests.api.principals import login
 from tests.conftest import SEED, reset_schema
@@ -65,8 +65,8 @@ def build_world(settings: Settings) -> Iterator[World]:
     seed = read_plan_document(SEED)
     for slug, name in ((OWN, "Quảng Nam"), (FOREIGN, "Đà Nẵng")):
         tenancy.create_tenant(slug, name)
-        tenancy.ledger(slug, for_writing=True).import_plan(
-            seed, hashlib.sha256(SEED.read_bytes()).hexdigest(), Context("setup"))
+        tenancy.ledger(slug, for_writing=True).handle(ImportPlan(
+            document=seed, sha256=hashlib.sha256(SEED.read_bytes()).hexdigest()), Context("setup"))
     tenancy.access.create_principal(TARGET, "Target", by="setup")
     world = World(create_app(settings, tenancy, ApiSettings(max_json_bytes=4096)), tenancy)
     for role in PRINCIPALS:

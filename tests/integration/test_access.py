@@ -9,7 +9,7 @@ import pytest
 from domain.access import Role
 from domain.errors import DomainError, NotFound
 from domain.policy import Grant
-from service.ledger import Context
+from service.commands import Context, ImportPlan
 from service.tenancy import Tenancy
 from tests.integration.test_ledger_core import small_plan
 
@@ -17,8 +17,8 @@ from tests.integration.test_ledger_core import small_plan
 @pytest.fixture
 def access_tenancy(tenancy: Tenancy) -> Tenancy:
     tenancy.create_tenant("quang-nam", "Quảng Nam")
-    tenancy.ledger("quang-nam", for_writing=True).import_plan(small_plan(), "sha",
-                                                              Context(actor="root"))
+    tenancy.ledger("quang-nam", for_writing=True).handle(ImportPlan(
+        document=small_plan(), sha256="sha"), Context(actor="root"))
     return tenancy
 
 

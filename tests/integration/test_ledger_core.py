@@ -21,7 +21,25 @@ from domain.plan_document import (
 )
 from domain.task import Task
 from importers import read_plan_document
-from service.ledger import Context, ImportRefused, TenantLedger
+from service.commands import (
+    CancelTask,
+    ChangeDeadline,
+    ChangeTarget,
+    CompleteTask,
+    Context,
+    ImportPlan,
+    ReassignTask,
+    RecordTrigger,
+    RenameAgency,
+    ReportIndicatorValue,
+    ReportProgress,
+    ResumeTask,
+    ReturnReport,
+    SuspendTask,
+    VerifyReport,
+)
+from service.handlers import ImportRefused
+from service.ledger import TenantLedger
 from service.queries import TenantQueries, read_events
 from service.tenancy import Tenancy, TenantArchived
 
@@ -47,14 +65,14 @@ def seed_ledger(tenancy: Tenancy, seed_path: Path, slug: str = "quang-nam") -> T
     tenancy.create_tenant(slug, "Quảng Nam", "49")
     ledger = tenancy.ledger(slug, for_writing=True)
     sha = hashlib.sha256(seed_path.read_bytes()).hexdigest()
-    ledger.import_plan(read_plan_document(seed_path), sha, DOST)
+    ledger.handle(ImportPlan(document=read_plan_document(seed_path), sha256=sha), DOST)
     return ledger
 
 
 def small_ledger(tenancy: Tenancy, slug: str = "demo") -> TenantLedger:
     tenancy.create_tenant(slug, "Tỉnh thử")
     ledger = tenancy.ledger(slug, for_writing=True)
-    ledger.import_plan(small_plan(), "sha-small", DOST)
+    ledger.handle(ImportPlan(document=small_plan(), sha256="sha-small"), DOST)
     return ledger
 
 
@@ -90,7 +108,7 @@ def test_importing_the_same_document_twice_records_nothing_new(
     ledger = seed_ledger(tenancy, seed_path)
     before = event_count(ledger)
     sha = hashlib.sha256(seed_path.read_bytes()).hexdigest()
-    again = ledger.import_plan(read_plan_document(seed_path), sha, DOST)
+    again = ledger.handle(ImportPlan(document=read_plan_document(seed_path), sha256=sha), DOST)
     assert not again.recorded
     assert event_count(ledger) == before
 
@@ -98,7 +116,7 @@ def test_importing_the_same_document_twice_records_nothing_new(
 def test_another_document_with_the_same_plan_number_is_refused(tenancy: Tenancy) -> None:
     ledger = small_ledger(tenancy)
     with pytest.raises(AlreadyExists, match="another document"):
-        ledger.import_plan(small_plan(title="Khác"), "sha-other", DOST)
+        ledger.handle(ImportPlan(document=small_plan(title="Khác"), sha256="sha-other"), DOST)
 
 
 def test_a_failed_import_leaves_nothing_behind(tenancy: Tenancy) -> None:
@@ -110,12 +128,12 @@ def test_a_failed_import_leaves_nothing_behind(tenancy: Tenancy) -> None:
         plan_id=Plan.create_id(document.header.number), plan_issued_on=None,
         group_code="I", number="2", title="x", leads=(), coordinators=(), leads_text="",
         coordinators_text="", expected_output="", deadline=parse_deadline("2025"), extra={},
-        provenance=ledger._provenance(DOST),
+        provenance=ledger.provenance(DOST),
     )
     ledger.app.save(clash)
     before = event_count(ledger)
     with pytest.raises(Conflict):
-        ledger.import_plan(document, "sha-small", DOST)
+        ledger.handle(ImportPlan(document=document, sha256="sha-small"), DOST)
     assert event_count(ledger) == before
     with pytest.raises(NotFound):
         ledger.plan()
@@ -131,17 +149,19 @@ def test_a_document_with_unreadable_rows_is_refused_unless_accepted(tenancy: Ten
     problem = RowProblem(row=7, content="?? | ??", reason="no task number")
     document = PlanDocument(**{**small_plan().__dict__, "problems": (problem,)})
     with pytest.raises(ImportRefused) as refused:
-        ledger.import_plan(document, "sha", DOST)
+        ledger.handle(ImportPlan(document=document, sha256="sha"), DOST)
     assert refused.value.problems == (problem,)
     assert event_count(ledger) == 0
-    result = ledger.import_plan(document, "sha", DOST, accept_problems=True)
+    result = ledger.handle(ImportPlan(
+        document=document, sha256="sha", accept_problems=True), DOST)
     assert result.recorded and result.problems == (problem,)
 
 
 def test_commands_record_events_with_actor_agency_and_effective_date(tenancy: Tenancy) -> None:
     ledger = small_ledger(tenancy)
     ctx = Context(actor="reporter-1", agency="Sở Y tế", effective_on=date(2025, 3, 15))
-    result = ledger.report_progress("1", "2025-Q1", 40, "Đang dự thảo", ctx)
+    result = ledger.handle(ReportProgress(
+        task="1", period="2025-Q1", percent=40, narrative="Đang dự thảo"), ctx)
     assert result.detail["report"] == 1 and result.version == 2
     assert result.position == event_count(ledger) or result.position is not None
     (entry,) = [e for e in TenantQueries(ledger.app).history("1") if e.event == "ProgressReported"]
@@ -152,18 +172,26 @@ def test_commands_record_events_with_actor_agency_and_effective_date(tenancy: Te
 
 def test_every_task_command_changes_the_task_state(tenancy: Tenancy) -> None:
     ledger = small_ledger(tenancy)
-    ledger.change_deadline("1", "6/2025", "Chờ hướng dẫn", "15/QĐ-UBND", DOST)
-    ledger.reassign_task("1", ["Sở Y tế"], ["Sở Tài chính"], "Phân công lại", "16/QĐ-UBND", DOST)
-    ledger.report_progress("1", "2025-Q2", 100, "Xong", DOST)
-    ledger.return_report("1", 1, "Thiếu minh chứng", DOST)
-    ledger.report_progress("1", "2025-Q2", 100, "Xong, có minh chứng", DOST,
-                           evidence=["20/KH-SYT"])
-    ledger.verify_report("1", 2, "Đạt", DOST)
-    ledger.complete_task("1", "20/KH-SYT", date(2025, 6, 20), DOST)
-    ledger.record_trigger("2", date(2025, 5, 1), "Nghị định 10/2025/NĐ-CP", DOST)
-    ledger.suspend_task("2", "Chờ sắp xếp bộ máy", "17/QĐ-UBND", DOST)
-    ledger.resume_task("2", "Tiếp tục", "18/QĐ-UBND", DOST)
-    ledger.cancel_task("2", "Không còn phù hợp", "19/QĐ-UBND", DOST)
+    ledger.handle(ChangeDeadline(
+        task="1", deadline="6/2025", reason="Chờ hướng dẫn", decision_ref="15/QĐ-UBND"), DOST)
+    ledger.handle(ReassignTask(
+        task="1", leads=("Sở Y tế",), coordinators=("Sở Tài chính",), reason="Phân công lại",
+        decision_ref="16/QĐ-UBND"), DOST)
+    ledger.handle(ReportProgress(task="1", period="2025-Q2", percent=100, narrative="Xong"), DOST)
+    ledger.handle(ReturnReport(task="1", report=1, reason="Thiếu minh chứng"), DOST)
+    ledger.handle(ReportProgress(
+        task="1", period="2025-Q2", percent=100, narrative="Xong, có minh chứng",
+        evidence=("20/KH-SYT",)), DOST)
+    ledger.handle(VerifyReport(task="1", report=2, note="Đạt"), DOST)
+    ledger.handle(CompleteTask(
+        task="1", output_document="20/KH-SYT", completed_on=date(2025, 6, 20)), DOST)
+    ledger.handle(RecordTrigger(
+        task="2", triggered_on=date(2025, 5, 1), note="Nghị định 10/2025/NĐ-CP"), DOST)
+    ledger.handle(SuspendTask(
+        task="2", reason="Chờ sắp xếp bộ máy", decision_ref="17/QĐ-UBND"), DOST)
+    ledger.handle(ResumeTask(task="2", reason="Tiếp tục", decision_ref="18/QĐ-UBND"), DOST)
+    ledger.handle(CancelTask(
+        task="2", reason="Không còn phù hợp", decision_ref="19/QĐ-UBND"), DOST)
     task1, task2 = ledger.task("1"), ledger.task("2")
     assert (task1.status, task1.deadline.text, task1.leads) == ("completed", "6/2025", ("so y te",))
     assert [r.state for r in task1.reports] == ["returned", "verified"]
@@ -177,38 +205,49 @@ def test_every_task_command_changes_the_task_state(tenancy: Tenancy) -> None:
 
 def test_indicator_values_and_target_changes_are_recorded(tenancy: Tenancy) -> None:
     ledger = small_ledger(tenancy)
-    ledger.report_indicator("1", "2025", "62,5", "Báo cáo 30/BC-SKHCN", DOST)
-    ledger.change_target("1", "≥ 85", "Theo Nghị quyết 71/NQ-CP", "25/QĐ-UBND", DOST)
+    ledger.handle(ReportIndicatorValue(
+        indicator="1", period="2025", value="62,5", source="Báo cáo 30/BC-SKHCN"), DOST)
+    ledger.handle(ChangeTarget(
+        indicator="1", target="≥ 85", reason="Theo Nghị quyết 71/NQ-CP",
+        decision_ref="25/QĐ-UBND"), DOST)
     indicator = ledger.indicator("1")
     assert str(indicator.values["2025"]) == "62.5"
     assert indicator.target.text == "≥ 85"
     with pytest.raises(DomainError, match="already"):
-        ledger.change_target("1", "≥ 85", "again", "", DOST)
+        ledger.handle(ChangeTarget(
+            indicator="1", target="≥ 85", reason="again", decision_ref=""), DOST)
     with pytest.raises(DomainError, match="not a number") as refused:
-        ledger.report_indicator("1", "2025", "nhiều", "x", DOST)
+        ledger.handle(ReportIndicatorValue(
+            indicator="1", period="2025", value="nhiều", source="x"), DOST)
     assert refused.value.field == "value"
 
 
 def test_unknown_tasks_agencies_and_uninvolved_reporters_are_refused(tenancy: Tenancy) -> None:
     ledger = small_ledger(tenancy)
     with pytest.raises(NotFound, match="task 99"):
-        ledger.report_progress("99", "2025", 10, "x", DOST)
+        ledger.handle(ReportProgress(task="99", period="2025", percent=10, narrative="x"), DOST)
     with pytest.raises(NotFound, match="registry") as refused:
-        ledger.reassign_task("1", ["Sở Không Có"], [], "x", "", DOST)
+        ledger.handle(ReassignTask(
+            task="1", leads=("Sở Không Có",), coordinators=(), reason="x", decision_ref=""), DOST)
     assert refused.value.field == "leads"
     with pytest.raises(DomainError, match="neither leads nor coordinates"):
-        ledger.report_progress("1", "2025", 10, "x", Context(actor="r", agency="Sở Nội vụ"))
+        ledger.handle(ReportProgress(
+            task="1", period="2025", percent=10,
+            narrative="x"), Context(actor="r", agency="Sở Nội vụ"))
     with pytest.raises(NotFound):
-        ledger.report_indicator("9.9", "2025", "1", "x", DOST)
+        ledger.handle(ReportIndicatorValue(
+            indicator="9.9", period="2025", value="1", source="x"), DOST)
 
 
 def test_a_stale_expected_version_is_told_it_conflicted(tenancy: Tenancy) -> None:
     ledger = small_ledger(tenancy)
     version = ledger.task("1").version
     stale = Context(actor="a", expected_version=version)
-    ledger.change_deadline("1", "6/2025", "first writer", "", stale)
+    ledger.handle(ChangeDeadline(
+        task="1", deadline="6/2025", reason="first writer", decision_ref=""), stale)
     with pytest.raises(Conflict, match=f"now at version {version + 1}"):
-        ledger.change_deadline("1", "9/2025", "second writer", "", stale)
+        ledger.handle(ChangeDeadline(
+            task="1", deadline="9/2025", reason="second writer", decision_ref=""), stale)
     assert ledger.task("1").deadline.text == "6/2025"
 
 
@@ -216,18 +255,19 @@ def test_two_writers_racing_on_one_task_do_not_both_win(tenancy: Tenancy) -> Non
     ledger = small_ledger(tenancy)
     other = TenantLedger(tenancy.application("demo"))
     first, second = ledger.task("1"), other.task("1")
-    first.change_deadline(parse_deadline("6/2025"), "a", "", ledger._provenance(DOST))
-    second.change_deadline(parse_deadline("9/2025"), "b", "", other._provenance(DOST))
-    ledger._save(first)
+    first.change_deadline(parse_deadline("6/2025"), "a", "", ledger.provenance(DOST))
+    second.change_deadline(parse_deadline("9/2025"), "b", "", other.provenance(DOST))
+    ledger.commit(first)
     with pytest.raises(Conflict):
-        other._save(second)
+        other.commit(second)
     assert ledger.task("1").deadline.text == "6/2025"
 
 
 def test_one_tenants_commands_and_reads_never_touch_another(tenancy: Tenancy) -> None:
     a, b = small_ledger(tenancy, "tinh-a"), small_ledger(tenancy, "tinh-b")
     b_before = [(p, e.originator_id, e.originator_version) for p, e in read_events(b.app)]
-    a.change_deadline("1", "6/2025", "only in A", "", DOST)
+    a.handle(ChangeDeadline(
+        task="1", deadline="6/2025", reason="only in A", decision_ref=""), DOST)
     assert [(p, e.originator_id, e.originator_version) for p, e in read_events(b.app)] == b_before
     assert b.task("1").deadline.text == "3/2025"
     assert a.task("1").deadline.text == "6/2025"
@@ -248,7 +288,8 @@ def test_the_shipped_templates_import_into_a_tenant(tenancy: Tenancy, template: 
     tenancy.create_tenant("mau", "Tỉnh mẫu")
     ledger = tenancy.ledger("mau", for_writing=True)
     document = read_plan_document(path)
-    result = ledger.import_plan(document, hashlib.sha256(path.read_bytes()).hexdigest(), DOST)
+    result = ledger.handle(ImportPlan(
+        document=document, sha256=hashlib.sha256(path.read_bytes()).hexdigest()), DOST)
     assert result.recorded and result.tasks == len(document.tasks) > 0
     state = TenantQueries(ledger.app).state()
     assert sorted(t.number for t in state.tasks.values()) == sorted(
@@ -260,10 +301,12 @@ def test_a_renamed_agency_is_found_by_its_new_name_and_keeps_its_tasks(
 ) -> None:
     ledger = small_ledger(tenancy)
     key = ledger.agency("Sở Nội vụ").key
-    ledger.rename_agency("Sở Nội vụ", "Sở Nội vụ tỉnh Quảng Nam", "Đổi tên", DOST)
+    ledger.handle(RenameAgency(
+        agency="Sở Nội vụ", new_name="Sở Nội vụ tỉnh Quảng Nam", reason="Đổi tên"), DOST)
     assert ledger.agency("Sở Nội vụ tỉnh Quảng Nam").key == key
     assert ledger.agency(key).key == key
-    ledger.report_progress("2", "2025-Q1", 10, "Đang làm",
-                           Context(actor="r", agency="Sở Nội vụ tỉnh Quảng Nam"))
+    ledger.handle(ReportProgress(
+        task="2", period="2025-Q1", percent=10,
+        narrative="Đang làm"), Context(actor="r", agency="Sở Nội vụ tỉnh Quảng Nam"))
     with pytest.raises(NotFound):
         ledger.agency("Sở Không Có")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import psycopg
 
+from service.commands import Context, RegisterAgency
 from service.config import Settings
 from service.container import build_tenancy
-from service.ledger import Context
 from tests.conftest import reset_schema
 
 TENANTS = 200
@@ -34,7 +34,8 @@ def test_two_hundred_tenants_work_within_ten_pooled_connections(postgres_url: st
             tenancy.create_tenant(slug, f"Tỉnh {slug}")
         for slug in slugs:
             ledger = tenancy.ledger(slug, for_writing=True)
-            ledger.register_agency(f"Sở Khoa học và Công nghệ {slug}", Context(actor="admin"))
+            ledger.handle(RegisterAgency(
+                name=f"Sở Khoa học và Công nghệ {slug}"), Context(actor="admin"))
         # Every tenant is still served, each from its own log.
         for slug in slugs:
             agencies = tenancy.ledger(slug).app.recorder.select_notifications(start=1, limit=10)

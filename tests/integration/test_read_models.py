@@ -14,7 +14,20 @@ from domain.plan_document import IndicatorRow, PlanDocument, PlanHeader, TaskGro
 from domain.status import StatusClass
 from migrations import migrations_for
 from projections.change_log import ChangeFilter
-from service.ledger import Context, TenantLedger
+from service.commands import (
+    CancelTask,
+    ChangeDeadline,
+    ChangeTarget,
+    CompleteTask,
+    Context,
+    ImportPlan,
+    ReassignTask,
+    RecordTrigger,
+    ReportIndicatorValue,
+    ReportProgress,
+    ReturnReport,
+)
+from service.ledger import TenantLedger
 from service.queries import TenantQueries
 from service.tenancy import Tenancy
 
@@ -48,7 +61,7 @@ def plan() -> PlanDocument:
 def ledger(tenancy: Tenancy) -> TenantLedger:
     tenancy.create_tenant("demo", "Tỉnh thử")
     ledger = tenancy.ledger("demo", for_writing=True)
-    ledger.import_plan(plan(), "sha", DOST)
+    ledger.handle(ImportPlan(document=plan(), sha256="sha"), DOST)
     return ledger
 
 
@@ -64,9 +77,12 @@ def status_of(queries: TenantQueries, on: date) -> dict[str, StatusClass]:
 def test_status_classes_follow_the_documented_rules(
     ledger: TenantLedger, queries: TenantQueries
 ) -> None:
-    ledger.complete_task("1", "10/KH-UBND", date(2025, 3, 20), DOST)  # on time
-    ledger.complete_task("2", "11/KH-SYT", date(2025, 7, 5), DOST)  # late
-    ledger.report_progress("6", "2025-Q1", 30, "Đang làm", DOST)
+    ledger.handle(CompleteTask(
+        task="1", output_document="10/KH-UBND", completed_on=date(2025, 3, 20)), DOST)  # on time
+    ledger.handle(CompleteTask(
+        task="2", output_document="11/KH-SYT", completed_on=date(2025, 7, 5)), DOST)  # late
+    ledger.handle(ReportProgress(
+        task="6", period="2025-Q1", percent=30, narrative="Đang làm"), DOST)
     on = date(2025, 8, 1)
     status = status_of(queries, on)
     assert status["1"] is StatusClass.DONE_ON_TIME
@@ -81,20 +97,24 @@ def test_status_classes_follow_the_documented_rules(
 def test_a_conditional_task_is_due_once_its_trigger_is_recorded(
     ledger: TenantLedger, queries: TenantQueries
 ) -> None:
-    ledger.record_trigger("3", date(2025, 5, 1), "Nghị định 10/2025/NĐ-CP", DOST)
+    ledger.handle(RecordTrigger(
+        task="3", triggered_on=date(2025, 5, 1), note="Nghị định 10/2025/NĐ-CP"), DOST)
     (row,) = [r for r in queries.status(date(2025, 7, 1)) if r.number == "3"]
     assert row.due is not None and row.status is StatusClass.OPEN_OVERDUE
 
 
 def test_a_yearly_task_is_judged_year_by_year(ledger: TenantLedger, queries: TenantQueries) -> None:
-    ledger.report_progress("4", "2025", 100, "Đã bố trí 3%", DOST)
+    ledger.handle(ReportProgress(
+        task="4", period="2025", percent=100, narrative="Đã bố trí 3%"), DOST)
     assert status_of(queries, date(2025, 12, 1))["4"] is StatusClass.DONE_ON_TIME
     assert status_of(queries, date(2026, 3, 1))["4"] is StatusClass.NOT_STARTED
 
 
 def test_the_deadline_slip_is_counted_in_days(ledger: TenantLedger, queries: TenantQueries) -> None:
-    ledger.change_deadline("1", "6/2025", "Chờ hướng dẫn", "20/QĐ-UBND", DOST)
-    ledger.change_deadline("1", "9/2025", "Chưa đủ kinh phí", "30/QĐ-UBND", DOST)
+    ledger.handle(ChangeDeadline(
+        task="1", deadline="6/2025", reason="Chờ hướng dẫn", decision_ref="20/QĐ-UBND"), DOST)
+    ledger.handle(ChangeDeadline(
+        task="1", deadline="9/2025", reason="Chưa đủ kinh phí", decision_ref="30/QĐ-UBND"), DOST)
     (row,) = [r for r in queries.status(date(2025, 4, 1)) if r.number == "1"]
     slipped = (date(2025, 9, 30) - date(2025, 3, 31)).days
     assert (row.deadline, row.deadline_changes, row.slip_days) == ("9/2025", 2, slipped)
@@ -103,7 +123,8 @@ def test_the_deadline_slip_is_counted_in_days(ledger: TenantLedger, queries: Ten
 def test_the_summary_counts_each_class_and_flags_due_and_missing_reports(
     ledger: TenantLedger, queries: TenantQueries
 ) -> None:
-    ledger.report_progress("2", "2025-Q2", 50, "Đang làm", DOST)
+    ledger.handle(ReportProgress(
+        task="2", period="2025-Q2", percent=50, narrative="Đang làm"), DOST)
     summary = queries.summary(date(2025, 6, 10))
     assert summary.overall["total"] == 6
     assert summary.overall["open_overdue"] == 1  # task 1, due 3/2025
@@ -118,8 +139,10 @@ def test_the_summary_counts_each_class_and_flags_due_and_missing_reports(
 def test_the_scorecard_ranks_agencies_by_the_written_rule(
     ledger: TenantLedger, queries: TenantQueries
 ) -> None:
-    ledger.complete_task("2", "11/KH-SYT", date(2025, 6, 1), DOST)
-    ledger.complete_task("6", "12/KH-SYT", date(2025, 11, 1), DOST)
+    ledger.handle(CompleteTask(
+        task="2", output_document="11/KH-SYT", completed_on=date(2025, 6, 1)), DOST)
+    ledger.handle(CompleteTask(
+        task="6", output_document="12/KH-SYT", completed_on=date(2025, 11, 1)), DOST)
     scores = {s.agency: s for s in queries.scorecard(2025)}
     health = scores["Sở Y tế"]
     assert (health.rank, health.led, health.done_on_time, health.overdue) == (1, 2, 2, 0)
@@ -131,8 +154,10 @@ def test_the_scorecard_ranks_agencies_by_the_written_rule(
 def test_indicator_progress_judges_targets_where_the_comparator_allows(
     ledger: TenantLedger, queries: TenantQueries
 ) -> None:
-    ledger.report_indicator("1", "2025", "82,5", "Báo cáo 30/BC-SKHCN", DOST)
-    ledger.report_indicator("2", "2025", "1", "Đánh giá", DOST)
+    ledger.handle(ReportIndicatorValue(
+        indicator="1", period="2025", value="82,5", source="Báo cáo 30/BC-SKHCN"), DOST)
+    ledger.handle(ReportIndicatorValue(
+        indicator="2", period="2025", value="1", source="Đánh giá"), DOST)
     progress = {p.code: p for p in queries.indicators()}
     assert (progress["1"].latest_value, progress["1"].met) == ("82.5", True)
     assert progress["2"].met is None
@@ -141,14 +166,20 @@ def test_indicator_progress_judges_targets_where_the_comparator_allows(
 def test_the_change_log_filters_by_type_task_agency_actor_and_time(
     ledger: TenantLedger, queries: TenantQueries
 ) -> None:
-    ledger.change_deadline("1", "6/2025", "Chờ hướng dẫn", "20/QĐ-UBND",
-                           Context(actor="ubnd:chairman", effective_on=date(2025, 3, 10)))
-    ledger.reassign_task("2", ["Sở Tài chính"], [], "Điều chỉnh", "21/QĐ-UBND", DOST)
-    ledger.report_progress("2", "2025-Q2", 10, "x", DOST)
-    ledger.return_report("2", 1, "Thiếu số liệu", DOST)
-    ledger.report_progress("2", "2025-Q2", 20, "x, có số liệu", DOST)
-    ledger.cancel_task("6", "Gộp vào nhiệm vụ 2", "22/QĐ-UBND", DOST)
-    ledger.change_target("1", "≥ 85", "Theo 71/NQ-CP", "23/QĐ-UBND", DOST)
+    ledger.handle(ChangeDeadline(
+        task="1", deadline="6/2025", reason="Chờ hướng dẫn",
+        decision_ref="20/QĐ-UBND"), Context(actor="ubnd:chairman", effective_on=date(2025, 3, 10)))
+    ledger.handle(ReassignTask(
+        task="2", leads=("Sở Tài chính",), coordinators=(), reason="Điều chỉnh",
+        decision_ref="21/QĐ-UBND"), DOST)
+    ledger.handle(ReportProgress(task="2", period="2025-Q2", percent=10, narrative="x"), DOST)
+    ledger.handle(ReturnReport(task="2", report=1, reason="Thiếu số liệu"), DOST)
+    ledger.handle(ReportProgress(
+        task="2", period="2025-Q2", percent=20, narrative="x, có số liệu"), DOST)
+    ledger.handle(CancelTask(
+        task="6", reason="Gộp vào nhiệm vụ 2", decision_ref="22/QĐ-UBND"), DOST)
+    ledger.handle(ChangeTarget(
+        indicator="1", target="≥ 85", reason="Theo 71/NQ-CP", decision_ref="23/QĐ-UBND"), DOST)
 
     def types(**filters: object) -> list[str]:
         page = queries.changes(ChangeFilter(**filters))  # type: ignore[arg-type]
@@ -174,10 +205,12 @@ def test_the_change_log_pages_with_a_stable_cursor(
     ledger: TenantLedger, queries: TenantQueries
 ) -> None:
     for month in range(4, 10):
-        ledger.change_deadline("1", f"{month}/2025", "Lùi hạn", "", DOST)
+        ledger.handle(ChangeDeadline(
+            task="1", deadline=f"{month}/2025", reason="Lùi hạn", decision_ref=""), DOST)
     first = queries.changes(ChangeFilter(), limit=4)
     assert len(first.entries) == 4 and first.next_cursor
-    ledger.change_deadline("2", "9/2025", "Lùi hạn", "", DOST)  # arrives between pages
+    # Arrives between the pages:
+    ledger.handle(ChangeDeadline(task="2", deadline="9/2025", reason="Lùi hạn"), DOST)
     second = queries.changes(ChangeFilter(), limit=4, cursor=first.next_cursor)
     positions = [e.position for e in first.entries + second.entries]
     assert positions == sorted(positions) and len(positions) == 7
@@ -193,7 +226,8 @@ def test_as_known_at_shows_what_was_recorded_by_then(
     time.sleep(0.01)
     before = datetime.now(UTC)
     time.sleep(0.01)
-    ledger.change_deadline("1", "9/2025", "Lùi hạn", "20/QĐ-UBND", DOST)
+    ledger.handle(ChangeDeadline(
+        task="1", deadline="9/2025", reason="Lùi hạn", decision_ref="20/QĐ-UBND"), DOST)
     then = {r.number: r for r in queries.status(date(2025, 4, 1), known_at=before)}
     now = {r.number: r for r in queries.status(date(2025, 4, 1))}
     assert (then["1"].deadline, then["1"].status) == ("3/2025", StatusClass.OPEN_OVERDUE)
@@ -206,8 +240,9 @@ def test_as_known_at_shows_what_was_recorded_by_then(
 def test_as_effective_on_applies_corrections_by_their_effective_date(
     ledger: TenantLedger, queries: TenantQueries
 ) -> None:
-    ledger.change_deadline("1", "9/2025", "Lùi hạn", "20/QĐ-UBND",
-                           Context(actor="dost", effective_on=date(2025, 5, 15)))
+    ledger.handle(ChangeDeadline(
+        task="1", deadline="9/2025", reason="Lùi hạn",
+        decision_ref="20/QĐ-UBND"), Context(actor="dost", effective_on=date(2025, 5, 15)))
     on_may_1 = {r.number: r for r in queries.status(date(2025, 5, 1),
                                                     effective_on=date(2025, 5, 1))}
     on_june_1 = {r.number: r for r in queries.status(date(2025, 6, 1),
@@ -221,8 +256,9 @@ def test_as_effective_on_applies_corrections_by_their_effective_date(
 def test_the_audit_trail_reads_as_what_changed_who_when_why(
     ledger: TenantLedger, queries: TenantQueries
 ) -> None:
-    ledger.reassign_task("1", ["Sở Y tế"], ["Sở Nội vụ"], "Theo chức năng", "40/QĐ-UBND",
-                         Context(actor="ubnd:vice-chair", effective_on=date(2025, 4, 2)))
+    ledger.handle(ReassignTask(
+        task="1", leads=("Sở Y tế",), coordinators=("Sở Nội vụ",), reason="Theo chức năng",
+        decision_ref="40/QĐ-UBND"), Context(actor="ubnd:vice-chair", effective_on=date(2025, 4, 2)))
     entries = queries.history("1")
     assert [e.event for e in entries] == ["Added", "Reassigned"]
     reassigned = entries[-1]
@@ -235,7 +271,7 @@ def test_the_audit_trail_reads_as_what_changed_who_when_why(
 def test_catch_up_applies_each_event_exactly_once(
     ledger: TenantLedger, queries: TenantQueries
 ) -> None:
-    ledger.change_deadline("1", "6/2025", "x", "", DOST)
+    ledger.handle(ChangeDeadline(task="1", deadline="6/2025", reason="x", decision_ref=""), DOST)
     first = queries.refresh()
     assert queries.refresh() == first  # nothing new: nothing applied twice
     assert queries.lag() == 0
@@ -247,7 +283,7 @@ def test_a_crash_during_catch_up_leaves_the_position_and_rows_unchanged(
 ) -> None:
     queries.refresh()
     position = queries.store.position()
-    ledger.change_deadline("1", "6/2025", "x", "", DOST)
+    ledger.handle(ChangeDeadline(task="1", deadline="6/2025", reason="x", decision_ref=""), DOST)
 
     def crash(*_: object) -> None:
         raise RuntimeError("power cut")
@@ -265,7 +301,7 @@ def test_a_crash_during_catch_up_leaves_the_position_and_rows_unchanged(
 def test_check_lists_a_tampered_read_model_and_rebuild_repairs_it(
     ledger: TenantLedger, queries: TenantQueries
 ) -> None:
-    ledger.change_deadline("1", "6/2025", "x", "", DOST)
+    ledger.handle(ChangeDeadline(task="1", deadline="6/2025", reason="x", decision_ref=""), DOST)
     queries.refresh()
     with queries.store.db.transaction() as cursor:
         cursor.execute("UPDATE rm_views SET doc = REPLACE(doc, '6/2025', '12/2025') "

@@ -12,8 +12,18 @@ from domain.deadlines import parse_deadline
 from domain.errors import Conflict
 from domain.task import Report, Task
 from service.application import TASK_SNAPSHOT_INTERVAL, LedgerApplication
+from service.commands import (
+    ChangeDeadline,
+    Context,
+    ReassignTask,
+    ReportProgress,
+    ResumeTask,
+    ReturnReport,
+    SuspendTask,
+    VerifyReport,
+)
 from service.integrity import TenantIntegrity
-from service.ledger import Context, TenantLedger
+from service.ledger import TenantLedger
 from service.queries import TenantQueries, read_events
 from service.tenancy import Tenancy
 from tests.integration.test_ledger_core import small_ledger
@@ -28,20 +38,27 @@ def command(ledger: TenantLedger, step: int, ctx: Context = DOST) -> None:
     kind = step % 7
     if kind == 0:
         leads, coordinators = LEADS[step // 7 % 2]
-        ledger.reassign_task("1", leads, coordinators, f"lý do {step}", f"QĐ {step}", ctx)
+        ledger.handle(ReassignTask(
+            task="1", leads=tuple(leads), coordinators=tuple(coordinators), reason=f"lý do {step}",
+            decision_ref=f"QĐ {step}"), ctx)
     elif kind == 1:
-        ledger.change_deadline("1", ("6/2025", "9/2025")[step % 2], f"lùi {step}", "", ctx)
+        ledger.handle(ChangeDeadline(
+            task="1", deadline=("6/2025", "9/2025")[step % 2], reason=f"lùi {step}",
+            decision_ref=""), ctx)
     elif kind == 2 and task.status == "open":
-        ledger.suspend_task("1", f"tạm dừng {step}", "", ctx)
+        ledger.handle(SuspendTask(task="1", reason=f"tạm dừng {step}", decision_ref=""), ctx)
     elif task.status == "suspended":
-        ledger.resume_task("1", f"tiếp tục {step}", "", ctx)
+        ledger.handle(ResumeTask(task="1", reason=f"tiếp tục {step}", decision_ref=""), ctx)
     elif kind == 5 and task.reports and task.reports[-1].state == "submitted":
         if step % 2:
-            ledger.verify_report("1", task.reports[-1].number, f"đạt {step}", ctx)
+            ledger.handle(VerifyReport(
+                task="1", report=task.reports[-1].number, note=f"đạt {step}"), ctx)
         else:
-            ledger.return_report("1", task.reports[-1].number, f"bổ sung {step}", ctx)
+            ledger.handle(ReturnReport(
+                task="1", report=task.reports[-1].number, reason=f"bổ sung {step}"), ctx)
     else:
-        ledger.report_progress("1", "2025-Q1", step % 101, f"tiến độ {step}", ctx)
+        ledger.handle(ReportProgress(
+            task="1", period="2025-Q1", percent=step % 101, narrative=f"tiến độ {step}"), ctx)
 
 
 def fold(app: LedgerApplication, task_id: UUID, version: int | None = None) -> Any:
@@ -129,11 +146,11 @@ def test_optimistic_concurrency_still_conflicts_across_a_snapshot(tenancy: Tenan
     other = TenantLedger(tenancy.application("demo"))
     # Both writers read version 49; the first writes version 50 and its snapshot.
     first, second = ledger.task("1"), other.task("1")
-    first.change_deadline(parse_deadline("3/2026"), "a", "", ledger._provenance(DOST))
-    second.change_deadline(parse_deadline("4/2026"), "b", "", other._provenance(DOST))
-    ledger._save(first)
+    first.change_deadline(parse_deadline("3/2026"), "a", "", ledger.provenance(DOST))
+    second.change_deadline(parse_deadline("4/2026"), "b", "", other.provenance(DOST))
+    ledger.commit(first)
     with pytest.raises(Conflict):
-        other._save(second)
+        other.commit(second)
     assert snapshot_versions(app, task.id) == [TASK_SNAPSHOT_INTERVAL]
     loaded = ledger.task("1")
     assert loaded.version == TASK_SNAPSHOT_INTERVAL
@@ -141,16 +158,18 @@ def test_optimistic_concurrency_still_conflicts_across_a_snapshot(tenancy: Tenan
     assert_same(loaded, fold(app, task.id))
     # Loaded from the snapshot, an expected version is checked as before.
     stale = Context(actor="a", expected_version=TASK_SNAPSHOT_INTERVAL)
-    ledger.change_deadline("1", "6/2025", "first writer", "", stale)
+    ledger.handle(ChangeDeadline(
+        task="1", deadline="6/2025", reason="first writer", decision_ref=""), stale)
     with pytest.raises(Conflict, match=f"now at version {TASK_SNAPSHOT_INTERVAL + 1}"):
-        ledger.change_deadline("1", "9/2025", "second writer", "", stale)
+        ledger.handle(ChangeDeadline(
+            task="1", deadline="9/2025", reason="second writer", decision_ref=""), stale)
     # Two writers both holding the snapshotted version: one wins.
     a, b = ledger.task("1"), other.task("1")
-    a.suspend("x", "", ledger._provenance(DOST))
-    b.cancel("y", "", other._provenance(DOST))
-    ledger._save(a)
+    a.suspend("x", "", ledger.provenance(DOST))
+    b.cancel("y", "", other.provenance(DOST))
+    ledger.commit(a)
     with pytest.raises(Conflict):
-        other._save(b)
+        other.commit(b)
     assert ledger.task("1").status == "suspended"
 
 

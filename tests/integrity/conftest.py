@@ -12,8 +12,9 @@ import pytest
 
 from importers import read_plan_document
 from integrity.canonical import EMPTY_HEAD, link_entries
+from service.commands import Context, ImportPlan, ReportProgress
 from service.integrity import TenantIntegrity
-from service.ledger import Context, TenantLedger
+from service.ledger import TenantLedger
 from service.tenancy import Tenancy
 
 SLUG = "quang-nam"
@@ -31,7 +32,7 @@ def ledger(tenancy: Tenancy, seed_path: Path) -> TenantLedger:
     tenancy.create_tenant(SLUG, "Quảng Nam", "49")
     ledger = tenancy.ledger(SLUG, for_writing=True)
     sha256 = hashlib.sha256(seed_path.read_bytes()).hexdigest()
-    ledger.import_plan(read_plan_document(seed_path), sha256, DOST)
+    ledger.handle(ImportPlan(document=read_plan_document(seed_path), sha256=sha256), DOST)
     return ledger
 
 
@@ -42,7 +43,9 @@ def integrity(tenancy: Tenancy, ledger: TenantLedger, key_dir: Path) -> TenantIn
 
 def report_progress(ledger: TenantLedger, count: int) -> None:
     for n in range(count):
-        ledger.report_progress(str(n % 60 + 1), "2025-Q1", n % 100, f"Báo cáo {n}", DOST)
+        ledger.handle(ReportProgress(
+            task=str(n % 60 + 1), period="2025-Q1", percent=n % 100,
+            narrative=f"Báo cáo {n}"), DOST)
 
 
 class Intruder:

@@ -12,6 +12,7 @@ from domain.errors import NotFound
 from integrity.canonical import EMPTY_HEAD, link_entries
 from integrity.keys import Keyring
 from integrity.proofs import check_document
+from service.commands import ReportProgress
 from service.integrity import PeriodicCheckpoints, TenantIntegrity, checkpoint_all
 from service.ledger import TenantLedger
 from service.tenancy import Tenancy
@@ -139,5 +140,6 @@ def test_a_command_whose_links_cannot_be_written_records_nothing(
     with intruder.db.transaction() as cursor:
         cursor.execute("DROP TABLE integrity_tracking")
     with pytest.raises(PersistenceError):
-        ledger.report_progress("1", "2025-Q1", 10, "Đang làm", DOST)
+        ledger.handle(ReportProgress(
+            task="1", period="2025-Q1", percent=10, narrative="Đang làm"), DOST)
     assert ledger.app.recorder.max_notification_id() == 141

@@ -17,8 +17,8 @@ from flask.testing import FlaskClient
 from api.app import create_app
 from api.config import ApiSettings
 from importers import read_plan_document
+from service.commands import Context, ImportPlan
 from service.config import Settings
-from service.ledger import Context
 from service.tenancy import Tenancy
 
 TENANT = "quang-nam"
@@ -38,9 +38,9 @@ class Tokens:
 
 def seed_tenant(tenancy: Tenancy, slug: str, name: str, seed: Path) -> None:
     tenancy.create_tenant(slug, name, None)
-    tenancy.ledger(slug, for_writing=True).import_plan(
-        read_plan_document(seed), hashlib.sha256(seed.read_bytes()).hexdigest(),
-        Context("setup"))
+    tenancy.ledger(slug, for_writing=True).handle(ImportPlan(
+        document=read_plan_document(seed),
+        sha256=hashlib.sha256(seed.read_bytes()).hexdigest()), Context("setup"))
 
 
 def issue_tokens(tenancy: Tenancy) -> Tokens:

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from projections.change_log import ChangeFilter
-from service.ledger import Context
+from service.commands import ChangeDeadline, Context
 from service.tenancy import Tenancy
 from tests.web.conftest import OTHER, TENANT, Tokens, sign_in, text
 from web.state import state
@@ -25,10 +25,11 @@ T = f"/t/{TENANT}"
 
 def change_deadlines(tenancy: Tenancy) -> None:
     ctx = Context("dost.lan", effective_on=date(2025, 5, 15))
-    tenancy.ledger(TENANT, for_writing=True).change_deadline(
-        "5", "9/2025", "Chờ Trung ương", "20/QĐ-UBND", ctx)
-    tenancy.ledger(OTHER, for_writing=True).change_deadline(
-        "7", "12/2025", "Thiếu kinh phí", "88/QĐ-UBND", Context("danang.admin"))
+    tenancy.ledger(TENANT, for_writing=True).handle(ChangeDeadline(
+        task="5", deadline="9/2025", reason="Chờ Trung ương", decision_ref="20/QĐ-UBND"), ctx)
+    tenancy.ledger(OTHER, for_writing=True).handle(ChangeDeadline(
+        task="7", deadline="12/2025", reason="Thiếu kinh phí",
+        decision_ref="88/QĐ-UBND"), Context("danang.admin"))
 
 
 def test_time_travel_shows_the_plan_as_known_at_the_end_of_a_day(
@@ -102,7 +103,9 @@ def test_the_merged_change_log_pages_by_a_cursor_of_positions(
     for slug in (TENANT, OTHER):
         ledger = tenancy.ledger(slug, for_writing=True)
         for number in ("1", "2", "3"):
-            ledger.change_deadline(number, "12/2025", "Lùi", "", Context("dost.lan"))
+            ledger.handle(ChangeDeadline(
+                task=number, deadline="12/2025", reason="Lùi",
+                decision_ref=""), Context("dost.lan"))
     with web_app.test_request_context():
         tenants = tenancy.registry.list()
         first, after = merged_page(tenants, ChangeFilter(), 4, {})

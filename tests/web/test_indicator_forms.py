@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flask.testing import FlaskClient
 
-from service.ledger import Context
+from service.commands import Context, ReportIndicatorValue
 from service.tenancy import Tenancy
 from tests.web.conftest import TENANT, Tokens, form_fields, sign_in, text
 from tests.web.test_forms import open_form
@@ -87,8 +87,8 @@ def test_a_stale_indicator_form_is_refused(
     sign_in(client, province.admin)
     path = f"{T}/indicators/{OWN}/target"
     fields = open_form(client, path)
-    tenancy.ledger(TENANT, for_writing=True).report_indicator(
-        OWN, "2024", "50", "Niên giám", Context("dost.lan"))
+    tenancy.ledger(TENANT, for_writing=True).handle(ReportIndicatorValue(
+        indicator=OWN, period="2024", value="50", source="Niên giám"), Context("dost.lan"))
     stale = client.post(path, data={**fields, **TARGET})
     assert stale.status_code == 422 and "vừa được người khác cập nhật" in text(stale)
     assert tenancy.ledger(TENANT).indicator(OWN).target.text == "100"

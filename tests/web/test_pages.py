@@ -8,8 +8,17 @@ from datetime import date
 
 from flask.testing import FlaskClient
 
+from service.commands import (
+    CancelTask,
+    ChangeDeadline,
+    CompleteTask,
+    Context,
+    ReassignTask,
+    ReportIndicatorValue,
+    ReportProgress,
+    VerifyReport,
+)
 from service.integrity import TenantIntegrity
-from service.ledger import Context
 from service.tenancy import Tenancy
 from tests.integrity.conftest import Intruder
 from tests.web.conftest import TENANT, Tokens, sign_in, text
@@ -26,9 +35,13 @@ def test_the_dashboard_counts_each_status_class_as_the_summary_does(
     client: FlaskClient, province: Tokens, tenancy: Tenancy
 ) -> None:
     ledger = tenancy.ledger(TENANT, for_writing=True)
-    ledger.report_progress("5", "2025-Q1", 40, "Đang dự thảo", Context("dost.lan"))
-    ledger.complete_task("1", "Kế hoạch 10/KH-UBND", date(2025, 2, 28), Context("dost.lan"))
-    ledger.cancel_task("2", "Trùng nhiệm vụ 3", "99/QĐ-UBND", Context("dost.lan"))
+    ledger.handle(ReportProgress(
+        task="5", period="2025-Q1", percent=40, narrative="Đang dự thảo"), Context("dost.lan"))
+    ledger.handle(CompleteTask(
+        task="1", output_document="Kế hoạch 10/KH-UBND",
+        completed_on=date(2025, 2, 28)), Context("dost.lan"))
+    ledger.handle(CancelTask(
+        task="2", reason="Trùng nhiệm vụ 3", decision_ref="99/QĐ-UBND"), Context("dost.lan"))
     sign_in(client, province.admin)
     html = text(client.get(f"/t/{TENANT}/?on=15/03/2025"))
     summary = tenancy.queries(TENANT).summary(ON)
@@ -76,12 +89,17 @@ def test_the_task_page_shows_details_reports_and_a_timeline_of_every_event(
 ) -> None:
     ledger = tenancy.ledger(TENANT, for_writing=True)
     ctx = Context("dost.lan", effective_on=date(2025, 3, 10))
-    ledger.change_deadline("5", "6/2025", "Chờ hướng dẫn của Bộ", "123/QĐ-UBND", ctx)
-    ledger.reassign_task("5", ["Sở Nội vụ"], ["Sở Tư pháp"], "Bổ sung phối hợp", "130/QĐ-UBND",
-                         Context("dost.lan"))
-    ledger.report_progress("5", "2025-Q2", 60, "Đã trình dự thảo", Context("noivu.minh",
+    ledger.handle(ChangeDeadline(
+        task="5", deadline="6/2025", reason="Chờ hướng dẫn của Bộ",
+        decision_ref="123/QĐ-UBND"), ctx)
+    ledger.handle(ReassignTask(
+        task="5", leads=("Sở Nội vụ",), coordinators=("Sở Tư pháp",), reason="Bổ sung phối hợp",
+        decision_ref="130/QĐ-UBND"), Context("dost.lan"))
+    ledger.handle(ReportProgress(
+        task="5", period="2025-Q2", percent=60,
+        narrative="Đã trình dự thảo"), Context("noivu.minh",
                            agency="Sở Nội vụ"))
-    ledger.verify_report("5", 1, "Đúng tiến độ", Context("dost.lan"))
+    ledger.handle(VerifyReport(task="5", report=1, note="Đúng tiến độ"), Context("dost.lan"))
     sign_in(client, province.admin)
     html = text(client.get(f"/t/{TENANT}/tasks/5"))
     for expected in ("Giao nhiệm vụ 5: chủ trì Sở Nội vụ, thời hạn '3/2025'",
@@ -98,7 +116,9 @@ def test_indicators_show_the_latest_value_against_the_target(
     client: FlaskClient, province: Tokens, tenancy: Tenancy
 ) -> None:
     ledger = tenancy.ledger(TENANT, for_writing=True)
-    ledger.report_indicator("7.1", "2025", "62,5", "Báo cáo 30/BC-SKHCN", Context("dost.lan"))
+    ledger.handle(ReportIndicatorValue(
+        indicator="7.1", period="2025", value="62,5",
+        source="Báo cáo 30/BC-SKHCN"), Context("dost.lan"))
     sign_in(client, province.admin)
     html = text(client.get(f"/t/{TENANT}/indicators"))
     assert "62,5" in html and "Báo cáo 30/BC-SKHCN" in html and "Năm 2025" in html
@@ -108,8 +128,9 @@ def test_indicators_show_the_latest_value_against_the_target(
 def test_the_scorecard_ranks_agencies_for_the_year_asked(
     client: FlaskClient, province: Tokens, tenancy: Tenancy
 ) -> None:
-    tenancy.ledger(TENANT, for_writing=True).complete_task(
-        "5", "Quyết định 45/QĐ-UBND", date(2025, 3, 20), Context("dost.lan"))
+    tenancy.ledger(TENANT, for_writing=True).handle(CompleteTask(
+        task="5", output_document="Quyết định 45/QĐ-UBND",
+        completed_on=date(2025, 3, 20)), Context("dost.lan"))
     sign_in(client, province.admin)
     html = text(client.get(f"/t/{TENANT}/scorecard?year=2025"))
     first = tenancy.queries(TENANT).scorecard(2025, date.today())[0]

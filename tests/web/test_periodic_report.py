@@ -16,7 +16,7 @@ from docx.document import Document
 from docx.shared import Mm
 from flask.testing import FlaskClient
 
-from service.ledger import Context
+from service.commands import ChangeDeadline, Context, ReportProgress
 from service.tenancy import Tenancy
 from tests.web.conftest import REPORTER_AGENCY, TENANT, Tokens, sign_in, text
 
@@ -27,11 +27,13 @@ Q2 = "kind=Q2&year=2025&on=30/06/2025"
 
 def record_quarter(tenancy: Tenancy) -> None:
     ledger = tenancy.ledger(TENANT, for_writing=True)
-    ledger.change_deadline("5", "9/2025", "Chờ hướng dẫn của Bộ Nội vụ", "123/QĐ-UBND",
-                           Context("dost.lan", effective_on=date(2025, 4, 10)))
-    ledger.report_progress("4", "2025-Q2", 40, "Đã dự thảo kế hoạch", Context(
-        "noivu.minh", agency=REPORTER_AGENCY), difficulties="Thiếu nhân lực chuyên trách",
-        proposals="Bổ sung 02 biên chế")
+    ledger.handle(ChangeDeadline(
+        task="5", deadline="9/2025", reason="Chờ hướng dẫn của Bộ Nội vụ",
+        decision_ref="123/QĐ-UBND"), Context("dost.lan", effective_on=date(2025, 4, 10)))
+    ledger.handle(ReportProgress(
+        task="4", period="2025-Q2", percent=40, narrative="Đã dự thảo kế hoạch",
+        difficulties="Thiếu nhân lực chuyên trách",
+        proposals="Bổ sung 02 biên chế"), Context("noivu.minh", agency=REPORTER_AGENCY))
 
 
 def word(client: FlaskClient, query: str) -> Document:

@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.ledger import Context
+from service.commands import Context, ReportProgress
 from service.tenancy import Tenancy
 from tests.web.conftest import TENANT, Tokens, form_fields, sign_in, text
 
@@ -45,8 +45,9 @@ MATRIX = {
 
 @pytest.fixture
 def reported(province: Tokens, tenancy: Tenancy) -> Tokens:
-    tenancy.ledger(TENANT, for_writing=True).report_progress(
-        "5", "2025-Q1", 30, "Đang làm", Context("noivu.minh", agency="Sở Nội vụ"))
+    tenancy.ledger(TENANT, for_writing=True).handle(ReportProgress(
+        task="5", period="2025-Q1", percent=30,
+        narrative="Đang làm"), Context("noivu.minh", agency="Sở Nội vụ"))
     return province
 
 

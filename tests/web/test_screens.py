@@ -14,9 +14,9 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from api.app import create_app
 from api.config import ApiSettings
+from service.commands import ChangeDeadline, Context, ReportProgress
 from service.config import Settings
 from service.container import build_tenancy
-from service.ledger import Context
 from tests.conftest import SEED
 from tests.web.browser import after_navigation, chromium, screenshot, serving
 from tests.web.conftest import OTHER, REPORTER_AGENCY, TENANT, Tokens, issue_tokens, seed_tenant
@@ -91,10 +91,12 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     seed_tenant(tenancy, OTHER, "Đà Nẵng", SEED)
     tokens = issue_tokens(tenancy)
     ledger = tenancy.ledger(TENANT, for_writing=True)
-    ledger.change_deadline("5", "9/2025", "Chờ hướng dẫn của Bộ Nội vụ", "123/QĐ-UBND",
-                           Context("dost.lan", effective_on=date(2025, 4, 10)))
-    ledger.report_progress("4", "2025-Q2", 40, "Đã dự thảo kế hoạch", Context(
-        "noivu.minh", agency=REPORTER_AGENCY), difficulties="Thiếu nhân lực")
+    ledger.handle(ChangeDeadline(
+        task="5", deadline="9/2025", reason="Chờ hướng dẫn của Bộ Nội vụ",
+        decision_ref="123/QĐ-UBND"), Context("dost.lan", effective_on=date(2025, 4, 10)))
+    ledger.handle(ReportProgress(
+        task="4", period="2025-Q2", percent=40, narrative="Đã dự thảo kế hoạch",
+        difficulties="Thiếu nhân lực"), Context("noivu.minh", agency=REPORTER_AGENCY))
     with serving(create_app(settings, tenancy, ApiSettings())) as base, \
             chromium(folder / "profile") as driver:
         yield Browser(base, tokens, driver)

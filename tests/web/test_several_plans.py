@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from openpyxl import Workbook
 
-from service.ledger import Context
+from service.commands import Context, ReportProgress
 from service.tenancy import Tenancy
 from tests.web.conftest import TENANT, Tokens, form_fields, sign_in, text
 from tests.web.test_forms import REPORT
@@ -107,8 +107,9 @@ def test_each_plans_task_page_shows_its_own_task_and_a_shared_number_is_not_gues
     client = two_plans
     seed_title = next(t.title for t in tenancy.queries(TENANT).state().tasks.values()
                       if t.number == "1" and t.title != TITLE_B)
-    tenancy.ledger(TENANT).report_progress("1", "2025-Q1", 30, "Đang khảo sát",
-                                           Context("setup"), plan=PLAN_B)
+    tenancy.ledger(TENANT).handle(ReportProgress(
+        task="1", period="2025-Q1", percent=30, narrative="Đang khảo sát",
+        plan=PLAN_B), Context("setup"))
     page_a = text(client.get(f"{T}/tasks/1", query_string={"plan": PLAN_A}))
     page_b = text(client.get(f"{T}/tasks/1", query_string={"plan": PLAN_B}))
     assert seed_title in page_a and TITLE_B not in page_a

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from service.ledger import Context
+from service.commands import ChangeDeadline, Context
 from service.tenancy import Tenancy
 from tests.web.conftest import TENANT, Tokens, form_fields, sign_in, text
 from tests.web.test_forms import open_form
@@ -120,8 +120,8 @@ def test_a_stale_decision_form_is_refused(
     sign_in(client, province.admin)
     path = f"{T}/tasks/5/cancel"
     fields = open_form(client, path)
-    tenancy.ledger(TENANT, for_writing=True).change_deadline(
-        "5", "6/2025", "Lùi", "", Context("dost.lan"))
+    tenancy.ledger(TENANT, for_writing=True).handle(ChangeDeadline(
+        task="5", deadline="6/2025", reason="Lùi", decision_ref=""), Context("dost.lan"))
     stale = client.post(path, data={**fields, **DECIDED})
     assert stale.status_code == 422 and "vừa được người khác cập nhật" in text(stale)
     assert tenancy.ledger(TENANT).task("5").status == "open"

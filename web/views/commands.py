@@ -11,11 +11,12 @@ from domain.periods import ReportingPeriod
 from domain.policy import Action, agencies_acting
 from projections.plan_state import PlanState, TaskView
 from projections.summary import current_quarter
+from service.commands import CommandResult, CompleteTask, ReportProgress
 from web.auth import Viewer, require
 from web.formatting import parse_day, parse_int
 from web.messages import WebError, period_vi
 from web.routes import Routes
-from web.state import ledger, queries, state
+from web.state import dispatch, queries, state
 from web.views.common import plan_ref, requested_task, task_url
 from web.views.forms_flow import context, day, lines, required, run_form
 
@@ -81,12 +82,13 @@ def report(slug: str, number: str) -> Response | tuple[str, int]:
         if not request.form.get("narrative", "").strip():
             raise WebError("Hãy nêu kết quả thực hiện trong kỳ.", field="narrative")
         ctx = context(viewer, agency=chosen_agency(choices, bound))
-        result = ledger(slug).report_progress(
-            task.number, request.form.get("period", ""), percent,
-            request.form.get("narrative", ""), ctx,
+        result = dispatch(slug, ReportProgress(
+            task=task.number, plan=plan_number, period=request.form.get("period", ""),
+            percent=percent, narrative=request.form.get("narrative", ""),
             difficulties=request.form.get("difficulties", ""),
-            proposals=request.form.get("proposals", ""), evidence=lines("evidence"),
-            plan=plan_number)
+            proposals=request.form.get("proposals", ""), evidence=tuple(lines("evidence")),
+        ), ctx)
+        assert isinstance(result, CommandResult)
         flash(f"Đã ghi nhận báo cáo số {result.detail['report']} của nhiệm vụ {task.number}.",
               "success")
         return task_url(slug, plan, task, "bao-cao")
@@ -114,8 +116,10 @@ def complete(slug: str, number: str) -> Response | tuple[str, int]:
         completed_on = parse_day(request.form.get("completed_on", ""), "completed_on")
         assert completed_on is not None
         ctx = context(viewer, agency=chosen_agency(choices, bound))
-        ledger(slug).complete_task(task.number, request.form.get("output_document", ""),
-                                   completed_on, ctx, plan=plan_number)
+        dispatch(slug, CompleteTask(
+            task=task.number, plan=plan_number,
+            output_document=request.form.get("output_document", ""), completed_on=completed_on,
+        ), ctx)
         flash(f"Đã ghi nhận hoàn thành nhiệm vụ {task.number}.", "success")
         return task_url(slug, plan, task)
 

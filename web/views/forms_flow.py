@@ -10,7 +10,7 @@ from flask import flash, render_template, request
 from werkzeug.wrappers import Response
 
 from domain.errors import DomainError
-from service.ledger import Context
+from service.commands import Context
 from web.auth import Viewer
 from web.formatting import parse_day
 from web.forms import field_errors, submit_once

@@ -16,15 +16,16 @@ from domain.policy import Action
 from importers import SUPPORTED_SUFFIXES, ImportFormatError
 from importers.isolation import read_isolated
 from importers.limits import LIMITS
+from service.commands import Context, ImportPlan, ImportResult
+from service.handlers import ImportRefused
 from service.import_preview import build_preview
-from service.ledger import Context, ImportRefused
 from service.uploads import UploadStore
 from web.auth import require
 from web.formatting import parse_day
 from web.forms import field_errors, submit_once
 from web.messages import WebError
 from web.routes import Routes
-from web.state import ledger, queries, tenancy
+from web.state import dispatch, queries, tenancy
 
 routes = Routes()
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -156,9 +157,10 @@ def confirm(slug: str) -> Response | tuple[str, int]:
         if not document.header.number:
             raise WebError("Tài liệu không ghi số hiệu; hãy nhập số hiệu kế hoạch.",
                            field="number")
-        result = ledger(slug).import_plan(
-            document, sha256, Context(viewer.name),
-            accept_problems=request.form.get("accept_problems") == "yes")
+        result = dispatch(slug, ImportPlan(
+            document=document, sha256=sha256,
+            accept_problems=request.form.get("accept_problems") == "yes"), Context(viewer.name))
+        assert isinstance(result, ImportResult)
         if result.recorded:
             flash(f"Đã nhập kế hoạch {result.plan_number}: {result.tasks} nhiệm vụ, "
                   f"{result.indicators} chỉ tiêu, {result.new_agencies} cơ quan mới.", "success")

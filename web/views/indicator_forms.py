@@ -10,11 +10,12 @@ from werkzeug.wrappers import Response
 from domain.periods import ReportingPeriod
 from domain.policy import Action, agencies_acting
 from projections.plan_state import IndicatorView, PlanState
+from service.commands import ChangeTarget, ReportIndicatorValue
 from web.auth import Viewer, require
 from web.messages import WebError, period_vi
 from web.numbers import parse_number
 from web.routes import Routes
-from web.state import ledger, queries, state
+from web.state import dispatch, queries, state
 from web.views.commands import chosen_agency, periods
 from web.views.common import plan_ref, requested_indicator, several_plans
 from web.views.forms_flow import Check, context, day, required, run_form
@@ -74,8 +75,10 @@ def indicator_value(slug: str, code: str) -> Response | tuple[str, int]:
         ctx = context(viewer, agency=chosen_agency(choices, bound))
         period = form.get("period", "")
         value = str(parse_number(form.get("value", "")))
-        ledger(slug).report_indicator(indicator.code, period, value,
-                                      form.get("source", ""), ctx, plan=plan_number)
+        dispatch(slug, ReportIndicatorValue(
+            indicator=indicator.code, plan=plan_number, period=period, value=value,
+            source=form.get("source", ""),
+        ), ctx)
         flash(f"Đã ghi nhận số liệu chỉ tiêu {indicator.code} ({period_vi(period)}).",
               "success")
         return _page(slug, indicator, plan, plan_number)
@@ -101,10 +104,10 @@ def indicator_target(slug: str, code: str) -> Response | tuple[str, int]:
         form = request.form
         if not form.get("target", "").strip():
             raise WebError("Hãy nhập mục tiêu mới.", field="target")
-        ledger(slug).change_target(indicator.code, form.get("target", ""),
-                                   form.get("reason", ""), form.get("decision_ref", ""),
-                                   context(viewer, effective_field="effective_on"),
-                                   plan=plan_number)
+        dispatch(slug, ChangeTarget(
+            indicator=indicator.code, plan=plan_number, target=form.get("target", ""),
+            reason=form.get("reason", ""), decision_ref=form.get("decision_ref", ""),
+        ), context(viewer, effective_field="effective_on"))
         flash(f"Đã điều chỉnh mục tiêu của chỉ tiêu {indicator.code}.", "success")
         return _page(slug, indicator, plan, plan_number)
 

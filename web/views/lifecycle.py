@@ -4,36 +4,24 @@ reason and deciding document, and the date it takes effect."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from flask import flash, request
 from werkzeug.wrappers import Response
 
 from domain.policy import Action
-from service.ledger import CommandResult, Context, TenantLedger
+from service.commands import CancelTask, DecideTask, RecordTrigger, ResumeTask, SuspendTask
 from web.auth import require
 from web.formatting import parse_day
 from web.messages import WebError
 from web.routes import Routes
-from web.state import ledger, queries
+from web.state import dispatch, queries
 from web.views.common import plan_ref, requested_task, task_url
 from web.views.forms_flow import context, day, required, run_form
 
 routes = Routes()
 TRIGGER_FIELDS = ("triggered_on", "note")
 DECIDE_FIELDS = ("reason", "decision_ref", "effective_on")
-
-
-class Decide(Protocol):
-    """A ledger command deciding a task's course (cancel, suspend, resume)."""
-
-    def __call__(self, number: str, reason: str, decision_ref: str, ctx: Context,
-                 plan: str | None = None) -> CommandResult: ...
-
-
-Command = Callable[[TenantLedger], Decide]
 
 
 @dataclass(frozen=True)
@@ -43,17 +31,17 @@ class Decision:
     title: str
     button: str
     done: str  # the message once recorded; {n} is the task's number
-    command: Command
+    command: type[DecideTask]
     danger: bool = False
 
 
 DECISIONS = {
     "cancel": Decision("Hủy nhiệm vụ", "Ghi nhận hủy nhiệm vụ", "Đã hủy nhiệm vụ {n}.",
-                       lambda lg: lg.cancel_task, danger=True),
+                       CancelTask, danger=True),
     "suspend": Decision("Tạm dừng nhiệm vụ", "Ghi nhận tạm dừng",
-                        "Đã tạm dừng nhiệm vụ {n}.", lambda lg: lg.suspend_task),
+                        "Đã tạm dừng nhiệm vụ {n}.", SuspendTask),
     "resume": Decision("Tiếp tục thực hiện nhiệm vụ", "Ghi nhận tiếp tục thực hiện",
-                       "Đã cho tiếp tục thực hiện nhiệm vụ {n}.", lambda lg: lg.resume_task),
+                       "Đã cho tiếp tục thực hiện nhiệm vụ {n}.", ResumeTask),
 }
 
 
@@ -69,8 +57,9 @@ def trigger(slug: str, number: str) -> Response | tuple[str, int]:
         triggered_on = parse_day(request.form.get("triggered_on", ""), "triggered_on")
         assert triggered_on is not None
         ctx = context(viewer, effective_field="triggered_on")
-        ledger(slug).record_trigger(task.number, triggered_on,
-                                    request.form.get("note", ""), ctx, plan=plan_number)
+        dispatch(slug, RecordTrigger(task=task.number, plan=plan_number,
+                                   triggered_on=triggered_on, note=request.form.get("note", "")),
+               ctx)
         flash(f"Đã ghi nhận điều kiện thời hạn của nhiệm vụ {task.number} đã xảy ra.",
               "success")
         return task_url(slug, plan, task, "dien-bien")
@@ -90,9 +79,9 @@ def _decide(slug: str, number: str, kind: str) -> Response | tuple[str, int]:
         reason = form.get("reason", "")
         if not reason.strip():
             raise WebError("Hãy nêu lý do của quyết định.", field="reason")
-        decision.command(ledger(slug))(task.number, reason, form.get("decision_ref", ""),
-                                       context(viewer, effective_field="effective_on"),
-                                       plan=plan_number)
+        dispatch(slug, decision.command(task=task.number, plan=plan_number, reason=reason,
+                                      decision_ref=form.get("decision_ref", "")),
+               context(viewer, effective_field="effective_on"))
         flash(decision.done.format(n=task.number), "success")
         return task_url(slug, plan, task, "dien-bien")
 

@@ -9,10 +9,11 @@ from werkzeug.wrappers import Response
 from domain.errors import NotFound
 from domain.policy import Action
 from domain.text import sort_key
+from service.commands import ChangeDeadline, ReassignTask, ReturnReport, VerifyReport
 from web.auth import require
 from web.messages import WebError
 from web.routes import Routes
-from web.state import ledger, queries
+from web.state import dispatch, queries
 from web.views.common import plan_ref, requested_task, task_url
 from web.views.forms_flow import chosen, context, day, required, run_form
 
@@ -36,10 +37,12 @@ def review(slug: str, number: str, report: int) -> Response | tuple[str, int]:
         decision, note = request.form.get("decision", ""), request.form.get("note", "")
         ctx = context(viewer)
         if decision == "verify":
-            ledger(slug).verify_report(task.number, report, note, ctx, plan=plan_number)
+            dispatch(slug, VerifyReport(task=task.number, plan=plan_number, report=report,
+                                      note=note), ctx)
             flash(f"Đã xác nhận báo cáo số {report} của nhiệm vụ {task.number}.", "success")
         elif decision == "return":
-            ledger(slug).return_report(task.number, report, note, ctx, plan=plan_number)
+            dispatch(slug, ReturnReport(task=task.number, plan=plan_number, report=report,
+                                      reason=note), ctx)
             flash(f"Đã trả lại báo cáo số {report} của nhiệm vụ {task.number}.", "success")
         else:
             raise WebError("Hãy chọn xác nhận hoặc trả lại báo cáo.", field="decision")
@@ -57,10 +60,10 @@ def deadline(slug: str, number: str) -> Response | tuple[str, int]:
 
     def record() -> str:
         form = request.form
-        ledger(slug).change_deadline(task.number, form.get("deadline", ""),
-                                     form.get("reason", ""), form.get("decision_ref", ""),
-                                     context(viewer, effective_field="effective_on"),
-                                     plan=plan_number)
+        dispatch(slug, ChangeDeadline(
+            task=task.number, plan=plan_number, deadline=form.get("deadline", ""),
+            reason=form.get("reason", ""), decision_ref=form.get("decision_ref", ""),
+        ), context(viewer, effective_field="effective_on"))
         flash(f"Đã điều chỉnh thời hạn của nhiệm vụ {task.number}.", "success")
         return task_url(slug, plan, task, "dien-bien")
 
@@ -86,10 +89,11 @@ def reassign(slug: str, number: str) -> Response | tuple[str, int]:
         if not leads:
             raise WebError("Hãy chọn ít nhất một cơ quan chủ trì.", field="leads")
         form = request.form
-        ledger(slug).reassign_task(task.number, leads, coordinators, form.get("reason", ""),
-                                   form.get("decision_ref", ""),
-                                   context(viewer, effective_field="effective_on"),
-                                   plan=plan_number)
+        dispatch(slug, ReassignTask(
+            task=task.number, plan=plan_number, leads=tuple(leads),
+            coordinators=tuple(coordinators), reason=form.get("reason", ""),
+            decision_ref=form.get("decision_ref", ""),
+        ), context(viewer, effective_field="effective_on"))
         flash(f"Đã giao lại nhiệm vụ {task.number}.", "success")
         return task_url(slug, plan, task, "dien-bien")
 

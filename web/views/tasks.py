@@ -11,7 +11,7 @@ from domain.errors import DomainError
 from domain.policy import Action
 from domain.status import StatusClass
 from domain.text import sort_key
-from projections.plan_status import TaskStatus, match_reasons, task_status
+from projections.plan_status import TaskStatus, match_reasons
 from web.auth import require
 from web.formatting import parse_day
 from web.routes import Routes
@@ -89,9 +89,9 @@ def task_page(slug: str, number: str) -> str:
     if viewer.can(Action.READ_HISTORY, slug):
         # Several plans may number a task alike: keep this task's own entries.
         timeline = [e for e in reads.history(task.number) if e.aggregate_id == str(task.id)]
-    today = state().today()
+    row = reads.task_detail(task.number, plan_number, state().today())
     return render_template(
-        "web/task.html", task=task, row=task_status(plan, task, today), timeline=timeline,
+        "web/task.html", task=task, row=row, timeline=timeline,
         group_title=plan.plans[task.plan_id].groups.get(task.group_code, ""),
         leads=[plan.agency_name(k) for k in task.leads],
         coordinators=[plan.agency_name(k) for k in task.coordinators],

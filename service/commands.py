@@ -1,0 +1,206 @@
+"""Commands as data: what the ledger is asked to record, each a frozen dataclass.
+
+Every entry point (the API, the web forms, the CLI, the tests) builds one of these and hands
+it, with the `Context` of who acts, to `TenantLedger.handle` (service/handlers.py routes it).
+Field names follow the API's JSON fields, so a parsed body builds its command by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+from domain.plan_document import PlanDocument, RowProblem
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who is acting, for which agency, with what effect date and expected version."""
+
+    actor: str
+    effective_on: date | None = None
+    agency: str | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    id: UUID
+    version: int
+    position: int | None  # the tenant log position of the last event recorded
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    plan_number: str
+    plan_id: UUID
+    recorded: bool  # False when the same document had been imported already
+    tasks: int
+    groups: int
+    indicators: int
+    new_agencies: int
+    warnings: tuple[str, ...]
+    problems: tuple[RowProblem, ...]
+    position: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    """Something to record in a tenant's log."""
+
+
+C = TypeVar("C", bound=Command)
+
+
+def build(cls: type[C], values: Mapping[str, Any], **more: Any) -> C:
+    """A command from parsed input named like its fields (lists become tuples); fields the
+    input lacks (or leaves None) keep their defaults; input that names no field is left out."""
+    given = {**values, **more}
+    chosen = {f.name: _frozen(given[f.name]) for f in fields(cls)
+              if given.get(f.name) is not None}
+    return cls(**chosen)
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+# -- plans and agencies ----------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class ImportPlan(Command):
+    """Record a whole plan document in one transaction (nothing when already imported)."""
+
+    document: PlanDocument
+    sha256: str
+    accept_problems: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterAgency(Command):
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgencyCommand(Command):
+    """A command on one registered agency, named by key or by any of its names."""
+
+    agency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenameAgency(AgencyCommand):
+    new_name: str
+    reason: str
+
+
+# -- tasks -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class TaskCommand(Command):
+    """A command on one task, by its number (TT) in a plan (the only plan when None)."""
+
+    task: str
+    plan: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReassignTask(TaskCommand):
+    leads: tuple[str, ...]
+    coordinators: tuple[str, ...] = ()
+    reason: str
+    decision_ref: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeDeadline(TaskCommand):
+    deadline: str  # as written, e.g. "6/2025", "Quý III/2025"
+    reason: str
+    decision_ref: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordTrigger(TaskCommand):
+    """A conditional deadline's condition was met on `triggered_on`."""
+
+    triggered_on: date
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportProgress(TaskCommand):
+    period: str  # YYYY, YYYY-H1, YYYY-Q2, YYYY-9M or YYYY-MM
+    percent: int
+    narrative: str
+    difficulties: str = ""
+    proposals: str = ""
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class VerifyReport(TaskCommand):
+    report: int
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnReport(TaskCommand):
+    report: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompleteTask(TaskCommand):
+    output_document: str
+    completed_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class DecideTask(TaskCommand):
+    """A decision on the task's course, with its reason and deciding document."""
+
+    reason: str
+    decision_ref: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelTask(DecideTask):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class SuspendTask(DecideTask):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResumeTask(DecideTask):
+    pass
+
+
+# -- indicators ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class IndicatorCommand(Command):
+    """A command on one indicator, by its code in a plan (the only plan when None)."""
+
+    indicator: str
+    plan: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportIndicatorValue(IndicatorCommand):
+    period: str
+    value: str  # as written: "62,5" and "62.5" alike
+    source: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeTarget(IndicatorCommand):
+    target: str  # as written, e.g. "≥ 80"
+    reason: str
+    decision_ref: str = ""

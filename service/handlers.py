@@ -1,0 +1,324 @@
+"""One dispatcher: each command class to the handler that records it.
+
+The steps every command shares are written once: `changes` loads the item a command is
+about and checks the version the caller expects, the handler calls the domain, and `handle`
+commits the changed aggregates in one step (`TenantLedger.commit`, the only place that
+saves). A new command is one dataclass in service/commands.py and one handler here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from eventsourcing.domain import Aggregate
+
+from domain.agencies import normalise_agency
+from domain.agency import Agency
+from domain.deadlines import parse_deadline
+from domain.errors import AlreadyExists, DomainError
+from domain.indicator import Indicator
+from domain.periods import ReportingPeriod
+from domain.plan import Plan
+from domain.plan_document import PlanDocument, RowProblem
+from domain.targets import parse_target
+from domain.task import Task
+from domain.text import clean
+from service.commands import (
+    AgencyCommand,
+    CancelTask,
+    ChangeDeadline,
+    ChangeTarget,
+    Command,
+    CommandResult,
+    CompleteTask,
+    Context,
+    ImportPlan,
+    ImportResult,
+    IndicatorCommand,
+    ReassignTask,
+    RecordTrigger,
+    RegisterAgency,
+    RenameAgency,
+    ReportIndicatorValue,
+    ReportProgress,
+    ResumeTask,
+    ReturnReport,
+    SuspendTask,
+    TaskCommand,
+    VerifyReport,
+)
+from service.plan_import import build_plan
+
+if TYPE_CHECKING:
+    from service.ledger import TenantLedger
+
+C = TypeVar("C", bound=Command)
+Result = CommandResult | ImportResult
+
+
+@dataclass
+class Outcome:
+    """What a handler decided: the aggregates to save, and the answer once they are saved."""
+
+    aggregates: tuple[Aggregate, ...]
+    answer: Callable[[int | None], Result]
+    # The refusal to give instead of a conflict (a second registration of one name).
+    on_conflict: DomainError | None = None
+
+
+Handler = Callable[["TenantLedger", Any, Context], Outcome]
+HANDLERS: dict[type[Command], Handler] = {}
+
+
+class ImportRefused(DomainError):
+    """The document has rows that could not be read; nothing was recorded."""
+
+    def __init__(self, problems: tuple[RowProblem, ...] | list[RowProblem]) -> None:
+        super().__init__(
+            f"{len(problems)} row(s) could not be read; nothing was recorded.", field="file"
+        )
+        self.problems = tuple(problems)
+
+
+class NoHandler(LookupError):
+    """A command class nothing records (a test keeps every class handled)."""
+
+
+def handle(ledger: TenantLedger, command: Command, context: Context) -> Result:
+    """Record one command for the tenant `ledger` serves: the one way in for every caller."""
+    handler = HANDLERS.get(type(command))
+    if handler is None:
+        raise NoHandler(f"No handler records {type(command).__name__}.")
+    outcome = handler(ledger, command, context)
+    position = ledger.commit(*outcome.aggregates, answer=outcome.answer,
+                             on_conflict=outcome.on_conflict)
+    return outcome.answer(position)
+
+
+def target(ledger: TenantLedger, command: Command) -> Aggregate:
+    """The item a command is about, as stored now (for its version)."""
+    if isinstance(command, TaskCommand):
+        return ledger.task(command.task, command.plan)
+    if isinstance(command, IndicatorCommand):
+        return ledger.indicator(command.indicator, command.plan)
+    if isinstance(command, AgencyCommand):
+        return ledger.agency(command.agency)
+    raise NoHandler(f"{type(command).__name__} is about no existing item.")
+
+
+def handles(cls: type[C]) -> Callable[[Callable[[TenantLedger, C, Context], Outcome]],
+                                      Callable[[TenantLedger, C, Context], Outcome]]:
+    def register(handler: Callable[[TenantLedger, C, Context], Outcome]
+                 ) -> Callable[[TenantLedger, C, Context], Outcome]:
+        HANDLERS[cls] = handler
+        return handler
+    return register
+
+
+A = TypeVar("A", bound=Aggregate)
+Change = Callable[["TenantLedger", A, Any, Context], dict[str, Any] | None]
+
+
+def changes(cls: type[C], kind: type[A]) -> Callable[[Change[A]], Change[A]]:
+    """Register a handler that changes one existing item: it is loaded and its version
+    checked first, the handler calls the domain, and the item is saved."""
+
+    def register(change: Change[A]) -> Change[A]:
+        def handler(ledger: TenantLedger, command: C, context: Context) -> Outcome:
+            item = target(ledger, command)
+            assert isinstance(item, kind)
+            ledger.check_version(item, context)
+            detail = change(ledger, item, command, context) or {}
+            return Outcome((item,), lambda position: CommandResult(
+                item.id, item.version, position, detail))
+
+        HANDLERS[cls] = handler
+        return change
+    return register
+
+
+# -- plans and agencies ----------------------------------------------------------------------
+
+@handles(ImportPlan)
+def import_plan(ledger: TenantLedger, command: ImportPlan, ctx: Context) -> Outcome:
+    document = command.document
+    if document.problems and not command.accept_problems:
+        raise ImportRefused(document.problems)
+    existing = ledger.existing(Plan.create_id(document.header.number))
+    if isinstance(existing, Plan):
+        if existing.source_sha256 != command.sha256:
+            raise AlreadyExists(
+                f"Plan {existing.number} was imported from another document; record "
+                "corrections as commands, not by importing again.",
+                field="file",
+            )
+        return Outcome((), lambda _: _import_result(document, existing, False, 0, [], None))
+    # A plan's tasks take effect on the date the plan was issued (valid time).
+    issued = Context(ctx.actor, ctx.effective_on or document.header.issued_on, ctx.agency)
+    built = build_plan(document, command.sha256, ledger.provenance(issued))
+    catalogue = ledger.catalogue()
+    catalogue.add_plan(built.plan.id, built.plan.number)
+    new_agencies = [
+        Agency.register(name, ledger.provenance(issued))
+        for key, name in built.agencies.items()
+        if Agency.create_id(key) not in ledger.app.repository
+    ]
+    # One commit, one transaction: a failure part-way leaves nothing behind.
+    return Outcome(
+        (catalogue, built.plan, *new_agencies, *built.tasks, *built.indicators),
+        lambda position: _import_result(document, built.plan, True, len(new_agencies),
+                                        built.warnings, position),
+    )
+
+
+def _import_result(
+    document: PlanDocument, plan: Plan, recorded: bool, new_agencies: int,
+    warnings: list[str], position: int | None,
+) -> ImportResult:
+    return ImportResult(
+        plan_number=plan.number, plan_id=plan.id, recorded=recorded,
+        tasks=len(document.tasks), groups=len(document.groups),
+        indicators=len(document.indicators), new_agencies=new_agencies,
+        warnings=tuple(warnings), problems=document.problems, position=position,
+    )
+
+
+@handles(RegisterAgency)
+def register_agency(ledger: TenantLedger, command: RegisterAgency, ctx: Context) -> Outcome:
+    normalised = normalise_agency(command.name)
+    if not normalised.name:
+        raise DomainError("An agency needs a name.", field="name")
+    agency = Agency.register(normalised, ledger.provenance(ctx))
+    refusal = AlreadyExists(f"Agency '{normalised.name}' is already registered.", field="name")
+    return Outcome((agency,), lambda position: CommandResult(
+        agency.id, agency.version, position), on_conflict=refusal)
+
+
+@changes(RenameAgency, Agency)
+def rename_agency(ledger: TenantLedger, agency: Agency, command: RenameAgency,
+                  ctx: Context) -> None:
+    agency.rename(command.new_name, clean(command.reason), ledger.provenance(ctx))
+
+
+# -- tasks -----------------------------------------------------------------------------------
+
+@changes(ReassignTask, Task)
+def reassign_task(ledger: TenantLedger, task: Task, command: ReassignTask,
+                  ctx: Context) -> None:
+    lead_keys = ledger.agency_keys(command.leads, "leads")
+    coordinator_keys = ledger.agency_keys(command.coordinators, "coordinators")
+    task.reassign(lead_keys, coordinator_keys, clean(command.reason),
+                  clean(command.decision_ref), ledger.provenance(ctx))
+
+
+@changes(ChangeDeadline, Task)
+def change_deadline(ledger: TenantLedger, task: Task, command: ChangeDeadline,
+                    ctx: Context) -> None:
+    new = parse_deadline(command.deadline)
+    if new.due is None and new.kind.value == "unparsed":
+        raise DomainError(f"Deadline '{command.deadline}' is not understood: {new.warning}",
+                          field="deadline")
+    task.change_deadline(new, clean(command.reason), clean(command.decision_ref),
+                         ledger.provenance(ctx))
+
+
+@changes(RecordTrigger, Task)
+def record_trigger(ledger: TenantLedger, task: Task, command: RecordTrigger,
+                   ctx: Context) -> None:
+    task.record_trigger(command.triggered_on, clean(command.note), ledger.provenance(ctx))
+
+
+@changes(ReportProgress, Task)
+def report_progress(ledger: TenantLedger, task: Task, command: ReportProgress,
+                    ctx: Context) -> dict[str, Any]:
+    agency_key = reporting_agency(ledger, task, ctx)
+    report = task.report_progress(
+        ReportingPeriod.parse(command.period), command.percent, clean(command.narrative),
+        clean(command.difficulties), clean(command.proposals),
+        tuple(clean(e) for e in command.evidence if e.strip()),
+        ledger.provenance(ctx, agency_key),
+    )
+    return {"report": report}
+
+
+def reporting_agency(ledger: TenantLedger, task: Task, ctx: Context) -> str | None:
+    """The key of the agency reporting, which must lead or coordinate the task."""
+    if ctx.agency is None:
+        return None
+    key = ledger.agency_keys([ctx.agency], "agency")[0]
+    if not task.involves(key):
+        raise DomainError(
+            f"Agency '{ctx.agency}' neither leads nor coordinates task {task.number}.",
+            field="agency",
+        )
+    return key
+
+
+@changes(VerifyReport, Task)
+def verify_report(ledger: TenantLedger, task: Task, command: VerifyReport,
+                  ctx: Context) -> None:
+    task.verify_report(command.report, clean(command.note), ledger.provenance(ctx))
+
+
+@changes(ReturnReport, Task)
+def return_report(ledger: TenantLedger, task: Task, command: ReturnReport,
+                  ctx: Context) -> None:
+    task.return_report(command.report, clean(command.reason), ledger.provenance(ctx))
+
+
+@changes(CompleteTask, Task)
+def complete_task(ledger: TenantLedger, task: Task, command: CompleteTask,
+                  ctx: Context) -> None:
+    agency_key = reporting_agency(ledger, task, ctx)
+    task.complete(clean(command.output_document), command.completed_on,
+                  ledger.provenance(ctx, agency_key))
+
+
+@changes(CancelTask, Task)
+def cancel_task(ledger: TenantLedger, task: Task, command: CancelTask, ctx: Context) -> None:
+    task.cancel(clean(command.reason), clean(command.decision_ref), ledger.provenance(ctx))
+
+
+@changes(SuspendTask, Task)
+def suspend_task(ledger: TenantLedger, task: Task, command: SuspendTask, ctx: Context) -> None:
+    task.suspend(clean(command.reason), clean(command.decision_ref), ledger.provenance(ctx))
+
+
+@changes(ResumeTask, Task)
+def resume_task(ledger: TenantLedger, task: Task, command: ResumeTask, ctx: Context) -> None:
+    task.resume(clean(command.reason), clean(command.decision_ref), ledger.provenance(ctx))
+
+
+# -- indicators ------------------------------------------------------------------------------
+
+@changes(ReportIndicatorValue, Indicator)
+def report_indicator(ledger: TenantLedger, indicator: Indicator,
+                     command: ReportIndicatorValue, ctx: Context) -> None:
+    agency_key = ledger.agency_keys([ctx.agency], "agency")[0] if ctx.agency else None
+    indicator.report_value(
+        ReportingPeriod.parse(command.period), _decimal(command.value), clean(command.source),
+        ledger.provenance(ctx, agency_key),
+    )
+
+
+@changes(ChangeTarget, Indicator)
+def change_target(ledger: TenantLedger, indicator: Indicator, command: ChangeTarget,
+                  ctx: Context) -> None:
+    indicator.change_target(
+        parse_target(clean(command.target), indicator.unit), clean(command.reason),
+        clean(command.decision_ref), ledger.provenance(ctx),
+    )
+
+
+def _decimal(text: str) -> Decimal:
+    """Values as Vietnamese documents write them: '0,7' and '0.7' alike."""
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise DomainError(f"'{text}' is not a number.", field="value") from None
+    if not value.is_finite():
+        raise DomainError(f"'{text}' is not a finite number.", field="value")
+    return value

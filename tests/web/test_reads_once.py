@@ -1,0 +1,50 @@
+"""A page or an API answer loads the tenant's plan state once, however many parts read it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from projections.store import ReadModelStore
+from tests.web.conftest import TENANT, Tokens, sign_in
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per load of the whole plan state from the read models."""
+    counted: list[int] = []
+    original = ReadModelStore.load
+
+    def load(store: ReadModelStore, cursor: Any,
+             kinds_ids: Iterable[tuple[str, str]] | None = None) -> Any:
+        if kinds_ids is None:
+            counted.append(1)
+        return original(store, cursor, kinds_ids)
+
+    monkeypatch.setattr(ReadModelStore, "load", load)
+    return counted
+
+
+@pytest.mark.parametrize("path", ["/", "/tasks", "/tasks/5", "/indicators"])
+def test_a_page_loads_the_plan_state_once(
+    client: FlaskClient, province: Tokens, loads: list[int], path: str
+) -> None:
+    sign_in(client, province.admin)
+    client.get(f"/t/{TENANT}{path}")  # the read models catch up first
+    loads.clear()
+    assert client.get(f"/t/{TENANT}{path}").status_code == 200
+    assert len(loads) == 1
+
+
+@pytest.mark.parametrize("path", ["/tasks/5", "/indicators", "/summary", "/status"])
+def test_an_api_answer_loads_the_plan_state_once(
+    client: FlaskClient, province: Tokens, loads: list[int], path: str
+) -> None:
+    headers = {"Authorization": f"Bearer {province.admin}"}
+    client.get(f"/api/v1/tenants/{TENANT}{path}", headers=headers)
+    loads.clear()
+    assert client.get(f"/api/v1/tenants/{TENANT}{path}", headers=headers).status_code == 200
+    assert len(loads) == 1
