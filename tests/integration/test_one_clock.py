@@ -18,9 +18,9 @@ from domain.policy import Role
 from importers import read_plan_document
 from service.cli import build_parser, resolve_days
 from service.cli_reports import cmd_status
+from service.commands import Context, ImportPlan, ReportProgress
 from service.config import Settings
 from service.container import build_tenancy
-from service.ledger import Context
 from service.tenancy import Tenancy
 from tests.api.principals import login
 from web.state import end_of_day
@@ -36,9 +36,9 @@ def tenancy(tmp_path: Path, seed_path: Path) -> Iterator[Tenancy]:
     """The clock does not depend on the store: one SQLite tenancy holding the seed plan."""
     tenancy = build_tenancy(Settings(database_url=f"sqlite:///{tmp_path / 'data'}"))
     tenancy.create_tenant(TENANT, "Quảng Nam", None)
-    tenancy.ledger(TENANT, for_writing=True).import_plan(
-        read_plan_document(seed_path), hashlib.sha256(seed_path.read_bytes()).hexdigest(),
-        Context("setup"))
+    tenancy.ledger(TENANT, for_writing=True).handle(ImportPlan(
+        document=read_plan_document(seed_path),
+        sha256=hashlib.sha256(seed_path.read_bytes()).hexdigest()), Context("setup"))
     yield tenancy
     tenancy.close()
 
@@ -90,7 +90,7 @@ def test_just_after_midnight_in_vietnam_every_entry_point_says_it_is_the_new_day
         assert "Số liệu tính đến ngày 01/04/2025" in page
         cmd_status(tenancy, build_parser().parse_args(["status", TENANT]))
         assert "Status on 01/04/2025" in capsys.readouterr().out
-        recorded = tenancy.ledger(TENANT, for_writing=True).report_progress(
-            "5", "2025-Q1", 40, "x", Context("clock.admin"))
+        recorded = tenancy.ledger(TENANT, for_writing=True).handle(ReportProgress(
+            task="5", period="2025-Q1", percent=40, narrative="x"), Context("clock.admin"))
         history = tenancy.queries(TENANT).history("5")
         assert recorded.version and history[-1].effective_on == date(2025, 4, 1)
