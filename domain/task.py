@@ -12,10 +12,13 @@ from eventsourcing.domain import Snapshot as AggregateSnapshot
 
 from domain.deadlines import Deadline, DeadlineKind
 from domain.errors import DomainError
+from domain.evidence import EvidenceFile
 from domain.periods import ReportingPeriod
 from domain.provenance import Provenance
 
 OPEN, COMPLETED, CANCELLED, SUSPENDED = "open", "completed", "cancelled", "suspended"
+# A lead agency has asked the standing body to accept the task as done; it counts only then.
+PENDING = "completion_pending"
 SUBMITTED, VERIFIED, RETURNED = "submitted", "verified", "returned"
 
 
@@ -32,6 +35,13 @@ class Report:
 # Snapshot state is JSON: tuples come back as lists and Report has no transcoding, so a
 # snapshot stores these plainly and restores them exactly as a fold of the events leaves them.
 _TUPLE_FIELDS = ("leads", "coordinators")
+# The review workflow's state, for snapshots taken before it existed.
+_REVIEW_DEFAULTS: dict[str, Any] = {
+    "completed_on": None, "pending_completion": None, "requested_completion_on": None,
+    "completion_requests": 0,
+    "open_extension": None, "extension_proposed": None, "extension_requests": 0,
+    "directions": 0,
+}
 
 
 class Task(Aggregate):
@@ -50,7 +60,7 @@ class Task(Aggregate):
             return replace(taken, state=state)
 
         def mutate(self, _: None) -> Any:
-            state = dict(self.state)
+            state = {**_REVIEW_DEFAULTS, **self.state}
             state["reports"] = [Report(**r) for r in state["reports"]]
             for name in _TUPLE_FIELDS:
                 state[name] = tuple(state[name])
@@ -107,6 +117,14 @@ class Task(Aggregate):
         self.extra = dict(extra)
         self.status = OPEN
         self.reports: list[Report] = []
+        self.completed_on: date | None = None
+        self.pending_completion: int | None = None  # the request awaiting review
+        self.requested_completion_on: date | None = None
+        self.completion_requests = 0
+        self.open_extension: int | None = None
+        self.extension_proposed: Deadline | None = None
+        self.extension_requests = 0
+        self.directions = 0
 
     # -- rules -------------------------------------------------------------------------
 
@@ -189,8 +207,13 @@ class Task(Aggregate):
         proposals: str,
         evidence: tuple[str, ...],
         provenance: Provenance,
+        files: tuple[EvidenceFile, ...] = (),
+        today: date | None = None,
     ) -> int:
-        if self.status != OPEN:
+        if today is not None:
+            self._check_not_future(provenance.effective_on, today, "effective_on")
+            self._check_not_future(period.start, today, "period")
+        if self.status not in (OPEN, PENDING):
             raise DomainError(f"Task {self.number} is {self.status}; it takes no reports.")
         if not 0 <= percent <= 100:
             raise DomainError("Percent must be between 0 and 100.", field="percent")
@@ -199,7 +222,7 @@ class Task(Aggregate):
             self.ProgressReported,
             report=number, period=str(period), percent=percent, narrative=narrative,
             difficulties=difficulties, proposals=proposals, evidence=tuple(evidence),
-            provenance=provenance,
+            provenance=provenance, files=tuple(files),
         )
         return number
 
@@ -215,22 +238,131 @@ class Task(Aggregate):
             self.ReportReturned, report=number, reason=reason, provenance=provenance
         )
 
-    def complete(self, output_document: str, completed_on: date, provenance: Provenance) -> None:
-        self.check_can_change()
-        if self.status == SUSPENDED:
-            raise DomainError(f"Task {self.number} is suspended; resume it first.")
+    # -- completion: requested by a lead agency, counted once the standing body accepts -------
+
+    def request_completion(
+        self, completed_on: date, output_document: str, files: tuple[EvidenceFile, ...],
+        note: str, provenance: Provenance, today: date,
+    ) -> int:
+        self._check_open_for_a_request()
+        self._check_lead(provenance)
+        self._check_completion_date(completed_on, today)
         if not output_document.strip():
-            raise DomainError("Completion needs the output document.", field="output_document")
-        if self.plan_issued_on and completed_on < self.plan_issued_on:
-            raise DomainError(
-                f"Completion on {completed_on:%d/%m/%Y} is before the plan was issued "
-                f"({self.plan_issued_on:%d/%m/%Y}).",
-                field="completed_on",
-            )
+            raise DomainError("task.completion_needs_output", field="output_document")
+        number = self.completion_requests + 1
         self.trigger_event(
-            self.Completed,
-            output_document=output_document, completed_on=completed_on, provenance=provenance
+            self.CompletionRequested, request=number, completed_on=completed_on,
+            output_document=output_document, files=tuple(files), note=note,
+            provenance=provenance,
         )
+        return number
+
+    def accept_completion(self, request: int, note: str, provenance: Provenance) -> None:
+        self._check_pending(request)
+        self.trigger_event(self.CompletionAccepted, request=request, note=note,
+                           provenance=provenance)
+
+    def return_completion(self, request: int, reason: str, provenance: Provenance) -> None:
+        self._check_pending(request)
+        self._require_reason(reason)
+        self.trigger_event(self.CompletionReturned, request=request, reason=reason,
+                           provenance=provenance)
+
+    def complete(
+        self, output_document: str, completed_on: date, provenance: Provenance, today: date,
+        files: tuple[EvidenceFile, ...] = (), note: str = "",
+    ) -> int:
+        """The standing body records a completion and accepts it in the same step."""
+        number = self.request_completion(completed_on, output_document, files, note,
+                                         provenance, today)
+        self.accept_completion(number, note, provenance)
+        return number
+
+    def reopen(self, reason: str, decision_ref: str, provenance: Provenance) -> None:
+        if self.status != COMPLETED:
+            raise DomainError("task.not_completed", number=self.number)
+        self._require_reason(reason)
+        self.trigger_event(self.Reopened, reason=reason, decision_ref=decision_ref,
+                           provenance=provenance)
+
+    def correct_completion_date(
+        self, new: date, reason: str, decision_ref: str, provenance: Provenance, today: date
+    ) -> None:
+        if self.status != COMPLETED or self.completed_on is None:
+            raise DomainError("task.not_completed", number=self.number)
+        self._check_completion_date(new, today)
+        if new == self.completed_on:
+            raise DomainError("task.completion_date_unchanged", field="completed_on")
+        self._require_reason(reason)
+        self.trigger_event(
+            self.CompletionDateCorrected, old=self.completed_on, new=new, reason=reason,
+            decision_ref=decision_ref, provenance=provenance,
+        )
+
+    # -- extensions: a lead agency asks, the standing body decides ---------------------------
+
+    def request_extension(
+        self, proposed: Deadline, reason: str, files: tuple[EvidenceFile, ...],
+        provenance: Provenance,
+    ) -> int:
+        self._check_open_for_a_request()
+        self._check_lead(provenance)
+        if self.open_extension is not None:
+            raise DomainError("extension.already_open", field="deadline",
+                              request=self.open_extension)
+        if proposed.due is None:
+            raise DomainError("extension.needs_date", field="deadline", text=proposed.text)
+        if self.deadline.due is not None and proposed.due <= self.deadline.due:
+            raise DomainError("extension.not_later", field="deadline",
+                              due=self.deadline.due.isoformat())
+        self._require_reason(reason)
+        number = self.extension_requests + 1
+        self.trigger_event(self.ExtensionRequested, request=number, proposed=proposed,
+                           reason=reason, files=tuple(files), provenance=provenance)
+        return number
+
+    def approve_extension(
+        self, request: int, decision_ref: str, note: str, provenance: Provenance
+    ) -> None:
+        proposed = self._open_extension(request)
+        if not decision_ref.strip():
+            raise DomainError("extension.needs_decision", field="decision_ref")
+        self.trigger_event(
+            self.ExtensionApproved, request=request, old=self.deadline, new=proposed,
+            decision_ref=decision_ref, note=note, provenance=provenance,
+        )
+
+    def refuse_extension(self, request: int, reason: str, provenance: Provenance) -> None:
+        self._open_extension(request)
+        self._require_reason(reason)
+        self.trigger_event(self.ExtensionRefused, request=request, reason=reason,
+                           provenance=provenance)
+
+    # -- directions ("ý kiến chỉ đạo") and the agencies' answers -----------------------------
+
+    def record_direction(self, text: str, due_on: date | None, provenance: Provenance) -> int:
+        if not text.strip():
+            raise DomainError("direction.needs_text", field="text")
+        number = self.directions + 1
+        self.trigger_event(self.DirectionRecorded, direction=number, text=text, due_on=due_on,
+                           provenance=provenance)
+        return number
+
+    def answer_direction(
+        self, direction: int, text: str, files: tuple[EvidenceFile, ...],
+        provenance: Provenance,
+    ) -> None:
+        if not 1 <= direction <= self.directions:
+            raise DomainError("direction.not_found", field="direction", number=self.number,
+                              direction=direction)
+        agency = provenance.on_behalf_of
+        if agency is not None and not self.involves(agency):
+            raise DomainError("task.agency_not_involved", field="agency", agency=agency,
+                              number=self.number)
+        if not text.strip():
+            raise DomainError("direction.needs_text", field="text")
+        self.trigger_event(self.DirectionAnswered, direction=direction, text=text,
+                           files=tuple(files), provenance=provenance)
 
     def cancel(self, reason: str, decision_ref: str, provenance: Provenance) -> None:
         self.check_can_change()
@@ -261,6 +393,49 @@ class Task(Aggregate):
         report = self.report(number)
         if report.state != SUBMITTED:
             raise DomainError(f"Report {number} was already {report.state}.", field="report")
+
+    def _check_open_for_a_request(self) -> None:
+        self.check_can_change()
+        if self.status == SUSPENDED:
+            raise DomainError("task.suspended_resume_first", number=self.number)
+        if self.status == PENDING:
+            raise DomainError("task.completion_pending", number=self.number,
+                              request=self.pending_completion)
+
+    def _check_lead(self, provenance: Provenance) -> None:
+        """Only a lead agency asks for completion or an extension (or the standing body,
+        which acts for no agency)."""
+        agency = provenance.on_behalf_of
+        if agency is None or agency in self.leads:
+            return
+        if agency in self.coordinators:
+            raise DomainError("task.coordinator_not_lead", field="agency", agency=agency,
+                              number=self.number)
+        raise DomainError("task.agency_not_involved", field="agency", agency=agency,
+                          number=self.number)
+
+    def _check_completion_date(self, completed_on: date, today: date) -> None:
+        self._check_not_future(completed_on, today, "completed_on")
+        if self.plan_issued_on and completed_on < self.plan_issued_on:
+            raise DomainError("task.completed_before_plan", field="completed_on",
+                              completed_on=completed_on.isoformat(),
+                              issued_on=self.plan_issued_on.isoformat())
+
+    @staticmethod
+    def _check_not_future(day: date, today: date, field: str) -> None:
+        if day > today:
+            raise DomainError("date.in_future", field=field, day=day.isoformat())
+
+    def _check_pending(self, request: int) -> None:
+        if self.status != PENDING or self.pending_completion != request:
+            raise DomainError("completion.not_pending", field="request", number=self.number,
+                              request=request)
+
+    def _open_extension(self, request: int) -> Deadline:
+        if self.open_extension != request or self.extension_proposed is None:
+            raise DomainError("extension.not_open", field="request", number=self.number,
+                              request=request)
+        return self.extension_proposed
 
     @staticmethod
     def _require_reason(reason: str) -> None:
@@ -312,6 +487,7 @@ class Task(Aggregate):
         proposals: str
         evidence: tuple[str, ...]
         provenance: Provenance
+        files: tuple[EvidenceFile, ...] = ()  # reports recorded before files existed have none
 
     @event(ProgressReported)
     def _progress_reported(self, report: int, period: str, percent: int) -> None:
@@ -336,13 +512,122 @@ class Task(Aggregate):
         self.report(report).state = RETURNED
 
     class Completed(Aggregate.Event):
+        """A completion recorded in one step (logs written before completions were reviewed)."""
+
         output_document: str
         completed_on: date
         provenance: Provenance
 
     @event(Completed)
-    def _completed(self) -> None:
-        self.status = COMPLETED
+    def _completed(self, completed_on: date) -> None:
+        self.status, self.completed_on = COMPLETED, completed_on
+
+    class CompletionRequested(Aggregate.Event):
+        request: int
+        completed_on: date
+        output_document: str
+        files: tuple[EvidenceFile, ...]
+        note: str
+        provenance: Provenance
+
+    @event(CompletionRequested)
+    def _completion_requested(self, request: int, completed_on: date) -> None:
+        self.status, self.pending_completion = PENDING, request
+        self.completion_requests = request
+        self.requested_completion_on = completed_on
+
+    class CompletionAccepted(Aggregate.Event):
+        request: int
+        note: str
+        provenance: Provenance
+
+    @event(CompletionAccepted)
+    def _completion_accepted(self) -> None:
+        self.status, self.completed_on = COMPLETED, self.requested_completion_on
+        self.pending_completion = None
+
+    class CompletionReturned(Aggregate.Event):
+        request: int
+        reason: str
+        provenance: Provenance
+
+    @event(CompletionReturned)
+    def _completion_returned(self) -> None:
+        self.status, self.pending_completion = OPEN, None
+
+    class Reopened(Aggregate.Event):
+        reason: str
+        decision_ref: str
+        provenance: Provenance
+
+    @event(Reopened)
+    def _reopened(self) -> None:
+        self.status, self.completed_on = OPEN, None
+
+    class CompletionDateCorrected(Aggregate.Event):
+        old: date
+        new: date
+        reason: str
+        decision_ref: str
+        provenance: Provenance
+
+    @event(CompletionDateCorrected)
+    def _completion_date_corrected(self, new: date) -> None:
+        self.completed_on = new
+
+    class ExtensionRequested(Aggregate.Event):
+        request: int
+        proposed: Deadline
+        reason: str
+        files: tuple[EvidenceFile, ...]
+        provenance: Provenance
+
+    @event(ExtensionRequested)
+    def _extension_requested(self, request: int, proposed: Deadline) -> None:
+        self.open_extension, self.extension_proposed = request, proposed
+        self.extension_requests = request
+
+    class ExtensionApproved(Aggregate.Event):
+        request: int
+        old: Deadline
+        new: Deadline
+        decision_ref: str
+        note: str
+        provenance: Provenance
+
+    @event(ExtensionApproved)
+    def _extension_approved(self, new: Deadline) -> None:
+        self.deadline = new
+        self.open_extension, self.extension_proposed = None, None
+
+    class ExtensionRefused(Aggregate.Event):
+        request: int
+        reason: str
+        provenance: Provenance
+
+    @event(ExtensionRefused)
+    def _extension_refused(self) -> None:
+        self.open_extension, self.extension_proposed = None, None
+
+    class DirectionRecorded(Aggregate.Event):
+        direction: int
+        text: str
+        due_on: date | None
+        provenance: Provenance
+
+    @event(DirectionRecorded)
+    def _direction_recorded(self, direction: int) -> None:
+        self.directions = direction
+
+    class DirectionAnswered(Aggregate.Event):
+        direction: int
+        text: str
+        files: tuple[EvidenceFile, ...]
+        provenance: Provenance
+
+    @event(DirectionAnswered)
+    def _direction_answered(self) -> None:
+        pass
 
     class Cancelled(Aggregate.Event):
         reason: str

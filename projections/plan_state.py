@@ -12,6 +12,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from domain.deadlines import Deadline
+from domain.evidence import EvidenceFile
 from domain.status import ReportFact, TaskFacts
 from domain.targets import Target
 
@@ -32,6 +33,55 @@ class ReportView:
     recorded_at: datetime
     effective_on: date
     state: str = "submitted"
+    files: tuple[EvidenceFile, ...] = ()
+    decision_reason: str = ""  # why it was returned
+
+
+@dataclass
+class CompletionRequestView:
+    number: int
+    completed_on: date
+    output_document: str
+    note: str
+    agency: str | None
+    recorded_at: datetime
+    files: tuple[EvidenceFile, ...] = ()
+    state: str = "pending"  # pending, accepted, returned
+    decision_reason: str = ""
+    decided_at: datetime | None = None
+
+
+@dataclass
+class ExtensionRequestView:
+    number: int
+    proposed: Deadline
+    reason: str
+    agency: str | None
+    recorded_at: datetime
+    files: tuple[EvidenceFile, ...] = ()
+    state: str = "pending"  # pending, approved, refused
+    decision_ref: str = ""
+    decision_reason: str = ""
+    decided_at: datetime | None = None
+
+
+@dataclass
+class AnswerView:
+    text: str
+    agency: str | None
+    actor: str
+    recorded_at: datetime
+    files: tuple[EvidenceFile, ...] = ()
+
+
+@dataclass
+class DirectionView:
+    number: int
+    text: str
+    due_on: date | None
+    actor: str
+    recorded_at: datetime
+    answers: list[AnswerView] = field(default_factory=list)
 
 
 @dataclass
@@ -58,6 +108,17 @@ class TaskView:
     output_document: str = ""
     triggered_on: date | None = None
     reports: list[ReportView] = field(default_factory=list)
+    completions: list[CompletionRequestView] = field(default_factory=list)
+    extensions: list[ExtensionRequestView] = field(default_factory=list)
+    directions: list[DirectionView] = field(default_factory=list)
+
+    @property
+    def pending_completion(self) -> CompletionRequestView | None:
+        return next((c for c in self.completions if c.state == "pending"), None)
+
+    @property
+    def open_extension(self) -> ExtensionRequestView | None:
+        return next((x for x in self.extensions if x.state == "pending"), None)
 
     @property
     def last_report(self) -> ReportView | None:

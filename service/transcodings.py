@@ -8,6 +8,7 @@ from typing import Any
 from eventsourcing.persistence import Transcoding
 
 from domain.deadlines import Deadline
+from domain.evidence import EvidenceFile
 from domain.provenance import Provenance
 from domain.targets import Target
 
@@ -56,6 +57,17 @@ class ProvenanceAsDict(Transcoding):
         return Provenance.from_dict(data)
 
 
+class EvidenceFileAsDict(Transcoding):
+    type = EvidenceFile
+    name = "evidence_file"
+
+    def encode(self, obj: EvidenceFile) -> dict[str, Any]:
+        return obj.to_dict()
+
+    def decode(self, data: dict[str, Any]) -> EvidenceFile:
+        return EvidenceFile.from_dict(data)
+
+
 DOMAIN_TRANSCODINGS: tuple[Transcoding, ...] = (
-    DateAsISO(), DeadlineAsDict(), TargetAsDict(), ProvenanceAsDict(),
+    DateAsISO(), DeadlineAsDict(), TargetAsDict(), ProvenanceAsDict(), EvidenceFileAsDict(),
 )

@@ -15,12 +15,13 @@ from typing import Any
 from projections.plan_state import PlanState
 from projections.specs.base import Audit, EventSpec, Subject, UnknownEvent
 from projections.specs.other import SPECS as OTHER_SPECS
+from projections.specs.review import SPECS as REVIEW_SPECS
 from projections.specs.task import SPECS as TASK_SPECS
 
 __all__ = ["SPECS", "Audit", "EventSpec", "Subject", "UnknownEvent", "apply", "change_types",
            "fold", "spec_for"]
 
-SPECS: dict[type[Any], EventSpec] = {**TASK_SPECS, **OTHER_SPECS}
+SPECS: dict[type[Any], EventSpec] = {**TASK_SPECS, **REVIEW_SPECS, **OTHER_SPECS}
 
 
 def spec_for(event: Any) -> EventSpec:

@@ -102,7 +102,7 @@ def _progress_reported(state: PlanState, e: Task.ProgressReported) -> None:
             number=e.report, period=e.period, percent=e.percent, narrative=e.narrative,
             difficulties=e.difficulties, proposals=e.proposals, evidence=tuple(e.evidence),
             agency=e.provenance.on_behalf_of, recorded_at=e.timestamp,
-            effective_on=e.provenance.effective_on,
+            effective_on=e.provenance.effective_on, files=tuple(e.files),
         ))
 
 
@@ -137,6 +137,10 @@ def _report_verified_audit(state: PlanState, e: Task.ReportVerified) -> Audit:
 
 def _report_returned(state: PlanState, e: Task.ReportReturned) -> None:
     _set_report_state(state, e, "returned")
+    if task := state.tasks.get(e.originator_id):
+        for report in task.reports:
+            if report.number == e.report:
+                report.decision_reason = e.reason
 
 
 def _report_returned_audit(state: PlanState, e: Task.ReportReturned) -> Audit:
