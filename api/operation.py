@@ -56,6 +56,8 @@ class Reply:
 
 
 def render(op: Operation, result: Any) -> Response:
+    if isinstance(result, Response):  # a download answers its own bytes
+        return result
     reply = result if isinstance(result, Reply) else Reply(result)
     payload = op.response.dump(reply.data) if op.response is not None else reply.data
     response = current_app.response_class(

@@ -26,6 +26,7 @@ class Action(StrEnum):
     INDICATOR_MANAGE = "indicator.manage"  # change a target
     INDICATOR_REPORT = "indicator.report"
     AGENCY_MANAGE = "agency.manage"
+    FILE_UPLOAD = "file.upload"  # evidence files that reports and requests then cite
     # reads of a tenant
     READ_STATUS = "read.status"  # plan, tasks, status, summary, scorecard, indicators
     READ_HISTORY = "read.history"  # audit trails, diff, time travel
@@ -44,9 +45,9 @@ ALLOWED: dict[Role, frozenset[Action]] = {
     Role.TENANT_ADMIN: frozenset({
         Action.TENANT_LIST, Action.PLAN_IMPORT, Action.TASK_MANAGE, Action.REPORT_REVIEW,
         Action.TASK_REPORT, Action.INDICATOR_MANAGE, Action.INDICATOR_REPORT,
-        Action.AGENCY_MANAGE, Action.PEOPLE_MANAGE, *_READS,
+        Action.AGENCY_MANAGE, Action.PEOPLE_MANAGE, Action.FILE_UPLOAD, *_READS,
     }),
-    Role.AGENCY_REPORTER: frozenset({Action.TENANT_LIST, Action.TASK_REPORT,
+    Role.AGENCY_REPORTER: frozenset({Action.TENANT_LIST, Action.TASK_REPORT, Action.FILE_UPLOAD,
                                      Action.INDICATOR_REPORT, Action.READ_STATUS,
                                      Action.READ_HISTORY}),
     Role.AUDITOR: frozenset({Action.TENANT_LIST, Action.READ_ACCESS, *_READS}),

@@ -11,7 +11,15 @@ from uuid import UUID
 from domain.errors import NotFound
 from domain.indicator import Indicator
 from domain.targets import Target
-from projections.plan_state import IndicatorValue, IndicatorView, PlanState, ReportView
+from projections.plan_state import (
+    CompletionRequestView,
+    DirectionView,
+    ExtensionRequestView,
+    IndicatorValue,
+    IndicatorView,
+    PlanState,
+    ReportView,
+)
 from projections.plan_status import TaskStatus, task_status
 
 
@@ -22,6 +30,9 @@ class TaskDetail(TaskStatus):
     leads_text: str
     coordinators_text: str
     reports: tuple[ReportView, ...]
+    completions: tuple[CompletionRequestView, ...] = ()
+    extensions: tuple[ExtensionRequestView, ...] = ()
+    directions: tuple[DirectionView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,7 +83,10 @@ def task_detail(state: PlanState, number: str, plan_id: UUID, on: date) -> TaskD
             return TaskDetail(**vars(task_status(state, task, on)),
                               leads_text=task.leads_text,
                               coordinators_text=task.coordinators_text,
-                              reports=tuple(task.reports))
+                              reports=tuple(task.reports),
+                              completions=tuple(task.completions),
+                              extensions=tuple(task.extensions),
+                              directions=tuple(task.directions))
     raise NotFound(f"No task {number}.", field="task")
 
 

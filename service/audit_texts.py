@@ -64,6 +64,36 @@ AUDIT_TEXTS: dict[str, dict[str, str]] = {
         "en": "Plan catalogue opened", "vi": "Lập danh mục kế hoạch của đơn vị"},
     "audit.plan_listed": {
         "en": "Plan {number} listed", "vi": "Đưa kế hoạch {number} vào danh mục"},
+    "audit.completion_requested": {
+        "en": "Completion {request} requested: done on {completed_on:date} with "
+              "{output_document}",
+        "vi": "Đề nghị xác nhận hoàn thành số {request}: hoàn thành ngày {completed_on:date}, "
+              "sản phẩm: {output_document}"},
+    "audit.completion_accepted": {
+        "en": "Completion {request} accepted: done on {completed_on:date}",
+        "vi": "Xác nhận hoàn thành (đề nghị số {request}): hoàn thành ngày {completed_on:date}"},
+    "audit.completion_returned": {
+        "en": "Completion {request} returned",
+        "vi": "Trả lại đề nghị hoàn thành số {request}"},
+    "audit.task_reopened": {"en": "Task reopened", "vi": "Mở lại nhiệm vụ"},
+    "audit.completion_date_corrected": {
+        "en": "Completion date corrected from {old:date} to {new:date}",
+        "vi": "Sửa ngày hoàn thành từ {old:date} thành {new:date}"},
+    "audit.extension_requested": {
+        "en": "Extension {request} requested: due '{new}'",
+        "vi": "Đề nghị gia hạn số {request}: thời hạn '{new}'"},
+    "audit.extension_approved": {
+        "en": "Extension {request} approved: due '{new}' instead of '{old}'",
+        "vi": "Chấp thuận gia hạn (đề nghị số {request}): thời hạn '{new}' thay cho '{old}'"},
+    "audit.extension_refused": {
+        "en": "Extension {request} refused",
+        "vi": "Không chấp thuận đề nghị gia hạn số {request}"},
+    "audit.direction_recorded": {
+        "en": "Direction {direction}: {text}",
+        "vi": "Ý kiến chỉ đạo số {direction}: {text}"},
+    "audit.direction_answered": {
+        "en": "Answer to direction {direction}: {text}",
+        "vi": "Trả lời chỉ đạo số {direction}: {text}"},
 }
 
 CHANGE_TYPE_TEXTS: dict[str, dict[str, str]] = {
@@ -77,12 +107,22 @@ CHANGE_TYPE_TEXTS: dict[str, dict[str, str]] = {
     "trigger_recorded": {"en": "Condition met", "vi": "Điều kiện thời hạn đã xảy ra"},
     "target_changed": {"en": "Target changed", "vi": "Điều chỉnh chỉ tiêu"},
     "agency_renamed": {"en": "Agency renamed", "vi": "Đổi tên cơ quan"},
+    "completion_accepted": {"en": "Completion accepted", "vi": "Xác nhận hoàn thành"},
+    "completion_returned": {"en": "Completion returned", "vi": "Trả lại đề nghị hoàn thành"},
+    "reopened": {"en": "Reopened", "vi": "Mở lại nhiệm vụ"},
+    "completion_date_corrected": {"en": "Completion date corrected",
+                                  "vi": "Sửa ngày hoàn thành"},
+    "extension_requested": {"en": "Extension requested", "vi": "Đề nghị gia hạn"},
+    "extension_refused": {"en": "Extension refused", "vi": "Không chấp thuận gia hạn"},
+    "direction_recorded": {"en": "Direction recorded", "vi": "Ý kiến chỉ đạo"},
+    "direction_answered": {"en": "Direction answered", "vi": "Trả lời chỉ đạo"},
 }
 
 # How a changed field's old and new values read: task and report states are codes.
 _STATE_TEXTS: dict[str, dict[str, str]] = {
     "open": {"en": "open", "vi": "đang thực hiện"},
     "completed": {"en": "completed", "vi": "hoàn thành"},
+    "completion_pending": {"en": "awaiting acceptance", "vi": "chờ xác nhận hoàn thành"},
     "cancelled": {"en": "cancelled", "vi": "bị hủy"},
     "suspended": {"en": "suspended", "vi": "tạm dừng"},
     "submitted": {"en": "submitted", "vi": "chờ xác nhận"},

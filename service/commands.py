@@ -139,6 +139,7 @@ class ReportProgress(TaskCommand):
     difficulties: str = ""
     proposals: str = ""
     evidence: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()  # SHA-256 digests of files stored for the tenant
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,8 +156,67 @@ class ReturnReport(TaskCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class CompleteTask(TaskCommand):
+    """A lead agency's reporter asks the standing body to accept the task as done; the
+    standing body (acting for no agency) records and accepts a completion in one step."""
+
     output_document: str
     completed_on: date
+    files: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AcceptCompletion(TaskCommand):
+    request: int
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnCompletion(TaskCommand):
+    request: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectCompletionDate(TaskCommand):
+    completed_on: date
+    reason: str
+    decision_ref: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestExtension(TaskCommand):
+    deadline: str  # the deadline asked for, as written
+    reason: str
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApproveExtension(TaskCommand):
+    request: int
+    decision_ref: str
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefuseExtension(TaskCommand):
+    request: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordDirection(TaskCommand):
+    """A direction ("ý kiến chỉ đạo") of the standing body or a leader on the task."""
+
+    text: str
+    due_on: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerDirection(TaskCommand):
+    direction: int
+    text: str
+    files: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -180,6 +240,11 @@ class SuspendTask(DecideTask):
 @dataclass(frozen=True, kw_only=True)
 class ResumeTask(DecideTask):
     pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReopenTask(DecideTask):
+    """The standing body reopens a completed task."""
 
 
 # -- indicators ------------------------------------------------------------------------------

@@ -27,7 +27,10 @@ from domain.targets import parse_target
 from domain.task import Task
 from domain.text import clean
 from service.commands import (
+    AcceptCompletion,
     AgencyCommand,
+    AnswerDirection,
+    ApproveExtension,
     CancelTask,
     ChangeDeadline,
     ChangeTarget,
@@ -35,16 +38,22 @@ from service.commands import (
     CommandResult,
     CompleteTask,
     Context,
+    CorrectCompletionDate,
     ImportPlan,
     ImportResult,
     IndicatorCommand,
     ReassignTask,
+    RecordDirection,
     RecordTrigger,
+    RefuseExtension,
     RegisterAgency,
     RenameAgency,
     ReportIndicatorValue,
+    ReopenTask,
     ReportProgress,
+    RequestExtension,
     ResumeTask,
+    ReturnCompletion,
     ReturnReport,
     SuspendTask,
     TaskCommand,
@@ -239,7 +248,8 @@ def report_progress(ledger: TenantLedger, task: Task, command: ReportProgress,
         ReportingPeriod.parse(command.period), command.percent, clean(command.narrative),
         clean(command.difficulties), clean(command.proposals),
         tuple(clean(e) for e in command.evidence if e.strip()),
-        ledger.provenance(ctx, agency_key),
+        ledger.provenance(ctx, agency_key), files=ledger.files.resolve(command.files),
+        today=ledger.today(),
     )
     return {"report": report}
 
@@ -271,10 +281,82 @@ def return_report(ledger: TenantLedger, task: Task, command: ReturnReport,
 
 @changes(CompleteTask, Task)
 def complete_task(ledger: TenantLedger, task: Task, command: CompleteTask,
-                  ctx: Context) -> None:
+                  ctx: Context) -> dict[str, Any]:
     agency_key = reporting_agency(ledger, task, ctx)
-    task.complete(clean(command.output_document), command.completed_on,
-                  ledger.provenance(ctx, agency_key))
+    files = ledger.files.resolve(command.files)
+    provenance = ledger.provenance(ctx, agency_key)
+    if agency_key is None:  # the standing body records a completion it accepts
+        request = task.complete(clean(command.output_document), command.completed_on,
+                                provenance, ledger.today(), files, clean(command.note))
+        return {"request": request, "state": task.status}
+    request = task.request_completion(command.completed_on, clean(command.output_document),
+                                      files, clean(command.note), provenance, ledger.today())
+    return {"request": request, "state": task.status}
+
+
+@changes(AcceptCompletion, Task)
+def accept_completion(ledger: TenantLedger, task: Task, command: AcceptCompletion,
+                      ctx: Context) -> None:
+    task.accept_completion(command.request, clean(command.note), ledger.provenance(ctx))
+
+
+@changes(ReturnCompletion, Task)
+def return_completion(ledger: TenantLedger, task: Task, command: ReturnCompletion,
+                      ctx: Context) -> None:
+    task.return_completion(command.request, clean(command.reason), ledger.provenance(ctx))
+
+
+@changes(ReopenTask, Task)
+def reopen_task(ledger: TenantLedger, task: Task, command: ReopenTask, ctx: Context) -> None:
+    task.reopen(clean(command.reason), clean(command.decision_ref), ledger.provenance(ctx))
+
+
+@changes(CorrectCompletionDate, Task)
+def correct_completion_date(ledger: TenantLedger, task: Task,
+                            command: CorrectCompletionDate, ctx: Context) -> None:
+    task.correct_completion_date(command.completed_on, clean(command.reason),
+                                 clean(command.decision_ref), ledger.provenance(ctx),
+                                 ledger.today())
+
+
+@changes(RequestExtension, Task)
+def request_extension(ledger: TenantLedger, task: Task, command: RequestExtension,
+                      ctx: Context) -> dict[str, Any]:
+    agency_key = reporting_agency(ledger, task, ctx)
+    proposed = parse_deadline(command.deadline)
+    request = task.request_extension(proposed, clean(command.reason),
+                                     ledger.files.resolve(command.files),
+                                     ledger.provenance(ctx, agency_key))
+    return {"request": request}
+
+
+@changes(ApproveExtension, Task)
+def approve_extension(ledger: TenantLedger, task: Task, command: ApproveExtension,
+                      ctx: Context) -> None:
+    task.approve_extension(command.request, clean(command.decision_ref), clean(command.note),
+                           ledger.provenance(ctx))
+
+
+@changes(RefuseExtension, Task)
+def refuse_extension(ledger: TenantLedger, task: Task, command: RefuseExtension,
+                     ctx: Context) -> None:
+    task.refuse_extension(command.request, clean(command.reason), ledger.provenance(ctx))
+
+
+@changes(RecordDirection, Task)
+def record_direction(ledger: TenantLedger, task: Task, command: RecordDirection,
+                     ctx: Context) -> dict[str, Any]:
+    number = task.record_direction(clean(command.text), command.due_on, ledger.provenance(ctx))
+    return {"direction": number}
+
+
+@changes(AnswerDirection, Task)
+def answer_direction(ledger: TenantLedger, task: Task, command: AnswerDirection,
+                     ctx: Context) -> None:
+    agency_key = reporting_agency(ledger, task, ctx)
+    task.answer_direction(command.direction, clean(command.text),
+                          ledger.files.resolve(command.files),
+                          ledger.provenance(ctx, agency_key))
 
 
 @changes(CancelTask, Task)

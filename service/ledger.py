@@ -29,6 +29,7 @@ from service.commands import Command, Context
 from service.queries import TenantQueries
 from service.recording import answer_steps
 from tenants import faults
+from tenants.files import FileLimits, FileStore
 
 log = logging.getLogger(__name__)
 A = TypeVar("A", bound=Aggregate)
@@ -44,6 +45,7 @@ class TenantLedger:
         after_append: Sequence[AppendListener] = (),
     ) -> None:
         self.app = app
+        self.file_limits = FileLimits()
         self._today = today or Clock().today
         self._after_append = tuple(after_append)
 
@@ -56,6 +58,16 @@ class TenantLedger:
     def current_version(self, command: Command) -> int:
         """The version of the item a command is about, as stored now."""
         return handlers.target(self, command).version
+
+    def today(self) -> date:
+        """The calendar date now, for rules such as "not dated in the future"."""
+        return self._today()
+
+    @property
+    def files(self) -> FileStore:
+        """The tenant's evidence files."""
+        return FileStore(self.app.storage.tenant_database(self.app.slug), self.app.slug,
+                         self.file_limits)
 
     def provenance(self, ctx: Context, agency_key: str | None = None) -> Provenance:
         return Provenance(

@@ -50,6 +50,7 @@ from web.views import (
     lifecycle,
     manage,
     people,
+    review,
     session,
     sso,
     tasks,
@@ -59,7 +60,7 @@ log = logging.getLogger("r57.web")
 MODULES: tuple[Routes, ...] = (
     session.routes, dashboard.routes, tasks.routes, commands.routes, manage.routes,
     lifecycle.routes, insight.routes, indicator_forms.routes, changes.routes, imports.routes,
-    exports.routes, account.routes, people.routes, sso.routes,
+    exports.routes, account.routes, people.routes, sso.routes, review.routes,
 )
 # The service's own endpoints, which answer problem details; every other path is a page.
 _API_PATHS = ("/api", "/metrics", "/healthz", "/readyz")

@@ -15,6 +15,12 @@ from api.schemas.common import (
 )
 
 
+# Evidence files a command cites, by the SHA-256 the upload answered (POST .../files).
+FILES = fields.List(fields.String(validate=validate.Regexp(r"^[0-9a-f]{64}$")),
+                    load_default=list, validate=validate.Length(max=20),
+                    metadata={"description": "SHA-256 digests of uploaded files."})
+
+
 class StatusQuerySchema(Strict):
     on = FlexibleDate(metadata={"description": "Judge status on this date (default today)."})
     known_at = Instant(metadata={
@@ -70,12 +76,67 @@ class ReportSchema(Strict):
     recorded_at = fields.DateTime(required=True)
     effective_on = fields.Date(required=True)
     state = fields.String(required=True)
+    files = fields.List(fields.Nested(lambda: EvidenceFileSchema()), required=True)
+    decision_reason = fields.String(required=True)
+
+
+class EvidenceFileSchema(Strict):
+    sha256 = fields.String(required=True)
+    name = fields.String(required=True)
+    size = fields.Integer(required=True)
+    content_type = fields.String(required=True)
+
+
+class CompletionRequestSchema(Strict):
+    number = fields.Integer(required=True)
+    completed_on = fields.Date(required=True)
+    output_document = fields.String(required=True)
+    note = fields.String(required=True)
+    agency = fields.String(required=True, allow_none=True)
+    recorded_at = fields.DateTime(required=True)
+    files = fields.List(fields.Nested(EvidenceFileSchema), required=True)
+    state = fields.String(required=True, metadata={"description": "pending, accepted, returned"})
+    decision_reason = fields.String(required=True)
+    decided_at = fields.DateTime(required=True, allow_none=True)
+
+
+class ExtensionRequestSchema(Strict):
+    number = fields.Integer(required=True)
+    proposed = fields.Function(lambda x: x.proposed.text, required=True)
+    reason = fields.String(required=True)
+    agency = fields.String(required=True, allow_none=True)
+    recorded_at = fields.DateTime(required=True)
+    files = fields.List(fields.Nested(EvidenceFileSchema), required=True)
+    state = fields.String(required=True, metadata={"description": "pending, approved, refused"})
+    decision_ref = fields.String(required=True)
+    decision_reason = fields.String(required=True)
+    decided_at = fields.DateTime(required=True, allow_none=True)
+
+
+class AnswerSchema(Strict):
+    text = fields.String(required=True)
+    agency = fields.String(required=True, allow_none=True)
+    actor = fields.String(required=True)
+    recorded_at = fields.DateTime(required=True)
+    files = fields.List(fields.Nested(EvidenceFileSchema), required=True)
+
+
+class DirectionSchema(Strict):
+    number = fields.Integer(required=True)
+    text = fields.String(required=True)
+    due_on = fields.Date(required=True, allow_none=True)
+    actor = fields.String(required=True)
+    recorded_at = fields.DateTime(required=True)
+    answers = fields.List(fields.Nested(AnswerSchema), required=True)
 
 
 class TaskDetailSchema(TaskStatusSchema):
     leads_text = fields.String(required=True)
     coordinators_text = fields.String(required=True)
     reports = fields.List(fields.Nested(ReportSchema), required=True)
+    completions = fields.List(fields.Nested(CompletionRequestSchema), required=True)
+    extensions = fields.List(fields.Nested(ExtensionRequestSchema), required=True)
+    directions = fields.List(fields.Nested(DirectionSchema), required=True)
 
 
 class ChangeSchema(Strict):
@@ -142,6 +203,7 @@ class ProgressReportSchema(PlanScopedSchema):
     proposals = text(10_000, load_default="")
     evidence = fields.List(required_text(300), load_default=list,
                            validate=validate.Length(max=50))
+    files = FILES
     agency = text(300, metadata={"description": "Reporting agency (leads or coordinates)."})
 
 
@@ -156,4 +218,41 @@ class ReturnSchema(PlanScopedSchema):
 class CompleteSchema(PlanScopedSchema):
     output_document = required_text(300, metadata={"description": "e.g. 12/KH-UBND"})
     completed_on = FlexibleDate(required=True)
+    files = FILES
+    note = text(load_default="")
     agency = text(300)
+
+
+class AcceptCompletionSchema(PlanScopedSchema):
+    note = text(load_default="")
+
+
+class ReopenSchema(Decided):
+    pass
+
+
+class CompletionDateSchema(Decided):
+    completed_on = FlexibleDate(required=True)
+
+
+class ExtensionRequestBodySchema(PlanScopedSchema):
+    deadline = required_text(200, metadata={"description": "The deadline asked for, e.g. 9/2025."})
+    reason = required_text()
+    files = FILES
+    agency = text(300)
+
+
+class ApproveExtensionSchema(PlanScopedSchema):
+    decision_ref = required_text(200, metadata={"description": "The deciding document."})
+    note = text(load_default="")
+
+
+class DirectionBodySchema(PlanScopedSchema):
+    text = required_text(10_000)
+    due_on = FlexibleDate(load_default=None)
+
+
+class AnswerBodySchema(PlanScopedSchema):
+    agency = text(300)  # before `text` names the field below
+    files = FILES
+    text = required_text(10_000)

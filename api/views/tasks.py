@@ -12,7 +12,14 @@ from api.operation import Concerns
 from api.routing import TENANT_PREFIX, ApiBlueprint, View
 from api.schemas.common import CommandResultSchema, PlanQuerySchema
 from api.schemas.tasks import (
+    AcceptCompletionSchema,
+    AnswerBodySchema,
+    ApproveExtensionSchema,
     CompleteSchema,
+    CompletionDateSchema,
+    DirectionBodySchema,
+    ExtensionRequestBodySchema,
+    ReopenSchema,
     DeadlineChangeSchema,
     Decided,
     HistorySchema,
@@ -27,9 +34,18 @@ from api.services import clock
 from domain.policy import Action
 from projections.details import TaskDetail
 from service.commands import (
+    AcceptCompletion,
+    AnswerDirection,
+    ApproveExtension,
     CancelTask,
     ChangeDeadline,
     CompleteTask,
+    CorrectCompletionDate,
+    RecordDirection,
+    RefuseExtension,
+    ReopenTask,
+    RequestExtension,
+    ReturnCompletion,
     ReassignTask,
     RecordTrigger,
     ReportProgress,
@@ -120,8 +136,67 @@ def return_report(number: str, report: int, body: dict[str, Any]) -> Result:
 
 @_task_command("complete", CompleteSchema(), REPORT, concerns=_involved)
 def complete(number: str, body: dict[str, Any]) -> Result:
-    """Record completion with the output document."""
+    """Request completion (a lead agency), or record an accepted one (the standing body).
+
+    A lead agency's request leaves the task pending ("chờ xác nhận") until the standing body
+    accepts it; only then does it count. Only a lead agency may request completion."""
     return dispatch(build(CompleteTask, body, task=number), body)
+
+
+@_task_command("completions/<int:request>/accept", AcceptCompletionSchema(), REVIEW)
+def accept_completion(number: str, request: int, body: dict[str, Any]) -> Result:
+    """Accept a requested completion: the task counts as done on the requested date."""
+    return dispatch(build(AcceptCompletion, body, task=number, request=request), body)
+
+
+@_task_command("completions/<int:request>/return", ReturnSchema(), REVIEW)
+def return_completion(number: str, request: int, body: dict[str, Any]) -> Result:
+    """Return a requested completion with the reason; the task is open again."""
+    return dispatch(build(ReturnCompletion, body, task=number, request=request), body)
+
+
+@_task_command("reopen", ReopenSchema(), MANAGE)
+def reopen(number: str, body: dict[str, Any]) -> Result:
+    """Reopen a completed task, with the reason and deciding document."""
+    return dispatch(build(ReopenTask, body, task=number), body)
+
+
+@_task_command("completion-date", CompletionDateSchema(), MANAGE)
+def correct_completion_date(number: str, body: dict[str, Any]) -> Result:
+    """Correct the date a completed task was done, with the reason."""
+    return dispatch(build(CorrectCompletionDate, body, task=number), body)
+
+
+@_task_command("extensions", ExtensionRequestBodySchema(), REPORT, status=201,
+               concerns=_involved)
+def request_extension(number: str, body: dict[str, Any]) -> Result:
+    """A lead agency asks for a later deadline, with the reason."""
+    return dispatch(build(RequestExtension, body, task=number), body)
+
+
+@_task_command("extensions/<int:request>/approve", ApproveExtensionSchema(), MANAGE)
+def approve_extension(number: str, request: int, body: dict[str, Any]) -> Result:
+    """Approve an extension request: the deadline changes, citing the decision."""
+    return dispatch(build(ApproveExtension, body, task=number, request=request), body)
+
+
+@_task_command("extensions/<int:request>/refuse", ReturnSchema(), MANAGE)
+def refuse_extension(number: str, request: int, body: dict[str, Any]) -> Result:
+    """Refuse an extension request, with the reason."""
+    return dispatch(build(RefuseExtension, body, task=number, request=request), body)
+
+
+@_task_command("directions", DirectionBodySchema(), MANAGE, status=201)
+def record_direction(number: str, body: dict[str, Any]) -> Result:
+    """Record a direction ("ý kiến chỉ đạo") on the task, with an optional due date."""
+    return dispatch(build(RecordDirection, body, task=number), body)
+
+
+@_task_command("directions/<int:direction>/answers", AnswerBodySchema(), REPORT, status=201,
+               concerns=_involved)
+def answer_direction(number: str, direction: int, body: dict[str, Any]) -> Result:
+    """An agency of the task answers a direction."""
+    return dispatch(build(AnswerDirection, body, task=number, direction=direction), body)
 
 
 @_task_command("cancel", Decided(), MANAGE)

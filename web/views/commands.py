@@ -17,13 +17,14 @@ from web.formatting import parse_day, parse_int
 from web.messages import WebError, period_vi
 from web.routes import Routes
 from web.state import dispatch, queries, state
+from web.uploads import uploaded_files
 from web.views.common import plan_ref, requested_task, task_url
 from web.views.forms_flow import context, day, lines, required, run_form
 
 routes = Routes()
 REPORT_FIELDS = ("period", "percent", "narrative", "difficulties", "proposals", "evidence",
-                 "agency")
-COMPLETE_FIELDS = ("output_document", "completed_on", "agency")
+                 "files", "agency")
+COMPLETE_FIELDS = ("output_document", "completed_on", "note", "files", "agency")
 
 
 def periods(today: date) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -87,6 +88,7 @@ def report(slug: str, number: str) -> Response | tuple[str, int]:
             percent=percent, narrative=request.form.get("narrative", ""),
             difficulties=request.form.get("difficulties", ""),
             proposals=request.form.get("proposals", ""), evidence=tuple(lines("evidence")),
+            files=uploaded_files(slug),
         ), ctx)
         assert isinstance(result, CommandResult)
         flash(f"Đã ghi nhận báo cáo số {result.detail['report']} của nhiệm vụ {task.number}.",
@@ -116,12 +118,18 @@ def complete(slug: str, number: str) -> Response | tuple[str, int]:
         completed_on = parse_day(request.form.get("completed_on", ""), "completed_on")
         assert completed_on is not None
         ctx = context(viewer, agency=chosen_agency(choices, bound))
-        dispatch(slug, CompleteTask(
+        result = dispatch(slug, CompleteTask(
             task=task.number, plan=plan_number,
             output_document=request.form.get("output_document", ""), completed_on=completed_on,
+            note=request.form.get("note", ""), files=uploaded_files(slug),
         ), ctx)
-        flash(f"Đã ghi nhận hoàn thành nhiệm vụ {task.number}.", "success")
-        return task_url(slug, plan, task)
+        assert isinstance(result, CommandResult)
+        if result.detail.get("state") == "completed":
+            flash(f"Đã ghi nhận hoàn thành nhiệm vụ {task.number}.", "success")
+        else:
+            flash(f"Đã gửi đề nghị xác nhận hoàn thành nhiệm vụ {task.number}; nhiệm vụ "
+                  "được tính là hoàn thành khi cơ quan thường trực xác nhận.", "success")
+        return task_url(slug, plan, task, "xu-ly")
 
     checks = {"output_document": required("Hãy ghi văn bản, sản phẩm đầu ra."),
               "completed_on": day(needed=True)}
