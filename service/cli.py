@@ -26,6 +26,9 @@ from importers.limits import check_file_size
 from service import cli_access, cli_integrity, cli_reports, db_role
 from service.cli_output import print_json, print_shape, print_table, shorten, vn_date
 from service.commands import (
+    AcceptCompletion,
+    AnswerDirection,
+    ApproveExtension,
     CancelTask,
     ChangeDeadline,
     ChangeTarget,
@@ -33,16 +36,22 @@ from service.commands import (
     CommandResult,
     CompleteTask,
     Context,
+    CorrectCompletionDate,
     DecideTask,
     ImportPlan,
     ImportResult,
     ReassignTask,
+    RecordDirection,
     RecordTrigger,
+    RefuseExtension,
     RegisterAgency,
     RenameAgency,
+    ReopenTask,
     ReportIndicatorValue,
     ReportProgress,
+    RequestExtension,
     ResumeTask,
+    ReturnCompletion,
     ReturnReport,
     SuspendTask,
     VerifyReport,
@@ -246,12 +255,23 @@ def recorder(cls: type[Command], done: str) -> Handler:
 
     def handler(t: Tenancy, args: argparse.Namespace) -> None:
         ledger = t.ledger(args.tenant, for_writing=True)
+        if getattr(args, "file_paths", None):
+            args.files = tuple(ledger.files.put(_read_file(path), Path(path).name).sha256
+                               for path in args.file_paths)
         result = ledger.handle(build(cls, vars(args)), _ctx(args))
         report = result.detail.get("report") if isinstance(result, CommandResult) else None
         _done(args, result, done.format_map(vars(args)) + (f", report {report}" if report
                                                             else ""))
 
     return handler
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise DomainError("file.unreadable", field="files", path=path,
+                          reason=error.strerror or str(error)) from None
 
 
 def cmd_indicator_list(t: Tenancy, args: argparse.Namespace) -> None:
@@ -375,7 +395,17 @@ TASK_COMMANDS: dict[str, tuple[type[Command], str]] = {
     "report": (ReportProgress, "report progress"),
     "verify": (VerifyReport, "verify a report"),
     "return": (ReturnReport, "return a report"),
-    "complete": (CompleteTask, "record completion"),
+    "complete": (CompleteTask, "request completion (an agency) or record it (the standing "
+                               "body)"),
+    "accept-completion": (AcceptCompletion, "accept a requested completion"),
+    "return-completion": (ReturnCompletion, "return a requested completion"),
+    "reopen": (ReopenTask, "reopen a completed task"),
+    "correct-completion": (CorrectCompletionDate, "correct a completion date"),
+    "request-extension": (RequestExtension, "ask for a later deadline"),
+    "approve-extension": (ApproveExtension, "approve an extension request"),
+    "refuse-extension": (RefuseExtension, "refuse an extension request"),
+    "direct": (RecordDirection, "record a direction on the task"),
+    "answer": (AnswerDirection, "answer a direction"),
     "cancel": (CancelTask, "cancel the task"),
     "suspend": (SuspendTask, "suspend the task"),
     "resume": (ResumeTask, "resume the task"),
@@ -423,7 +453,36 @@ def _task_commands(sub: Any) -> None:
                    help="output document, e.g. 12/KH-UBND")
     c.add_argument("--on", dest="completed_on", type=parse_date, required=True,
                    help="completion date")
-    c.add_argument("--agency", help="reporting agency")
+    c.add_argument("--agency", help="reporting agency (must lead the task)")
+    c.add_argument("--note", default="")
+    for name in ("accept-completion", "return-completion", "approve-extension",
+                 "refuse-extension"):
+        parsers[name].add_argument("request", type=int, help="request number")
+    parsers["accept-completion"].add_argument("--note", default="")
+    parsers["return-completion"].add_argument("--reason", required=True)
+    parsers["refuse-extension"].add_argument("--reason", required=True)
+    c = parsers["approve-extension"]
+    c.add_argument("--decision", dest="decision_ref", required=True,
+                   help="deciding document, e.g. 123/QĐ-UBND")
+    c.add_argument("--note", default="")
+    c = parsers["correct-completion"]
+    c.add_argument("--on", dest="completed_on", type=parse_date, required=True)
+    c.add_argument("--reason", required=True)
+    c.add_argument("--decision", dest="decision_ref", default="")
+    c = parsers["request-extension"]
+    c.add_argument("deadline", help="the deadline asked for, e.g. 12/2025")
+    c.add_argument("--reason", required=True)
+    c.add_argument("--agency", help="requesting agency (must lead the task)")
+    c = parsers["direct"]
+    c.add_argument("--text", required=True)
+    c.add_argument("--due", dest="due_on", type=parse_date, help="answer by, dd/mm/yyyy")
+    c = parsers["answer"]
+    c.add_argument("direction", type=int, help="direction number")
+    c.add_argument("--text", required=True)
+    c.add_argument("--agency", help="answering agency (leads or coordinates the task)")
+    for name in ("report", "complete", "request-extension", "answer"):
+        parsers[name].add_argument("--file", dest="file_paths", action="append",
+                                   help="evidence file to attach (repeatable)")
 
 
 def _indicator_commands(sub: Any) -> None:

@@ -31,9 +31,9 @@ from web.forms import submit_once
 from web.messages import WebError, error_vi
 from web.routes import Routes
 from web.state import dispatch, queries, tenancy
+from web.uploads import uploaded_files
 from web.views.commands import acting_choices, chosen_agency
 from web.views.common import plan_ref, requested_task, task_url
-from web.uploads import uploaded_files
 from web.views.forms_flow import context, run_form
 
 routes = Routes()
