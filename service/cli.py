@@ -455,6 +455,11 @@ def _task_commands(sub: Any) -> None:
                    help="completion date")
     c.add_argument("--agency", help="reporting agency (must lead the task)")
     c.add_argument("--note", default="")
+    _review_arguments(parsers)
+
+
+def _review_arguments(parsers: dict[str, argparse.ArgumentParser]) -> None:
+    """The review workflow's commands: completion, extensions, directions, files."""
     for name in ("accept-completion", "return-completion", "approve-extension",
                  "refuse-extension"):
         parsers[name].add_argument("request", type=int, help="request number")
