@@ -14,7 +14,6 @@ from api.schemas.common import (
     text,
 )
 
-
 # Evidence files a command cites, by the SHA-256 the upload answered (POST .../files).
 FILES = fields.List(fields.String(validate=validate.Regexp(r"^[0-9a-f]{64}$")),
                     load_default=list, validate=validate.Length(max=20),
@@ -64,6 +63,13 @@ class StatusSchema(Strict):
     tasks = fields.List(fields.Nested(TaskStatusSchema), required=True)
 
 
+class EvidenceFileSchema(Strict):
+    sha256 = fields.String(required=True)
+    name = fields.String(required=True)
+    size = fields.Integer(required=True)
+    content_type = fields.String(required=True)
+
+
 class ReportSchema(Strict):
     number = fields.Integer(required=True)
     period = fields.String(required=True)
@@ -76,15 +82,8 @@ class ReportSchema(Strict):
     recorded_at = fields.DateTime(required=True)
     effective_on = fields.Date(required=True)
     state = fields.String(required=True)
-    files = fields.List(fields.Nested(lambda: EvidenceFileSchema()), required=True)
+    files = fields.List(fields.Nested(EvidenceFileSchema), required=True)
     decision_reason = fields.String(required=True)
-
-
-class EvidenceFileSchema(Strict):
-    sha256 = fields.String(required=True)
-    name = fields.String(required=True)
-    size = fields.Integer(required=True)
-    content_type = fields.String(required=True)
 
 
 class CompletionRequestSchema(Strict):

@@ -17,14 +17,14 @@ from api.schemas.tasks import (
     ApproveExtensionSchema,
     CompleteSchema,
     CompletionDateSchema,
-    DirectionBodySchema,
-    ExtensionRequestBodySchema,
-    ReopenSchema,
     DeadlineChangeSchema,
     Decided,
+    DirectionBodySchema,
+    ExtensionRequestBodySchema,
     HistorySchema,
     ProgressReportSchema,
     ReassignSchema,
+    ReopenSchema,
     ReturnSchema,
     TaskDetailSchema,
     TriggerSchema,
@@ -33,6 +33,7 @@ from api.schemas.tasks import (
 from api.services import clock
 from domain.policy import Action
 from projections.details import TaskDetail
+from service.audit_texts import entry_json
 from service.commands import (
     AcceptCompletion,
     AnswerDirection,
@@ -41,21 +42,20 @@ from service.commands import (
     ChangeDeadline,
     CompleteTask,
     CorrectCompletionDate,
+    ReassignTask,
     RecordDirection,
+    RecordTrigger,
     RefuseExtension,
     ReopenTask,
-    RequestExtension,
-    ReturnCompletion,
-    ReassignTask,
-    RecordTrigger,
     ReportProgress,
+    RequestExtension,
     ResumeTask,
+    ReturnCompletion,
     ReturnReport,
     SuspendTask,
     VerifyReport,
     build,
 )
-from service.audit_texts import entry_json
 from service.handlers import Result
 
 bp = ApiBlueprint("tasks", __name__, url_prefix=TENANT_PREFIX + "/tasks")

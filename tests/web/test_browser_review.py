@@ -10,37 +10,41 @@ from selenium.webdriver.common.by import By
 
 from tests.web.browser import after_navigation, screenshot
 from tests.web.conftest import TENANT
-from tests.web.test_browser_journey import Site, counts, site  # noqa: F401
+from tests.web.test_browser_journey import (
+    Site,
+    counts,
+    site,  # noqa: F401 (its module-scoped fixture)
+)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def done(site: Site) -> int:
-    site.driver.delete_all_cookies()
-    site.open(f"/p/{TENANT}")
-    found = counts(site.driver)
+def done(web: Site) -> int:
+    web.driver.delete_all_cookies()
+    web.open(f"/p/{TENANT}")
+    found = counts(web.driver)
     return found.get("done_on_time", 0) + found.get("done_late", 0)
 
 
-def request_completion(site: Site, evidence: Path) -> str:
-    site.sign_in(site.tokens.reporter)
-    site.open(f"/t/{TENANT}/tasks/4")
-    site.follow("Đề nghị hoàn thành")
-    site.fill({"output_document": "45/QĐ-SNV ngày 20/05/2025", "completed_on": "20/05/2025"})
-    site.driver.find_element(By.ID, "files").send_keys(str(evidence))
-    return site.submit("Gửi đề nghị hoàn thành")
+def request_completion(web: Site, evidence: Path) -> str:
+    web.sign_in(web.tokens.reporter)
+    web.open(f"/t/{TENANT}/tasks/4")
+    web.follow("Đề nghị hoàn thành")
+    web.fill({"output_document": "45/QĐ-SNV ngày 20/05/2025", "completed_on": "20/05/2025"})
+    web.driver.find_element(By.ID, "files").send_keys(str(evidence))
+    return web.submit("Gửi đề nghị hoàn thành")
 
 
-def decide(site: Site, note: str, button: str) -> str:
-    site.sign_in(site.tokens.admin)
-    site.open(f"/t/{TENANT}/tasks/4")
-    site.driver.find_element(By.ID, "completion-note").send_keys(note)
-    choice = site.driver.find_element(By.XPATH, f"//button[contains(., '{button}')]")
-    return after_navigation(site.driver, choice.click)
+def decide(web: Site, note: str, button: str) -> str:
+    web.sign_in(web.tokens.admin)
+    web.open(f"/t/{TENANT}/tasks/4")
+    web.driver.find_element(By.ID, "completion-note").send_keys(note)
+    choice = web.driver.find_element(By.XPATH, f"//button[contains(., '{button}')]")
+    return after_navigation(web.driver, choice.click)
 
 
 def test_a_completion_reaches_the_public_page_only_once_accepted(
-    site: Site, tmp_path: Path  # noqa: F811
+    site: Site, tmp_path: Path,  # noqa: F811 (the imported fixture)
 ) -> None:
     evidence = tmp_path / "quyet-dinh-45.pdf"
     evidence.write_bytes(PDF)
