@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from api import i18n
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
+from i18n import render
 from importers import ImportFormatError
 from service.application import HistoryUnreadable
 from service.handlers import ImportRefused
@@ -124,7 +125,19 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 def _domain_errors(exc: DomainError) -> dict[str, list[str]]:
-    return {exc.field: [exc.message]} if exc.field else {}
+    return {exc.field: [refusal_text(exc)]} if exc.field else {}
+
+
+def refusal_text(exc: DomainError) -> str:
+    """A refusal in the request's language: rendered from its code, or its own sentence."""
+    coded = exc.as_message()
+    return render(coded, i18n.language()) if coded is not None else exc.message
+
+
+def _coded(exc: DomainError) -> dict[str, Any]:
+    """The refusal's code and values, for clients that render their own words."""
+    coded = exc.as_message()
+    return coded.to_json() if coded is not None else {}
 
 
 def _on_validation(exc: ValidationError) -> Response:
@@ -162,7 +175,8 @@ def _on_import_format(exc: ImportFormatError) -> Response:
 
 def _domain(status: int, kind: str) -> Any:
     def handler(exc: DomainError) -> Response:
-        return problem(status, kind, exc.message, errors=_domain_errors(exc))
+        return problem(status, kind, refusal_text(exc), errors=_domain_errors(exc),
+                       **_coded(exc))
 
     return handler
 

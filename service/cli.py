@@ -19,6 +19,7 @@ from domain.clock import Clock
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
 from domain.plan_document import PlanHeader
 from domain.text import TextRefused, ascii_digits, canonical_text, sort_key
+from i18n import render
 from importers import read_plan_document
 from importers.errors import ImportFormatError
 from importers.isolation import read_isolated
@@ -576,7 +577,8 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
         return EXIT_REFUSED
     except DomainError as exc:
         where = f" [{exc.field}]" if exc.field else ""
-        print(f"error{where}: {exc.message}", file=sys.stderr)
+        coded = exc.as_message()
+        print(f"error{where}: {render(coded, 'en') if coded else exc.message}", file=sys.stderr)
         return _exit_code(exc)
     except Exception as exc:
         reason = unavailable_reason(exc)

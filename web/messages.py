@@ -8,6 +8,7 @@ import re
 from functools import cache
 
 from domain.errors import DomainError
+from i18n import render
 
 
 class WebError(DomainError):
@@ -138,6 +139,9 @@ def period_vi(code: str | None) -> str:
 def error_vi(error: DomainError) -> str:
     if isinstance(error, WebError):
         return error.message
+    coded = error.as_message()
+    if coded is not None:
+        return render(coded, "vi")
     return _translate(error.message, _compiled_errors()) or (
         "Không thể ghi nhận: dữ liệu chưa hợp lệ (" + error.message + ")")
 

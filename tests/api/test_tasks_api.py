@@ -43,7 +43,10 @@ def test_every_task_command_is_recorded_with_its_new_version_and_position(
         ("complete", {"output_document": "20/KH-SYT", "completed_on": "2025-06-20"}),
     ]
     positions = []
-    for version, (rule, body) in enumerate(steps, start=2):
+    version = 1
+    for rule, body in steps:
+        # The standing body's completion is requested and accepted at once: two events.
+        version += 2 if rule == "complete" else 1
         response = post(client, f"{task}/{rule}", body)
         assert response.status_code in (200, 201), response.get_json()
         result = response.get_json()
