@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from api.routing import operations
 from domain.access import Role
-from service.ledger import Context
+from service.commands import ChangeDeadline, CompleteTask, Context, ReportProgress
 from service.tenancy import Tenancy
 from tests.api.conftest import assert_problem
 from tests.api.principals import login, token
@@ -130,9 +130,12 @@ def test_history_stored_with_unprintable_text_still_exports(
 ) -> None:
     ledger = tenancy.ledger(SLUG, for_writing=True)
     dost = Context("dost\x07")
-    ledger.report_progress("5", "2025-Q1", 40, "Đang\x00 dự\x1b thảo\x7f", dost)
-    ledger.complete_task("1", "Kế hoạch\x0b 10/KH\x01-UBND\x9f", date(2025, 2, 28), dost)
-    ledger.change_deadline("2", "12/2025", "Lý do\x08", "1\x02/QĐ", dost)
+    ledger.handle(ReportProgress(task="5", period="2025-Q1", percent=40,
+                                 narrative="Đang\x00 dự\x1b thảo\x7f"), dost)
+    ledger.handle(CompleteTask(task="1", output_document="Kế hoạch\x0b 10/KH\x01-UBND\x9f",
+                               completed_on=date(2025, 2, 28)), dost)
+    ledger.handle(ChangeDeadline(task="2", deadline="12/2025", reason="Lý do\x08",
+                                 decision_ref="1\x02/QĐ"), dost)
     for kind in ("csv", "xlsx"):
         for path in (f"/t/{SLUG}/tasks.{kind}", f"/t/{SLUG}/scorecard.{kind}",
                      f"/changes.{kind}"):

@@ -13,6 +13,7 @@ import pytest
 from integrity.audit import verify_bundle
 from integrity.bundle import MANIFEST, ROOT
 from service.application import HistoryUnreadable
+from service.commands import ReportProgress
 from service.integrity import LogTampered, TenantIntegrity
 from service.ledger import TenantLedger
 from service.tenancy import Tenancy
@@ -31,7 +32,8 @@ def test_a_command_on_an_item_whose_history_was_altered_is_refused_clearly(
     report_progress(ledger, 6)
     intruder.set_state(positions_of_task(intruder, ledger, "5")[-1], b'{"forged": true}')
     with pytest.raises(HistoryUnreadable, match="changed outside the service"):
-        tenancy.ledger(SLUG, for_writing=True).report_progress("5", "2025-Q2", 20, "b", DOST)
+        tenancy.ledger(SLUG, for_writing=True).handle(ReportProgress(
+            task="5", period="2025-Q2", percent=20, narrative="b"), DOST)
 
 
 def test_a_command_on_an_item_whose_first_event_was_deleted_is_refused_clearly(
@@ -40,7 +42,8 @@ def test_a_command_on_an_item_whose_first_event_was_deleted_is_refused_clearly(
     report_progress(ledger, 6)
     intruder.delete(positions_of_task(intruder, ledger, "6")[0])
     with pytest.raises(HistoryUnreadable):
-        tenancy.ledger(SLUG, for_writing=True).report_progress("6", "2025-Q2", 20, "b", DOST)
+        tenancy.ledger(SLUG, for_writing=True).handle(ReportProgress(
+            task="6", period="2025-Q2", percent=20, narrative="b"), DOST)
 
 
 def test_a_checkpoint_of_a_tampered_log_is_refused_and_the_finding_recorded(
