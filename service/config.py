@@ -31,6 +31,9 @@ class Settings:
     # for a pooled connection before it is answered 503, and no statement runs longer.
     pool_timeout_seconds: float = 1.0
     statement_timeout_seconds: float = 30.0
+    # Evidence files (README, "Review workflow and evidence files").
+    file_max_bytes: int = 10 * 1024 * 1024
+    tenant_files_max_bytes: int = 2 * 1024 * 1024 * 1024
 
     @property
     def is_postgres(self) -> bool:
@@ -48,6 +51,9 @@ class Settings:
             time_zone=env.get("R57_TIME_ZONE") or VIETNAM,
             pool_timeout_seconds=float(env.get("R57_POOL_TIMEOUT_SECONDS", "1")),
             statement_timeout_seconds=float(env.get("R57_STATEMENT_TIMEOUT_SECONDS", "30")),
+            file_max_bytes=int(env.get("R57_FILE_MAX_BYTES", str(cls.file_max_bytes))),
+            tenant_files_max_bytes=int(env.get("R57_TENANT_FILES_MAX_BYTES",
+                                               str(cls.tenant_files_max_bytes))),
         )
 
     def clock(self) -> Clock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from service.config import Settings
 from service.tenancy import Tenancy
 from tenants import faults
+from tenants.files import FileLimits
 from tenants.storage import Timeouts, open_storage
 
 
@@ -15,6 +16,7 @@ def build_tenancy(settings: Settings, *, migrate: bool = True) -> Tenancy:
     )
     faults.arm(settings.fault_point)
     tenancy = Tenancy(storage, clock=settings.clock())
+    tenancy.file_limits = FileLimits(settings.file_max_bytes, settings.tenant_files_max_bytes)
     if migrate:
         tenancy.migrate()  # idempotent, serialised by a lock
     return tenancy

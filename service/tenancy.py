@@ -14,6 +14,7 @@ from service.application import LedgerApplication
 from service.integrity_watch import IntegrityWatch
 from service.ledger import AppendListener, TenantLedger
 from service.queries import TenantQueries
+from tenants.files import FileLimits
 from tenants.registry import ARCHIVED, Tenant, TenantRegistry
 from tenants.storage import TenantStorage
 
@@ -38,6 +39,7 @@ class Tenancy:
         self._access: AccessService | None = None
         self._accounts: AccountService | None = None
         self.integrity = IntegrityWatch(storage)  # reads warn while verification failed
+        self.file_limits = FileLimits()  # evidence files; the composition root sets them
 
     @property
     def access(self) -> AccessService:
@@ -114,8 +116,10 @@ class Tenancy:
         if for_writing and tenant.status == ARCHIVED:
             raise TenantArchived(f"Tenant '{slug}' is archived; it records nothing new.",
                                  field="tenant")
-        return TenantLedger(self.application(tenant.slug), today=self.clock.today,
-                            after_append=self.append_listeners)
+        ledger = TenantLedger(self.application(tenant.slug), today=self.clock.today,
+                              after_append=self.append_listeners)
+        ledger.file_limits = self.file_limits
+        return ledger
 
     def queries(self, slug: str) -> TenantQueries:
         """Reads of one tenant; archived tenants stay readable."""

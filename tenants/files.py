@@ -69,6 +69,11 @@ def _sniff_zip(content: bytes) -> str | None:
     return None
 
 
+def is_digest(text: str) -> bool:
+    """A SHA-256 as the store keys files: 64 lower-case hexadecimal digits."""
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
 def clean_name(name: str) -> str:
     """The file's own name: no folders, no control characters, NFC, bounded."""
     base = PureWindowsPath(PurePosixPath(name or "").name).name
@@ -119,6 +124,8 @@ class FileStore:
         return now.isoformat() if self.db.dialect == "sqlite" else now
 
     def describe(self, sha256: str) -> EvidenceFile | None:
+        if not is_digest(sha256):
+            return None  # not a digest at all: never reaches SQL
         with self.db.transaction(write=False) as cursor:
             cursor.execute("SELECT sha256, name, size, content_type FROM evidence_files"
                            " WHERE tenant = :t AND sha256 = :s", {"t": self.tenant, "s": sha256})
@@ -128,6 +135,8 @@ class FileStore:
         return EvidenceFile(row["sha256"], row["name"], int(row["size"]), row["content_type"])
 
     def content(self, sha256: str) -> bytes | None:
+        if not is_digest(sha256):
+            return None
         with self.db.transaction(write=False) as cursor:
             cursor.execute("SELECT content FROM evidence_files WHERE tenant = :t AND sha256 = :s",
                            {"t": self.tenant, "s": sha256})

@@ -29,7 +29,8 @@ API_BLUEPRINTS = {bp.name for bp in BLUEPRINTS} | {openapi.bp.name}
 ROLES: list[Role | None] = [None, Role.INSPECTOR, Role.AUDITOR, Role.AGENCY_REPORTER,
                             Role.TENANT_ADMIN, Role.SYSTEM_ADMIN]  # the last changes most
 PATH = {"number": "3", "code": "7.1", "agency": "so y te", "report": "1", "name": TARGET,
-        "token_id": "0123456789ab", "filename": "swagger-ui.css"}
+        "token_id": "0123456789ab", "filename": "swagger-ui.css", "sha256": "0" * 64,
+        "request": "1", "direction": "1"}
 DECIDED = {"reason": "Quyết định", "decision_ref": "1/QĐ-UBND"}
 BODIES: dict[str, dict[str, Any]] = {
     "tenants.create_tenant": {"slug": "matrix-new", "display_name": "Tỉnh mới"},
@@ -42,6 +43,15 @@ BODIES: dict[str, dict[str, Any]] = {
     "tasks.return_report": {"reason": "Thiếu minh chứng"},
     "tasks.complete": {"output_document": "1/KH", "completed_on": "2025-06-01"},
     "tasks.cancel": DECIDED, "tasks.suspend": DECIDED, "tasks.resume": DECIDED,
+    "tasks.accept_completion": {"note": "Đạt"},
+    "tasks.return_completion": {"reason": "Thiếu quyết định"},
+    "tasks.reopen": DECIDED,
+    "tasks.correct_completion_date": {"completed_on": "2025-06-01", **DECIDED},
+    "tasks.request_extension": {"deadline": "12/2030", "reason": "Chờ vốn"},
+    "tasks.approve_extension": {"decision_ref": "1/QĐ-UBND"},
+    "tasks.refuse_extension": {"reason": "Không có căn cứ"},
+    "tasks.record_direction": {"text": "Khẩn trương hoàn thành"},
+    "tasks.answer_direction": {"text": "Đã triển khai"},
     "indicators.report_value": {"period": "2025", "value": "1", "source": "Báo cáo"},
     "indicators.change_target": {"target": "≥ 99", "reason": "Điều chỉnh"},
     "agencies.register_agency": {"name": "Sở Mới"},
