@@ -198,7 +198,8 @@ def test_every_task_command_changes_the_task_state(tenancy: Tenancy) -> None:
     assert task2.status == "cancelled"
     events = [type(e).__name__ for _, e in read_events(ledger.app)]
     for name in ("DeadlineChanged", "Reassigned", "ProgressReported", "ReportReturned",
-                 "ReportVerified", "Completed", "TriggerRecorded", "Suspended", "Resumed",
+                 "ReportVerified", "CompletionRequested", "CompletionAccepted",
+                 "TriggerRecorded", "Suspended", "Resumed",
                  "Cancelled"):
         assert name in events
 

@@ -63,7 +63,7 @@ def test_a_returned_report_is_not_the_last_report() -> None:
 
 def test_completion_and_suspension_set_the_tasks_state() -> None:
     done, paused = a_task(), a_task()
-    done.complete("Quyết định 12/QĐ", date(2025, 3, 20), ISSUED)
+    done.complete("Quyết định 12/QĐ", date(2025, 3, 20), ISSUED, today=date(2025, 3, 31))
     paused.suspend("Chờ kinh phí", "2/QĐ", ISSUED)
     state = fold(logged(done, paused))
     assert (state.tasks[done.id].state, state.tasks[done.id].completed_on) == (
