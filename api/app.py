@@ -1,11 +1,11 @@
-"""The application factory: settings in, a Flask app holding its services out."""
+"""The API's application factory: settings in, a Flask app holding the API's services out.
+The web pages are mounted beside it by the composition root (server/app.py)."""
 
 from __future__ import annotations
 
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-import web
 from api import integrity_warning, observability, openapi
 from api.config import ApiSettings
 from api.errors import register_error_handlers
@@ -29,7 +29,7 @@ class Utf8Response(Response):
         super().set_data(value.encode("utf-8", "replace") if isinstance(value, str) else value)
 
 
-def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None,
+def create_api(settings: Settings | None = None, tenancy: Tenancy | None = None,
                api_settings: ApiSettings | None = None) -> Flask:
     """Build the app. Web workers never run DDL: migrations run once, before they start.
     Building refuses a route that declares no action (api/guard.py)."""
@@ -59,6 +59,5 @@ def create_app(settings: Settings | None = None, tenancy: Tenancy | None = None,
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(openapi.bp)
-    app.register_blueprint(web.create_blueprint())
     check_declared(app)  # a route that does not say who may call it is never served
     return app

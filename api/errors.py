@@ -23,10 +23,9 @@ from importers import ImportFormatError
 from service.application import HistoryUnreadable
 from service.handlers import ImportRefused
 from service.tenancy import TenantArchived
-from tenants.availability import unavailable_reason
+from tenants.availability import RETRY_AFTER_SECONDS, unavailable_reason
 
 PROBLEM_JSON = "application/problem+json"
-RETRY_AFTER_SECONDS = 2
 STORE_ERRORS = (StoreOperationalError, StoreInterfaceError, psycopg.OperationalError,
                 psycopg.InterfaceError, sqlite3.OperationalError)
 log = logging.getLogger("r57.api")
@@ -181,7 +180,8 @@ def _domain(status: int, kind: str) -> Any:
     return handler
 
 
-def _on_http(exc: HTTPException) -> Response:
+def http_problem(exc: HTTPException) -> Response:
+    """An HTTP error (no route, method not allowed, body too large) as problem details."""
     status = exc.code or 500
     headers = {}
     allowed = getattr(exc, "valid_methods", None)
@@ -235,5 +235,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(Conflict, _domain(409, "conflict"))
     app.register_error_handler(AlreadyExists, _domain(409, "already-exists"))
     app.register_error_handler(DomainError, _domain(422, "domain-rule"))
-    app.register_error_handler(HTTPException, _on_http)
+    app.register_error_handler(HTTPException, http_problem)
     app.register_error_handler(Exception, _on_unexpected)

@@ -160,9 +160,9 @@ def main() -> None:
         env["R57_DATABASE_URL"] = args.database_url
     workers = ["--workers", str(args.workers)] if args.workers else []
     api_port, ping_port = free_port(), free_port()
-    api = start([sys.executable, "-m", "service.cli", "serve", "--port", str(api_port),
+    api = start([sys.executable, "-m", "cli", "serve", "--port", str(api_port),
                  *workers], env, api_port)
-    baseline = start([sys.executable, "-m", "gunicorn", "-c", "python:service.gunicorn_conf",
+    baseline = start([sys.executable, "-m", "gunicorn", "-c", "python:server.gunicorn_conf",
                       "--bind", f"127.0.0.1:{ping_port}", *workers, "--pythonpath", "bench",
                       "bench_http:trivial_app()"], env, ping_port)
     try:

@@ -52,18 +52,18 @@ from flask import Flask
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from api.app import create_app  # noqa: E402
 from importers import read_plan_document  # noqa: E402
 from projections.change_log import ChangeFilter  # noqa: E402
-from service.commands import Context, ImportPlan  # noqa: E402
-from service.config import Settings  # noqa: E402
-from service.container import build_tenancy  # noqa: E402
-from service.serve import (  # noqa: E402
+from server.app import create_app  # noqa: E402
+from server.serve import (  # noqa: E402
     DEMO_SLUG,
     SEED_PLAN,
     ensure_demo,
     ensure_demo_principals,
 )
+from service.commands import Context, ImportPlan  # noqa: E402
+from service.config import Settings  # noqa: E402
+from service.container import build_tenancy  # noqa: E402
 
 AUTH = {"Authorization": "Bearer r57_demodost_demo-only-tenant-admin"}  # api/README.md
 TASK = "1"

@@ -15,6 +15,9 @@ from eventsourcing.persistence import InterfaceError as StoreInterfaceError
 from eventsourcing.persistence import OperationalError as StoreOperationalError
 
 # SQLite primary result codes (the low byte of the extended code).
+# Seconds a client is told to wait (Retry-After) while the store is unavailable.
+RETRY_AFTER_SECONDS = 2
+
 _SQLITE_REASONS = {5: "database-busy", 6: "database-locked", 8: "database-read-only",
                    10: "disk-io-error", 13: "disk-full", 14: "cannot-open-database",
                    15: "database-busy"}

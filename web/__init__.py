@@ -16,10 +16,6 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from api.errors import RETRY_AFTER_SECONDS
-from api.errors import _on_http as api_http_problem
-from api.guard import public
-from api.services import EXTENSION as API_EXTENSION
 from domain.clock import Clock
 from domain.errors import DomainError, NotFound
 from domain.policy import Action
@@ -28,7 +24,7 @@ from integrity.findings import Finding
 from service.security import AuthThrottle, SessionPolicy, SessionStore, SignInJournal
 from service.sso import OidcClient
 from service.tenancy import Tenancy, TenantArchived
-from tenants.availability import unavailable_reason
+from tenants.availability import RETRY_AFTER_SECONDS, unavailable_reason
 from tenants.idempotency import IdempotencyStore
 from tenants.registry import Tenant
 from web import auth, formatting
@@ -62,31 +58,29 @@ MODULES: tuple[Routes, ...] = (
     lifecycle.routes, insight.routes, indicator_forms.routes, changes.routes, imports.routes,
     exports.routes, account.routes, people.routes, sso.routes, review.routes,
 )
-# The service's own endpoints, which answer problem details; every other path is a page.
-_API_PATHS = ("/api", "/metrics", "/healthz", "/readyz")
 _TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền truy cập",
            404: "Không tìm thấy", 405: "Thao tác không được hỗ trợ", 409: "Không thể ghi nhận",
            413: "Tệp quá lớn", 422: "Dữ liệu chưa hợp lệ", 500: "Lỗi máy chủ",
            503: "Tạm thời không phục vụ được"}
 
 
-def create_blueprint(config: WebConfig | None = None, *, tenancy: Tenancy | None = None,
-                     clock: Clock | None = None) -> Blueprint:
-    """The pages, under `/`. The tenancy is the app's own unless one is given."""
+def create_blueprint(config: WebConfig | None = None, *, tenancy: Tenancy,
+                     clock: Clock | None = None,
+                     throttle: AuthThrottle | None = None) -> Blueprint:
+    """The pages, under `/`, over the given tenancy. Failed sign-ins are counted by the
+    given throttle (the one the API counts tokens with) or by one of their own."""
     config = config or WebConfig.from_env()
     bp = Blueprint("web", __name__, template_folder="templates")
 
     @bp.record_once
     def install(setup: BlueprintSetupState) -> None:
         app = setup.app
-        api = app.extensions.get(API_EXTENSION)
-        found = tenancy or app.extensions[API_EXTENSION].tenancy
+        found = tenancy
         now = clock or found.clock
         database = found.storage.database
         app.extensions[EXTENSION] = WebState(
             found, config, IdempotencyStore(database), now,
-            throttle=api.throttle if api is not None and tenancy is None else AuthThrottle(
-                database, clock=lambda: now.now().timestamp()),
+            throttle=throttle or AuthThrottle(database, clock=lambda: now.now().timestamp()),
             sessions=SessionStore(database, SessionPolicy(
                 idle_seconds=config.session_idle_minutes * 60,
                 absolute_seconds=config.session_hours * 3600),
@@ -96,9 +90,6 @@ def create_blueprint(config: WebConfig | None = None, *, tenancy: Tenancy | None
         if not app.secret_key:
             storage_dir: Path | None = getattr(found.storage, "data_dir", None)
             app.secret_key = secret_key(config, storage_dir)
-        # An address no route serves: a page in Vietnamese, problem details under /api.
-        app.register_error_handler(404, _on_unrouted)
-        app.register_error_handler(405, _on_unrouted)
         app.config["SESSION_COOKIE_HTTPONLY"] = True
         app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
         if config.secure_cookies:  # only ever sent over HTTPS, to this host, for every path
@@ -111,12 +102,12 @@ def create_blueprint(config: WebConfig | None = None, *, tenancy: Tenancy | None
     formatting.install(bp)
     account.install_filters(bp)
     bp.context_processor(_page_context)
-    # The API's guard judges only its own operations; these pages judge access themselves.
+    # These pages judge access themselves (web/auth.py); the API's guard judges its own.
     views = [route.view for module in MODULES for route in module.items]
     auth.check_declared(bp, views)
     for module in MODULES:
         for route in module.items:
-            bp.add_url_rule(route.rule, view_func=public(route.view), methods=route.methods)
+            bp.add_url_rule(route.rule, view_func=route.view, methods=route.methods)
     _register_error_pages(bp)
     return bp
 
@@ -193,9 +184,8 @@ def _on_http(error: HTTPException) -> tuple[str, int]:
     return _error_page(status, messages.get(status, _TITLES.get(status, "Đã xảy ra lỗi.")))
 
 
-def _on_unrouted(error: HTTPException) -> ResponseReturnValue:
-    if request.path.startswith(_API_PATHS):
-        return api_http_problem(error)
+def unrouted_page(error: HTTPException) -> ResponseReturnValue:
+    """The page for an address no route serves (the app's 404 and 405 outside the API)."""
     if "web_viewer" not in g:
         auth.load_viewer()
     status = error.code or 404

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from flask import request
 from werkzeug.datastructures import MultiDict
 
-from api.idempotency import KeyInProgress, KeyReused, StoredResponse
+from tenants.idempotency import KeyInProgress, KeyReused, StoredResponse
 from web.auth import CSRF_FIELD, viewer
 from web.state import state
 

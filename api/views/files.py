@@ -12,6 +12,7 @@ from api.schemas.files import FileUploadFormSchema, StoredFileSchema
 from domain.errors import NotFound
 from domain.evidence import EvidenceFile
 from domain.policy import Action
+from service.downloads import attachment_headers
 
 bp = ApiBlueprint("files", __name__, url_prefix=TENANT_PREFIX + "/files")
 
@@ -32,13 +33,4 @@ def download_file(sha256: str) -> Response:
     content = store.content(sha256.lower()) if described else None
     if described is None or content is None:
         raise NotFound("file.not_found", field="sha256", sha256=sha256[:64])
-    return attachment(content, described)
-
-
-def attachment(content: bytes, described: EvidenceFile) -> Response:
-    """The bytes as a download: never rendered inline, never re-sniffed by the browser."""
-    response = current_app.response_class(content, mimetype=described.content_type)
-    response.headers.set("Content-Disposition", "attachment", filename=described.name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return current_app.response_class(content, headers=attachment_headers(described))

@@ -8,13 +8,13 @@ from flask import Response
 from marshmallow import fields
 
 from api import i18n
-from api.errors import RETRY_AFTER_SECONDS, NotReady
+from api.errors import NotReady
 from api.guard import public
 from api.operation import PUBLIC
 from api.routing import ApiBlueprint
 from api.schemas.common import Strict
 from api.services import services
-from tenants.availability import unavailable_reason
+from tenants.availability import RETRY_AFTER_SECONDS, unavailable_reason
 
 bp = ApiBlueprint("health", __name__)
 log = logging.getLogger("r57.api")

@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from api.app import create_app
 from api.config import ApiSettings
 from domain.access import Role
+from server.app import create_app
 from service.config import Settings
 from service.tenancy import Tenancy
 from tests.api.principals import ROOT, TENANT_ADMIN, login, token

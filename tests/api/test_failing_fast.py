@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from flask import Flask
 
-from api.app import create_app
+from server.app import create_app
 from service.config import Settings
 from service.container import build_tenancy
 from tests.api.conftest import SMALL_LIMITS, assert_problem

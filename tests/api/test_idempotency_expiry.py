@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.cli import main
+from cli.main import main
 from service.config import Settings
 from service.tenancy import Tenancy
 from tenants.idempotency import IdempotencyStore, KeyReused, StoredResponse

@@ -12,12 +12,12 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from api.app import create_app
 from api.config import ApiSettings
+from cli.main import main as cli_main
 from domain.access import Role
 from domain.errors import DomainError
 from importers import read_plan_document
-from service.cli import main as cli_main
+from server.app import create_app
 from service.commands import Context, ImportPlan
 from service.config import Settings
 from service.container import build_tenancy

@@ -26,9 +26,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api.app import create_app
 from api.config import ApiSettings
 from importers import read_plan_document
+from server.app import create_app
 from service.commands import Context, ImportPlan
 from service.config import Settings
 from service.container import build_tenancy

@@ -16,8 +16,8 @@ import pytest
 
 from domain.access import Role
 from domain.policy import Grant
-from service import gunicorn_conf
-from service.serve import (
+from server import gunicorn_conf
+from server.serve import (
     DEMO_PRINCIPALS,
     demo_token,
     ensure_demo,
@@ -59,8 +59,8 @@ def test_the_demo_principals_are_made_once_one_per_role_with_their_documented_to
 
 def test_gunicorn_runs_the_factory_with_our_configuration_and_no_preload() -> None:
     argv = gunicorn_argv("127.0.0.1", 8057, 3)
-    assert argv[-1] == "service.wsgi:create_app()"
-    assert argv[argv.index("--config") + 1] == "python:service.gunicorn_conf"
+    assert argv[-1] == "server.wsgi:create_app()"
+    assert argv[argv.index("--config") + 1] == "python:server.gunicorn_conf"
     assert argv[argv.index("--workers") + 1] == "3"
     assert gunicorn_conf.preload_app is False
     assert gunicorn_conf.worker_class == "gthread" and gunicorn_conf.timeout > 0
@@ -88,7 +88,7 @@ def test_r57_serve_migrates_loads_the_demo_and_serves_it_through_gunicorn(
            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
     env.pop("R57_DATABASE_URL", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", "2"],
+        [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", "2"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     try:

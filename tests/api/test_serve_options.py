@@ -12,14 +12,14 @@ from typing import NoReturn
 
 import pytest
 
+from cli.main import main
 from domain.errors import NotFound
-from service import gunicorn_conf
-from service.cli import main
+from server import gunicorn_conf
+from server.serve import CHECKPOINT_EVERY, CHECKPOINT_KEY_DIR, start_checkpointer
 from service.commands import Context, RegisterAgency
 from service.config import Settings
 from service.container import build_tenancy
 from service.integrity import TenantIntegrity
-from service.serve import CHECKPOINT_EVERY, CHECKPOINT_KEY_DIR, start_checkpointer
 from service.tenancy import Tenancy
 from tests.api.test_serve import _free_port, _get
 
@@ -124,7 +124,7 @@ def test_the_gunicorn_master_runs_one_checkpointer_that_signs_periodically(
     for name in ("R57_DATABASE_URL", CHECKPOINT_EVERY, CHECKPOINT_KEY_DIR):
         env.pop(name, None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--no-demo", "--port", str(port),
+        [sys.executable, "-m", "cli", "serve", "--no-demo", "--port", str(port),
          "--workers", "2", "--checkpoint-every", "0.5"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
@@ -151,7 +151,7 @@ def test_the_gunicorn_master_runs_one_checkpointer_that_signs_periodically(
         assert signed, "no checkpoint was signed"
         if Path("/proc").is_dir():
             checkpointers = [pid for pid in _children(server.pid)
-                             if _cmdline(pid)[-2:] == ["service.serve", "checkpoints"]]
+                             if _cmdline(pid)[-2:] == ["server.serve", "checkpoints"]]
             assert len(checkpointers) == 1  # the master's one, none in the workers
     finally:
         server.terminate()

@@ -14,10 +14,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from api.app import create_app
 from api.config import ApiSettings
 from domain.access import Role
 from importers import read_plan_document
+from server.app import create_app
 from service.commands import Context, ImportPlan
 from service.config import Settings
 from service.container import build_tenancy

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.serve import demo_token
+from server.serve import demo_token
 
 TOKEN = demo_token("demodost", "demo-only-tenant-admin")
 TENANT = "demo"
@@ -90,7 +90,7 @@ class Server:
     def start(self, ready_within: float = 120) -> None:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port),
+                [sys.executable, "-m", "cli", "serve", "--port", str(self.port),
                  "--workers", str(self.workers)], env=self.env, stdout=log, stderr=log)
         deadline = time.monotonic() + ready_within
         while self.status("/readyz") != 200:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from api.app import create_app
+from server.app import create_app
+from server.serve import DEMO_SLUG, ensure_demo, ensure_demo_principals
 from service.config import Settings
 from service.container import build_tenancy
 from service.integrity import TenantIntegrity
-from service.serve import DEMO_SLUG, ensure_demo, ensure_demo_principals
 from service.tenancy import Tenancy
 from tenants.faults import POINTS
 
@@ -27,7 +27,7 @@ BODY = {"period": "2025-Q2", "percent": 35, "narrative": "Đang triển khai"}
 KEY = {"Idempotency-Key": "report-1-2025-q2"}
 # The child: the service as a worker builds it, one command with the key, then nothing.
 CHILD = f"""
-from api.app import create_app
+from server.app import create_app
 from service.config import Settings
 client = create_app(Settings.from_env()).test_client()
 client.post({REPORTS!r}, json={BODY!r}, headers={{**{AUTH!r}, **{KEY!r}}})

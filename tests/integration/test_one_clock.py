@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from api.app import create_app
 from api.config import ApiSettings
 from api.schemas.tasks import StatusQuerySchema
+from cli.main import build_parser, resolve_days
+from cli.reports import cmd_status
 from domain.clock import Clock, fixed
 from domain.policy import Role
 from importers import read_plan_document
-from service.cli import build_parser, resolve_days
-from service.cli_reports import cmd_status
+from server.app import create_app
 from service.commands import Context, ImportPlan, ReportProgress
 from service.config import Settings
 from service.container import build_tenancy

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from service.cli import main
+from cli.main import main
 from service.config import Settings
 from service.tenancy import Tenancy
 from tests.integrity.conftest import Intruder

@@ -14,9 +14,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from api.app import create_app
 from api.config import ApiSettings
 from importers import read_plan_document
+from server.app import create_app
 from service.commands import Context, ImportPlan
 from service.config import Settings
 from service.tenancy import Tenancy

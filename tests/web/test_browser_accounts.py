@@ -16,8 +16,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from werkzeug.serving import make_server
 
-from api.app import create_app
 from api.config import ApiSettings
+from server.app import create_app
 from service.config import Settings
 from service.container import build_tenancy
 from service.tenancy import Tenancy

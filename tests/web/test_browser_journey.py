@@ -13,9 +13,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
-from api.app import create_app
 from api.config import ApiSettings
 from domain.clock import Clock
+from server.app import create_app
 from service.config import Settings
 from service.container import build_tenancy
 from service.tenancy import Tenancy

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from service.cli import main
+from cli.main import main
 from service.commands import ChangeDeadline, Command, Context
 from service.config import Settings
 from service.handlers import Result

@@ -12,8 +12,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from api.app import create_app
 from api.config import ApiSettings
+from server.app import create_app
 from service.commands import ChangeDeadline, Context, ReportProgress
 from service.config import Settings
 from service.container import build_tenancy

@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from api.app import create_app
 from api.config import ApiSettings
+from server.app import create_app
 from service.config import Settings
 from service.tenancy import Tenancy
 from tests.web.conftest import TENANT, Tokens, csrf_of, form_fields, sign_in, text

@@ -13,8 +13,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from api.app import create_app
 from api.config import ApiSettings
+from server.app import create_app
 from service.config import Settings
 from service.sso import OidcClient, OidcConfig, SsoRefused
 from service.tenancy import Tenancy

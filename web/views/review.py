@@ -10,7 +10,6 @@ from collections.abc import Callable
 from flask import abort, flash, redirect, request
 from werkzeug.wrappers import Response
 
-from api.views.files import attachment
 from domain.errors import DomainError
 from domain.policy import Action, agencies_acting
 from projections.plan_state import PlanState, TaskView
@@ -25,6 +24,7 @@ from service.commands import (
     RequestExtension,
     ReturnCompletion,
 )
+from service.downloads import attachment_headers
 from web.auth import Viewer, require
 from web.formatting import parse_day
 from web.forms import submit_once
@@ -62,7 +62,7 @@ def download(slug: str, sha256: str) -> Response:
     content = store.content(sha256.lower()) if described else None
     if described is None or content is None:
         abort(404)
-    return attachment(content, described)
+    return Response(content, headers=attachment_headers(described))
 
 
 @routes.route("/t/<slug>/tasks/<number>/extension", Action.TASK_REPORT, ("GET", "POST"))

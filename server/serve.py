@@ -2,7 +2,7 @@
 principals exist (unless `--no-demo`), then exec gunicorn.
 
 With `--checkpoint-every`, gunicorn's master starts one checkpointer process (`python -m
-service.serve checkpoints`) that runs `PeriodicCheckpoints`. Not a thread in the master: the
+server.serve checkpoints`) that runs `PeriodicCheckpoints`. Not a thread in the master: the
 master forks workers for as long as it runs, and a fork taken while that thread holds a lock
 (SQLite's, the logging module's) would leave the new worker waiting on it forever.
 """
@@ -20,15 +20,16 @@ import threading
 from pathlib import Path
 from typing import Any, NoReturn
 
+import service
 from domain.access import Role
 from domain.errors import NotFound
 from domain.policy import Grant
 from importers import read_plan_document
+from server.orphans import end_orphans, pids_file, run_dir, wait_for_port
 from service.commands import Context, ImportPlan
 from service.config import Settings
 from service.container import build_tenancy
 from service.integrity import IntegrityRefused, PeriodicCheckpoints, default_key_dir
-from service.orphans import end_orphans, pids_file, run_dir, wait_for_port
 from service.tenancy import Tenancy
 
 # How `r57 serve` tells gunicorn's master to start the checkpointer; gunicorn run directly
@@ -37,7 +38,8 @@ CHECKPOINT_EVERY = "R57_CHECKPOINT_EVERY"
 CHECKPOINT_KEY_DIR = "R57_CHECKPOINT_KEY_DIR"
 
 GRACEFUL_TIMEOUT = 30  # gunicorn's: how long a worker may finish its requests at shutdown
-SEED_PLAN = Path(__file__).parent / "seed" / "quang-nam-1534-KH-UBND-2025.txt"
+# The seed plan ships as data of the service package (pyproject.toml, package-data).
+SEED_PLAN = Path(service.__file__).parent / "seed" / "quang-nam-1534-KH-UBND-2025.txt"
 DEMO_SLUG = "demo"
 DEMO_ACTOR = "system:serve"
 DEMO_AGENCY = "Sở Khoa học và Công nghệ"
@@ -104,11 +106,11 @@ def print_demo_principals(principals: list[tuple[str, Role, str]]) -> None:
 
 
 def gunicorn_argv(host: str, port: int, workers: int | None) -> list[str]:
-    argv = [sys.executable, "-m", "gunicorn", "--config", "python:service.gunicorn_conf",
+    argv = [sys.executable, "-m", "gunicorn", "--config", "python:server.gunicorn_conf",
             "--bind", f"{host}:{port}"]
     if workers:
         argv += ["--workers", str(workers)]
-    return [*argv, "service.wsgi:create_app()"]
+    return [*argv, "server.wsgi:create_app()"]
 
 
 def serve(tenancy: Tenancy, host: str, port: int, workers: int | None, *, demo: bool = True,
@@ -139,7 +141,7 @@ def start_checkpointer() -> subprocess.Popen[bytes] | None:
     """In gunicorn's master: the checkpointer process, if $R57_CHECKPOINT_EVERY asks for one."""
     if not os.environ.get(CHECKPOINT_EVERY):
         return None
-    return subprocess.Popen([sys.executable, "-m", "service.serve", "checkpoints"])
+    return subprocess.Popen([sys.executable, "-m", "server.serve", "checkpoints"])
 
 
 def stop_checkpointer(process: subprocess.Popen[bytes], timeout: float) -> None:
@@ -184,5 +186,5 @@ def _checkpointer_main() -> None:
     run_checkpoints(float(os.environ[CHECKPOINT_EVERY]), Path(key_dir) if key_dir else None)
 
 
-if __name__ == "__main__":  # `python -m service.serve checkpoints`, from start_checkpointer
+if __name__ == "__main__":  # `python -m server.serve checkpoints`, from start_checkpointer
     _checkpointer_main()

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from cli.output import print_json, print_table
 from domain.access import Role
-from service.cli_output import print_json, print_table
 from service.tenancy import Tenancy
 
 

@@ -1,9 +1,9 @@
-"""gunicorn settings: `gunicorn -c python:service.gunicorn_conf 'service.wsgi:create_app()'`.
+"""gunicorn settings: `gunicorn -c python:server.gunicorn_conf 'server.wsgi:create_app()'`.
 
 No preload: each worker builds its own application and pool after the fork. The schema is
 migrated once, in the master, before any worker starts; workers never run DDL. Metrics from
 all workers meet in PROMETHEUS_MULTIPROC_DIR, prepared here before the first fork. With
-$R57_CHECKPOINT_EVERY the master also starts the one checkpointer process (service/serve.py).
+$R57_CHECKPOINT_EVERY the master also starts the one checkpointer process (server/serve.py).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from server.orphans import pids_file, record, run_dir
+from server.serve import GRACEFUL_TIMEOUT, start_checkpointer, stop_checkpointer
 from service.config import Settings
 from service.container import build_tenancy
-from service.orphans import pids_file, record, run_dir
-from service.serve import GRACEFUL_TIMEOUT, start_checkpointer, stop_checkpointer
 
 _cores = os.cpu_count() or 1
 
@@ -68,7 +68,7 @@ def on_starting(server: Any) -> None:
 
 def post_fork(server: Any, worker: Any) -> None:
     """In each new worker: its id recorded, so a restart after the master was killed can
-    end it (service/orphans.py)."""
+    end it (server/orphans.py)."""
     record(_pids(server), worker.pid)
 
 

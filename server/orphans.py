@@ -19,7 +19,7 @@ from pathlib import Path
 from domain.errors import DomainError
 
 log = logging.getLogger(__name__)
-OURS = b"service.wsgi:create_app()"  # what our gunicorn processes' command lines end with
+OURS = b"server.wsgi:create_app()"  # what our gunicorn processes' command lines end with
 
 
 class PortTaken(DomainError):

@@ -10,13 +10,13 @@ from typing import Any
 
 from api.schemas.reports import DiffSchema, IndicatorProgressSchema, ScorecardSchema, SummarySchema
 from api.schemas.tasks import StatusSchema
+from cli.integrity import add_despite_argument
+from cli.output import print_json, print_shape, print_table, shorten, vn_date
 from domain.agencies import normalise_agency
 from domain.status import StatusClass
 from projections import scorecard as scorecard_rules
 from projections.change_log import ChangeFilter
 from service.audit_texts import audit_text, entry_json
-from service.cli_integrity import add_despite_argument
-from service.cli_output import print_json, print_shape, print_table, shorten, vn_date
 from service.integrity import TenantIntegrity
 from service.queries import TenantQueries
 from service.tenancy import Tenancy

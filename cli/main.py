@@ -15,6 +15,10 @@ from typing import Any
 from api.schemas.agencies import AgencySchema
 from api.schemas.indicators import IndicatorSchema
 from api.schemas.plans import PlanSchema
+from cli import access as cli_access
+from cli import integrity as cli_integrity
+from cli import reports as cli_reports
+from cli.output import print_json, print_shape, print_table, shorten, vn_date
 from domain.clock import Clock
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
 from domain.plan_document import PlanHeader
@@ -24,8 +28,8 @@ from importers import read_plan_document
 from importers.errors import ImportFormatError
 from importers.isolation import read_isolated
 from importers.limits import check_file_size
-from service import cli_access, cli_integrity, cli_reports, db_role
-from service.cli_output import print_json, print_shape, print_table, shorten, vn_date
+from server.serve import SEED_PLAN, serve
+from service import db_role
 from service.commands import (
     AcceptCompletion,
     AnswerDirection,
@@ -61,14 +65,12 @@ from service.commands import (
 from service.config import Settings
 from service.container import build_tenancy
 from service.handlers import ImportRefused
-from service.serve import serve
 from service.tenancy import Tenancy
 from tenants.availability import unavailable_reason
 from tenants.idempotency import IdempotencyStore
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_CONFLICT, EXIT_NOT_FOUND = 1, 2, 3, 4
 EXIT_UNAVAILABLE = 75  # sysexits EX_TEMPFAIL: the database is down or busy; retry
-SEED_PLAN = Path(__file__).parent / "seed" / "quang-nam-1534-KH-UBND-2025.txt"
 
 
 class UsageError(Exception):

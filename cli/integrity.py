@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cli.output import print_json, print_table
 from integrity.audit import BundleUnreadable
 from integrity.findings import Finding
 from integrity.keys import Keyring
@@ -21,7 +22,6 @@ from integrity.offline import (
     verify_file,
 )
 from integrity.verify import Report
-from service.cli_output import print_json, print_table
 from service.integrity import IntegrityRefused, TenantIntegrity, checkpoint_all, default_key_dir
 from service.tenancy import Tenancy
 
