@@ -1,4 +1,7 @@
-"""The plan document itself: its number, date, issuing body and task groups."""
+"""The plan document itself: its number, date, issuing body and task groups.
+
+An imported plan is issued with all its groups at once; a plan typed in by hand is issued
+with none and gains them one by one (`add_group`), under the same rules."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.errors import DomainError
 from domain.provenance import Provenance
 from domain.text import fold
 
@@ -68,3 +72,37 @@ class Plan(Aggregate):
         self.indicator_codes = tuple(indicator_codes)
         self.source_format = source_format
         self.source_sha256 = source_sha256
+
+    # -- groups of tasks: the roman-numeral headings of the task appendix ------------------
+
+    def group_title(self, code: str) -> str | None:
+        """The title of the group with this code (case aside), None when there is none."""
+        wanted = fold(code)
+        return next((title for known, title in self.groups if fold(known) == wanted), None)
+
+    def group_code(self, code: str) -> str:
+        """The code as the plan records it, for a group named with any case."""
+        wanted = fold(code)
+        for known, _ in self.groups:
+            if fold(known) == wanted:
+                return known
+        raise DomainError("plan.no_such_group", field="group", code=code,
+                          groups=[known for known, _ in self.groups])
+
+    def add_group(self, code: str, title: str, provenance: Provenance) -> None:
+        if not code:
+            raise DomainError("plan.group_needs_code", field="code")
+        if not title:
+            raise DomainError("plan.group_needs_title", field="title")
+        if self.group_title(code) is not None:
+            raise DomainError("plan.group_exists", field="code", code=code, plan=self.number)
+        self.trigger_event(self.GroupAdded, code=code, title=title, provenance=provenance)
+
+    class GroupAdded(Aggregate.Event):
+        code: str
+        title: str
+        provenance: Provenance
+
+    @event(GroupAdded)
+    def _group_added(self, code: str, title: str) -> None:
+        self.groups = (*self.groups, (code, title))

@@ -55,6 +55,8 @@ AUDIT_TEXTS: dict[str, dict[str, str]] = {
         "en": "Target changed from '{old}' to '{new}'",
         "vi": "Điều chỉnh mục tiêu từ '{old}' thành '{new}'"},
     "audit.plan_issued": {"en": "Plan {number} issued", "vi": "Ban hành kế hoạch {number}"},
+    "audit.group_added": {
+        "en": "Group {code} added: {title}", "vi": "Thêm nhóm nhiệm vụ {code}: {title}"},
     "audit.agency_registered": {
         "en": "Agency {name} registered", "vi": "Đăng ký cơ quan {name}"},
     "audit.agency_renamed": {

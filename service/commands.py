@@ -81,6 +81,57 @@ class ImportPlan(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CreatePlan(Command):
+    """Record a plan typed in by hand (it has no table to import): its header first; its
+    groups, tasks and indicators follow one command each, under the rules of an import."""
+
+    number: str
+    title: str = ""
+    issued_on: date | None = None
+    issuer: str = ""
+    place: str = ""
+    signer: str = ""
+    signer_title: str = ""
+    legal_basis: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanCommand(Command):
+    """A command on one plan, by its number (the only plan when None)."""
+
+    plan: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddGroup(PlanCommand):
+    code: str  # as the plan writes it: "I", "II"
+    title: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddTask(PlanCommand):
+    """A task row typed in: agencies and the deadline as the plan writes them."""
+
+    number: str  # the task's reference in the plan: "5", or "II.3" when numbers restart
+    title: str
+    group: str = ""  # the group's code; may be left out when the plan has one group or none
+    leads: str = ""  # "Sở Khoa học và Công nghệ; Sở Y tế"
+    coordinators: str = ""
+    expected_output: str = ""
+    deadline: str = ""  # "6/2025", "Quý II/2025", "Hằng năm", ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddIndicator(PlanCommand):
+    code: str  # "1", "7", "7.1"
+    name: str
+    unit: str = ""
+    target: str = ""  # as written: "≥ 80"; with no unit and no target, a heading
+    responsible: str = ""
+    horizon_year: int | None = None  # 2030, 2045
+
+
+@dataclass(frozen=True, kw_only=True)
 class RegisterAgency(Command):
     name: str
 

@@ -404,3 +404,7 @@ def _decimal(text: str) -> Decimal:
     if not value.is_finite():
         raise DomainError(f"'{text}' is not a finite number.", field="value")
     return value
+
+
+# Plans typed in by hand have their handlers in their own module; importing it registers them.
+from service import plan_entry  # noqa: E402, F401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -14,6 +15,7 @@ from domain.plan_document import IndicatorRow, PlanDocument, TaskRow
 from domain.provenance import Provenance
 from domain.targets import parse_target
 from domain.task import Task
+from domain.text import fold
 
 
 @dataclass
@@ -23,6 +25,9 @@ class PlanAggregates:
     indicators: list[Indicator]
     agencies: dict[str, AgencyName] = field(default_factory=dict)  # key -> name, all named
     warnings: list[str] = field(default_factory=list)
+    # Registered agencies by their current name folded (fold(name) -> key), for names typed
+    # by hand: an agency renamed since it was registered keeps the key of its first name.
+    registered: Mapping[str, str] = field(default_factory=dict)
 
 
 def build_plan(document: PlanDocument, sha256: str, provenance: Provenance) -> PlanAggregates:
@@ -48,21 +53,28 @@ def build_plan(document: PlanDocument, sha256: str, provenance: Provenance) -> P
         provenance=provenance,
     )
     built = PlanAggregates(plan=plan, tasks=[], indicators=[])
-    built.tasks = [_task(plan, row, provenance, built) for row in document.tasks]
+    built.tasks = [build_task(plan, row, provenance, built) for row in document.tasks]
     built.indicators = [
-        _indicator(plan.id, row, provenance, built) for row in document.indicators
+        build_indicator(plan.id, row, provenance, built) for row in document.indicators
     ]
     return built
 
 
 def _agencies(cell: str, built: PlanAggregates) -> tuple[str, ...]:
-    names = split_agencies(cell)
-    for name in names:
-        built.agencies.setdefault(name.key, name)
-    return tuple(name.key for name in names)
+    keys = []
+    for name in split_agencies(cell):
+        key = built.registered.get(fold(name.name))
+        if key is None:
+            key = name.key
+            built.agencies.setdefault(key, name)
+        keys.append(key)
+    return tuple(dict.fromkeys(keys))
 
 
-def _task(plan: Plan, row: TaskRow, provenance: Provenance, built: PlanAggregates) -> Task:
+def build_task(plan: Plan, row: TaskRow, provenance: Provenance, built: PlanAggregates) -> Task:
+    """A task row of the plan as its aggregate: the deadline parsed (kept as text with a
+    warning when it is not understood), the agencies split and named by key, coordinators
+    that also lead dropped. Imports and tasks typed in by hand both come through here."""
     deadline = parse_deadline(row.deadline)
     if deadline.kind is DeadlineKind.UNPARSED:
         built.warnings.append(
@@ -90,9 +102,10 @@ def _task(plan: Plan, row: TaskRow, provenance: Provenance, built: PlanAggregate
     )
 
 
-def _indicator(
+def build_indicator(
     plan_id: UUID, row: IndicatorRow, provenance: Provenance, built: PlanAggregates
 ) -> Indicator:
+    """An indicator row as its aggregate: the target parsed, the agencies named by key."""
     return Indicator(
         plan_id=plan_id,
         code=row.code,

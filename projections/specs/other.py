@@ -15,7 +15,7 @@ from projections.specs.base import Audit, EventSpec, Subject, ignore, nothing
 
 def _plan_subject(state: PlanState, e: Any) -> tuple[str, tuple[str, ...]]:
     plan = state.plans.get(e.originator_id)
-    return f"plan {plan.number if plan else e.number}", ()
+    return f"plan {plan.number if plan else getattr(e, 'number', '?')}", ()
 
 
 def _indicator_subject(state: PlanState, e: Any) -> tuple[str, tuple[str, ...]]:
@@ -54,6 +54,15 @@ def _plan_issued_audit(state: PlanState, e: Plan.Issued) -> Audit:
     return Audit({
         "number": e.number, "issued_on": e.issued_on.isoformat() if e.issued_on else None,
     })
+
+
+def _group_added(state: PlanState, e: Plan.GroupAdded) -> None:
+    if plan := state.plans.get(e.originator_id):
+        plan.groups[e.code] = e.title
+
+
+def _group_added_audit(state: PlanState, e: Plan.GroupAdded) -> Audit:
+    return Audit({"code": e.code, "title": e.title})
 
 
 # -- Agency --------------------------------------------------------------------------------
@@ -131,6 +140,7 @@ def _plan_listed_audit(state: PlanState, e: PlanCatalogue.PlanAdded) -> Audit:
 
 SPECS: dict[type[Any], EventSpec] = {
     Plan.Issued: EventSpec(PLAN, _plan_issued, "audit.plan_issued", _plan_issued_audit),
+    Plan.GroupAdded: EventSpec(PLAN, _group_added, "audit.group_added", _group_added_audit),
     Agency.Registered: EventSpec(AGENCY, _agency_registered, "audit.agency_registered",
                                  _agency_registered_audit),
     Agency.Renamed: EventSpec(AGENCY, _agency_renamed, "audit.agency_renamed",
