@@ -144,6 +144,20 @@ class ReadModelStore:
             )
             return [entry_from_row(r) for r in cursor.fetchall()]
 
+    def entries_recorded_after(self, moment: datetime, limit: int, *, changes_only: bool
+                               ) -> tuple[list[AuditEntry], int]:
+        """Entries recorded after `moment` (of the change log only, when asked), the latest
+        `limit` of them newest first, and how many there are in all."""
+        when = self._when(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+        count, select = _CHANGES_AFTER if changes_only else _ENTRIES_AFTER
+        params = {"t": self.tenant, "after": when, "limit": limit}
+        with self.db.transaction(write=False) as cursor:
+            cursor.execute(count, params)
+            row = cursor.fetchone()
+            cursor.execute(select, params)
+            entries = [entry_from_row(r) for r in cursor.fetchall()]
+        return entries, int(row["n"]) if row else 0
+
     def all_entries(self, cursor: Cursor) -> list[AuditEntry]:
         cursor.execute(ENTRY_SELECT + " WHERE tenant = :t ORDER BY position", {"t": self.tenant})
         return [entry_from_row(r) for r in cursor.fetchall()]
@@ -161,6 +175,19 @@ _EMPTY_TENANT_FILE = ("DELETE FROM rm_entries", "DELETE FROM rm_views")
 # An entry is its columns plus a small JSON document of what no query filters on.
 ENTRY_SELECT = ("SELECT position, aggregate_id, subject, event, change_type, actor, "
                 "recorded_at, effective_on, agencies, doc FROM rm_entries")
+
+
+_ENTRIES_AFTER = (
+    "SELECT COUNT(*) AS n FROM rm_entries WHERE tenant = :t AND recorded_at > :after",
+    "SELECT position, aggregate_id, subject, event, change_type, actor, recorded_at, "
+    "effective_on, agencies, doc FROM rm_entries WHERE tenant = :t AND recorded_at > :after "
+    "ORDER BY position DESC LIMIT :limit")
+_CHANGES_AFTER = (
+    "SELECT COUNT(*) AS n FROM rm_entries WHERE tenant = :t AND recorded_at > :after "
+    "AND change_type IS NOT NULL",
+    "SELECT position, aggregate_id, subject, event, change_type, actor, recorded_at, "
+    "effective_on, agencies, doc FROM rm_entries WHERE tenant = :t AND recorded_at > :after "
+    "AND change_type IS NOT NULL ORDER BY position DESC LIMIT :limit")
 
 
 def _entry_doc(e: AuditEntry) -> str:

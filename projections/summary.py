@@ -1,5 +1,5 @@
 """Plan summary: counts per status class, per group, per lead agency; what is due soon;
-which open tasks still miss their report for the current period."""
+which open tasks still miss the report they owe for the current period (domain/obligations)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from domain.obligations import current_period, missing_report
 from domain.periods import ReportingPeriod
-from domain.status import StatusClass, is_missing_report
+from domain.status import StatusClass
 from domain.text import sort_key
 from projections.plan_state import PlanState
 from projections.plan_status import TaskStatus, plan_status
@@ -33,7 +34,7 @@ def _counts(rows: list[TaskStatus]) -> dict[str, int]:
 
 
 def current_quarter(on: date) -> ReportingPeriod:
-    return ReportingPeriod.parse(f"{on.year}-Q{(on.month - 1) // 3 + 1}")
+    return current_period(on)
 
 
 def summarise(state: PlanState, on: date, period: ReportingPeriod | None = None,
@@ -53,6 +54,6 @@ def summarise(state: PlanState, on: date, period: ReportingPeriod | None = None,
         due_soon=[r for r in rows if r.state == "open" and r.due and on <= r.due <= horizon],
         missing_report=[
             row for row, task in zip(rows, tasks, strict=True)
-            if is_missing_report(task.facts(), period)
+            if missing_report(task.facts(), period)
         ],
     )

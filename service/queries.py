@@ -4,14 +4,17 @@ fold the tenant's events with that filter."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from domain.access import Role
 from domain.catalogue import resolve_plan
+from domain.clock import Clock
 from domain.errors import NotFound
 from domain.indicator import Indicator
+from domain.policy import Grant
 from projections import details
 from projections.audit import AuditEntry
 from projections.change_log import ChangeFilter, ChangePage, query_changes
@@ -21,6 +24,14 @@ from projections.indicator_progress import IndicatorProgress, indicator_progress
 from projections.plan_state import PlanState
 from projections.plan_status import TaskStatus, filter_status, plan_status
 from projections.projector import Difference, apply_all, catch_up, check, rebuild
+from projections.queues import (
+    AgencyQueue,
+    News,
+    ReviewQueue,
+    WorkQueue,
+    agency_queue,
+    review_queue,
+)
 from projections.scorecard import AgencyScore, scorecard
 from projections.specs import fold
 from projections.store import ReadModelStore
@@ -180,3 +191,36 @@ class TenantQueries:
                 cursor: str | None = None) -> ChangePage:
         self.refresh()
         return query_changes(self.store, where, limit, cursor)
+
+    # -- work queues -----------------------------------------------------------------------
+
+    def review_queue(self, clock: Clock) -> ReviewQueue:
+        """What waits for the standing body's decision, oldest first."""
+        return review_queue(self.state(), clock)
+
+    def agency_queue(self, agency: str, today: date) -> AgencyQueue:
+        """An agency's own tasks and what it has to do about them (`agency`: its key)."""
+        return agency_queue(self.state(), agency, today)
+
+    def news(self, since: datetime, *, changes_only: bool, limit: int = 50) -> News:
+        """What was recorded after `since` (the change log's entries only, when asked)."""
+        self.refresh()
+        entries, total = self.store.entries_recorded_after(since, limit,
+                                                           changes_only=changes_only)
+        return News(since, changes_only, total, tuple(entries))
+
+    def work_queue(self, grants: Iterable[Grant], clock: Clock,
+                   since: datetime | None = None) -> WorkQueue:
+        """Everything waiting for a principal here, by the roles its grants hold on this
+        tenant: the standing body's reviews, each of its agencies' work, and (for auditors
+        and inspectors, given where their visit starts) what is new."""
+        here = [g for g in grants if g.tenant == self.app.slug]
+        roles = {g.role for g in here}
+        today = clock.today()
+        review = self.review_queue(clock) if Role.TENANT_ADMIN in roles else None
+        agencies = tuple(self.agency_queue(key, today) for key in sorted(
+            {g.agency for g in here if g.role is Role.AGENCY_REPORTER and g.agency}))
+        news = None
+        if since is not None and roles & {Role.AUDITOR, Role.INSPECTOR}:
+            news = self.news(since, changes_only=Role.AUDITOR not in roles)
+        return WorkQueue(self.app.slug, today, review, agencies, news)
