@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from domain.clock import VIETNAM, Clock
+from service.mail import MailSettings
 
 
 def default_data_dir(env: Mapping[str, str]) -> Path:
@@ -34,6 +35,10 @@ class Settings:
     # Evidence files (README, "Review workflow and evidence files").
     file_max_bytes: int = 10 * 1024 * 1024
     tenant_files_max_bytes: int = 2 * 1024 * 1024 * 1024
+    # Reminders (README, "Reminders"): e-mail over SMTP, and how often the scheduler that
+    # `r57 serve` starts beside the web workers looks for reminders due and digests to send.
+    mail: MailSettings = field(default_factory=MailSettings)
+    reminders_every_seconds: float = 300.0
 
     @property
     def is_postgres(self) -> bool:
@@ -54,6 +59,8 @@ class Settings:
             file_max_bytes=int(env.get("R57_FILE_MAX_BYTES", str(cls.file_max_bytes))),
             tenant_files_max_bytes=int(env.get("R57_TENANT_FILES_MAX_BYTES",
                                                str(cls.tenant_files_max_bytes))),
+            mail=MailSettings.from_env(env),
+            reminders_every_seconds=float(env.get("R57_REMINDERS_EVERY_SECONDS", "300")),
         )
 
     def clock(self) -> Clock:

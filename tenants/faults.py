@@ -16,6 +16,7 @@ POINTS = (
     "after_chain",  # chain links written, in the open transaction
     "after_answer",  # the key and its answer written, not yet committed
     "after_commit",  # committed, the answer not yet sent
+    "reminders_after_claim",  # a reminder digest claimed for sending, not yet sent
 )
 _ARMED: dict[str, str] = {}
 

@@ -1,0 +1,229 @@
+"""Reminders on both stores, delivered to a real SMTP server running in the test process:
+one Vietnamese digest per person and day with links to the tasks, each reminder once
+whatever runs again, a dry run that records and sends nothing, opt-out respected, and an
+unreachable server that delays the digest without losing it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from domain.clock import Clock
+from domain.plan_document import PlanDocument, PlanHeader, TaskGroup, TaskRow
+from service.commands import Context, ImportPlan, ReportProgress, ReturnReport
+from service.config import Settings
+from service.mail import MailSettings
+from service.reminder_store import CLAIM_LEASE_SECONDS
+from service.reminders import Reminders
+from service.tenancy import Tenancy
+from tests.reminders.smtp import SmtpServer, free_port
+
+SLUG = "quang-nam"
+LAN, BINH = "lan@skhcn.quangnam.gov.vn", "binh@syt.quangnam.gov.vn"
+SYSTEM = "skhcn.he-thong"  # a reporter that signs in with a token only: no e-mail address
+BASE = "https://r57.quangnam.gov.vn"
+DOST = Context(actor="dost.officer")
+# 23/06/2025: the last two weeks of Quý II/2025 have begun.
+MONDAY = datetime(2025, 6, 23, 1, 0, tzinfo=UTC)  # 08:00 in Vietnam
+
+
+def plan() -> PlanDocument:
+    return PlanDocument(
+        header=PlanHeader(number="12/KH-UBND", title="Kế hoạch thử", issued_on=date(2025, 2, 27)),
+        groups=(TaskGroup("I", "Nhóm một"),),
+        tasks=(
+            TaskRow("I", "1", "Xây dựng chương trình chuyển đổi số", "Sở Khoa học và Công nghệ",
+                    "", "Chương trình", "6/2025"),
+            TaskRow("I", "2", "Số hóa hồ sơ bệnh án", "Sở Y tế", "", "Cơ sở dữ liệu",
+                    "4/2025"),
+            TaskRow("I", "3", "Theo dõi, đôn đốc thực hiện", "Sở Khoa học và Công nghệ", "",
+                    "Báo cáo", "Thường xuyên"),
+        ),
+        indicators=(),
+    )
+
+
+@dataclass
+class World:
+    tenancy: Tenancy
+    now: list[datetime]
+    smtp: SmtpServer
+    settings: Settings
+
+    def mail(self, port: int | None = None) -> MailSettings:
+        return MailSettings(host="127.0.0.1", port=port or self.smtp.port, security="none",
+                            sender="Sổ theo dõi NQ57 <nhac-viec@quangnam.gov.vn>",
+                            timeout_seconds=2, base_url=BASE)
+
+    def reminders(self, port: int | None = None) -> Reminders:
+        return Reminders(self.tenancy, self.mail(port))
+
+    def later(self, **delta: float) -> None:
+        self.now[0] += timedelta(**delta)
+
+
+@pytest.fixture
+def world(tenancy: Tenancy, settings: Settings) -> Iterator[World]:
+    now = [MONDAY]
+    tenancy.clock = Clock(tenancy.clock.zone, lambda: now[0])
+    tenancy.create_tenant(SLUG, "Quảng Nam", "49")
+    tenancy.ledger(SLUG, for_writing=True).handle(ImportPlan(document=plan(), sha256="s"), DOST)
+    for email, name, agency in ((LAN, "Nguyễn Thị Lan", "Sở Khoa học và Công nghệ"),
+                                (BINH, "Trần Văn Bình", "Sở Y tế")):
+        tenancy.accounts.open(email, name, "dost.officer")
+        tenancy.access.grant(email, "agency_reporter", SLUG, agency, by="dost.officer")
+    tenancy.access.create_principal(SYSTEM, "Hệ thống của Sở KH&CN", by="dost.officer")
+    tenancy.access.grant(SYSTEM, "agency_reporter", SLUG, "Sở Khoa học và Công nghệ",
+                         by="dost.officer")
+    smtp = SmtpServer().start()
+    yield World(tenancy, now, smtp, settings)
+    smtp.stop()
+
+
+def test_each_person_gets_one_vietnamese_digest_with_links_to_the_tasks(world: World) -> None:
+    report = world.reminders().run()
+    assert report.sent == 2 and report.failed == 0
+    assert sorted(r.recipients[0] for r in world.smtp.inbox.received) == [BINH, LAN]
+    lan = world.smtp.inbox.to(LAN)[0]
+    assert lan.subject == "[Quảng Nam] Nhắc việc ngày 23/06/2025: 3 nội dung cần xử lý"
+    text = lan.part("plain")
+    assert "Kính gửi Nguyễn Thị Lan," in text
+    assert 'Nhiệm vụ 1 "Xây dựng chương trình chuyển đổi số" còn 7 ngày đến hạn (30/06/2025).' \
+        in text
+    assert 'Nhiệm vụ 3 "Theo dõi, đôn đốc thực hiện" chưa có báo cáo Quý II/2025.' in text
+    assert "CHƯA CÓ BÁO CÁO KỲ NÀY (2)" in text
+    assert f"Xem: {BASE}/t/quang-nam/tasks/1" in text
+    assert f"{BASE}/account" in text
+    html = lan.part("html")
+    assert f'<a href="{BASE}/t/quang-nam/tasks/3">' in html
+    assert "Nhiệm vụ sắp đến hạn" in html
+    binh = world.smtp.inbox.to(BINH)[0].part("plain")
+    assert "đã quá hạn 54 ngày (hạn 30/04/2025)" in binh
+    assert "NHIỆM VỤ QUÁ HẠN (1)" in binh
+
+
+def test_people_without_an_address_see_their_reminders_in_the_web(world: World) -> None:
+    world.reminders().run()
+    store = world.reminders().store
+    assert {r.kind for r in store.inbox(SYSTEM)} == {"due_soon", "report_missing"}
+    assert store.unread(SYSTEM) == 3
+    store.mark_read(SYSTEM)
+    assert store.unread(SYSTEM) == 0 and store.unread(LAN) == 3
+
+
+def test_nothing_is_sent_twice_by_a_second_run_or_a_second_scheduler(world: World) -> None:
+    world.reminders().run()
+    world.reminders().run()
+    world.later(hours=2)
+    world.reminders().run()
+    assert len(world.smtp.inbox.received) == 2
+    world.later(days=1)  # nothing new is due: the 7-day reminder was sent
+    assert world.reminders().run().new == []
+    assert len(world.smtp.inbox.received) == 2
+    world.later(days=6)  # due today (the 1-day threshold) and overdue again a week on
+    world.reminders().run()
+    assert [len(world.smtp.inbox.to(a)) for a in (LAN, BINH)] == [2, 2]
+    assert "đến hạn hôm nay (30/06/2025)" in world.smtp.inbox.to(LAN)[1].part("plain")
+
+
+def test_a_returned_report_is_reminded_to_its_agency_once(world: World) -> None:
+    ledger = world.tenancy.ledger(SLUG, for_writing=True)
+    ledger.handle(ReportProgress(task="3", period="2025-Q2", percent=50, narrative="Đang làm"),
+                  Context(actor=LAN, agency="Sở Khoa học và Công nghệ"))
+    ledger.handle(ReturnReport(task="3", report=1, reason="Thiếu số liệu kèm theo"), DOST)
+    world.reminders().run()
+    text = world.smtp.inbox.to(LAN)[0].part("plain")
+    assert "BÁO CÁO BỊ TRẢ LẠI (1)" in text
+    assert 'Báo cáo Quý II/2025 của nhiệm vụ 3 "Theo dõi, đôn đốc thực hiện" bị trả lại: ' \
+           "Thiếu số liệu kèm theo" in text
+    world.later(days=1)
+    world.reminders().run()
+    assert len(world.smtp.inbox.to(LAN)) == 1
+
+
+def test_a_dry_run_lists_what_would_be_sent_and_records_nothing(world: World) -> None:
+    report = world.reminders().run(dry_run=True)
+    assert {(r.principal, r.task_number) for r in report.new} == {
+        (LAN, "1"), (LAN, "3"), (SYSTEM, "1"), (SYSTEM, "3"), (BINH, "2")}
+    assert [(d[1], d[3]) for d in report.digests] == [(BINH, 2), (LAN, 3)]
+    assert world.smtp.inbox.received == []
+    store = world.reminders().store
+    assert store.inbox(LAN) == [] and store.known_keys(SLUG) == set()
+    world.reminders().run()
+    assert len(world.smtp.inbox.received) == 2
+
+
+def test_a_person_who_opted_out_gets_no_email_but_keeps_the_reminders(world: World) -> None:
+    reminders = world.reminders()
+    reminders.store.set_opt_out(LAN, True)
+    reminders.run()
+    assert [r.recipients for r in world.smtp.inbox.received] == [[BINH]]
+    assert len(reminders.store.inbox(LAN)) == 3
+    reminders.store.set_opt_out(LAN, False)
+    assert reminders.address(LAN) == LAN
+
+
+def test_an_unreachable_server_delays_the_digest_and_loses_nothing(world: World) -> None:
+    port = free_port()  # nothing listens there yet
+    report = world.reminders(port).run()
+    assert report.sent == 0 and report.failed == 2
+    backlog = world.reminders(port).store.backlog()
+    assert backlog.waiting == 2 and backlog.failing == 2
+    assert "ConnectionRefusedError" in (backlog.last_error or "")
+    world.reminders(port).run()  # before the retry delay: not tried again
+    assert world.reminders(port).store.backlog().failing == 2
+    late = SmtpServer(port).start()
+    try:
+        world.later(minutes=1, seconds=1)
+        assert world.reminders(port).run().sent == 2
+        world.later(hours=1)
+        world.reminders(port).run()
+    finally:
+        late.stop()
+    assert sorted(r.recipients[0] for r in late.inbox.received) == [BINH, LAN]
+    assert world.reminders(port).store.backlog().waiting == 0
+
+
+def test_a_crash_between_claim_and_send_delivers_once_after_the_lease(world: World) -> None:
+    script = ("import sys, datetime\n"
+              "from service.config import Settings\n"
+              "from service.container import build_tenancy\n"
+              "from service.mail import MailSettings\n"
+              "from service.reminders import Reminders\n"
+              "t = build_tenancy(Settings(database_url=sys.argv[1],"
+              " fault_point='reminders_after_claim'), migrate=False)\n"
+              "mail = MailSettings(host='127.0.0.1', port=int(sys.argv[2]), security='none')\n"
+              "Reminders(t, mail).run(on=datetime.date(2025, 6, 23))\n")
+    crashed = subprocess.run([sys.executable, "-c", script, world.settings.database_url,
+                              str(world.smtp.port)], capture_output=True, timeout=120,
+                             check=False)
+    assert crashed.returncode == 137, crashed.stderr.decode()
+    assert world.smtp.inbox.received == []
+    world.now[0] = datetime.now(UTC)  # the claim was taken at the real time
+    day = MONDAY.date()
+    world.reminders().run(on=day)
+    # The digest the crashed process had claimed waits for its claim's lease to run out;
+    # the other one it never reached is sent.
+    assert len(world.smtp.inbox.received) == 1
+    world.later(seconds=CLAIM_LEASE_SECONDS + 1)
+    world.reminders().run(on=day)
+    world.reminders().run(on=day)
+    assert sorted(r.recipients[0] for r in world.smtp.inbox.received) == [BINH, LAN]
+
+
+def test_a_tenants_schedule_can_be_changed_and_is_kept(world: World) -> None:
+    reminders = world.reminders()
+    assert reminders.schedule(SLUG).to_dict() == {
+        "days_before": [30, 7, 1], "overdue_every_days": 7, "on_return": True,
+        "missing_report_days": 14}
+    reminders.set_schedule(SLUG, "dost.officer", days_before=(10, 3),
+                           missing_report_days=0)
+    assert world.reminders().schedule(SLUG).days_before == (10, 3)
+    report = world.reminders().run(dry_run=True)
+    assert {(r.kind, r.occasion) for r in report.new if r.principal == LAN} == {
+        ("due_soon", "2025-06-30/10")}
