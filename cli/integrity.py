@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -97,12 +98,19 @@ def cmd_keys_rotate(t: Tenancy, args: argparse.Namespace) -> None:
 def cmd_export(t: Tenancy, args: argparse.Namespace) -> None:
     manifest = _integrity(t, args).export(Path(args.file), sign=not args.no_sign,
                                           despite_tampering=args.despite_tampering,
-                                          actor=args.actor)
+                                          actor=args.actor,
+                                          with_files=not args.without_files)
     if args.json:
         print_json(manifest)
         return
-    print(f"Exported {manifest['entries']} entries and {manifest['checkpoints']} checkpoints "
-          f"of {args.tenant} to {args.file}\n  root {manifest['root_hash']}")
+    evidence = manifest["evidence"]
+    files = (f", {evidence['files']} evidence files ({evidence['bytes']} bytes)"
+             if evidence["included"] else f", without the {evidence['cited']} evidence files")
+    print(f"Exported {manifest['entries']} entries and {manifest['checkpoints']} checkpoints"
+          f"{files} of {args.tenant} to {args.file}\n  root {manifest['root_hash']}")
+    if evidence.get("missing"):
+        print(f"  warning: {len(evidence['missing'])} cited files are missing from the file "
+              "store (r57 verify --live names the entries)", file=sys.stderr)
 
 
 def cmd_verify(t: Tenancy, args: argparse.Namespace) -> None:
@@ -183,6 +191,8 @@ def register(sub: Any, add: Any) -> None:
     p = keyed(add(sub, "export", cmd_export, "write a self-contained, verifiable bundle"))
     p.add_argument("file")
     p.add_argument("--no-sign", action="store_true", help="export without a new checkpoint")
+    p.add_argument("--without-files", action="store_true",
+                   help="leave out the evidence files (verify then cannot check their bytes)")
     add_despite_argument(p)
     p = keyed(add(sub, "verify", cmd_verify, "verify a bundle offline, or --live a tenant",
                   tenant=False))

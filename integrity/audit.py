@@ -15,6 +15,7 @@ from pathlib import Path
 
 from integrity.bundle import CHECKPOINTS, EVENTS, KEYS, BundleReader, SignedText, decode_line
 from integrity.canonical import leaf_hash
+from integrity.evidence import cited_files, file_problems
 from integrity.keys import PublicKey
 from integrity.verify import Failure, LogChecker, Report
 
@@ -67,6 +68,7 @@ def _check(path: Path, trusted: Mapping[str, PublicKey] | None, held: HeldCopy |
     reader = _open(path)
     try:
         checker = _checker(reader, trusted, held)
+        cited: dict[str, int] = {}
         try:
             for number, line in enumerate(reader.event_lines(), 1):
                 try:
@@ -76,11 +78,14 @@ def _check(path: Path, trusted: Mapping[str, PublicKey] | None, held: HeldCopy |
                     continue
                 if collect is not None:
                     collect(entry.position, leaf_hash(entry))
+                for digest in cited_files(entry.state):
+                    cited.setdefault(digest, entry.position)
                 checker.step(entry, link)
         except (zipfile.BadZipFile, zlib.error, OSError) as exc:
             checker.fail(None, f"{EVENTS} is damaged: {exc}")
         report = checker.finish()
         _check_manifest(reader, report, reader.events_sha256)
+        _check_evidence(reader, report, cited)
         return report
     finally:
         reader.close()
@@ -128,3 +133,20 @@ def _check_manifest(reader: BundleReader, report: Report, events_sha256: str) ->
             report.entries, report.root_hash.hex()):
         report.failures.append(Failure(None, "the manifest's tree head does not match the "
                                              "entries"))
+
+
+def _check_evidence(reader: BundleReader, report: Report, cited: dict[str, int]) -> None:
+    """Every file the entries cite is in the bundle and hashes to the digest they recorded;
+    a bundle exported without its files says so instead."""
+    described = reader.manifest.get("evidence") or {}
+    if not described.get("included"):
+        if cited:
+            report.notes.append(f"the bundle was exported without its evidence files: the "
+                                f"{len(cited)} files the entries cite were not checked")
+        return
+    for position, reason in file_problems(cited, reader.evidence, "the bundle"):
+        report.failures.append(Failure(position, reason))
+    report.files_checked = len(cited)
+    extra = set(reader.evidence_digests()) - set(cited)
+    if extra:
+        report.notes.append(f"{len(extra)} files in the bundle are cited by no entry")

@@ -7,6 +7,8 @@ Inside the zip, under `r57-bundle/`:
   chain recorded for it (leaf_index, leaf_hash, chain_hash; null if it was never chained);
 - `checkpoints.json`: every signed checkpoint, `{"body": ..., "signature": base64}`;
 - `keys.json`: the public keys of the signer (`r57 keys list --json` prints the same);
+- `evidence/<sha256>`: each evidence file the entries cite, named by its digest (unless the
+  bundle was exported without them; the manifest says which);
 - `manifest.json`: counts, the tree head of the entries and the SHA-256 of each file.
 
 The manifest is not signed: it catches damage, the checkpoints catch forgery.
@@ -20,13 +22,14 @@ import hashlib
 import json
 import os
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from integrity.canonical import MISSING_LEAF, Entry, Link
+from integrity.evidence import DIGEST, cited_files
 from integrity.keys import PublicKey
 from integrity.merkle import Frontier
 
@@ -34,6 +37,7 @@ FORMAT = "r57-bundle/1"
 ROOT = "r57-bundle/"
 EVENTS, CHECKPOINTS = "events.jsonl", "checkpoints.json"
 KEYS, MANIFEST = "keys.json", "manifest.json"
+EVIDENCE = "evidence/"
 SignedText = tuple[str, bytes]
 
 
@@ -78,9 +82,12 @@ class _Counted:
 
 def write_bundle(path: Path, tenant: str, entries: Iterable[tuple[Entry, Link | None]],
                  checkpoints: Sequence[SignedText], keys: Iterable[PublicKey],
-                 exported_at: str, notes: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Write the bundle next to `path`, then rename it: a bundle is never seen half-written."""
+                 exported_at: str, notes: dict[str, Any] | None = None,
+                 evidence: Callable[[str], bytes | None] | None = None) -> dict[str, Any]:
+    """Write the bundle next to `path`, then rename it: a bundle is never seen half-written.
+    With `evidence` (digest to bytes) the files the entries cite are written too."""
     partial = path.with_name(path.name + ".partial")
+    cited: dict[str, int] = {}
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
         counted, frontier, last, chain = _Counted(), Frontier(), 0, ""
         member = zipfile.ZipInfo(ROOT + EVENTS, _zip_time(exported_at))
@@ -89,6 +96,8 @@ def write_bundle(path: Path, tenant: str, entries: Iterable[tuple[Entry, Link | 
             for entry, link in entries:
                 out.write(counted.add(encode_line(entry, link)))
                 last = entry.position
+                for digest in cited_files(entry.state):
+                    cited.setdefault(digest, entry.position)
                 if link is not None:
                     while frontier.size < link.leaf_index:  # exported over a known gap
                         frontier.append(MISSING_LEAF)
@@ -105,10 +114,26 @@ def write_bundle(path: Path, tenant: str, entries: Iterable[tuple[Entry, Link | 
                     "entries": counted.lines, "last_position": last,
                     "tree_size": frontier.size, "root_hash": frontier.root().hex(),
                     "chain_hash": chain, "checkpoints": len(checkpoints), "files": files,
-                    **(notes or {})}
+                    "evidence": _write_evidence(zf, cited, evidence), **(notes or {})}
         zf.writestr(ROOT + MANIFEST, json.dumps(manifest, indent=1))
     os.replace(partial, path)
     return manifest
+
+
+def _write_evidence(zf: zipfile.ZipFile, cited: dict[str, int],
+                    content_of: Callable[[str], bytes | None] | None) -> dict[str, Any]:
+    if content_of is None:
+        return {"included": False, "cited": len(cited)}
+    written, size, missing = 0, 0, []
+    for digest in sorted(cited, key=cited.__getitem__):
+        content = content_of(digest)
+        if content is None:
+            missing.append(digest)  # the verifier names the citing entry
+            continue
+        zf.writestr(ROOT + EVIDENCE + digest, content)
+        written, size = written + 1, size + len(content)
+    return {"included": True, "cited": len(cited), "files": written, "bytes": size,
+            "missing": missing}
 
 
 def _zip_time(iso: str) -> tuple[int, int, int, int, int, int]:
@@ -150,6 +175,18 @@ class BundleReader:
         if rest:
             yield rest
         self.events_sha256 = digest.hexdigest()
+
+    def evidence(self, digest: str) -> bytes | None:
+        """An evidence file's bytes as the bundle holds them, or None when absent."""
+        try:
+            return self.zip.read(ROOT + EVIDENCE + digest)
+        except KeyError:
+            return None
+
+    def evidence_digests(self) -> list[str]:
+        names = (n.removeprefix(ROOT + EVIDENCE) for n in self.zip.namelist()
+                 if n.startswith(ROOT + EVIDENCE))
+        return [n for n in names if DIGEST.match(n)]
 
     def close(self) -> None:
         self.zip.close()

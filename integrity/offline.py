@@ -72,7 +72,9 @@ def render(report: Report, what: str) -> list[str]:
         signers = ", ".join(k[:16] for k in sorted(report.signed_by)) or "none"
         lines = [f"OK: {what}: {report.entries} entries up to position "
                  f"{report.last_position}, {report.checkpoints} signed checkpoints verified "
-                 f"(keys {signers})",
+                 f"(keys {signers})"
+                 + (f", {report.files_checked} evidence files match their digests"
+                    if report.files_checked else ""),
                  f"  root {report.root_hash.hex()}", f"  chain {report.chain_hash.hex()}"]
     else:
         ordered = sorted(report.failures, key=lambda f: (f.position is None, f.position or 0))

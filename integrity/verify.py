@@ -38,6 +38,7 @@ class Report:
     checkpoints: int = 0  # checkpoints whose signature and tree head both verified
     signed_by: set[str] = field(default_factory=set)
     pending: int = 0  # live only: entries after the chain's head, not bound yet
+    files_checked: int = 0  # evidence files whose bytes hashed to the digest cited
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -55,6 +56,7 @@ class Report:
                 "last_position": self.last_position, "root_hash": self.root_hash.hex(),
                 "chain_hash": self.chain_hash.hex(), "checkpoints_verified": self.checkpoints,
                 "signed_by": sorted(self.signed_by), "pending": self.pending,
+                "evidence_files_checked": self.files_checked,
                 "first_failure": _doc(self.first), "failures": [_doc(f) for f in self.failures],
                 "notes": self.notes}
 

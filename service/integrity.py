@@ -25,6 +25,7 @@ from integrity.bundle import write_bundle
 from integrity.canonical import ChainHead, Entry, Link
 from integrity.chain import extend_chain
 from integrity.checkpoints import Checkpoint, MalformedCheckpoint, parse, signature_problem
+from integrity.evidence import cited_files, file_problems
 from integrity.findings import Finding, FindingsStore
 from integrity.keys import Keyring, PublicKey
 from integrity.proofs import check_document, consistency_document, inclusion_document
@@ -33,6 +34,7 @@ from integrity.store import IntegrityStore
 from integrity.verify import LogChecker, Report, pair_up
 from service.application import LedgerApplication
 from service.tenancy import Tenancy
+from tenants.files import FileStore
 from tenants.storage import SQLiteStorage, TenantStorage
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ class TenantIntegrity:
         self.app = app
         self.store = IntegrityStore(app.storage.tenant_database(app.slug), app.slug)
         self.findings = FindingsStore(self.store.db, app.slug)
+        self.files = FileStore(self.store.db, app.slug)
         directory = key_dir or default_key_dir(app.storage)
         self.keyring = Keyring(directory) if directory is not None else None
 
@@ -116,14 +119,19 @@ class TenantIntegrity:
             keys |= held.keys
             checkpoints += held.checkpoints
         checker = LogChecker(self.app.slug, checkpoints, keys, held.leaves if held else None)
-        pending = 0
+        pending, cited = 0, dict[str, int]()
         for entry, link in pair_up(self.entries_after(0), self._links(head.position)):
+            if entry is not None:
+                for digest in cited_files(entry.state):
+                    cited.setdefault(digest, entry.position)
             if link is None and entry is not None and entry.position > head.position:
                 pending += 1
                 continue
             checker.step(entry, link)
+        for position, reason in file_problems(cited, self.files.content, "the file store"):
+            checker.fail(position, reason)
         report = checker.finish()
-        report.pending = pending
+        report.pending, report.files_checked = pending, len(cited)
         return report
 
     def verify_live(self, now: datetime | None = None) -> Report:
@@ -160,10 +168,10 @@ class TenantIntegrity:
         return report
 
     def export(self, path: Path, *, sign: bool = True, despite_tampering: bool = False,
-               actor: str = "system") -> dict[str, Any]:
-        """Write a bundle of the whole chained log, signing its head first unless told not.
-        A log that fails verification is exported only despite it, unsigned, and the bundle
-        says so."""
+               actor: str = "system", with_files: bool = True) -> dict[str, Any]:
+        """Write a bundle of the whole chained log, signing its head first unless told not,
+        with the evidence files its entries cite unless told not. A log that fails
+        verification is exported only despite it, unsigned, and the bundle says so."""
         report = self.require_intact("export", despite_tampering=despite_tampering,
                                      actor=actor)
         if sign and report.ok:
@@ -176,7 +184,8 @@ class TenantIntegrity:
             self.store.checkpoints(), self.public_keys().values(),
             datetime.now(UTC).isoformat(timespec="seconds"),
             None if report.ok else {"exported_despite_failed_verification":
-                                    Finding.of(report, datetime.now(UTC)).to_dict()})
+                                    Finding.of(report, datetime.now(UTC)).to_dict()},
+            evidence=self.files.content if with_files else None)
 
     # -- proofs --------------------------------------------------------------------------
 
