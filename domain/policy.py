@@ -19,7 +19,7 @@ class Action(StrEnum):
     PEOPLE_MANAGE = "people.manage"  # a tenant's people: invitations, grants, resets
     TENANT_LIST = "tenant.list"
     # a tenant's plan
-    PLAN_IMPORT = "plan.import"
+    PLAN_IMPORT = "plan.import"  # import a plan, or type one in: its groups, tasks, indicators
     TASK_MANAGE = "task.manage"  # reassign, deadline, trigger, cancel, suspend, resume
     REPORT_REVIEW = "report.review"  # verify or return a report
     TASK_REPORT = "task.report"  # progress and completion

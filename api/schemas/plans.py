@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from api.schemas.common import FlexibleDate, RowProblemSchema, Strict, Upload
+from api.schemas.common import (
+    CommandContextSchema,
+    FlexibleDate,
+    PlanScopedSchema,
+    RowProblemSchema,
+    Strict,
+    Upload,
+    required_text,
+    text,
+)
 
 
 class GroupSchema(Strict):
@@ -116,3 +125,91 @@ class PlanPreviewSchema(Strict):
     notes = fields.List(fields.Nested(PreviewNoteSchema), required=True)
     problems = fields.List(fields.Nested(RowProblemSchema), required=True)
     counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+# -- plans typed in by hand ---------------------------------------------------------------
+
+_AGENCIES = ("As the plan writes them; several are separated by ';' (or ',' or 'và' as an "
+             "import reads a cell). Registered agencies are matched by name; others are "
+             "registered.")
+
+
+class PlanCreateSchema(CommandContextSchema):
+    number = required_text(100, metadata={"description": "The plan's number: 1534/KH-UBND."})
+    title = text(2000, load_default="", metadata={"description": "Its title (trích yếu)."})
+    issued_on = FlexibleDate(load_default=None, metadata={
+        "description": "Its issue date (dd/mm/yyyy or yyyy-mm-dd); its parts take effect then."})
+    issuer = text(300, load_default="", metadata={
+        "description": "The issuing body: UBND tỉnh Quảng Nam."})
+    place = text(100, load_default="")
+    signer = text(200, load_default="")
+    signer_title = text(200, load_default="")
+    legal_basis = fields.List(fields.String(validate=validate.Length(max=200)),
+                              load_default=list, validate=validate.Length(max=50), metadata={
+                                  "description": "Documents it is based on: 57-NQ/TW, ..."})
+
+
+class GroupAddSchema(PlanScopedSchema):
+    code = required_text(20, metadata={"description": "As the plan writes it: I, II, ..."})
+    title = required_text(1000)
+
+
+class TaskAddSchema(PlanScopedSchema):
+    number = required_text(20, metadata={
+        "description": "The task's reference: 5; or II.3 when the plan numbers its tasks "
+                       "again in each group."})
+    title = required_text(4000)
+    group = text(20, load_default="", metadata={
+        "description": "The group's code; may be left out when the plan has one group or "
+                       "none (then tasks go in group I, 'Nhiệm vụ', as an import puts them)."})
+    leads = text(2000, load_default="", metadata={"description": _AGENCIES})
+    coordinators = text(2000, load_default="", metadata={"description": _AGENCIES})
+    expected_output = text(2000, load_default="")
+    deadline = text(200, load_default="", metadata={
+        "description": "As the plan writes it: 30/06/2025, 6/2025, Quý II/2025, 2025 - 2030, "
+                       "Hằng năm, Thường xuyên, ... What is not understood is kept as text "
+                       "(`deadline.kind` is then `unparsed`), as an import keeps it."})
+
+
+class IndicatorAddSchema(PlanScopedSchema):
+    code = required_text(20, metadata={"description": "1, 7, 7.1 (7.1 belongs under 7)."})
+    name = required_text(2000)
+    unit = text(100, load_default="")
+    target = text(500, load_default="", metadata={
+        "description": "As written: ≥ 80, > 0,7, Tiên tiến, hiện đại. With neither unit nor "
+                       "target the indicator heads the ones numbered under it."})
+    responsible = text(2000, load_default="", metadata={"description": _AGENCIES})
+    horizon_year = fields.Integer(load_default=None, allow_none=True,
+                                  validate=validate.Range(min=2000, max=2100))
+
+
+class _Recorded(Strict):
+    id = fields.UUID(required=True, metadata={"description": "The aggregate recorded."})
+    version = fields.Integer(required=True)
+    position = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "Log position of the last event recorded."})
+
+
+class PlanCreatedSchema(_Recorded):
+    number = fields.String(attribute="detail.number", required=True)
+
+
+class GroupAddedSchema(_Recorded):
+    group = fields.String(attribute="detail.group", required=True)
+
+
+class TaskAddedSchema(_Recorded):
+    number = fields.String(attribute="detail.number", required=True)
+    group = fields.String(attribute="detail.group", required=True)
+    group_added = fields.Boolean(attribute="detail.group_added", required=True, metadata={
+        "description": "The plan had no group: group I was added for it."})
+    deadline = fields.Dict(attribute="detail.deadline", required=True, metadata={
+        "description": "As parsed: text, kind, due, start, warning, meaning."})
+    new_agencies = fields.List(fields.String(), attribute="detail.new_agencies", required=True,
+                               metadata={"description": "Agencies registered with it."})
+
+
+class IndicatorAddedSchema(_Recorded):
+    code = fields.String(attribute="detail.code", required=True)
+    heading = fields.Boolean(attribute="detail.heading", required=True)
+    new_agencies = fields.List(fields.String(), attribute="detail.new_agencies", required=True)

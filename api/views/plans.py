@@ -1,27 +1,48 @@
-"""Plans: list them, and import one by uploading its document."""
+"""Plans: list them, import one by uploading its document, or type one in by hand."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
+
+from marshmallow import Schema
 
 from api import scope
 from api.commands import dispatch
 from api.operation import Reply
-from api.routing import TENANT_PREFIX, ApiBlueprint
+from api.routing import TENANT_PREFIX, ApiBlueprint, View
 from api.schemas.plans import (
+    GroupAddedSchema,
+    GroupAddSchema,
     ImportResultSchema,
+    IndicatorAddedSchema,
+    IndicatorAddSchema,
+    PlanCreatedSchema,
+    PlanCreateSchema,
     PlanImportFormSchema,
     PlanListSchema,
     PlanPreviewFormSchema,
     PlanPreviewSchema,
+    TaskAddedSchema,
+    TaskAddSchema,
 )
 from api.services import services
 from domain.errors import DomainError
 from domain.plan_document import PlanHeader
 from domain.policy import Action
 from importers.isolation import read_isolated
-from service.commands import ImportPlan, ImportResult
+from service.commands import (
+    AddGroup,
+    AddIndicator,
+    AddTask,
+    CommandResult,
+    CreatePlan,
+    ImportPlan,
+    ImportResult,
+    build,
+)
+from service.handlers import Result
 from service.import_preview import build_preview, preview_json
 from service.uploads import UploadStore
 
@@ -92,3 +113,46 @@ def _document_file(form: dict[str, Any]) -> tuple[bytes, str]:
         raise DomainError("No previewed document has this digest (it is kept for 24 hours); "
                           "upload the file again.", field="upload")
     return stored
+
+
+# -- plans typed in by hand: the header, then each group, task and indicator --------------
+
+def _typed_in(rule: str, body: Schema, response: Schema) -> Callable[[View], View]:
+    return bp.operation(rule, "POST", action=Action.PLAN_IMPORT, status=201, body=body,
+                        response=response, command=True)
+
+
+@_typed_in("/typed", PlanCreateSchema(), PlanCreatedSchema())
+def create_plan(body: dict[str, Any]) -> Reply:
+    """Create a plan typed in by hand (one with no table to import): its header.
+
+    Its groups, tasks and indicators follow, one request each, and are recorded as an
+    import records them: a plan typed in and the same plan imported read the same.
+    """
+    result = dispatch(build(CreatePlan, body), body)
+    first_plan = len(scope.ledger().catalogue().plans) == 1  # the catalogue opened with it
+    return Reply(result, events=2 + int(first_plan))
+
+
+@_typed_in("/groups", GroupAddSchema(), GroupAddedSchema())
+def add_group(body: dict[str, Any]) -> Result:
+    """Add a group of tasks (I, II, ...) to a plan."""
+    return dispatch(build(AddGroup, body), body)
+
+
+@_typed_in("/tasks", TaskAddSchema(), TaskAddedSchema())
+def add_task(body: dict[str, Any]) -> Reply:
+    """Add a task to a plan, as a row of its task table: its agencies and deadline as the
+    plan writes them, read by the rules of an import."""
+    result = dispatch(build(AddTask, body), body)
+    assert isinstance(result, CommandResult)
+    detail = result.detail
+    return Reply(result, events=1 + len(detail["new_agencies"]) + int(detail["group_added"]))
+
+
+@_typed_in("/indicators", IndicatorAddSchema(), IndicatorAddedSchema())
+def add_indicator(body: dict[str, Any]) -> Reply:
+    """Add an indicator to a plan, as a row of its indicator table."""
+    result = dispatch(build(AddIndicator, body), body)
+    assert isinstance(result, CommandResult)
+    return Reply(result, events=1 + len(result.detail["new_agencies"]))

@@ -55,6 +55,11 @@ BODIES: dict[str, dict[str, Any]] = {
     "indicators.report_value": {"period": "2025", "value": "1", "source": "Báo cáo"},
     "indicators.change_target": {"target": "≥ 99", "reason": "Điều chỉnh"},
     "agencies.register_agency": {"name": "Sở Mới"},
+    # Refused on their merits (the seed has them already): the world stays as it is.
+    "plans.create_plan": {"number": "1534/KH-UBND"},
+    "plans.add_group": {"code": "I", "title": "Nhóm I"},
+    "plans.add_task": {"group": "I", "number": "1", "title": "Nhiệm vụ 1"},
+    "plans.add_indicator": {"code": "1", "name": "Chỉ tiêu 1"},
     "agencies.rename_agency": {"new_name": "Sở Y tế mới", "reason": "Đổi tên"},
     "access.create_principal": {"name": "m.new"},
     "access.grant": {"role": "auditor", "tenant": OWN},
