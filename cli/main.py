@@ -17,6 +17,7 @@ from api.schemas.indicators import IndicatorSchema
 from api.schemas.plans import PlanSchema
 from cli import access as cli_access
 from cli import integrity as cli_integrity
+from cli import reminders as cli_reminders
 from cli import reports as cli_reports
 from cli.output import print_json, print_shape, print_table, shorten, vn_date
 from domain.clock import Clock
@@ -307,7 +308,12 @@ def cmd_demo(t: Tenancy, args: argparse.Namespace) -> None:
 
 def cmd_serve(t: Tenancy, args: argparse.Namespace) -> None:
     serve(t, args.host, args.port, args.workers, demo=args.demo,
-          checkpoint_every=args.checkpoint_every, key_dir=args.key_dir)
+          checkpoint_every=args.checkpoint_every, key_dir=args.key_dir,
+          reminders_every=args.reminders_every)
+
+
+def _seconds_or_zero(text: str) -> float:
+    return 0.0 if text.strip() in ("0", "0.0") else _seconds(text)
 
 
 def _seconds(text: str) -> float:
@@ -532,6 +538,7 @@ def build_parser() -> argparse.ArgumentParser:
     _indicator_commands(sub)
     cli_reports.register(sub, _add, parse_date, parse_instant)
     cli_integrity.register(sub, _add)
+    cli_reminders.register(sub, _add, parse_date)
     cli_access.register(sub, _add, parse_date)
     _add(sub, "demo", cmd_demo, "load the seed plan as tenant 'demo' and print its status",
              tenant=False, writes=True)
@@ -548,6 +555,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--key-dir", type=Path,
                    help="signing keys for --checkpoint-every (default DATA_DIR/keys; "
                         "required on PostgreSQL)")
+    c.add_argument("--reminders-every", type=_seconds_or_zero, metavar="SECONDS",
+                   help="look for reminders due and e-mails to send this often; 0: never "
+                        "(default $R57_REMINDERS_EVERY_SECONDS, else 300)")
     return parser
 
 
@@ -562,7 +572,8 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     try:
-        tenancy = build_tenancy(settings or Settings.from_env())
+        args.settings = settings or Settings.from_env()  # the mail server: `r57 reminders`
+        tenancy = build_tenancy(args.settings)
     except (ValueError, OSError) as exc:
         print(f"error: cannot open the store: {exc}", file=sys.stderr)
         return EXIT_REFUSED

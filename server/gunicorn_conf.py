@@ -3,7 +3,9 @@
 No preload: each worker builds its own application and pool after the fork. The schema is
 migrated once, in the master, before any worker starts; workers never run DDL. Metrics from
 all workers meet in PROMETHEUS_MULTIPROC_DIR, prepared here before the first fork. With
-$R57_CHECKPOINT_EVERY the master also starts the one checkpointer process (server/serve.py).
+$R57_CHECKPOINT_EVERY the master also starts the one checkpointer process (server/serve.py),
+and unless $R57_REMINDERS_EVERY_SECONDS is 0 the reminder scheduler
+(server/reminder_scheduler.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from server.orphans import pids_file, record, run_dir
+from server.reminder_scheduler import start_scheduler
 from server.serve import GRACEFUL_TIMEOUT, start_checkpointer, stop_checkpointer
 from service.config import Settings
 from service.container import build_tenancy
@@ -52,18 +55,20 @@ logconfig_dict: dict[str, Any] = {
 }
 
 
-_checkpointer: list[subprocess.Popen[bytes]] = []  # the master's one checkpointer, if any
+# The master's helper processes: the checkpointer when asked for, the reminder scheduler.
+_checkpointer: list[subprocess.Popen[bytes]] = []
 
 
 def on_starting(server: Any) -> None:
     """In the master, once: a clean metrics directory, the schema up to date, and the
-    checkpointer when asked for."""
+    checkpointer when asked for, the reminder scheduler unless turned off."""
     _prepare_metrics_dir()
     record(_pids(server), os.getpid(), master=True)
-    build_tenancy(Settings.from_env(), migrate=True).close()
-    process = start_checkpointer()
-    if process is not None:
-        _checkpointer.append(process)
+    settings = Settings.from_env()
+    build_tenancy(settings, migrate=True).close()
+    for process in (start_checkpointer(), start_scheduler(settings)):
+        if process is not None:
+            _checkpointer.append(process)
 
 
 def post_fork(server: Any, worker: Any) -> None:

@@ -36,6 +36,7 @@ from service.tenancy import Tenancy
 # honours them too.
 CHECKPOINT_EVERY = "R57_CHECKPOINT_EVERY"
 CHECKPOINT_KEY_DIR = "R57_CHECKPOINT_KEY_DIR"
+REMINDERS_EVERY = "R57_REMINDERS_EVERY_SECONDS"
 
 GRACEFUL_TIMEOUT = 30  # gunicorn's: how long a worker may finish its requests at shutdown
 # The seed plan ships as data of the service package (pyproject.toml, package-data).
@@ -114,8 +115,11 @@ def gunicorn_argv(host: str, port: int, workers: int | None) -> list[str]:
 
 
 def serve(tenancy: Tenancy, host: str, port: int, workers: int | None, *, demo: bool = True,
-          checkpoint_every: float | None = None, key_dir: Path | None = None) -> NoReturn:
+          checkpoint_every: float | None = None, key_dir: Path | None = None,
+          reminders_every: float | None = None) -> NoReturn:
     """`tenancy` was built with migrations applied; it is closed before gunicorn takes over."""
+    if reminders_every is not None:  # gunicorn's master reads it (server/reminder_scheduler)
+        os.environ[REMINDERS_EVERY] = str(reminders_every)
     if checkpoint_every is not None:
         if key_dir is None and default_key_dir(tenancy.storage) is None:
             raise IntegrityRefused("No key directory: pass --key-dir (required on PostgreSQL).",

@@ -38,7 +38,8 @@ class Settings:
     # Reminders (README, "Reminders"): e-mail over SMTP, and how often the scheduler that
     # `r57 serve` starts beside the web workers looks for reminders due and digests to send.
     mail: MailSettings = field(default_factory=MailSettings)
-    reminders_every_seconds: float = 300.0
+    reminders_every_seconds: float = 300.0  # 0: no scheduler (cron runs `r57 reminders send`)
+    reminders_digest_hour: int = 7  # the scheduler e-mails digests from this hour, local time
 
     @property
     def is_postgres(self) -> bool:
@@ -61,6 +62,7 @@ class Settings:
                                                str(cls.tenant_files_max_bytes))),
             mail=MailSettings.from_env(env),
             reminders_every_seconds=float(env.get("R57_REMINDERS_EVERY_SECONDS", "300")),
+            reminders_digest_hour=int(env.get("R57_REMINDERS_DIGEST_HOUR", "7")),
         )
 
     def clock(self) -> Clock:

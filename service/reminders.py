@@ -66,7 +66,9 @@ class Reminders:
     # -- a run -------------------------------------------------------------------------------
 
     def run(self, *, on: date | None = None, tenant: str | None = None,
-            dry_run: bool = False) -> RunReport:
+            dry_run: bool = False, digests: bool = True) -> RunReport:
+        """Record what is due on `on` (today), then, with `digests`, put each person's new
+        reminders in their digest for the day; send every digest due (retries included)."""
         day = on or self.tenancy.clock.today()
         report = RunReport(day, dry_run)
         for slug in self._tenants(tenant):
@@ -80,7 +82,8 @@ class Reminders:
         if dry_run:
             report.digests = self._digests_preview(report.new)
             return report
-        self._make_digests(day, tenant)
+        if digests:
+            self._make_digests(day, tenant)
         self._send_due(tenant, report)
         return report
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from typing import Any
 
 from flask import Response
 from marshmallow import fields
@@ -14,14 +16,27 @@ from api.operation import PUBLIC
 from api.routing import ApiBlueprint
 from api.schemas.common import Strict
 from api.services import services
+from service.reminder_store import ReminderStore
 from tenants.availability import RETRY_AFTER_SECONDS, unavailable_reason
 
 bp = ApiBlueprint("health", __name__)
 log = logging.getLogger("r57.api")
 
 
+class MailBacklogSchema(Strict):
+    waiting = fields.Integer(required=True, metadata={
+        "description": "Reminder e-mails not yet delivered."})
+    failing = fields.Integer(required=True, metadata={
+        "description": "Of which the mail server refused or could not be reached; each is "
+                       "retried with a growing delay and never dropped."})
+    last_error = fields.String(required=True, allow_none=True)
+
+
 class HealthSchema(Strict):
     status = fields.String(required=True)
+    mail = fields.Nested(MailBacklogSchema, metadata={
+        "description": "Present while reminder e-mails are failing: the service stays ready "
+                       "(requests never wait on the mail server)."})
 
 
 @bp.operation("/healthz", action=PUBLIC, response=HealthSchema())
@@ -31,8 +46,9 @@ def healthz() -> dict[str, str]:
 
 
 @bp.operation("/readyz", action=PUBLIC, response=HealthSchema())
-def readyz() -> dict[str, str]:
-    """The database answers a trivial query; if not, 503 says why (`reason`)."""
+def readyz() -> dict[str, Any]:
+    """The database answers a trivial query; if not, 503 says why (`reason`). While reminder
+    e-mails are failing, `mail` says how many wait and the last error."""
     try:
         with services().tenancy.storage.database.transaction() as cursor:
             cursor.execute("SELECT 1 AS one")
@@ -43,6 +59,9 @@ def readyz() -> dict[str, str]:
         raise NotReady(i18n.text("The database is not ready ({reason}).", reason=reason),
                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
                        reason=reason) from None
+    backlog = ReminderStore(services().tenancy.storage.database, time.time).backlog()
+    if backlog.failing:
+        return {"status": "ok", "mail": backlog}
     return {"status": "ok"}
 
 

@@ -65,6 +65,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "access.grant": {"role": "auditor", "tenant": OWN},
     "access.revoke": {"role": "auditor", "tenant": OWN},
     "access.issue_token": {},
+    "reminders.change_schedule": {"days_before": [14, 3]},
 }
 
 
