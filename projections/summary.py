@@ -37,6 +37,12 @@ def current_quarter(on: date) -> ReportingPeriod:
     return current_period(on)
 
 
+def is_due_soon(row: TaskStatus, on: date, days: int = DUE_SOON_DAYS) -> bool:
+    """Open, with a due date from `on` to `days` days later (both included)."""
+    return row.state == "open" and row.due is not None and on <= row.due <= on + timedelta(
+        days=days)
+
+
 def summarise(state: PlanState, on: date, period: ReportingPeriod | None = None,
               due_within_days: int = DUE_SOON_DAYS) -> PlanSummary:
     period = period or current_quarter(on)
@@ -44,14 +50,13 @@ def summarise(state: PlanState, on: date, period: ReportingPeriod | None = None,
     tasks = state.sorted_tasks()
     groups = sorted({r.group for r in rows}, key=[t.group_code for t in tasks].index)
     leads = sorted({lead for r in rows for lead in r.leads}, key=sort_key)
-    horizon = on + timedelta(days=due_within_days)
     return PlanSummary(
         on=on,
         period=period.code,
         overall=_counts(rows),
         by_group={g: _counts([r for r in rows if r.group == g]) for g in groups},
         by_lead={a: _counts([r for r in rows if a in r.leads]) for a in leads},
-        due_soon=[r for r in rows if r.state == "open" and r.due and on <= r.due <= horizon],
+        due_soon=[r for r in rows if is_due_soon(r, on, due_within_days)],
         missing_report=[
             row for row, task in zip(rows, tasks, strict=True)
             if missing_report(task.facts(), period)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from domain.clock import Clock
-from tenants.database import Database
+from tenants.database import Cursor, Database
 
 SITTING_SECONDS = 3600
 FIRST_VISIT_DAYS = 30
@@ -28,6 +28,15 @@ class VisitStore:
         with self._db.transaction(write=False) as cursor:
             row = self._row(cursor, principal, tenant)
         return self._start(row, now)
+
+    def seen(self, principal: str, tenant: str) -> datetime:
+        """When the principal last opened the queue (what the header counts as new comes
+        after it); before any visit, the start a first visit would have."""
+        with self._db.transaction(write=False) as cursor:
+            row = self._row(cursor, principal, tenant)
+        if row is None:
+            return self._clock.now() - timedelta(days=FIRST_VISIT_DAYS)
+        return datetime.fromtimestamp(row[1], UTC)
 
     def visit(self, principal: str, tenant: str) -> datetime:
         """Record a visit now; returns where "new" starts for it."""
@@ -50,11 +59,11 @@ class VisitStore:
         return start
 
     @staticmethod
-    def _row(cursor: object, principal: str, tenant: str) -> tuple[float | None, float] | None:
-        cursor.execute(  # type: ignore[attr-defined]
+    def _row(cursor: Cursor, principal: str, tenant: str) -> tuple[float | None, float] | None:
+        cursor.execute(
             "SELECT previous_visit, last_visit FROM r57_queue_visits "
             "WHERE principal = :p AND tenant = :t", {"p": principal, "t": tenant})
-        found = cursor.fetchone()  # type: ignore[attr-defined]
+        found = cursor.fetchone()
         if found is None:
             return None
         previous = found["previous_visit"]

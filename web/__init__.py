@@ -47,6 +47,7 @@ from web.views import (
     manage,
     people,
     plan_entry,
+    queue,
     review,
     session,
     sso,
@@ -58,7 +59,7 @@ MODULES: tuple[Routes, ...] = (
     session.routes, dashboard.routes, tasks.routes, commands.routes, manage.routes,
     lifecycle.routes, insight.routes, indicator_forms.routes, changes.routes, imports.routes,
     exports.routes, account.routes, people.routes, sso.routes, review.routes,
-    plan_entry.routes,
+    plan_entry.routes, queue.routes,
 )
 _TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền truy cập",
            404: "Không tìm thấy", 405: "Thao tác không được hỗ trợ", 409: "Không thể ghi nhận",
@@ -138,6 +139,11 @@ def _tenant() -> Tenant | None:
     return found
 
 
+def _tenant_slug() -> str | None:
+    found = _tenant()
+    return found.slug if found is not None else None
+
+
 def _sso_name() -> str | None:
     client = state().oidc
     return client.config.name if client is not None else None
@@ -160,6 +166,7 @@ def _page_context() -> dict[str, Any]:
         "form_token": new_form_token, "today": state().today(), "tenant": _tenant(),
         "sso_name": _sso_name(),
         "integrity_failed": _integrity_failed(),
+        "queue_badge": lambda: queue.queue_badge(viewer, _tenant_slug()),
         "show_changes": viewer is not None and viewer.tenants(Action.READ_CHANGES) != set(),
         "can": lambda action, slug="", agencies=None: bool(
             viewer and viewer.can(action, slug, agencies)),

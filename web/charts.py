@@ -24,9 +24,11 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
 
 
-def stacked_bars(chart_id: str, title: str, rows: Sequence[tuple[str, Mapping[str, int]]]
-                 ) -> Markup:
-    """One horizontal bar per row, split into the five status classes, on a common scale."""
+def stacked_bars(chart_id: str, title: str, rows: Sequence[tuple[str, Mapping[str, int]]],
+                 links: Sequence[str] | None = None) -> Markup:
+    """One horizontal bar per row, split into the five status classes, on a common scale.
+    With `links` (one address per row, already carrying a query), each label leads to its
+    row's tasks and each segment to those of its class (`&status=...` added)."""
     most = max((sum(counts.get(c.value, 0) for c in FIVE_CLASSES) for _, counts in rows),
                default=0) or 1
     scale = (WIDTH - LABEL_WIDTH - TOTAL_WIDTH) / most
@@ -39,21 +41,27 @@ def stacked_bars(chart_id: str, title: str, rows: Sequence[tuple[str, Mapping[st
     ]
     for index, (label, counts) in enumerate(rows):
         y = 4 + index * ROW_HEIGHT
-        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end" '
-                     f'fill="#1f2937"><title>{escape(label)}</title>{escape(_short(label))}'
-                     "</text>")
+        href = links[index] if links else None
+        parts.append(_linked(href, f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" '
+                     f'text-anchor="end" fill="#1f2937"><title>{escape(label)}</title>'
+                     f"{escape(_short(label))}</text>"))
         x = float(LABEL_WIDTH)
         for status in FIVE_CLASSES:
             count = counts.get(status.value, 0)
             if not count:
                 continue
             width = count * scale
-            parts.append(_segment(label, status, count, x, y, width))
+            parts.append(_linked(href and f"{href}&status={status.value}",
+                                 _segment(label, status, count, x, y, width)))
             x += width
         total = sum(counts.get(c.value, 0) for c in FIVE_CLASSES)
         parts.append(f'<text x="{x + 6:.1f}" y="{y + 15}" fill="#1f2937">{total}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every value above is escaped)
+
+
+def _linked(href: str | None, shape: str) -> str:
+    return f'<a href="{escape(href)}">{shape}</a>' if href else shape
 
 
 def _segment(label: str, status: StatusClass, count: int, x: float, y: int,

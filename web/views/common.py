@@ -4,12 +4,14 @@ tenant holds several), chart rows."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import request, url_for
 from markupsafe import Markup
 
 from domain.errors import DomainError, NotFound
 from domain.indicator import Indicator
+from domain.obligations import Timing, timing
 from domain.text import fold
 from projections.plan_state import IndicatorView, PlanState, PlanView, TaskView
 from projections.summary import PlanSummary
@@ -125,15 +127,36 @@ def plan_ref(plan: PlanState, number: str) -> str | None:
     return number if several_plans(plan) else None
 
 
-def summary_charts(summary: PlanSummary, plan: PlanState) -> dict[str, Markup]:
+def summary_charts(summary: PlanSummary, plan: PlanState, slug: str | None = None
+                   ) -> dict[str, Markup]:
+    """The dashboard's two charts; given the tenant, each bar leads to the tasks it counts."""
     titles = group_titles(plan)
     groups = [(f"{code}. {titles.get(code, '')}".rstrip(". "), counts)
               for code, counts in summary.by_group.items()]
     leads = list(summary.by_lead.items())
+    group_links = lead_links = None
+    if slug is not None:
+        group_links = [tasks_url(slug, summary.on, group=code) for code in summary.by_group]
+        lead_links = [tasks_url(slug, summary.on, lead=name) for name in summary.by_lead]
     return {
-        "groups": stacked_bars("bd-nhom", "Tình trạng nhiệm vụ theo nhóm", groups),
-        "leads": stacked_bars("bd-co-quan", "Tình trạng nhiệm vụ theo cơ quan chủ trì", leads),
+        "groups": stacked_bars("bd-nhom", "Tình trạng nhiệm vụ theo nhóm", groups,
+                               group_links),
+        "leads": stacked_bars("bd-co-quan", "Tình trạng nhiệm vụ theo cơ quan chủ trì", leads,
+                              lead_links),
     }
+
+
+def tasks_url(slug: str, on: date, **filters: str) -> str:
+    """The task list filtered as a count on the dashboard counted, judged on the same day."""
+    values: dict[str, Any] = {"slug": slug, "on": on.strftime("%d/%m/%Y"), **filters}
+    return url_for("web.task_list", **values)
+
+
+def row_timings(plan: PlanState, on: date) -> dict[tuple[str, str], Timing]:
+    """Each task's due date and days remaining or overdue on `on`, by (plan, number)."""
+    numbers = {p.id: p.number for p in plan.plans.values()}
+    return {(numbers.get(t.plan_id, ""), t.number): timing(t.facts(), on)
+            for t in plan.tasks.values()}
 
 
 def requested_task(plan: PlanState, number: str) -> tuple[TaskView, str]:

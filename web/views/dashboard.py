@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import render_template
 
 from domain.policy import Action
+from domain.status import StatusClass
 from web.auth import OPEN
 from web.charts import legend
 from web.routes import Routes
 from web.state import queries
-from web.views.common import day_arg, several_plans, summary_charts
+from web.views.common import day_arg, row_timings, several_plans, summary_charts, tasks_url
 from web.views.insight import recent_years, year_arg
 
 routes = Routes()
@@ -22,9 +23,13 @@ def dashboard(slug: str) -> str:
     reads = queries(slug)
     plan = reads.state()
     summary = reads.summary(on)
+    links = {status.value: tasks_url(slug, on, status=status.value) for status in StatusClass}
+    links |= {"total": tasks_url(slug, on), "due_soon": tasks_url(slug, on, due_within="30"),
+              "missing": tasks_url(slug, on, missing="1")}
     return render_template("web/dashboard.html", summary=summary, on=on, date_error=error,
-                           charts=summary_charts(summary, plan), legend=legend(),
-                           plans=list(plan.plans.values()), several_plans=several_plans(plan))
+                           charts=summary_charts(summary, plan, slug), legend=legend(),
+                           plans=list(plan.plans.values()), several_plans=several_plans(plan),
+                           links=links, timings=row_timings(plan, on))
 
 
 @routes.route("/p/<slug>", OPEN)

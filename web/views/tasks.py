@@ -8,17 +8,27 @@ from datetime import date
 from flask import render_template, request
 
 from domain.errors import DomainError
+from domain.obligations import current_period, timing
 from domain.policy import Action
 from domain.status import StatusClass
 from domain.text import sort_key
 from projections.plan_status import TaskStatus, match_reasons
+from projections.summary import is_due_soon
 from web.auth import require
 from web.formatting import parse_day
 from web.routes import Routes
 from web.state import queries, state
-from web.views.common import day_arg, group_titles, plan_ref, requested_task, several_plans
+from web.views.common import (
+    day_arg,
+    group_titles,
+    plan_ref,
+    requested_task,
+    row_timings,
+    several_plans,
+)
 
 routes = Routes()
+DUE_WITHIN = ("7", "30")  # the horizons the dashboard and the work queue count
 
 
 @dataclass(frozen=True)
@@ -29,11 +39,25 @@ class TaskFilter:
     status: str = ""
     due_from: date | None = None
     due_to: date | None = None
+    lead: str = ""  # an agency's name, among the leads only (the dashboard's bars)
+    due_within: int | None = None  # open and due within so many days of the judging date
+    missing: bool = False  # owes the current period's report and has sent none
 
-    def keeps(self, row: TaskStatus) -> bool:
+    @property
+    def active(self) -> bool:
+        return any((self.search, self.group, self.agency, self.status, self.due_from,
+                    self.due_to, self.lead, self.due_within, self.missing))
+
+    def keeps(self, row: TaskStatus, on: date, missing: set[tuple[str, str]]) -> bool:
         if self.due_from and (row.due is None or row.due < self.due_from):
             return False
-        return not (self.due_to and (row.due is None or row.due > self.due_to))
+        if self.due_to and (row.due is None or row.due > self.due_to):
+            return False
+        if self.lead and self.lead not in row.leads:
+            return False
+        if self.due_within is not None and not is_due_soon(row, on, self.due_within):
+            return False
+        return not (self.missing and (row.plan, row.number) not in missing)
 
 
 def read_filter() -> tuple[TaskFilter, dict[str, str]]:
@@ -45,11 +69,14 @@ def read_filter() -> tuple[TaskFilter, dict[str, str]]:
         except DomainError as error:
             days[name], errors[name] = None, error.message
     status = args.get("status", "")
+    within = args.get("due_within", "")
     return TaskFilter(
         search=args.get("q", "").strip()[:200], group=args.get("group", ""),
         agency=args.get("agency", ""),
         status=status if status in {s.value for s in StatusClass} else "",
-        due_from=days["due_from"], due_to=days["due_to"],
+        due_from=days["due_from"], due_to=days["due_to"], lead=args.get("lead", "")[:300],
+        due_within=int(within) if within in DUE_WITHIN else None,
+        missing=args.get("missing") == "1",
     ), errors
 
 
@@ -59,9 +86,12 @@ def filtered_rows(slug: str) -> tuple[list[TaskStatus], TaskFilter, dict[str, st
     chosen, errors = read_filter()
     if error:
         errors["on"] = error
-    rows = queries(slug).status(on, search=chosen.search or None, group=chosen.group or None,
-                                agency=chosen.agency or None, status=chosen.status or None)
-    return [r for r in rows if chosen.keeps(r)], chosen, errors, on
+    reads = queries(slug)
+    rows = reads.status(on, search=chosen.search or None, group=chosen.group or None,
+                        agency=chosen.agency or None, status=chosen.status or None)
+    missing = {(r.plan, r.number) for r in reads.summary(on).missing_report
+               } if chosen.missing else set()
+    return [r for r in rows if chosen.keeps(r, on, missing)], chosen, errors, on
 
 
 @routes.route("/t/<slug>/tasks", Action.READ_STATUS)
@@ -69,11 +99,14 @@ def task_list(slug: str) -> str:
     rows, chosen, errors, on = filtered_rows(slug)
     plan = queries(slug).state()
     names = {plan.agency_name(k) for t in plan.tasks.values() for k in t.leads + t.coordinators}
+    leads = {plan.agency_name(k) for t in plan.tasks.values() for k in t.leads}
     why = {(r.plan, r.number): match_reasons(r, chosen.search, chosen.agency)
            for r in rows} if chosen.search or chosen.agency else {}
     return render_template(
         "web/tasks.html", rows=rows, chosen=chosen, errors=errors, on=on, why=why,
         groups=group_titles(plan), agencies=sorted(names, key=sort_key),
+        leads=sorted(leads, key=sort_key), timings=row_timings(plan, on),
+        period=current_period(on).code,
         statuses=list(StatusClass), query=request.query_string.decode(),
         several_plans=several_plans(plan),
     )
@@ -97,5 +130,5 @@ def task_page(slug: str, number: str) -> str:
         coordinators=[plan.agency_name(k) for k in task.coordinators],
         agency_name=plan.agency_name, concerned=task.leads + task.coordinators,
         plan_number=plan_number, several_plans=several_plans(plan),
-        plan_ref=plan_ref(plan, plan_number),
+        plan_ref=plan_ref(plan, plan_number), timing=timing(task.facts(), state().today()),
     )

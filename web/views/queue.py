@@ -1,0 +1,110 @@
+"""What waits for the signed-in person ("Việc cần xử lý"), the count the header shows, and an
+agency reporter's own tasks ("Nhiệm vụ của đơn vị tôi"), its landing page."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+from eventsourcing.persistence import PersistenceError
+from flask import g, render_template, url_for
+
+from domain.access import Role
+from domain.errors import DomainError
+from domain.policy import Action
+from projections.queues import WorkQueue
+from service.visits import VisitStore
+from web.auth import Viewer, require
+from web.routes import Routes
+from web.state import queries, state
+from web.views.common import row_timings, several_plans
+
+routes = Routes()
+log = logging.getLogger("r57.web")
+
+
+def visits() -> VisitStore:
+    return VisitStore(state().tenancy.storage.database, state().clock)
+
+
+def work_queue(slug: str, viewer: Viewer, since: datetime | None) -> WorkQueue:
+    return queries(slug).work_queue(viewer.grants, state().clock, since)
+
+
+def reporter_agencies(viewer: Viewer, slug: str) -> list[str]:
+    """The agencies (keys) the viewer reports for in this tenant."""
+    return sorted({g.agency for g in viewer.grants
+                   if g.role is Role.AGENCY_REPORTER and g.tenant == slug and g.agency})
+
+
+def reporter_landing(viewer: Viewer) -> str | None:
+    """Where an agency reporter lands after signing in: its agency's tasks, when reporting is
+    all it does, in one tenant; None for everyone else."""
+    tenants = {g.tenant for g in viewer.grants}
+    if len(tenants) != 1 or any(g.role is not Role.AGENCY_REPORTER for g in viewer.grants):
+        return None
+    return url_for("web.my_tasks", slug=tenants.pop())
+
+
+@routes.route("/t/<slug>/queue", Action.READ_STATUS)
+def queue_page(slug: str) -> str:
+    """Việc cần xử lý: by the viewer's roles here. Opening it is a visit: auditors and
+    inspectors are shown what was recorded since their previous one."""
+    viewer = require(Action.READ_STATUS, slug)
+    since = visits().visit(viewer.name, slug)
+    queue = work_queue(slug, viewer, since)
+    plan = queries(slug).state()
+    return render_template("web/queue.html", queue=queue, since=since,
+                           several_plans=several_plans(plan))
+
+
+@routes.route("/t/<slug>/my-tasks", Action.READ_STATUS)
+def my_tasks(slug: str) -> str:
+    """Nhiệm vụ của đơn vị tôi: the tasks the viewer's agency leads or coordinates, each with
+    its days remaining or overdue, its latest report and why it was returned, if it was."""
+    viewer = require(Action.READ_STATUS, slug)
+    reads = queries(slug)
+    today = state().today()
+    agencies = [reads.agency_queue(key, today) for key in reporter_agencies(viewer, slug)]
+    plan = reads.state()
+    latest = {}
+    for task in plan.tasks.values():
+        if task.reports:
+            number = plan.plans[task.plan_id].number if task.plan_id in plan.plans else ""
+            latest[(number, task.number)] = task.reports[-1]
+    return render_template("web/my_tasks.html", agencies=agencies, latest=latest,
+                           timings=row_timings(plan, today), several_plans=several_plans(plan))
+
+
+@dataclass(frozen=True)
+class Badge:
+    url: str
+    count: int
+
+
+def queue_badge(viewer: Viewer | None, slug: str | None) -> Badge | None:
+    """The header's "Việc cần xử lý" link and count, for the tenant of the page (or the
+    viewer's only tenant); None when there is none, or it cannot be read just now (a page
+    never fails for its header)."""
+    if viewer is None:
+        return None
+    if slug is None:
+        readable = viewer.tenants(Action.READ_STATUS)
+        if readable is None or len(readable) != 1:
+            return None
+        slug = next(iter(readable))
+    if not viewer.can(Action.READ_STATUS, slug):
+        return None
+    cached: dict[str, Badge | None] = g.setdefault("web_queue_badges", {})
+    if slug not in cached:
+        try:
+            seen = visits().seen(viewer.name, slug)
+            count = work_queue(slug, viewer, seen).count
+            cached[slug] = Badge(url_for("web.queue_page", slug=slug), count)
+        except (DomainError, sqlite3.Error, psycopg.Error, PersistenceError):
+            log.warning("could not count the work queue of %s", slug, exc_info=True)
+            cached[slug] = None
+    return cached[slug]
