@@ -32,10 +32,7 @@ TENANT_ROLES = {Role.TENANT_ADMIN, Role.AGENCY_REPORTER, Role.AUDITOR, Role.INSP
 
 def validate_principal_name(name: str) -> str:
     if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise DomainError(
-            "A principal name is 2-64 characters: lowercase ASCII letters, digits and "
-            f". _ @ -, starting with a letter or digit; got {name!r}.", field="name",
-        )
+        raise DomainError("principal.bad_name", field="name", name=str(name))
     return name
 
 
@@ -58,20 +55,19 @@ class Principal(Aggregate):
 
     def grant(self, role: Role, tenant: str, agency: str, granted_by: str) -> None:
         if role is Role.SYSTEM_ADMIN and (tenant or agency):
-            raise DomainError("The system administrator role is not per tenant.", field="tenant")
+            raise DomainError("grant.system_admin_not_per_tenant", field="tenant")
         if role in TENANT_ROLES and not tenant:
-            raise DomainError(f"Role {role} is granted for a tenant.", field="tenant")
+            raise DomainError("grant.needs_tenant", field="tenant", role=role.value)
         if (role is Role.AGENCY_REPORTER) != bool(agency):
-            raise DomainError("An agency reporter reports for exactly one agency; other roles "
-                              "take no agency.", field="agency")
+            raise DomainError("grant.agency_for_reporters_only", field="agency")
         if (role.value, tenant, agency) in self.grants:
-            raise DomainError(f"{self.name} already holds {role} there.", field="role")
+            raise DomainError("grant.already_held", field="role", name=self.name, role=role.value)
         self.trigger_event(self.Granted, role=role.value, tenant=tenant, agency=agency,
                            granted_by=granted_by)
 
     def revoke(self, role: Role, tenant: str, agency: str, revoked_by: str) -> None:
         if (role.value, tenant, agency) not in self.grants:
-            raise DomainError(f"{self.name} does not hold {role} there.", field="role")
+            raise DomainError("grant.not_held", field="role", name=self.name, role=role.value)
         self.trigger_event(self.Revoked, role=role.value, tenant=tenant, agency=agency,
                            revoked_by=revoked_by)
 
@@ -82,7 +78,7 @@ class Principal(Aggregate):
 
     def revoke_token(self, token_id: str, revoked_by: str) -> None:
         if token_id not in self.tokens or not self.tokens[token_id][2]:
-            raise DomainError(f"No live token {token_id} for {self.name}.", field="token")
+            raise DomainError("token.not_live", field="token", token=token_id, name=self.name)
         self.trigger_event(self.TokenRevoked, token_id=token_id, revoked_by=revoked_by)
 
     # -- events: each names its recorded fields; the method under it applies it ------------

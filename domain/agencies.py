@@ -61,7 +61,7 @@ def normalise_agency(name: str, *, province: str = "") -> AgencyName:
     """
     display = nfc(name).strip(_EDGE_JUNK)
     if not display:
-        raise DomainError("An agency name cannot be empty.", field="agency")
+        raise DomainError("agency.name_empty", field="agency")
     first, _, rest = display.partition(" ")
     # Abbreviations are written in capitals ("UBND"), other names capitalise their first letter.
     first = first.upper() if fold(first) in _ABBREVIATIONS else first[0].upper() + first[1:]

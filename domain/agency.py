@@ -45,7 +45,7 @@ class Agency(Aggregate):
         """A renamed agency keeps its identity: its tasks and history stay its own."""
         normalised = normalise_agency(new_name)
         if normalised.name == self.name:
-            raise DomainError(f"The agency is already named '{self.name}'.", field="name")
+            raise DomainError("agency.already_named", field="name", name=self.name)
         self.trigger_event(self.Renamed, old=self.name, new=normalised.name, reason=reason,
                            provenance=provenance)
 

@@ -29,7 +29,7 @@ class PlanCatalogue(Aggregate):
 
     def add_plan(self, plan_id: UUID, number: str) -> None:
         if number in self.plans:
-            raise DomainError(f"Plan {number} is already listed.", field="plan")
+            raise DomainError("plan.already_listed", field="plan", plan=number)
         self.trigger_event(self.PlanAdded, plan_id=plan_id, number=number)
 
     class PlanAdded(Aggregate.Event):
@@ -52,12 +52,9 @@ def resolve_plan(plans: Mapping[str, UUID], number: str | None) -> UUID:
         if len(plans) == 1:
             return next(iter(plans.values()))
         if not plans:
-            raise NotFound("This tenant has no plan yet; import one first.", field="plan")
-        raise DomainError(
-            "This tenant has several plans; name one: " + ", ".join(sorted(plans)),
-            field="plan",
-        )
+            raise NotFound("plan.none_yet", field="plan")
+        raise DomainError("plan.several", field="plan", plans=", ".join(sorted(plans)))
     for known, plan_id in plans.items():
         if fold(known).replace(" ", "") == fold(number).replace(" ", ""):
             return plan_id
-    raise NotFound(f"No plan {number} in this tenant.", field="plan")
+    raise NotFound("plan.not_found", field="plan", plan=number)

@@ -66,14 +66,11 @@ class Indicator(Aggregate):
         self, period: ReportingPeriod, value: Decimal, source: str, provenance: Provenance
     ) -> None:
         if self.is_heading:
-            raise DomainError(
-                f"Indicator {self.code} is a heading; report on its sub-indicators.",
-                field="code",
-            )
+            raise DomainError("indicator.is_heading", field="code", code=self.code)
         if not value.is_finite():
-            raise DomainError("The value must be a finite number.", field="value")
+            raise DomainError("value.not_finite", field="value")
         if not source.strip():
-            raise DomainError("A reported value needs its source.", field="source")
+            raise DomainError("value.needs_source", field="source")
         self.trigger_event(
             self.ValueReported, period=str(period), value=value, source=source,
             provenance=provenance,
@@ -83,9 +80,9 @@ class Indicator(Aggregate):
         self, new: Target, reason: str, decision_ref: str, provenance: Provenance
     ) -> None:
         if new.text == self.target.text:
-            raise DomainError(f"The target is already '{new.text}'.", field="target")
+            raise DomainError("target.unchanged", field="target", target=new.text)
         if not reason.strip():
-            raise DomainError("A target change needs its reason.", field="reason")
+            raise DomainError("target.needs_reason", field="reason")
         self.trigger_event(
             self.TargetChanged, old=self.target, new=new, reason=reason, decision_ref=decision_ref,
             provenance=provenance,

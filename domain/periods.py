@@ -24,14 +24,10 @@ class ReportingPeriod:
     def parse(cls, text: str) -> ReportingPeriod:
         match = _PATTERN.match(ascii_digits(text).strip().upper())
         if match is None:
-            raise DomainError(
-                f"Reporting period '{text}' is not one of YYYY, YYYY-H1/H2, "
-                "YYYY-Q1..Q4, YYYY-9M or YYYY-MM.",
-                field="period",
-            )
+            raise DomainError("period.invalid", field="period", period=text)
         year, part = int(match["year"]), match["part"]
         if not 2000 <= year <= 2100:
-            raise DomainError(f"Reporting year {year} is out of range.", field="period")
+            raise DomainError("period.year_out_of_range", field="period", year=year)
         first, last = _months(part)
         end_day = calendar.monthrange(year, last)[1]
         return cls(date(year, first, 1), date(year, last, end_day), match.group(0))

@@ -23,7 +23,7 @@ class Provenance:
 
     def __post_init__(self) -> None:
         if not nfc(self.actor):
-            raise DomainError("Every change needs the actor who recorded it.", field="actor")
+            raise DomainError("provenance.needs_actor", field="actor")
 
     def to_dict(self) -> dict[str, str | None]:
         return {

@@ -53,7 +53,7 @@ class Target:
                 note=data.get("note") or "",
             )
         except (KeyError, ValueError, InvalidOperation) as error:
-            raise DomainError(f"Not a target: {error}", field="target") from None
+            raise DomainError("target.invalid", field="target", error=str(error)) from None
 
     def is_met_by(self, actual: Decimal) -> bool | None:
         """Whether an achieved value meets the target; None when it cannot be judged."""

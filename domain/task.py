@@ -130,7 +130,7 @@ class Task(Aggregate):
 
     def check_can_change(self) -> None:
         if self.status in (COMPLETED, CANCELLED):
-            raise DomainError(f"Task {self.number} is {self.status}; it can no longer change.")
+            raise DomainError("task.not_editable", number=self.number, status=self.status)
 
     def involves(self, agency_key: str) -> bool:
         return agency_key in self.leads or agency_key in self.coordinators
@@ -139,7 +139,7 @@ class Task(Aggregate):
         for report in self.reports:
             if report.number == number:
                 return report
-        raise DomainError(f"Task {self.number} has no report {number}.", field="report")
+        raise DomainError("task.no_report", field="report", number=self.number, report=number)
 
     # -- commands ----------------------------------------------------------------------
 
@@ -153,11 +153,11 @@ class Task(Aggregate):
     ) -> None:
         self.check_can_change()
         if not leads:
-            raise DomainError("A task needs at least one lead agency.", field="leads")
+            raise DomainError("task.needs_lead", field="leads")
         if set(leads) & set(coordinators):
-            raise DomainError("An agency cannot both lead and coordinate.", field="coordinators")
+            raise DomainError("task.lead_and_coordinator", field="coordinators")
         if (tuple(leads), tuple(coordinators)) == (self.leads, self.coordinators):
-            raise DomainError(f"Task {self.number} is already assigned so.", field="leads")
+            raise DomainError("task.already_assigned", field="leads", number=self.number)
         self.trigger_event(
             self.Reassigned,
             leads=tuple(leads),
@@ -174,11 +174,10 @@ class Task(Aggregate):
     ) -> None:
         self.check_can_change()
         if _same_deadline(new, self.deadline):
-            raise DomainError(
-                f"Task {self.number} is already due '{self.deadline.text}'.", field="deadline"
-            )
+            raise DomainError("task.already_due", field="deadline", number=self.number,
+                              deadline=self.deadline.text)
         if not reason.strip():
-            raise DomainError("A deadline change needs its reason.", field="reason")
+            raise DomainError("task.deadline_needs_reason", field="reason")
         self.trigger_event(
             self.DeadlineChanged,
             old=self.deadline, new=new, reason=reason, decision_ref=decision_ref,
@@ -189,9 +188,7 @@ class Task(Aggregate):
         """The outside event a conditional deadline waits for has happened."""
         self.check_can_change()
         if self.deadline.kind is not DeadlineKind.CONDITIONAL or self.deadline.due:
-            raise DomainError(
-                f"Task {self.number} has no pending conditional deadline.", field="deadline"
-            )
+            raise DomainError("task.no_pending_condition", field="deadline", number=self.number)
         self.trigger_event(
             self.TriggerRecorded,
             triggered_on=triggered_on, deadline=self.deadline.with_trigger(triggered_on),
@@ -214,9 +211,9 @@ class Task(Aggregate):
             self._check_not_future(provenance.effective_on, today, "effective_on")
             self._check_not_future(period.start, today, "period")
         if self.status not in (OPEN, PENDING):
-            raise DomainError(f"Task {self.number} is {self.status}; it takes no reports.")
+            raise DomainError("task.takes_no_reports", number=self.number, status=self.status)
         if not 0 <= percent <= 100:
-            raise DomainError("Percent must be between 0 and 100.", field="percent")
+            raise DomainError("report.percent_range", field="percent")
         number = len(self.reports) + 1
         self.trigger_event(
             self.ProgressReported,
@@ -233,7 +230,7 @@ class Task(Aggregate):
     def return_report(self, number: int, reason: str, provenance: Provenance) -> None:
         self._check_report_awaits_review(number)
         if not reason.strip():
-            raise DomainError("A returned report needs the reason.", field="reason")
+            raise DomainError("report.return_needs_reason", field="reason")
         self.trigger_event(
             self.ReportReturned, report=number, reason=reason, provenance=provenance
         )
@@ -374,7 +371,7 @@ class Task(Aggregate):
     def suspend(self, reason: str, decision_ref: str, provenance: Provenance) -> None:
         self.check_can_change()
         if self.status == SUSPENDED:
-            raise DomainError(f"Task {self.number} is already suspended.")
+            raise DomainError("task.already_suspended", number=self.number)
         self._require_reason(reason)
         self.trigger_event(
             self.Suspended, reason=reason, decision_ref=decision_ref, provenance=provenance
@@ -382,7 +379,7 @@ class Task(Aggregate):
 
     def resume(self, reason: str, decision_ref: str, provenance: Provenance) -> None:
         if self.status != SUSPENDED:
-            raise DomainError(f"Task {self.number} is not suspended.")
+            raise DomainError("task.not_suspended", number=self.number)
         self.trigger_event(
             self.Resumed, reason=reason, decision_ref=decision_ref, provenance=provenance
         )
@@ -392,7 +389,8 @@ class Task(Aggregate):
     def _check_report_awaits_review(self, number: int) -> None:
         report = self.report(number)
         if report.state != SUBMITTED:
-            raise DomainError(f"Report {number} was already {report.state}.", field="report")
+            raise DomainError("report.already_decided", field="report", report=number,
+                              state=report.state)
 
     def _check_open_for_a_request(self) -> None:
         self.check_can_change()
@@ -409,8 +407,7 @@ class Task(Aggregate):
         if agency is None or agency in self.leads:
             return
         if agency in self.coordinators:
-            raise DomainError("task.coordinator_not_lead", field="agency", agency=agency,
-                              number=self.number)
+            raise DomainError("task.coordinator_not_lead", field="agency", number=self.number)
         raise DomainError("task.agency_not_involved", field="agency", agency=agency,
                           number=self.number)
 
@@ -440,7 +437,7 @@ class Task(Aggregate):
     @staticmethod
     def _require_reason(reason: str) -> None:
         if not reason.strip():
-            raise DomainError("This change needs its reason.", field="reason")
+            raise DomainError("change.needs_reason", field="reason")
 
     # -- events: each names its recorded fields; the method under it applies it ------------
 

@@ -214,9 +214,11 @@ def test_indicator_values_and_target_changes_are_recorded(tenancy: Tenancy) -> N
     indicator = ledger.indicator("1")
     assert str(indicator.values["2025"]) == "62.5"
     assert indicator.target.text == "≥ 85"
-    with pytest.raises(DomainError, match="already"):
+    with pytest.raises(DomainError) as unchanged:
         ledger.handle(ChangeTarget(
             indicator="1", target="≥ 85", reason="again", decision_ref=""), DOST)
+    assert (unchanged.value.code, unchanged.value.params) == ("target.unchanged",
+                                                              {"target": "≥ 85"})
     with pytest.raises(DomainError, match="not a number") as refused:
         ledger.handle(ReportIndicatorValue(
             indicator="1", period="2025", value="nhiều", source="x"), DOST)
