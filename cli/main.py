@@ -17,6 +17,7 @@ from api.schemas.indicators import IndicatorSchema
 from api.schemas.plans import PlanSchema
 from cli import access as cli_access
 from cli import integrity as cli_integrity
+from cli import plan_entry as cli_plan_entry
 from cli import reminders as cli_reminders
 from cli import reports as cli_reports
 from cli.output import print_json, print_shape, print_table, shorten, vn_date
@@ -368,7 +369,7 @@ def _tenant_commands(sub: Any) -> None:
 
 
 def _plan_commands(sub: Any) -> None:
-    p = sub.add_parser("plan", help="import and show plans")
+    p = sub.add_parser("plan", help="import, type in and show plans")
     psub = p.add_subparsers(dest="action", required=True)
     c = _add(psub, "import", cmd_plan_import,
              "record a plan document (.txt, .docx, .doc, .odt, .pdf, .csv, .xlsx)", writes=True)
@@ -381,6 +382,7 @@ def _plan_commands(sub: Any) -> None:
     c.add_argument("--issuer", help="the issuing body, e.g. 'UBND tỉnh Quảng Nam'")
     c.add_argument("--title", help="the plan's title (overrides the file)")
     _add(psub, "show", cmd_plan_show, "show the tenant's plans")
+    cli_plan_entry.register(psub, _add, parse_date)
 
 
 def _agency_commands(sub: Any) -> None:

@@ -78,7 +78,7 @@ def add_group(ledger: TenantLedger, command: AddGroup, ctx: Context) -> Outcome:
     ledger.check_version(plan, ctx)
     plan.add_group(reference(command.code), nfc(command.title), _as_issued(ledger, plan, ctx))
     return Outcome((plan,), lambda position: CommandResult(
-        plan.id, plan.version, position, {"group": reference(command.code)}))
+        plan.id, plan.version, position, {"plan": plan.number, "group": reference(command.code)}))
 
 
 def _group(plan: Plan, code: str, provenance: Provenance) -> tuple[str, bool]:
@@ -127,7 +127,7 @@ def add_task(ledger: TenantLedger, command: AddTask, ctx: Context) -> Outcome:
     task = build_task(plan, row, provenance, built)
     agencies = _new_agencies(ledger, built, provenance)
     detail: dict[str, Any] = {
-        "number": number, "group": group, "group_added": group_added,
+        "plan": plan.number, "number": number, "group": group, "group_added": group_added,
         "deadline": {**task.deadline.to_dict(), "meaning": task.deadline.describe_vi()},
         "new_agencies": [agency.name for agency in agencies],
     }
@@ -159,7 +159,7 @@ def add_indicator(ledger: TenantLedger, command: AddIndicator, ctx: Context) -> 
     built = PlanAggregates(plan=plan, tasks=[], indicators=[], registered=_registered(ledger))
     indicator = build_indicator(plan.id, row, provenance, built)
     agencies = _new_agencies(ledger, built, provenance)
-    detail = {"code": code, "heading": indicator.is_heading,
+    detail = {"plan": plan.number, "code": code, "heading": indicator.is_heading,
               "new_agencies": [agency.name for agency in agencies]}
     return Outcome((*agencies, indicator), lambda position: CommandResult(
         indicator.id, indicator.version, position, detail), on_conflict=refusal)

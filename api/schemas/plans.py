@@ -194,11 +194,16 @@ class PlanCreatedSchema(_Recorded):
     number = fields.String(attribute="detail.number", required=True)
 
 
-class GroupAddedSchema(_Recorded):
+class _PlanPart(_Recorded):
+    plan = fields.String(attribute="detail.plan", required=True, metadata={
+        "description": "The plan's number."})
+
+
+class GroupAddedSchema(_PlanPart):
     group = fields.String(attribute="detail.group", required=True)
 
 
-class TaskAddedSchema(_Recorded):
+class TaskAddedSchema(_PlanPart):
     number = fields.String(attribute="detail.number", required=True)
     group = fields.String(attribute="detail.group", required=True)
     group_added = fields.Boolean(attribute="detail.group_added", required=True, metadata={
@@ -209,7 +214,7 @@ class TaskAddedSchema(_Recorded):
                                metadata={"description": "Agencies registered with it."})
 
 
-class IndicatorAddedSchema(_Recorded):
+class IndicatorAddedSchema(_PlanPart):
     code = fields.String(attribute="detail.code", required=True)
     heading = fields.Boolean(attribute="detail.heading", required=True)
     new_agencies = fields.List(fields.String(), attribute="detail.new_agencies", required=True)

@@ -168,3 +168,32 @@ def test_text_the_ledger_does_not_store_is_refused_and_other_digits_are_read(
     assert code == 0, err
     history = imported.json("history", "quang-nam", "5")
     assert "2025-Q1" in json.dumps(history)
+
+
+def test_a_plan_without_a_table_is_typed_in_from_the_command_line(cli: Cli) -> None:
+    assert cli("tenant", "create", "quang-nam", "Quảng Nam")[0] == 0
+    code, out, err = cli("plan", "create", "quang-nam", "15-KH/TU", "--issued-on",
+                         "05/03/2025", "--issuer", "Tỉnh ủy Quảng Nam", "--basis", "57-NQ/TW")
+    assert (code, err) == (0, "") and out.startswith("Created plan 15-KH/TU")
+    assert cli("plan", "add-group", "quang-nam", "I", "Thể chế")[0] == 0
+    code, out, err = cli("plan", "add-task", "quang-nam", "1", "Ban hành quy chế",
+                         "--leads", "Sở Nội vụ; Sở Tư pháp", "--deadline", "Quý II/2025")
+    assert code == 0, err
+    assert out.startswith("Plan 15-KH/TU: task 1 added in group I")
+    assert "registered agencies: Sở Nội vụ; Sở Tư pháp" in out and "30/06/2025" in out
+    code, out, err = cli("plan", "add-task", "quang-nam", "2", "Tuyên truyền", "--leads",
+                         "Sở Nội vụ", "--deadline", "Theo tiến độ của Trung ương")
+    assert code == 0 and "warning: deadline 'Theo tiến độ của Trung ương' kept as text" in err
+    code, out, err = cli("plan", "add-indicator", "quang-nam", "1", "Tỉ lệ chữ ký số",
+                         "--unit", "%", "--target", "≥ 95", "--horizon-year", "2030")
+    assert code == 0, err
+
+    code, out, err = cli("plan", "add-task", "quang-nam", "1", "Trùng số", "--group", "I")
+    assert (code, out) == (3, "")
+    assert err.startswith("error [number]: Plan 15-KH/TU already has task 1;")
+    code, _, err = cli("plan", "add-task", "quang-nam", "3", "Nhóm lạ", "--group", "IX")
+    assert code == 1 and err.startswith("error [group]: The plan has no group IX")
+    status = cli.json("status", "quang-nam", "--on", "30/06/2025")
+    assert isinstance(status, dict)
+    assert [(t["number"], t["deadline"]) for t in status["tasks"]] == [
+        ("1", "Quý II/2025"), ("2", "Theo tiến độ của Trung ương")]
