@@ -19,7 +19,9 @@ from pathlib import Path
 from domain.errors import DomainError
 
 log = logging.getLogger(__name__)
-OURS = b"server.wsgi:create_app()"  # what our gunicorn processes' command lines end with
+# What our gunicorn processes' command lines hold: at the end of the arguments, or within
+# the title gunicorn gives them when setproctitle is installed ("gunicorn: worker [...]").
+OURS = b"server.wsgi:create_app()"
 
 
 class PortTaken(DomainError):
@@ -49,7 +51,7 @@ def record(path: Path, pid: int, *, master: bool = False) -> None:
 
 def _ours(pid: int) -> bool:
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").endswith(OURS)
+        return OURS in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
 

@@ -6,17 +6,24 @@ pass further steps (`app.save(*aggregates, within=[step])`): each is called in t
 transaction, after the events are inserted, with the project's cursor and the positions the
 events received; the idempotency answer of a command is written that way. Whatever fails,
 the events, their links and the steps' rows commit together or not at all.
+
+On PostgreSQL an append is tried once. The library would retry it after a lost connection,
+but a retry after a commit whose acknowledgement was lost records the command a second time
+under a new answer, and retries multiply the wait of a request while the database is down
+(the request is answered 503 at once instead, and the client retries with its key). Its
+reads are tried once for the second reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from psycopg import Rollback
 from psycopg.sql import SQL, Literal
 
 from integrity.canonical import Entry, link_entries
@@ -85,11 +92,53 @@ class TenantSQLiteRecorder(SQLiteApplicationRecorder):
         return positions
 
 
+C = TypeVar("C", bound=type)
+
+
+def _tried_once(cls: C) -> C:
+    """The class with every method the library wraps in its retry loop unwrapped."""
+    for name in dir(cls):
+        method = getattr(cls, name)
+        code = getattr(method, "__code__", None)
+        if code is not None and code.co_name == "retry_decorator":
+            setattr(cls, name, method.__wrapped__)
+    return cls
+
+
+@_tried_once
 class TenantPostgresRecorder(PostgresApplicationRecorder):
     """Takes the events table's write lock through `r57_lock_events` (migrations/postgres
     0005), so the service's database role needs no more than SELECT and INSERT on events."""
 
     steps: AppendSteps | None = None
+
+    def insert_events(self, stored_events: Sequence[StoredEvent],
+                      **kwargs: Any) -> Sequence[int] | None:
+        """The events and the steps in one transaction, tried once. Whatever fails before
+        the commit rolls all of it back: a database error, and equally an exception a step
+        raises between statements that succeeded (the library's own append commits those:
+        a second request with a recorded key would record its events without the key)."""
+        assert not self.datastore.enable_db_functions  # the append runs the steps itself
+        failure: Exception | None = None
+        positions: Sequence[int] | None = None
+        with self.datastore.get_connection() as conn:  # translates the driver's errors
+            with conn.pipeline() as pipeline, conn.transaction() as transaction:
+                with conn.cursor() as curs:
+                    self._insert_events(curs, stored_events, **kwargs)
+                if stored_events:
+                    with conn.cursor() as curs:
+                        try:
+                            self._insert_stored_events(curs, stored_events, **kwargs)
+                            # Now, so a duplicate raises here rather than at the commit.
+                            pipeline.sync()
+                            positions = self._fetch_ids_after_insert_events(
+                                curs, stored_events, **kwargs)
+                        except Exception as exc:  # raised below, once out of the pipeline
+                            failure = exc
+                            raise Rollback(transaction) from None
+            if failure is not None:
+                raise failure
+        return positions
 
     def __init__(self, datastore: PostgresDatastore,
                  events_table_name: str = "stored_events") -> None:

@@ -20,6 +20,7 @@ from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory
 from eventsourcing.utils import Environment
 
 from integrity.store import IntegrityStore
+from tenants.availability import ObservedConnection
 from tenants.database import Database, PostgresDatabase, SQLiteDatabase
 from tenants.recorders import AppendSteps, TenantPostgresRecorder, TenantSQLiteRecorder
 from tenants.slugs import table_prefix, validate_slug
@@ -124,6 +125,10 @@ class Timeouts:
     pool: float = 1.0
     statement: float = 30.0
     connect: int = 2  # libpq's smallest useful connect_timeout
+    # How long the pool retries a failed attempt to connect (backing off 1 s, 2 s...)
+    # before it gives up on it; the next request then tries afresh. The pool's default, five
+    # minutes, lets the back-off keep a returned database unused for a minute and more.
+    reconnect: float = 2.0
 
 
 class PostgresStorage:
@@ -151,6 +156,9 @@ class PostgresStorage:
         assert isinstance(kwargs, dict)  # the library passes a dict
         kwargs.update(connect_timeout=timeouts.connect,
                       options=f"-c statement_timeout={int(timeouts.statement * 1000)}")
+        # Its attempts to connect tell a timeout of an unreachable database from a busy one.
+        self.datastore.pool.connection_class = ObservedConnection
+        self.datastore.pool.reconnect_timeout = timeouts.reconnect
         self.database: Database = PostgresDatabase(self.datastore)
 
     def factory(self, slug: str, env: Environment) -> InfrastructureFactory[Any]:

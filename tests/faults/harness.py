@@ -26,6 +26,9 @@ from server.serve import demo_token
 
 TOKEN = demo_token("demodost", "demo-only-tenant-admin")
 TENANT = "demo"
+# A writer gives up waiting after this and sends the key again, while the first request
+# may still be running: the service must record the report once all the same.
+CLIENT_TIMEOUT = 5.0
 
 
 def free_port() -> int:
@@ -92,8 +95,10 @@ class Server:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "cli", "serve", "--port", str(self.port),
                  "--workers", str(self.workers)], env=self.env, stdout=log, stderr=log)
+        # Ready once its own workers answer: after a killed master, the orphans it left
+        # may still answer /readyz until the new `r57 serve` has ended them.
         deadline = time.monotonic() + ready_within
-        while self.status("/readyz") != 200:
+        while not (self.worker_pids() and self.status("/readyz") == 200):
             if time.monotonic() > deadline or self.process.poll() is not None:
                 raise AssertionError(f"r57 serve did not become ready; see {self.log}")
             time.sleep(0.3)
@@ -152,6 +157,9 @@ class Outcome:
     statuses: Counter[int] = field(default_factory=Counter)
     unavailable_without_retry_after: int = 0
     server_errors: list[str] = field(default_factory=list)
+    slowest_unavailable: float = 0.0  # seconds the slowest 503 took to come
+    slowest: float = 0.0  # seconds the slowest answer of any kind took
+    timed_out: int = 0  # requests not answered within the client's timeout
 
 
 class Writers:
@@ -181,16 +189,25 @@ class Writers:
                 time.sleep(0.2)
 
     def _send(self, task: str, key: str, body: dict[str, object]) -> bool:
+        started = time.monotonic()
         try:
             status, headers, data = request(self.port, "POST",
                                             f"/api/v1/tenants/{TENANT}/tasks/{task}/reports",
-                                            body, {"Idempotency-Key": key})
+                                            body, {"Idempotency-Key": key}, CLIENT_TIMEOUT)
+        except TimeoutError:
+            with self._lock:
+                self.outcome.timed_out += 1
+            return False
         except OSError:
             return False
+        took = time.monotonic() - started
         with self._lock:
             self.outcome.statuses[status] += 1
-            if status == 503 and "Retry-After" not in headers:
-                self.outcome.unavailable_without_retry_after += 1
+            self.outcome.slowest = max(self.outcome.slowest, took)
+            if status == 503:
+                self.outcome.slowest_unavailable = max(self.outcome.slowest_unavailable, took)
+                if "Retry-After" not in headers:
+                    self.outcome.unavailable_without_retry_after += 1
             if status >= 500 and status != 503:
                 self.outcome.server_errors.append(f"{status} {data[:200]!r}")
             if status in (200, 201):
