@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 
 # In the order a command passes them.
-POINTS = (
+COMMAND_POINTS = (
     "before_events",  # the key looked up, the command about to record
     "after_events",  # events inserted, in the open transaction
     "after_chain",  # chain links written, in the open transaction
     "after_answer",  # the key and its answer written, not yet committed
     "after_commit",  # committed, the answer not yet sent
+)
+POINTS = (
+    *COMMAND_POINTS,
     "reminders_after_claim",  # a reminder digest claimed for sending, not yet sent
 )
 _ARMED: dict[str, str] = {}

@@ -13,9 +13,9 @@ import pytest
 from flask import Flask
 
 from server.app import create_app
+from server.serve import DEMO_SLUG, demo_token, ensure_demo, ensure_demo_principals
 from service.config import Settings
 from service.container import build_tenancy
-from server.serve import DEMO_SLUG, demo_token, ensure_demo, ensure_demo_principals
 from tests.api.conftest import SMALL_LIMITS, assert_problem
 from tests.conftest import ADMIN_URL, reset_schema
 

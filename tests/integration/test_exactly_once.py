@@ -18,7 +18,7 @@ from service.config import Settings
 from service.container import build_tenancy
 from service.integrity import TenantIntegrity
 from service.tenancy import Tenancy
-from tenants.faults import POINTS
+from tenants.faults import COMMAND_POINTS
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTH = {"Authorization": "Bearer r57_demodost_demo-only-tenant-admin"}  # api/README.md
@@ -46,7 +46,7 @@ def _crash_at(point: str, settings: Settings) -> None:
     assert child.returncode == 137, child.stderr.decode()
 
 
-@pytest.mark.parametrize("point", POINTS)
+@pytest.mark.parametrize("point", COMMAND_POINTS)
 def test_a_retry_after_a_crash_at_any_point_records_the_command_once(
     point: str, settings: Settings
 ) -> None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from server.serve import DEMO_SLUG, ensure_demo
 from service.commands import Context, ReportProgress
 from service.recording import IdempotentRequest, idempotent
-from server.serve import DEMO_SLUG, ensure_demo
 from service.tenancy import Tenancy
 from tenants.idempotency import IdempotencyStore, KeyAlreadyRecorded, StoredResponse
 
