@@ -16,6 +16,8 @@ from server.app import create_app
 from server.serve import DEMO_SLUG, demo_token, ensure_demo, ensure_demo_principals
 from service.config import Settings
 from service.container import build_tenancy
+from tenants.availability import unavailable_reason
+from tenants.storage import open_storage
 from tests.api.conftest import SMALL_LIMITS, assert_problem
 from tests.conftest import ADMIN_URL, reset_schema
 
@@ -129,6 +131,23 @@ def test_the_service_is_ready_at_once_when_postgresql_returns_after_a_long_loss(
             time.sleep(0.2)
     finally:
         tenancy.close()
+
+
+@pytest.mark.postgres
+def test_a_pool_whose_connections_are_all_busy_is_named_apart_from_a_lost_database(
+    postgres_url: str,
+) -> None:
+    storage = open_storage(postgres_url, max_connections=1)
+    try:
+        with storage.database.transaction() as held:
+            held.execute("SELECT 1 AS one")
+            started = time.monotonic()
+            with pytest.raises(Exception) as raised, storage.database.transaction():
+                pass
+            assert time.monotonic() - started < 2.0
+        assert unavailable_reason(raised.value) == "pool-timeout"
+    finally:
+        storage.close()
 
 
 def test_an_unreadable_sqlite_store_answers_503_not_500(tmp_path: Path) -> None:
