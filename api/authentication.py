@@ -18,7 +18,7 @@ MAX_TOKEN_LENGTH = 512  # ours are about 60 characters; longer ones are not wort
 def authenticate() -> PrincipalView:
     header = request.headers.get("Authorization", "").strip()
     if not header:
-        raise Unauthenticated(i18n.text("Send a bearer token: Authorization: Bearer <token>."),
+        raise Unauthenticated(i18n.text("api.bearer_missing"),
                               headers={"WWW-Authenticate": CHALLENGE})
     scheme, _, token = header.partition(" ")
     token = token.strip()
@@ -29,11 +29,11 @@ def authenticate() -> PrincipalView:
     wait = throttle.retry_after(address, subject)
     if wait is not None:
         raise TooManyFailures(
-            i18n.text("Too many failed authentications; retry in {seconds} s.", seconds=wait),
+            i18n.text("api.too_many_failures", seconds=wait),
             headers={"Retry-After": str(wait)})
     principal = services().tenancy.access.authenticate(token) if fits else None
     if principal is None:
         throttle.failed(address, subject)
-        raise Unauthenticated(i18n.text("The bearer token is unknown, expired or revoked."),
+        raise Unauthenticated(i18n.text("api.bearer_unknown"),
                               headers={"WWW-Authenticate": f'{CHALLENGE}, error="invalid_token"'})
     return principal

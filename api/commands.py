@@ -43,7 +43,7 @@ def expected_version() -> int | None:
     if header is None or header.strip() == "*":
         return None
     if not _IF_MATCH.fullmatch(header.strip()):
-        message = i18n.text('If-Match takes one version in quotes, e.g. "3".')
+        message = i18n.text("api.bad_if_match")
         raise BadHeader(message, errors={"If-Match": [message]})
     return int(header.strip().strip('"'))
 
@@ -77,7 +77,7 @@ def precondition(current_version: Callable[[], int]) -> Iterator[None]:
             raise
         current = current_version()
         raise PreconditionFailed(
-            i18n.text("The item is now at version {current}; reload it and retry.",
+            i18n.text("api.version_moved",
                       current=current),
             current_version=current,
         ) from None
@@ -127,10 +127,10 @@ def _key_problems() -> Iterator[None]:
         yield
     except KeyReused:
         raise IdempotencyKeyReused(
-            i18n.text("This Idempotency-Key was used with a different request.")) from None
+            i18n.text("api.idempotency_key_reused")) from None
     except KeyInProgress:
         raise IdempotencyInProgress(i18n.text(
-            "A request with this Idempotency-Key is still being processed; retry shortly."
+            "api.idempotency_in_progress"
         )) from None
 
 
@@ -185,7 +185,7 @@ def _idempotency_key() -> str | None:
     if key is None:
         return None
     if not _IDEMPOTENCY_KEY.fullmatch(key):
-        message = i18n.text("An Idempotency-Key is 1-200 visible ASCII characters.")
+        message = i18n.text("api.bad_idempotency_key")
         raise BadHeader(message, errors={"Idempotency-Key": [message]})
     return key
 

@@ -100,7 +100,7 @@ def problem(status: int, kind: str, detail: str, *, errors: Mapping[str, list[st
     if request_id:
         body["instance"] = f"urn:r57:request:{request_id}"
     if errors:
-        body["errors"] = {field: [i18n.translate(m) for m in ms] for field, ms in errors.items()}
+        body["errors"] = {field: list(ms) for field, ms in errors.items()}
     body.update({k: v for k, v in extra.items() if v is not None})
     # A value echoed back may hold what UTF-8 cannot (an unpaired surrogate): replaced.
     data = json.dumps(body, ensure_ascii=False).encode("utf-8", "replace")
@@ -110,7 +110,8 @@ def problem(status: int, kind: str, detail: str, *, errors: Mapping[str, list[st
 
 
 def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow's nested messages as {"field.sub": [messages]}."""
+    """marshmallow's nested messages as {"field.sub": [messages]}, each in the request's
+    language."""
     if isinstance(messages, Mapping):
         flat: dict[str, list[str]] = {}
         for key, value in messages.items():
@@ -119,8 +120,8 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
                 flat.setdefault(field, []).extend(found)
         return flat
     if isinstance(messages, list | tuple):
-        return {prefix or "_schema": [str(m) for m in messages]}
-    return {prefix or "_schema": [str(messages)]}
+        return {prefix or "_schema": [i18n.localise(m) for m in messages]}
+    return {prefix or "_schema": [i18n.localise(messages)]}
 
 
 def _domain_errors(exc: DomainError) -> dict[str, list[str]]:
@@ -140,7 +141,7 @@ def _coded(exc: DomainError) -> dict[str, Any]:
 
 
 def _on_validation(exc: ValidationError) -> Response:
-    return problem(422, "validation", i18n.text("The request has invalid fields."),
+    return problem(422, "validation", i18n.text("api.invalid_fields"),
                    errors=flatten(exc.messages))
 
 
@@ -158,8 +159,7 @@ def _on_database_error(exc: Exception) -> Response:
         return _on_unexpected(exc)
     log.warning("database privilege refused: %s", denied)
     return problem(403, "database-privilege", i18n.text(
-        "This service's database role may not do this; an operator runs it with the "
-        "owner's role (r57 tenant create)."))
+        "api.database_privilege"))
 
 
 def _on_import_refused(exc: ImportRefused) -> Response:
@@ -189,9 +189,9 @@ def http_problem(exc: HTTPException) -> Response:
         headers["Allow"] = ", ".join(allowed)
     detail = exc.description or i18n.title(status)
     if status == 404:
-        detail = i18n.text("No such resource.")
+        detail = i18n.text("api.no_such_resource")
     elif status == 413:
-        detail = i18n.text("The body is larger than {limit} bytes.",
+        detail = i18n.text("api.body_too_large",
                            limit=request.max_content_length)
     return problem(status, "http", detail, headers=headers)
 
@@ -200,7 +200,7 @@ def store_unavailable(reason: str) -> Response:
     """503 with Retry-After: the store is down, busy or out of space; the client retries and
     the service recovers by itself (api/README.md, "Failing fast")."""
     return problem(503, "store-unavailable", i18n.text(
-        "The database is unavailable right now ({reason}); retry in a moment.", reason=reason),
+        "api.database_unavailable", reason=reason),
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)}, reason=reason)
 
 
@@ -217,7 +217,7 @@ def _on_unexpected(exc: Exception) -> Response:
     if unavailable_reason(exc) is not None:
         return _on_store_error(exc)
     log.exception("unhandled error", extra={"request_id": g.get("request_id")})
-    return problem(500, "http", "An unexpected error occurred; it has been logged.")
+    return problem(500, "http", i18n.text("api.unexpected"))
 
 
 def register_error_handlers(app: Flask) -> None:

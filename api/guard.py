@@ -82,7 +82,7 @@ def admit(op: Operation, path: Mapping[str, Any]) -> None:
     if op.self_service and path.get("name") == principal.name:
         return
     if not role_allows(principal.grants, action, requested or ""):
-        raise Forbidden(i18n.text("Your roles do not allow this action here."))
+        raise Forbidden(i18n.text("api.role_forbids"))
 
 
 def _visible_tenant(grants: set[Grant], requested: str) -> str:
@@ -111,14 +111,14 @@ def admit_item(op: Operation, inputs: Mapping[str, Any]) -> None:
         return  # decided on the grants alone: whose item it is does not matter
     concerned = set(op.concerns(**inputs))
     if not is_allowed(grants, action, tenant, concerned):
-        raise Forbidden(i18n.text("Your agency neither leads nor coordinates this item."))
+        raise Forbidden(i18n.text("api.agency_not_involved"))
     acting = agencies_acting(grants, action, tenant, concerned)
     if acting is None:
         return
     named = _named_agency(inputs)
     chosen = sorted(acting if named is None else acting & {named})
     if not chosen:
-        raise Forbidden(i18n.text("An agency reporter reports for its own agency only."))
+        raise Forbidden(i18n.text("api.own_agency_only"))
     g.r57_agency = chosen[0]
 
 

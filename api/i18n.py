@@ -1,108 +1,24 @@
-"""Messages in English or Vietnamese, chosen by the request's Accept-Language.
+"""The API's messages in English or Vietnamese, chosen by the request's Accept-Language.
 
-English is the default. Validation messages come from marshmallow in English; each known
-template is matched and re-rendered in Vietnamese with the same values.
+Every text is a catalogue code rendered by `i18n.render`. marshmallow formats its own
+validation messages; the schemas swap each field's and validator's message for a `CodedText`
+(api/schemas/common.py), which formats to a `CodedMessage` that still holds its code and
+values, so the error handler renders it in the reader's language without reading English.
 """
 
 from __future__ import annotations
 
-import re
-from functools import cache
+from collections.abc import Mapping
 from http import HTTPStatus
+from typing import Any
 
 from flask import has_request_context, request
+from marshmallow import Schema, fields, validate
+
+from domain.messages import Message
+from i18n import render, render_code, text_of
 
 LANGUAGES = ("en", "vi")
-
-_TEMPLATES_VI: dict[str, str] = {
-    # marshmallow fields and schemas
-    "Missing data for required field.": "Thiếu dữ liệu cho trường bắt buộc.",
-    "Field may not be null.": "Trường này không được để trống (null).",
-    "Invalid value.": "Giá trị không hợp lệ.",
-    "Invalid type.": "Kiểu dữ liệu không hợp lệ.",
-    "Invalid input type.": "Kiểu dữ liệu đầu vào không hợp lệ.",
-    "Unknown field.": "Trường không được chấp nhận.",
-    "Not a valid list.": "Không phải là một danh sách hợp lệ.",
-    "Not a valid string.": "Không phải là chuỗi ký tự hợp lệ.",
-    "Not a valid utf-8 string.": "Không phải là chuỗi UTF-8 hợp lệ.",
-    "Not a valid number.": "Không phải là số hợp lệ.",
-    "Number too large.": "Số quá lớn.",
-    "Not a valid integer.": "Không phải là số nguyên hợp lệ.",
-    "Not a valid boolean.": "Không phải là giá trị đúng/sai hợp lệ.",
-    "Not a valid date.": "Không phải là ngày hợp lệ (yyyy-mm-dd hoặc dd/mm/yyyy).",
-    "Not a valid datetime.": "Không phải là thời điểm hợp lệ (ISO 8601).",
-    "Not a valid mapping type.": "Không phải là đối tượng hợp lệ.",
-    "Must be one of: {choices}.": "Phải là một trong: {choices}.",
-    "Must be greater than or equal to {min}.": "Phải lớn hơn hoặc bằng {min}.",
-    "Must be less than or equal to {max}.": "Phải nhỏ hơn hoặc bằng {max}.",
-    "Must be greater than or equal to {min} and less than or equal to {max}.":
-        "Phải từ {min} đến {max}.",
-    "Shorter than minimum length {min}.": "Ngắn hơn độ dài tối thiểu {min}.",
-    "Longer than maximum length {max}.": "Dài hơn độ dài tối đa {max}.",
-    "Length must be between {min} and {max}.": "Độ dài phải từ {min} đến {max}.",
-    "String does not match expected pattern.": "Chuỗi không đúng định dạng yêu cầu.",
-    # the API's own messages
-    "The request has invalid fields.": "Yêu cầu có trường không hợp lệ.",
-    "The body is not valid JSON.": "Nội dung yêu cầu không phải là JSON hợp lệ.",
-    "Send the body as {expected}.": "Hãy gửi nội dung dưới dạng {expected}.",
-    "The body is larger than {limit} bytes.": "Nội dung yêu cầu vượt quá {limit} byte.",
-    "Upload the plan document in the 'file' part.":
-        "Hãy tải tệp kế hoạch lên trong trường 'file'.",
-    "If-Match takes one version in quotes, e.g. \"3\".":
-        "If-Match nhận một số phiên bản trong dấu ngoặc kép, ví dụ \"3\".",
-    "An Idempotency-Key is 1-200 visible ASCII characters.":
-        "Idempotency-Key gồm 1-200 ký tự ASCII hiển thị được.",
-    "An actor is 1-100 letters, digits or . _ - : @ characters.":
-        "Người thực hiện gồm 1-100 chữ cái, chữ số hoặc các ký tự . _ - : @.",
-    "This Idempotency-Key was used with a different request.":
-        "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác.",
-    "A request with this Idempotency-Key is still being processed; retry shortly.":
-        "Yêu cầu với khóa Idempotency-Key này đang được xử lý; hãy thử lại sau ít phút.",
-    "The item is now at version {current}; reload it and retry.":
-        "Mục này hiện ở phiên bản {current}; hãy tải lại và thử lại.",
-    "No such resource.": "Không có tài nguyên này.",
-    "The database is not reachable.": "Không kết nối được cơ sở dữ liệu.",
-    "The database is unavailable right now ({reason}); retry in a moment.":
-        "Cơ sở dữ liệu tạm thời không sẵn sàng ({reason}); hãy thử lại sau giây lát.",
-    "The database is not ready ({reason}).": "Cơ sở dữ liệu chưa sẵn sàng ({reason}).",
-    "Dates are accepted from 01/01/1900 to 31/12/2999.":
-        "Chỉ chấp nhận ngày từ 01/01/1900 đến 31/12/2999.",
-    "The text contains {what} ({code}); only printable characters, tabs and line breaks "
-    "are accepted.": "Văn bản chứa {what} ({code}); chỉ chấp nhận ký tự in được, dấu tab và "
-                     "xuống dòng.",
-    "Send a bearer token: Authorization: Bearer <token>.":
-        "Hãy gửi mã truy cập: Authorization: Bearer <mã>.",
-    "The bearer token is unknown, expired or revoked.":
-        "Mã truy cập không tồn tại, đã hết hạn hoặc đã bị thu hồi.",
-    "Too many failed authentications; retry in {seconds} s.":
-        "Xác thực thất bại quá nhiều lần; hãy thử lại sau {seconds} giây.",
-    "Your roles do not allow this action here.":
-        "Vai trò của bạn không được phép thực hiện thao tác này tại đây.",
-    "Your agency neither leads nor coordinates this item.":
-        "Cơ quan của bạn không chủ trì cũng không phối hợp thực hiện mục này.",
-    "An agency reporter reports for its own agency only.":
-        "Người báo cáo của cơ quan chỉ báo cáo cho cơ quan của mình.",
-    "This service's database role may not do this; an operator runs it with the "
-    "owner's role (r57 tenant create).":
-        "Vai trò cơ sở dữ liệu của dịch vụ không được làm việc này; quản trị viên thực hiện "
-        "bằng vai trò chủ sở hữu (r57 tenant create).",
-}
-
-_TITLES_VI: dict[int, str] = {
-    400: "Yêu cầu không hợp lệ",
-    401: "Chưa xác thực",
-    403: "Không có quyền",
-    404: "Không tìm thấy",
-    405: "Phương thức không được hỗ trợ",
-    409: "Xung đột",
-    412: "Điều kiện tiên quyết không thỏa mãn",
-    413: "Nội dung quá lớn",
-    415: "Kiểu nội dung không được hỗ trợ",
-    422: "Không thể xử lý yêu cầu",
-    429: "Quá nhiều yêu cầu",
-    500: "Lỗi máy chủ",
-    503: "Dịch vụ tạm thời không sẵn sàng",
-}
 
 
 def language() -> str:
@@ -114,39 +30,165 @@ def language() -> str:
 
 
 def title(status: int) -> str:
-    if language() == "vi" and status in _TITLES_VI:
-        return _TITLES_VI[status]
+    code = f"http_status.{status}"
+    if text_of(code, language()) is not None:
+        return render_code(code, language())
     try:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Error"
 
 
-def text(template: str, **values: object) -> str:
-    """Render one of the catalogue's templates in the request's language."""
-    chosen = _TEMPLATES_VI.get(template, template) if language() == "vi" else template
-    return chosen.format(**values)
+def text(code: str, **values: object) -> str:
+    """The catalogue's text for `code` in the request's language."""
+    return render_code(code, language(), **values)
 
 
-def translate(message: str) -> str:
-    """Translate an already-rendered English message, when it matches a known template."""
-    if language() != "vi":
-        return message
-    for pattern, template in _compiled():
-        match = pattern.fullmatch(message)
-        if match:
-            return template.format(**match.groupdict())
-    return message
+class CodedMessage(str):
+    """A formatted validation message (English, as marshmallow made it) that keeps its
+    catalogue code and values."""
+
+    code: str
+    params: dict[str, Any]
+
+    def __new__(cls, english: str, code: str, params: Mapping[str, Any]) -> CodedMessage:
+        made = super().__new__(cls, english)
+        made.code, made.params = code, dict(params)
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return CodedMessage, (str(self), self.code, self.params)
 
 
-@cache
-def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
-    compiled = []
-    # Longest first: "Must be ≥ {min} and ≤ {max}." before its prefix "Must be ≥ {min}.".
-    for english, vietnamese in sorted(_TEMPLATES_VI.items(), key=lambda t: -len(t[0])):
-        parts = re.split(r"\{(\w+)\}", english)
-        regex = "".join(
-            re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
-        )
-        compiled.append((re.compile(regex, re.DOTALL), vietnamese))
-    return tuple(compiled)
+class CodedText(str):
+    """A marshmallow message template that formats to a CodedMessage."""
+
+    code: str
+
+    def __new__(cls, english: str, code: str) -> CodedText:
+        made = super().__new__(cls, english)
+        made.code = code
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:  # schemas deep-copy their fields' messages
+        return CodedText, (str(self), self.code)
+
+    def format(self, *args: object, **values: Any) -> str:
+        return CodedMessage(str.format(self, *args, **values), self.code, values)
+
+
+def coded_text(code: str) -> CodedText:
+    """A message template of our own schemas (a validator's `error=`), by code."""
+    return CodedText(render_code(code, "en"), code)
+
+
+def coded(code: str, **params: Any) -> CodedMessage:
+    """A validation message of our own schemas, by code."""
+    return CodedMessage(render_code(code, "en", **params), code, params)
+
+
+def localise(message: object) -> str:
+    """A validation message in the request's language; text with no code stands as it is."""
+    if isinstance(message, CodedMessage):
+        return render_code(message.code, language(), **message.params)
+    if isinstance(message, CodedText):  # stored unformatted (a schema's "unknown field")
+        return render_code(message.code, language())
+    if isinstance(message, Message):
+        return render(message, language())
+    return str(message)
+
+
+# Which code each marshmallow message is: the first class in a field's MRO that is listed.
+_FIELD_CODES: tuple[tuple[type[fields.Field[Any]], dict[str, str]], ...] = (
+    (fields.Integer, {"invalid": "field.not_integer"}),
+    (fields.Number, {"invalid": "field.not_number", "too_large": "field.too_large"}),
+    (fields.Boolean, {"invalid": "field.not_boolean"}),
+    (fields.DateTime, {"invalid": "field.not_datetime"}),
+    (fields.Date, {"invalid": "field.not_date"}),
+    (fields.String, {"invalid": "field.not_string", "invalid_utf8": "field.not_utf8"}),
+    (fields.List, {"invalid": "field.not_list"}),
+    (fields.Tuple, {"invalid": "field.not_list"}),
+    (fields.Mapping, {"invalid": "field.not_mapping"}),
+    (fields.Nested, {"type": "field.not_mapping"}),
+    (fields.Field, {"required": "field.required", "null": "field.null",
+                    "validator_failed": "field.invalid"}),
+)
+
+
+def _field_code(field: fields.Field[Any], key: str) -> str:
+    for kind, codes in _FIELD_CODES:
+        if isinstance(field, kind) and key in codes:
+            return codes[key]
+    return "field.invalid"
+
+
+def _validator_code(validator: object) -> str | None:
+    if isinstance(validator, validate.Range):
+        return ("validation.range" if validator.min is not None and validator.max is not None
+                else "validation.min" if validator.min is not None else "validation.max")
+    if isinstance(validator, validate.Length):
+        if validator.equal is not None:
+            return "validation.length_equal"
+        return ("validation.length" if validator.min is not None and validator.max is not None
+                else "validation.min_length" if validator.min is not None
+                else "validation.max_length")
+    if isinstance(validator, validate.OneOf):
+        return "validation.one_of"
+    if isinstance(validator, validate.Regexp):
+        return "validation.pattern"
+    return None
+
+
+def code_messages(schema: Schema) -> None:
+    """Give every field of `schema` (nested and inner fields too) coded messages."""
+    schema.error_messages = {
+        **schema.error_messages,
+        "unknown": CodedText(schema.error_messages.get("unknown", "Unknown field."),
+                             "field.unknown"),
+        "type": CodedText(schema.error_messages.get("type", "Invalid input type."),
+                          "field.not_mapping"),
+    }
+    for field in schema.fields.values():
+        _code_field(field)
+
+
+def _code_field(field: fields.Field[Any]) -> None:
+    field.error_messages = {
+        key: message if isinstance(message, CodedText) or not isinstance(message, str)
+        else CodedText(message, _field_code(field, key))
+        for key, message in field.error_messages.items()}
+    for validator in field.validators:
+        code = _validator_code(validator)
+        if code is None or isinstance(getattr(validator, "error", None), CodedText):
+            continue
+        template = getattr(validator, "error", None) or _default_message(validator)
+        if template is not None:
+            validator.error = CodedText(template, code)  # type: ignore[attr-defined]
+    for inner in _inner_fields(field):
+        _code_field(inner)
+
+
+def _default_message(validator: object) -> str | None:
+    if isinstance(validator, validate.Range):
+        return (validator.message_all if validator.min is not None and validator.max is not None
+                else validator.message_min if validator.min is not None
+                else validator.message_max)
+    if isinstance(validator, validate.Length):
+        if validator.equal is not None:
+            return validator.message_equal
+        return (validator.message_all if validator.min is not None and validator.max is not None
+                else validator.message_min if validator.min is not None
+                else validator.message_max)
+    message = getattr(validator, "default_message", None)
+    return message if isinstance(message, str) else None
+
+
+def _inner_fields(field: fields.Field[Any]) -> list[fields.Field[Any]]:
+    found: list[fields.Field[Any]] = []
+    if isinstance(field, fields.List):
+        found.append(field.inner)
+    if isinstance(field, fields.Tuple):
+        found.extend(field.tuple_fields)
+    if isinstance(field, fields.Mapping):
+        found.extend(f for f in (field.key_field, field.value_field) if f is not None)
+    return found

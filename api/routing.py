@@ -74,7 +74,7 @@ def parse_inputs(op: Operation) -> dict[str, Any]:
         request.max_content_length = settings.max_upload_bytes
         if request.mimetype != "multipart/form-data":
             raise UnsupportedMediaType(
-                i18n.text("Send the body as {expected}.", expected="multipart/form-data"))
+                i18n.text("api.send_body_as", expected="multipart/form-data"))
         parsed["form"] = op.form.load({**canonical(request.form.to_dict()),
                                        **request.files.to_dict()})
     return parsed
@@ -92,12 +92,12 @@ def _query_args(schema: Schema) -> dict[str, Any]:
 def _json_body() -> Any:
     if not request.is_json:
         raise UnsupportedMediaType(
-            i18n.text("Send the body as {expected}.", expected="application/json"))
+            i18n.text("api.send_body_as", expected="application/json"))
     data = request.get_data(cache=True)  # refuses past max_content_length with 413
     try:
         return json.loads(data)
     except (ValueError, RecursionError):
-        raise MalformedBody(i18n.text("The body is not valid JSON.")) from None
+        raise MalformedBody(i18n.text("api.body_not_json")) from None
 
 
 def operations(app_view_functions: Mapping[str, Any]) -> dict[str, Operation]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from api.i18n import coded_text
 from api.schemas.common import FlexibleDate, Strict, text
 from domain.access import Role
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._@-]{1,63}$"
-_NAME_MESSAGE = ("A principal name is 2-64 characters: lowercase ASCII letters, digits and "
-                 ". _ @ -, starting with a letter or digit.")
+_NAME_MESSAGE = coded_text("validation.principal_name")
 
 
 class GrantSchema(Strict):

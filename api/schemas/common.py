@@ -8,18 +8,23 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from werkzeug.datastructures import FileStorage
 
+from api.i18n import code_messages, coded
 from api.services import services
 from domain.text import ascii_digits
 
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
-OUT_OF_RANGE = "Dates are accepted from 01/01/1900 to 31/12/2999."
 
 
 class Strict(Schema):
-    """Unknown fields are refused, never silently dropped."""
+    """Unknown fields are refused, never silently dropped. Every message names its code,
+    so a refusal is rendered in the reader's language (api/i18n.py)."""
 
     class Meta:
         unknown = RAISE
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        code_messages(self)
 
 
 class FlexibleDate(fields.Date):
@@ -38,7 +43,7 @@ class FlexibleDate(fields.Date):
         else:
             parsed = super()._deserialize(value, attr, data, **kwargs)
         if not FIRST_DAY <= parsed <= LAST_DAY:
-            raise ValidationError(OUT_OF_RANGE)
+            raise ValidationError(coded("validation.date_range"))
         return parsed
 
 
@@ -59,7 +64,7 @@ class Instant(fields.DateTime):
             return clock.start_of_day(day) if self.day_starts else clock.end_of_day(day)
         when: datetime = super()._deserialize(value, attr, data, **kwargs)
         if not FIRST_DAY <= when.date() <= LAST_DAY:
-            raise ValidationError(OUT_OF_RANGE)
+            raise ValidationError(coded("validation.date_range"))
         return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
@@ -68,7 +73,7 @@ class Upload(fields.Field[FileStorage]):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> FileStorage:
         if not isinstance(value, FileStorage):
-            raise ValidationError("Upload the plan document in the 'file' part.")
+            raise ValidationError(coded("field.upload_file_part"))
         return value
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from api.i18n import coded_text
 from api.schemas.common import Strict
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,39}$"
-_SLUG_MESSAGE = ("A tenant slug is 1-40 lowercase ASCII letters, digits and single inner "
-                 "hyphens (e.g. 'quang-nam').")
+_SLUG_MESSAGE = coded_text("validation.tenant_slug")
 
 
 class TenantSchema(Strict):
@@ -34,7 +34,7 @@ class TenantCreateSchema(Strict):
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     admin_code = fields.String(
         allow_none=True, load_default=None,
-        validate=validate.Regexp(r"^[0-9]{2,5}$", error="An administrative code is 2-5 digits."),
+        validate=validate.Regexp(r"^[0-9]{2,5}$", error=coded_text("tenant.bad_admin_code")),
         metadata={"description": "Official administrative code (QĐ 19/2025/QĐ-TTg)."},
     )
 

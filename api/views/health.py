@@ -56,7 +56,7 @@ def readyz() -> dict[str, Any]:
     except Exception as exc:  # any failure to reach the store means not ready
         reason = unavailable_reason(exc) or type(exc).__name__
         log.warning("readiness check failed (%s)", reason, exc_info=True)
-        raise NotReady(i18n.text("The database is not ready ({reason}).", reason=reason),
+        raise NotReady(i18n.text("api.database_not_ready", reason=reason),
                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
                        reason=reason) from None
     backlog = ReminderStore(services().tenancy.storage.database, time.time).backlog()

@@ -105,7 +105,7 @@ def test_a_route_that_declares_no_action_stops_the_app_from_being_built(
     sneaky.add_url_rule("/sneaky", view_func=lambda: "an open door")
     monkeypatch.setattr(factory, "BLUEPRINTS", (*factory.BLUEPRINTS, sneaky))
     with pytest.raises(UndeclaredAccess, match="sneaky"):
-        factory.create_app(tenancy=app.extensions["r57"].tenancy, api_settings=ApiSettings())
+        factory.create_api(tenancy=app.extensions["r57"].tenancy, api_settings=ApiSettings())
 
 
 def test_an_operation_must_declare_its_action_and_an_agency_reporters_item() -> None:
