@@ -89,6 +89,8 @@ class ReviewItem:
     submitted_at: datetime
     waited_days: int
     detail: str  # what was sent, in a line: period and percent, proposed deadline...
+    period: str | None = None  # a report's period and percent
+    percent: int | None = None
 
 
 @dataclass(frozen=True)
@@ -161,13 +163,15 @@ def _waiting(state: PlanState, task: TaskView, clock: Clock) -> list[ReviewItem]
     today = clock.today()
 
     def item(kind: ReviewKind, number: int, agency: str | None, at: datetime,
-             detail: str) -> ReviewItem:
+             detail: str, period: str | None = None, percent: int | None = None
+             ) -> ReviewItem:
         return ReviewItem(kind, plan.number if plan else "", task.number, task.title, number,
                           state.agency_name(agency) if agency else None, at,
-                          max(0, (today - clock.local(at).date()).days), detail)
+                          max(0, (today - clock.local(at).date()).days), detail, period,
+                          percent)
 
     found = [item(ReviewKind.REPORT, r.number, r.agency, r.recorded_at,
-                  f"Kỳ {r.period}: {r.percent}%")
+                  f"Kỳ {r.period}: {r.percent}%", r.period, r.percent)
              for r in task.reports if r.state == "submitted" and task.state != "cancelled"]
     found += [item(ReviewKind.COMPLETION, c.number, c.agency, c.recorded_at,
                    f"Hoàn thành ngày {_vi(c.completed_on)}; {c.output_document}")
@@ -219,13 +223,14 @@ def agency_queue(state: PlanState, agency: str, today: date,
 def task_due(state: PlanState, task: TaskView, today: date, role: str = "",
              period: ReportingPeriod | None = None, agency: str | None = None) -> TaskDue:
     """A task's row with its due date, days remaining or overdue, and whether it (or, for an
-    agency, its own part) still owes the current period's report."""
+    agency, its own part) still owes the current period's report: the lead agencies report,
+    a coordinating agency contributes to their report and owes none of its own."""
     facts = task.facts()
     period = period or current_period(today)
     return TaskDue(**vars(task_status(state, task, today)),
                    due_on=due_date(facts, today), days_remaining=days_remaining(facts, today),
                    days_overdue=days_overdue(facts, today), role=role,
-                   owes_report=owes_report(facts, period)
+                   owes_report=role != "coordinator" and owes_report(facts, period)
                    and not _reported(task, period, agency))
 
 

@@ -29,6 +29,10 @@ class ReviewItemSchema(Strict):
     submitted_at = fields.DateTime(required=True)
     waited_days = fields.Integer(required=True)
     detail = fields.String(required=True)
+    period = fields.String(required=True, allow_none=True,
+                           metadata={"description": "A report's period."})
+    percent = fields.Integer(required=True, allow_none=True,
+                             metadata={"description": "A report's percent complete."})
 
 
 class ReviewQueueSchema(Strict):

@@ -44,7 +44,7 @@ def test_the_standing_body_sees_what_waits_for_it_and_the_count_in_the_header(
     assert header_count(dashboard) == 1
     page = text(client.get(f"/t/{TENANT}/queue"))
     assert "Chờ cơ quan thường trực xem xét (1)" in page
-    assert "Báo cáo tiến độ số 1" in page and "Kỳ 2025-Q1: 40%" in page
+    assert "Báo cáo tiến độ số 1" in page and "Quý I/2025: 40%" in page
     assert REPORTER_AGENCY in page and "Hôm nay" in page
     ledger.handle(ReturnReport(task="5", report=1, reason="Thiếu số liệu"), DOST)
     assert header_count(text(client.get(f"/t/{TENANT}/queue"))) == 0

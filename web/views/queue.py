@@ -56,6 +56,9 @@ def queue_page(slug: str) -> str:
     viewer = require(Action.READ_STATUS, slug)
     since = visits().visit(viewer.name, slug)
     queue = work_queue(slug, viewer, since)
+    # The header counts what this page shows, not what is new since the visit just recorded.
+    g.setdefault("web_queue_badges", {})[slug] = Badge(url_for("web.queue_page", slug=slug),
+                                                       queue.count)
     plan = queries(slug).state()
     return render_template("web/queue.html", queue=queue, since=since,
                            several_plans=several_plans(plan))
