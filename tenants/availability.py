@@ -44,7 +44,7 @@ class _Attempts:
         with self._lock:
             recovered, self.failing = self.failing is not None, None
         if recovered:
-            log.warning("connected to the database again")
+            log.info("connected to the database again")
 
 
 ATTEMPTS = _Attempts()
