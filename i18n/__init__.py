@@ -138,6 +138,6 @@ class _MessageFormatter(Formatter):
             return render(value, self.language)
         if isinstance(value, Mapping) and set(value) == {"code", "params"}:
             return render(Message.from_json(value), self.language)
-        if isinstance(value, list | tuple):
-            return "; ".join(self._plain(v) for v in value)
+        if isinstance(value, list | tuple):  # an empty list reads "-", as in a table cell
+            return "; ".join(self._plain(v) for v in value) or "-"
         return "" if value is None else str(value)
