@@ -10,12 +10,12 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 
 from domain.access import Principal
+from i18n import codes, text_of
 from projections.audit import AuditEntry
 from projections.entries import CHANGE_TYPE_NAMES
 from projections.plan_state import PlanState
 from projections.projector import apply_all
 from projections.specs import SPECS
-from i18n import codes, text_of
 from service.audit_texts import LANGUAGES, audit_text, change_type_text, changes_text
 from tests.fixtures.make_event_log import FixtureApplication
 
