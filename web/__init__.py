@@ -45,6 +45,7 @@ from web.views import (
     insight,
     lifecycle,
     manage,
+    notifications,
     people,
     plan_entry,
     queue,
@@ -59,7 +60,7 @@ MODULES: tuple[Routes, ...] = (
     session.routes, dashboard.routes, tasks.routes, commands.routes, manage.routes,
     lifecycle.routes, insight.routes, indicator_forms.routes, changes.routes, imports.routes,
     exports.routes, account.routes, people.routes, sso.routes, review.routes,
-    plan_entry.routes, queue.routes,
+    plan_entry.routes, queue.routes, notifications.routes,
 )
 _TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền truy cập",
            404: "Không tìm thấy", 405: "Thao tác không được hỗ trợ", 409: "Không thể ghi nhận",
@@ -167,6 +168,7 @@ def _page_context() -> dict[str, Any]:
         "sso_name": _sso_name(),
         "integrity_failed": _integrity_failed(),
         "queue_badge": lambda: queue.queue_badge(viewer, _tenant_slug()),
+        "unread_reminders": notifications.unread_count,  # called by the header only
         "show_changes": viewer is not None and viewer.tenants(Action.READ_CHANGES) != set(),
         "can": lambda action, slug="", agencies=None: bool(
             viewer and viewer.can(action, slug, agencies)),

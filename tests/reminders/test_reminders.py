@@ -23,9 +23,9 @@ def test_each_person_gets_one_vietnamese_digest_with_links_to_the_tasks(world: W
     assert lan.subject == "[Quảng Nam] Nhắc việc ngày 23/06/2025: 3 nội dung cần xử lý"
     text = lan.part("plain")
     assert "Kính gửi Nguyễn Thị Lan," in text
-    assert 'Nhiệm vụ 1 "Xây dựng chương trình chuyển đổi số" còn 7 ngày đến hạn (30/06/2025).' \
+    assert 'Nhiệm vụ 1 “Xây dựng chương trình chuyển đổi số” còn 7 ngày đến hạn (30/06/2025).' \
         in text
-    assert 'Nhiệm vụ 3 "Theo dõi, đôn đốc thực hiện" chưa có báo cáo Quý II/2025.' in text
+    assert 'Nhiệm vụ 3 “Theo dõi, đôn đốc thực hiện” chưa có báo cáo Quý II/2025.' in text
     assert "CHƯA CÓ BÁO CÁO KỲ NÀY (2)" in text
     assert f"Xem: {BASE}/t/quang-nam/tasks/1" in text
     assert f"{BASE}/account" in text
@@ -69,7 +69,7 @@ def test_a_returned_report_is_reminded_to_its_agency_once(world: World) -> None:
     world.reminders().run()
     text = world.smtp.inbox.to(LAN)[0].part("plain")
     assert "BÁO CÁO BỊ TRẢ LẠI (1)" in text
-    assert 'Báo cáo Quý II/2025 của nhiệm vụ 3 "Theo dõi, đôn đốc thực hiện" bị trả lại: ' \
+    assert 'Báo cáo Quý II/2025 của nhiệm vụ 3 “Theo dõi, đôn đốc thực hiện” bị trả lại: ' \
            "Thiếu số liệu kèm theo" in text
     world.later(days=1)
     world.reminders().run()

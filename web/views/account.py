@@ -20,6 +20,7 @@ from web.auth import OPEN, SignInRequired
 from web.formatting import moment
 from web.routes import Routes
 from web.state import state
+from web.views.notifications import store as reminder_store
 
 routes = Routes()
 PENDING_SECONDS = 600  # between the password and the second factor
@@ -226,7 +227,8 @@ def account() -> Response | tuple[str, int] | str:
     history = state().journal.of(viewer.name, limit=20)
     status = 422 if errors else 200
     return render_template("web/account.html", account=found, errors=errors, history=history,
-                           required=accounts().second_factor_required(viewer.name)), status
+                           required=accounts().second_factor_required(viewer.name),
+                           email_reminders=not reminder_store().opted_out(viewer.name)), status
 
 
 @routes.route("/reset/<secret>", OPEN, ("GET", "POST"))
