@@ -49,6 +49,6 @@ def test_a_reporter_sees_and_reads_her_reminders_on_a_desktop_and_a_phone(
                     "return document.documentElement.scrollWidth - window.innerWidth")
                 if scroll > 1:
                     problems.append(f"{device} {name}: scrolls sideways by {scroll} px")
-        driver.get(base + "/")
+        driver.get(base + "/account")
         assert "Thông báo 3" not in driver.find_element(By.TAG_NAME, "header").text
     assert not problems, "\n".join(problems)

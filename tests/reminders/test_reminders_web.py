@@ -51,16 +51,16 @@ def _badge(text: str) -> str | None:
 
 def test_the_header_counts_unread_reminders_until_the_list_is_read(world: World,
                                                                    lan: FlaskClient) -> None:
-    assert _badge(page(lan, "/")) is None
+    assert _badge(page(lan, "/account")) is None
     world.reminders().run()
-    assert _badge(page(lan, "/")) == "3"
+    assert _badge(page(lan, "/account")) == "3"
     listed = page(lan, "/notifications")
     assert listed.count('<span class="badge pending">Mới</span>') == 3
     assert 'Nhiệm vụ 1 “Xây dựng chương trình chuyển đổi số” còn 7 ngày đến hạn (30/06/2025).' \
         in listed
     assert '<a href="/t/quang-nam/tasks/3">Xem nhiệm vụ</a>' in listed
     assert "Quảng Nam · Chưa có báo cáo kỳ này" in listed
-    assert _badge(page(lan, "/")) is None
+    assert _badge(page(lan, "/account")) is None
     assert "Mới</span>" not in page(lan, "/notifications")
 
 
