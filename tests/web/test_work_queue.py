@@ -13,7 +13,7 @@ from domain.clock import Clock
 from domain.obligations import days_overdue
 from service.commands import ChangeDeadline, Context, ReportProgress, ReturnReport
 from service.tenancy import Tenancy
-from tests.web.conftest import REPORTER_AGENCY, TENANT, Tokens, sign_in, text
+from tests.web.conftest import REPORTER_AGENCY, TENANT, Tokens, csrf_of, sign_in, text
 
 AS_REPORTER = Context(actor="noivu.minh", agency=REPORTER_AGENCY)
 DOST = Context(actor="dost.lan")
@@ -57,9 +57,10 @@ def test_a_reporter_lands_on_its_agency_tasks_with_days_overdue_and_returned_rea
     ledger.handle(ReportProgress(task="9", period="2025-Q1", percent=30,
                                  narrative="Đang làm"), AS_REPORTER)
     ledger.handle(ReturnReport(task="9", report=1, reason="Chưa có minh chứng"), DOST)
-    sign_in(client, province.reporter)
-    landing = client.get("/")
-    assert landing.status_code == 302 and landing.headers["Location"].endswith(
+    page = client.get("/sign-in").get_data(as_text=True)
+    landing = client.post("/sign-in", data={"token": province.reporter,
+                                            "csrf_token": csrf_of(page)})
+    assert landing.status_code == 303 and landing.headers["Location"].endswith(
         f"/t/{TENANT}/my-tasks")
     page = text(client.get(f"/t/{TENANT}/my-tasks"))
     assert "Nhiệm vụ của đơn vị tôi" in page and "Nhiệm vụ đơn vị chủ trì (4)" in page

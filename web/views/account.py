@@ -21,6 +21,7 @@ from web.formatting import moment
 from web.routes import Routes
 from web.state import state
 from web.views.notifications import store as reminder_store
+from web.views.queue import landing
 
 routes = Routes()
 PENDING_SECONDS = 600  # between the password and the second factor
@@ -102,7 +103,7 @@ def finish(principal: str, method: str, target: str) -> Response:
     auth.sign_in(view, method)
     journal(principal, principal, method, "ok")
     flash(f"Xin chào {view.display_name}.", "success")
-    return redirect(target, 303)
+    return redirect(landing(view.grants, target), 303)
 
 
 def password_sign_in(target: str) -> Response | tuple[str, int]:

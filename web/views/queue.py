@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +15,7 @@ from flask import g, render_template, url_for
 
 from domain.access import Role
 from domain.errors import DomainError
-from domain.policy import Action
+from domain.policy import Action, Grant
 from projections.queues import WorkQueue
 from service.visits import VisitStore
 from web.auth import Viewer, require
@@ -40,12 +41,14 @@ def reporter_agencies(viewer: Viewer, slug: str) -> list[str]:
                    if g.role is Role.AGENCY_REPORTER and g.tenant == slug and g.agency})
 
 
-def reporter_landing(viewer: Viewer) -> str | None:
-    """Where an agency reporter lands after signing in: its agency's tasks, when reporting is
-    all it does, in one tenant; None for everyone else."""
-    tenants = {g.tenant for g in viewer.grants}
-    if len(tenants) != 1 or any(g.role is not Role.AGENCY_REPORTER for g in viewer.grants):
-        return None
+def landing(grants: Iterable[Grant], target: str) -> str:
+    """Where signing in leads: the page asked for; when none was (the home page), an agency
+    reporter whose only role is reporting, in one province, lands on its agency's tasks."""
+    held = list(grants)
+    tenants = {g.tenant for g in held}
+    if (target != url_for("web.home") or len(tenants) != 1
+            or any(g.role is not Role.AGENCY_REPORTER for g in held)):
+        return target
     return url_for("web.my_tasks", slug=tenants.pop())
 
 

@@ -15,7 +15,7 @@ from web.auth import OPEN
 from web.routes import Routes
 from web.state import state
 from web.views.account import password_sign_in
-from web.views.queue import reporter_landing
+from web.views.queue import landing
 
 routes = Routes()
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -23,14 +23,10 @@ MAX_TOKEN_LENGTH = 512
 
 
 @routes.route("/", OPEN)
-def home() -> str | Response:
-    """Signed in: the provinces one may follow (an agency reporter of one province lands on its
-    agency's tasks). Otherwise: sign in, or read a public page."""
+def home() -> str:
+    """Signed in: the provinces one may follow. Otherwise: sign in, or read a public page."""
     tenants = state().tenancy.registry.list(include_archived=True)
     viewer = auth.viewer()
-    landing = reporter_landing(viewer) if viewer else None
-    if landing is not None:
-        return redirect(landing)
     readable = viewer.tenants(Action.READ_STATUS) if viewer else set()
     mine = [t for t in tenants if readable is None or t.slug in (readable or set())]
     return render_template("web/home.html", tenants=tenants, mine=mine,
@@ -79,7 +75,7 @@ def sign_in() -> Response | tuple[str, int] | str:
                            method="token", outcome="ok")
     auth.sign_in(principal, "token", token)
     flash(f"Xin chào {principal.display_name}.", "success")
-    return redirect(target, 303)
+    return redirect(landing(principal.grants, target), 303)
 
 
 @routes.route("/sign-out", OPEN, ("POST",))
