@@ -8,7 +8,6 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from domain.errors import DomainError
 from domain.text import TextRefused, canonical_text
 
 # No schema nests deeper than a few levels; a deeper value is refused by its schema anyway,
@@ -24,8 +23,7 @@ def canonical(value: Any, path: str = "", depth: int = 0) -> Any:
         try:
             return canonical_text(value)
         except TextRefused as exc:
-            why = exc.as_message() if isinstance(exc, DomainError) else None
-            raise ValidationError({path or "_schema": [why or str(exc)]}) from None
+            raise ValidationError({path or "_schema": [exc.as_message()]}) from None
     if isinstance(value, dict):
         return {canonical(k, path, depth + 1):
                 canonical(v, f"{path}.{k}" if path else str(k), depth + 1)

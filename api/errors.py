@@ -164,7 +164,8 @@ def _on_database_error(exc: Exception) -> Response:
 
 def _on_import_refused(exc: ImportRefused) -> Response:
     rows = [{"row": p.row, "content": p.content, "reason": p.reason} for p in exc.problems]
-    return problem(422, "import-refused", exc.message, errors=_domain_errors(exc), problems=rows)
+    return problem(422, "import-refused", refusal_text(exc), errors=_domain_errors(exc),
+                   problems=rows)
 
 
 def _on_import_format(exc: ImportFormatError) -> Response:

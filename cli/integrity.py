@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from cli.output import print_json, print_table
+from domain.messages import Message
+from i18n import render as render_message
 from integrity.audit import BundleUnreadable
 from integrity.findings import Finding
 from integrity.keys import Keyring
@@ -27,6 +29,10 @@ from service.integrity import IntegrityRefused, TenantIntegrity, checkpoint_all,
 from service.tenancy import Tenancy
 
 
+def _refusal_text(refusal: IntegrityRefused) -> str:
+    return render_message(refusal.as_message() or Message(refusal.message), "en")
+
+
 def _integrity(t: Tenancy, args: argparse.Namespace) -> TenantIntegrity:
     return TenantIntegrity(t.application(t.registry.get(args.tenant).slug), args.key_dir)
 
@@ -34,8 +40,7 @@ def _integrity(t: Tenancy, args: argparse.Namespace) -> TenantIntegrity:
 def _keyring_dir(t: Tenancy, args: argparse.Namespace) -> Path:
     directory = args.key_dir or default_key_dir(t.storage)
     if directory is None:
-        raise IntegrityRefused("No key directory: pass --key-dir (required on PostgreSQL).",
-                               field="key_dir")
+        raise IntegrityRefused("integrity.no_key_dir", field="key_dir")
     return Path(directory)
 
 
@@ -51,17 +56,17 @@ def cmd_chain(t: Tenancy, args: argparse.Namespace) -> None:
 
 def cmd_checkpoint(t: Tenancy, args: argparse.Namespace) -> None:
     if args.all == bool(args.tenant):
-        raise IntegrityRefused("Name a tenant or pass --all.", field="tenant")
+        raise IntegrityRefused("integrity.name_tenant_or_all", field="tenant")
     if args.all:
         outcome = checkpoint_all(t, _keyring_dir(t, args))
-        lines = {slug: f"refused: {r.message}" if isinstance(r, IntegrityRefused)
+        lines = {slug: f"refused: {_refusal_text(r)}" if isinstance(r, IntegrityRefused)
                  else f"signed the {r.describe()}" for slug, r in outcome.items()}
         if args.json:
             print_json(lines)
         for slug, line in lines.items() if not args.json else ():
             print(f"{slug}: {line}")
         if any(isinstance(r, IntegrityRefused) for r in outcome.values()):
-            raise IntegrityRefused("Some tenants could not be signed.", field="tenant")
+            raise IntegrityRefused("integrity.some_unsigned", field="tenant")
         return
     checkpoint = _integrity(t, args).checkpoint(despite_tampering=args.despite_tampering,
                                                 actor=args.actor)
@@ -117,7 +122,8 @@ def cmd_verify(t: Tenancy, args: argparse.Namespace) -> None:
     try:
         report, what = _verify(t, args)
     except (BundleUnreadable, OSError, ValueError, KeyError) as exc:
-        raise IntegrityRefused(str(exc), field="file") from None
+        raise IntegrityRefused("integrity.unreadable_bundle", field="file",
+                               reason=str(exc)) from None
     if args.json:
         print_json(report.to_dict())
     else:
@@ -125,7 +131,7 @@ def cmd_verify(t: Tenancy, args: argparse.Namespace) -> None:
     if not report.ok:
         first = report.first
         where = f"position {first.position}" if first and first.position is not None else "file"
-        raise IntegrityRefused(f"Verification failed at {where}.", field="verify")
+        raise IntegrityRefused("integrity.verification_failed", field="verify", where=where)
 
 
 def _verify(t: Tenancy, args: argparse.Namespace) -> tuple[Report, str]:
@@ -157,7 +163,7 @@ def cmd_proof_check(t: Tenancy, args: argparse.Namespace) -> None:
     for problem in problems if not args.json else ():
         print(f"FAILED: {problem}")
     if problems:
-        raise IntegrityRefused("The proof does not hold.", field="document")
+        raise IntegrityRefused("integrity.proof_fails", field="document")
     if not args.json:
         print(f"OK: {args.document} proves its claim")
 

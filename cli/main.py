@@ -23,6 +23,7 @@ from cli import reports as cli_reports
 from cli.output import print_json, print_shape, print_table, shorten, vn_date
 from domain.clock import Clock
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
+from domain.messages import Message
 from domain.plan_document import PlanHeader
 from domain.text import TextRefused, ascii_digits, canonical_text, sort_key
 from i18n import render
@@ -571,7 +572,7 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     try:
         _canonical_arguments(args)
     except TextRefused as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {render(exc.as_message(), 'en')}", file=sys.stderr)
         return EXIT_REFUSED
     try:
         args.settings = settings or Settings.from_env()  # the mail server: `r57 reminders`
@@ -583,7 +584,7 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
         resolve_days(args, tenancy.clock)
         args.handler(tenancy, args)
     except ImportRefused as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {render(exc.as_message() or Message(exc.message), 'en')}", file=sys.stderr)
         for problem in exc.problems:
             print(f"  row {problem.row}: {problem.reason}: {problem.content}", file=sys.stderr)
         return EXIT_REFUSED

@@ -154,7 +154,7 @@ def cmd_diff(t: Tenancy, args: argparse.Namespace) -> None:
 def cmd_rebuild(t: Tenancy, args: argparse.Namespace) -> None:
     queries = _queries(t, args)  # the tenant resolved, or not found
     TenantIntegrity(t.application(t.registry.get(args.tenant).slug)).require_intact(
-        "rebuild the read models", despite_tampering=args.despite_tampering, actor=args.actor)
+        "rebuild", despite_tampering=args.despite_tampering, actor=args.actor)
     position = queries.rebuild()
     if args.json:
         print_json({"position": position})

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from domain.messages import Message, Param
+
 _SPACES = re.compile(r"\s+")
 # Đ/đ is a letter of its own, not D plus a combining mark: NFD does not split it.
 _D_BAR = str.maketrans({"đ": "d", "Đ": "D"})
@@ -100,13 +102,23 @@ REPLACEMENT = "\ufffd"
 
 
 class TextRefused(ValueError):
-    """Input text holding a character the ledger does not store."""
+    """Input text holding a character the ledger does not store: the catalogue's
+    "text.refused" with `params`, which the entry points render in the reader's language."""
 
-    def __init__(self, char: str, where: str = "The text") -> None:
+    code = "text.refused"
+
+    def __init__(self, char: str, where: str = "") -> None:
         self.char = char
-        what = "an unpaired surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
-        super().__init__(f"{where} contains {what} (U+{ord(char):04X}); only printable "
-                         "characters, tabs and line breaks are accepted.")
+        surrogate = "\ud800" <= char <= "\udfff"
+        self.params: dict[str, Param] = {
+            "where": where or Message("text.the_text"),
+            "what": Message("text.unpaired_surrogate" if surrogate else "text.control_character"),
+            "char": f"U+{ord(char):04X}",
+        }
+        super().__init__(str(self.as_message()))
+
+    def as_message(self) -> Message:
+        return Message(self.code, self.params)
 
 
 def refused_character(text: str) -> str | None:

@@ -31,10 +31,8 @@ class ChangeFilter:
     def __post_init__(self) -> None:
         unknown = [t for t in self.types if t not in CHANGE_TYPE_NAMES]
         if unknown:
-            raise DomainError(
-                f"Unknown change type(s) {', '.join(unknown)}; known: "
-                + ", ".join(CHANGE_TYPE_NAMES), field="type",
-            )
+            raise DomainError("change_log.unknown_types", field="type",
+                              types=", ".join(unknown), known=", ".join(CHANGE_TYPE_NAMES))
 
 
 @dataclass(frozen=True)
@@ -56,16 +54,16 @@ def decode_cursor(cursor: str | None) -> int:
     try:
         after = json.loads(base64.urlsafe_b64decode(cursor.encode()))["after"]
     except (ValueError, KeyError, TypeError):
-        raise DomainError("The cursor is not one this service issued.", field="cursor") from None
+        raise DomainError("change_log.bad_cursor", field="cursor") from None
     if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after < 2**63:
-        raise DomainError("The cursor is not one this service issued.", field="cursor")
+        raise DomainError("change_log.bad_cursor", field="cursor")
     return after
 
 
 def query_changes(store: ReadModelStore, where: ChangeFilter, limit: int = 100,
                   cursor: str | None = None) -> ChangePage:
     if not 1 <= limit <= MAX_PAGE:
-        raise DomainError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
+        raise DomainError("change_log.limit_range", field="limit", max=MAX_PAGE)
     sql, params = _select(store, where, decode_cursor(cursor), limit + 1)
     with store.db.transaction(write=False) as cur:
         cur.execute(sql, params)

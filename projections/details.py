@@ -87,7 +87,7 @@ def task_detail(state: PlanState, number: str, plan_id: UUID, on: date) -> TaskD
                               completions=tuple(task.completions),
                               extensions=tuple(task.extensions),
                               directions=tuple(task.directions))
-    raise NotFound(f"No task {number}.", field="task")
+    raise NotFound("task.not_found", field="task", number=number)
 
 
 def _code_key(indicator: IndicatorView) -> tuple[int, ...]:

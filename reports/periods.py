@@ -50,14 +50,13 @@ def of_reporting(period: ReportingPeriod) -> ReportPeriod:
 def chosen(kind: str, year: int) -> ReportPeriod:
     """A named period of a year: kind is Q1..Q4, H1, H2, 9M or Y."""
     if kind not in KINDS:
-        raise DomainError("Hãy chọn kỳ báo cáo: quý, 6 tháng, 9 tháng hoặc cả năm.",
-                          field="kind")
+        raise DomainError("report_period.unknown_kind", field="kind")
     return of_reporting(ReportingPeriod.parse(str(year) if kind == "Y" else f"{year}-{kind}"))
 
 
 def between(start: date, end: date) -> ReportPeriod:
     if end < start:
-        raise DomainError("Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu.", field="to")
+        raise DomainError("report_period.ends_before_start", field="to")
     return ReportPeriod(start, end, f"từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}",
                         f"{start.isoformat()}..{end.isoformat()}")
 

@@ -147,7 +147,7 @@ class AccessService:
         self.refresh()
         view = self._views.get(Principal.create_id(validate_principal_name(name)))
         if view is None:
-            raise NotFound(f"No principal '{name}'.", field="name")
+            raise NotFound("principal.not_found", field="name", name=name)
         return view
 
     # -- commands --------------------------------------------------------------------------
@@ -157,7 +157,7 @@ class AccessService:
         try:
             principal = self.app.repository.get(Principal.create_id(validate_principal_name(name)))
         except AggregateNotFoundError:
-            raise NotFound(f"No principal '{name}'.", field="name") from None
+            raise NotFound("principal.not_found", field="name", name=name) from None
         assert isinstance(principal, Principal)
         return principal
 
@@ -165,8 +165,8 @@ class AccessService:
         try:
             self.app.save(principal)
         except IntegrityError:
-            raise AlreadyExists(f"Principal '{principal.name}' changed or exists already; "
-                                "retry.", field="name") from None
+            raise AlreadyExists("principal.changed_or_exists", field="name",
+                                name=principal.name) from None
 
     def create_principal(self, name: str, display_name: str, by: str) -> PrincipalView:
         principal = Principal(name=validate_principal_name(name),
@@ -176,7 +176,7 @@ class AccessService:
 
     def grant(self, name: str, role: str, tenant: str, agency: str, by: str) -> PrincipalView:
         if tenant and not self._tenant_exists(tenant):
-            raise NotFound(f"No tenant '{tenant}'.", field="tenant")
+            raise NotFound("tenant.not_found", field="tenant", tenant=tenant)
         principal = self._load(name)
         key = self._agency_key(tenant, agency) if agency and tenant else agency
         principal.grant(_role(role), tenant, key, by)
@@ -195,10 +195,10 @@ class AccessService:
         """A new bearer token; `secret` and `token_id` are only given by the documented demo
         set-up, whose tokens must stay the same from one start to the next."""
         if expires_at is not None and expires_at <= self._clock():
-            raise DomainError("A token's expiry must be in the future.", field="expires_at")
+            raise DomainError("token.expiry_in_past", field="expires_at")
         if token_id is not None and (not _TOKEN_ID.fullmatch(token_id)
                                      or any(token_id in v.tokens for v in self.principals())):
-            raise AlreadyExists(f"Token id '{token_id}' is taken or unfit.", field="token")
+            raise AlreadyExists("token.id_taken", field="token", token=token_id)
         principal = self._load(name)
         token_id = token_id or secrets.token_hex(6)
         secret = secret or secrets.token_urlsafe(32)
@@ -342,5 +342,5 @@ def _role(value: str) -> Role:
     try:
         return Role(value)
     except ValueError:
-        raise DomainError(f"Unknown role '{value}'; one of: "
-                          + ", ".join(r.value for r in Role), field="role") from None
+        raise DomainError("role.unknown", field="role", role=value,
+                          known=", ".join(r.value for r in Role)) from None

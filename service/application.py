@@ -47,10 +47,7 @@ class CheckedRepository(Repository[UUID]):
             raise
         except Exception as exc:  # whatever a forged event makes the fold raise
             log.error("the stored history of %s does not load: %r", aggregate_id, exc)
-            raise HistoryUnreadable(
-                "The recorded history of this item does not load: it was changed outside "
-                "the service. Nothing was recorded; an operator must verify the log "
-                "(r57 verify --live) and restore it.", field="history") from None
+            raise HistoryUnreadable("history.unreadable", field="history") from None
 
 
 class LedgerApplication(Application[UUID]):

@@ -58,9 +58,9 @@ def privileges(role: str, database: str, schema: str) -> list[Composed]:
 def create_role(storage: Any, role: str, password: str) -> None:
     """Create the role, or bring an existing one back to exactly these rights."""
     if not isinstance(storage, PostgresStorage):
-        raise DomainError("A restricted database role is for PostgreSQL only.", field="role")
+        raise DomainError("db_role.postgres_only", field="role")
     if not _ROLE.fullmatch(role):
-        raise DomainError("A role name is 1-63 lowercase letters, digits and _.", field="role")
+        raise DomainError("db_role.bad_name", field="role")
     datastore = storage.datastore
     with datastore.get_connection() as conn, conn.transaction():
         me = conn.execute("SELECT current_user AS me, current_database() AS db").fetchone()
@@ -68,8 +68,7 @@ def create_role(storage: Any, role: str, password: str) -> None:
         found = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s",
                              (role,)).fetchone()
         if role == me["me"] or (found is not None and found["rolsuper"]):
-            raise DomainError(f"Role '{role}' is the owner or a superuser; choose a new name.",
-                              field="role")
+            raise DomainError("db_role.privileged", field="role", role=role)
         verb = SQL("ALTER") if found else SQL("CREATE")
         conn.execute(SQL("{} ROLE {} " + _ATTRIBUTES + " PASSWORD {}").format(
             verb, Identifier(role), Literal(password)))

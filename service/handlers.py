@@ -86,9 +86,7 @@ class ImportRefused(DomainError):
     """The document has rows that could not be read; nothing was recorded."""
 
     def __init__(self, problems: tuple[RowProblem, ...] | list[RowProblem]) -> None:
-        super().__init__(
-            f"{len(problems)} row(s) could not be read; nothing was recorded.", field="file"
-        )
+        super().__init__("import.rows_refused", field="file", count=len(problems))
         self.problems = tuple(problems)
 
 
@@ -159,11 +157,8 @@ def import_plan(ledger: TenantLedger, command: ImportPlan, ctx: Context) -> Outc
     existing = ledger.existing(Plan.create_id(document.header.number))
     if isinstance(existing, Plan):
         if existing.source_sha256 != command.sha256:
-            raise AlreadyExists(
-                f"Plan {existing.number} was imported from another document; record "
-                "corrections as commands, not by importing again.",
-                field="file",
-            )
+            raise AlreadyExists("plan.imported_from_another_document", field="file",
+                                plan=existing.number)
         return Outcome((), lambda _: _import_result(document, existing, False, 0, [], None))
     # A plan's tasks take effect on the date the plan was issued (valid time).
     issued = Context(ctx.actor, ctx.effective_on or document.header.issued_on, ctx.agency)
@@ -199,9 +194,9 @@ def _import_result(
 def register_agency(ledger: TenantLedger, command: RegisterAgency, ctx: Context) -> Outcome:
     normalised = normalise_agency(command.name)
     if not normalised.name:
-        raise DomainError("An agency needs a name.", field="name")
+        raise DomainError("agency.name_empty", field="name")
     agency = Agency.register(normalised, ledger.provenance(ctx))
-    refusal = AlreadyExists(f"Agency '{normalised.name}' is already registered.", field="name")
+    refusal = AlreadyExists("agency.already_registered", field="name", agency=normalised.name)
     return Outcome((agency,), lambda position: CommandResult(
         agency.id, agency.version, position), on_conflict=refusal)
 
@@ -228,8 +223,8 @@ def change_deadline(ledger: TenantLedger, task: Task, command: ChangeDeadline,
                     ctx: Context) -> None:
     new = parse_deadline(command.deadline)
     if new.due is None and new.kind.value == "unparsed":
-        raise DomainError(f"Deadline '{command.deadline}' is not understood: {new.warning}",
-                          field="deadline")
+        raise DomainError("deadline.not_understood", field="deadline",
+                          deadline=command.deadline, warning=new.warning)
     task.change_deadline(new, clean(command.reason), clean(command.decision_ref),
                          ledger.provenance(ctx))
 
@@ -260,10 +255,8 @@ def reporting_agency(ledger: TenantLedger, task: Task, ctx: Context) -> str | No
         return None
     key = ledger.agency_keys([ctx.agency], "agency")[0]
     if not task.involves(key):
-        raise DomainError(
-            f"Agency '{ctx.agency}' neither leads nor coordinates task {task.number}.",
-            field="agency",
-        )
+        raise DomainError("task.agency_not_involved", field="agency", agency=ctx.agency,
+                          number=task.number)
     return key
 
 
@@ -400,9 +393,9 @@ def _decimal(text: str) -> Decimal:
     try:
         value = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
-        raise DomainError(f"'{text}' is not a number.", field="value") from None
+        raise DomainError("value.not_a_number", field="value", value=text) from None
     if not value.is_finite():
-        raise DomainError(f"'{text}' is not a finite number.", field="value")
+        raise DomainError("value.not_a_finite_number", field="value", value=text)
     return value
 
 

@@ -20,6 +20,8 @@ import psycopg
 from eventsourcing.persistence import PersistenceError
 
 from domain.errors import DomainError, NotFound
+from domain.messages import Message, message
+from i18n import render
 from integrity.audit import HeldCopy
 from integrity.bundle import write_bundle
 from integrity.canonical import ChainHead, Entry, Link
@@ -66,8 +68,7 @@ class TenantIntegrity:
 
     def _signing_keyring(self) -> Keyring:
         if self.keyring is None:
-            raise IntegrityRefused("No key directory: pass --key-dir (required on PostgreSQL).",
-                                   field="key_dir")
+            raise IntegrityRefused("integrity.no_key_dir", field="key_dir")
         return self.keyring
 
     def entries_after(self, after: int) -> Iterator[Entry]:
@@ -103,7 +104,8 @@ class TenantIntegrity:
             return issue_checkpoint(self.store, self._signing_keyring(),
                                     now or datetime.now(UTC))
         except RefusedToSign as exc:
-            raise IntegrityRefused(f"Refused to sign: {exc}.", field="tenant") from None
+            raise IntegrityRefused("integrity.sign_refused", field="tenant",
+                                   reason=str(exc)) from None
 
     def public_keys(self) -> dict[str, PublicKey]:
         return self.keyring.public_keys() if self.keyring else {}
@@ -157,11 +159,10 @@ class TenantIntegrity:
         where = (f"position {finding.first_position}" if finding.first_position is not None
                  else "the checkpoints")
         if not despite_tampering:
-            raise LogTampered(
-                f"Refused to {action}: the log of {self.app.slug} fails verification at "
-                f"{where} ({finding.failures} failures; r57 verify --live {self.app.slug} "
-                "lists them). Restore the log, or pass --despite-tampering to go on; that "
-                "is recorded.", field="tenant")
+            at = (message("integrity.at_position", position=finding.first_position)
+                  if finding.first_position is not None else message("integrity.at_checkpoints"))
+            raise LogTampered("integrity.log_tampered", field="tenant", action=action,
+                              tenant=self.app.slug, where=at, failures=finding.failures)
         self.findings.record_override(action, actor, finding)
         log.warning("%s of tenant %s by %s despite a failed verification at %s",
                     action, self.app.slug, actor, where)
@@ -203,8 +204,10 @@ class TenantIntegrity:
     def _checkpoint_of(self, size: int | None) -> Checkpoint:
         found = [c for c in self._genuine_checkpoints() if size in (None, c.tree_size)]
         if not found:
-            what = f"of {size} entries" if size is not None else "at all"
-            raise NotFound(f"No signed checkpoint {what} for {self.app.slug}.", field="tree_size")
+            what = (message("integrity.of_entries", size=size) if size is not None
+                    else message("integrity.at_all"))
+            raise NotFound("integrity.no_checkpoint", field="tree_size", what=what,
+                           tenant=self.app.slug)
         return found[-1]
 
     def _leaves(self) -> list[bytes]:
@@ -214,8 +217,8 @@ class TenantIntegrity:
     def _proved(self, doc: dict[str, Any]) -> dict[str, Any]:
         problems = check_document(doc, self.public_keys())
         if problems:
-            raise IntegrityRefused(f"The stored log does not support this proof: "
-                                   f"{'; '.join(problems)}.", field="tenant")
+            raise IntegrityRefused("integrity.proof_unsupported", field="tenant",
+                                   problems="; ".join(problems))
         return doc
 
     def inclusion(self, position: int, tree_size: int | None = None) -> dict[str, Any]:
@@ -225,10 +228,10 @@ class TenantIntegrity:
         link = self.store.link_at(position)
         entry = next(self.entries_after(position - 1), None)
         if link is None or entry is None or entry.position != position:
-            raise NotFound(f"No chained event at position {position}.", field="position")
+            raise NotFound("integrity.no_chained_event", field="position", position=position)
         if link.leaf_index >= checkpoint.tree_size:
-            raise NotFound(f"Position {position} is after the {checkpoint.describe()}; "
-                           "sign a newer checkpoint first.", field="position")
+            raise NotFound("integrity.position_after_checkpoint", field="position",
+                           position=position, checkpoint=_described(checkpoint))
         return self._proved(inclusion_document(self._leaves(), entry, link.leaf_index,
                                                checkpoint))
 
@@ -252,7 +255,8 @@ def checkpoint_all(tenancy: Tenancy,
             outcome[tenant.slug] = TenantIntegrity(tenancy.application(tenant.slug),
                                                    key_dir).checkpoint()
         except IntegrityRefused as exc:
-            log.error("tenant %s: %s", tenant.slug, exc.message)
+            shown = render(exc.as_message() or Message(exc.message), "en")
+            log.error("tenant %s: %s", tenant.slug, shown)
             outcome[tenant.slug] = exc
     return outcome
 
@@ -280,3 +284,10 @@ class PeriodicCheckpoints:
                 checkpoint_all(self.tenancy, self.key_dir)
             except (sqlite3.Error, psycopg.Error, PersistenceError):
                 log.warning("periodic checkpoints failed; retrying next period", exc_info=True)
+
+
+def _described(checkpoint: Checkpoint) -> Message:
+    """A checkpoint as a refusal names it, in the reader's language."""
+    return message("integrity.checkpoint", size=checkpoint.head.tree_size,
+                   position=checkpoint.head.last_position, issued=checkpoint.issued_at,
+                   key=checkpoint.key_id[:16])

@@ -75,13 +75,13 @@ class TenantLedger:
             on_behalf_of=agency_key,
         )
 
-    def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+    def _get(self, cls: type[A], aggregate_id: UUID, missing: NotFound) -> A:
         try:
             aggregate: Aggregate = self.app.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound(f"No {what}.", field=what.split(maxsplit=1)[0]) from None
+            raise missing from None
         if not isinstance(aggregate, cls):
-            raise NotFound(f"No {what}.", field=what.split(maxsplit=1)[0])
+            raise missing
         return aggregate
 
     def existing(self, aggregate_id: UUID) -> Aggregate | None:
@@ -105,9 +105,7 @@ class TenantLedger:
         except IntegrityError:
             if on_conflict is not None:
                 raise on_conflict from None
-            raise Conflict(
-                "Someone else recorded a change to the same item first; reload and retry."
-            ) from None
+            raise Conflict("conflict.concurrent_change") from None
         # Followers that must keep up with every append (the hash chain, metrics) run
         # after the commit; each also catches up by itself, so a crash here loses nothing.
         for listener in self._after_append:
@@ -120,10 +118,8 @@ class TenantLedger:
 
     def check_version(self, aggregate: Aggregate, ctx: Context) -> None:
         if ctx.expected_version is not None and ctx.expected_version != aggregate.version:
-            raise Conflict(
-                f"Expected version {ctx.expected_version}, but it is now at "
-                f"version {aggregate.version}; reload and retry."
-            )
+            raise Conflict("conflict.version", expected=ctx.expected_version,
+                           current=aggregate.version)
 
     def catalogue(self) -> PlanCatalogue:
         try:
@@ -136,29 +132,31 @@ class TenantLedger:
     def task(self, number: str, plan: str | None = None) -> Task:
         plan_id = self.catalogue().resolve(plan)
         return self._get(Task, Task.create_id(plan_id, str(number).strip().rstrip(".")),
-                         f"task {number}")
+                         NotFound("task.not_found", field="task", number=str(number)))
 
     def indicator(self, code: str, plan: str | None = None) -> Indicator:
         plan_id = self.catalogue().resolve(plan)
         return self._get(
             Indicator, Indicator.create_id(plan_id, code.strip().rstrip(".")),
-            f"indicator {code}",
+            NotFound("indicator.not_found", field="indicator", code=code),
         )
 
     def agency(self, name_or_key: str) -> Agency:
         """By key, by the name it was registered under, or by its current name (a renamed
         agency keeps the key of its first name)."""
+        missing = NotFound("agency.not_found", field="agency", agency=name_or_key)
         for key in dict.fromkeys((name_or_key.strip(), normalise_agency(name_or_key).key)):
             if Agency.create_id(key) in self.app.repository:
-                return self._get(Agency, Agency.create_id(key), f"agency '{name_or_key}'")
+                return self._get(Agency, Agency.create_id(key), missing)
         wanted = fold(name_or_key)
         for key, name in TenantQueries(self.app).state().agencies.items():
             if fold(name) == wanted:
-                return self._get(Agency, Agency.create_id(key), f"agency '{name_or_key}'")
-        raise NotFound(f"No agency '{name_or_key}'.", field="agency")
+                return self._get(Agency, Agency.create_id(key), missing)
+        raise missing
 
     def plan(self, number: str | None = None) -> Plan:
-        return self._get(Plan, self.catalogue().resolve(number), f"plan {number or ''}".strip())
+        return self._get(Plan, self.catalogue().resolve(number),
+                         NotFound("plan.not_found", field="plan", plan=number or ""))
 
     def agency_keys(self, names: Sequence[str], field_name: str) -> tuple[str, ...]:
         keys = []
@@ -166,7 +164,5 @@ class TenantLedger:
             try:
                 keys.append(self.agency(name).key)
             except NotFound:
-                raise NotFound(
-                    f"Agency '{name}' is not in this tenant's registry.", field=field_name
-                ) from None
+                raise NotFound("agency.not_registered", field=field_name, agency=name) from None
         return tuple(dict.fromkeys(keys))

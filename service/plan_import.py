@@ -33,7 +33,7 @@ class PlanAggregates:
 def build_plan(document: PlanDocument, sha256: str, provenance: Provenance) -> PlanAggregates:
     header = document.header
     if not header.number:
-        raise DomainError("The document has no plan number.", field="number")
+        raise DomainError("import.no_plan_number", field="number")
     _check_unique([t.number for t in document.tasks], "task")
     _check_unique([i.code for i in document.indicators], "indicator")
     plan = Plan(
@@ -126,5 +126,7 @@ def _check_unique(values: list[str], what: str) -> None:
     seen: set[str] = set()
     for value in values:
         if value in seen:
-            raise DomainError(f"The document lists {what} {value} twice.", field=what)
+            if what == "task":
+                raise DomainError("import.task_twice", field=what, value=value)
+            raise DomainError("import.indicator_twice", field=what, value=value)
         seen.add(value)

@@ -117,7 +117,7 @@ class TenantQueries:
         state = self.state()
         wanted = Indicator.create_id(self._plan_id(state, plan), code.strip().rstrip("."))
         if wanted not in state.indicators:
-            raise NotFound(f"No indicator {code}.", field="indicator")
+            raise NotFound("indicator.not_found", field="indicator", code=code)
         return details.indicator_detail(state, state.indicators[wanted])
 
     def indicator_list(self, plan: str | None = None) -> list[IndicatorDetail]:
@@ -169,7 +169,7 @@ class TenantQueries:
             self.refresh()
             entries = self.store.entries_about(f"task {number}")
             if not entries:
-                raise NotFound(f"No task {number}.", field="task")
+                raise NotFound("task.not_found", field="task", number=number)
             return entries
         state = PlanState()
         entries = [e for e in apply_all(state, self._known(known_at))
@@ -179,7 +179,7 @@ class TenantQueries:
                         if t.number == number and state.plans[t.plan_id].number == plan}
             entries = [e for e in entries if e.aggregate_id in plan_ids]
         if not entries:
-            raise NotFound(f"No task {number}.", field="task")
+            raise NotFound("task.not_found", field="task", number=number)
         return entries
 
     def _known(self, known_at: datetime | None) -> Iterator[tuple[int, Any]]:

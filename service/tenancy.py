@@ -114,8 +114,7 @@ class Tenancy:
         if tenant is None or tenant.slug != slug:
             tenant = self.registry.get(slug)
         if for_writing and tenant.status == ARCHIVED:
-            raise TenantArchived(f"Tenant '{slug}' is archived; it records nothing new.",
-                                 field="tenant")
+            raise TenantArchived("tenant.archived", field="tenant", tenant=slug)
         ledger = TenantLedger(self.application(tenant.slug), today=self.clock.today,
                               after_append=self.append_listeners)
         ledger.file_limits = self.file_limits

@@ -39,9 +39,9 @@ def _display_name(name: str) -> str:
     try:
         cleaned = nfc(canonical_text(name))
     except TextRefused as exc:
-        raise DomainError(str(exc), field="display_name") from None
+        raise DomainError("text.refused", field="display_name", **exc.params) from None
     if not cleaned or len(cleaned) > 200:
-        raise DomainError("A tenant's display name is 1-200 characters.", field="display_name")
+        raise DomainError("tenant.bad_display_name", field="display_name")
     return cleaned
 
 
@@ -50,7 +50,7 @@ def _admin_code(code: str | None) -> str | None:
         return None
     code = ascii_digits(code).strip()
     if not _ADMIN_CODE.fullmatch(code):
-        raise DomainError("An administrative code is 2-5 digits.", field="admin_code")
+        raise DomainError("tenant.bad_admin_code", field="admin_code")
     return code
 
 
@@ -79,7 +79,7 @@ class TenantRegistry:
                     row,
                 )
         except UNIQUE_VIOLATIONS:
-            raise AlreadyExists(f"Tenant '{slug}' already exists.", field="slug") from None
+            raise AlreadyExists("tenant.exists", field="slug", tenant=slug) from None
         return self.get(slug)
 
     def get(self, slug: str) -> Tenant:
@@ -89,7 +89,7 @@ class TenantRegistry:
             )
             row = cursor.fetchone()
         if row is None:
-            raise NotFound(f"No tenant '{slug}'.", field="tenant")
+            raise NotFound("tenant.not_found", field="tenant", tenant=slug)
         return _tenant(row)
 
     def list(self, include_archived: bool = False) -> list[Tenant]:
@@ -113,7 +113,7 @@ class TenantRegistry:
         with self._db.transaction() as cursor:
             cursor.execute("SELECT slug FROM r57_tenants WHERE slug = :slug", params)
             if cursor.fetchone() is None:
-                raise NotFound(f"No tenant '{slug}'.", field="tenant")
+                raise NotFound("tenant.not_found", field="tenant", tenant=slug)
             cursor.execute(statement, params)
 
 

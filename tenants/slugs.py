@@ -13,11 +13,7 @@ _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,39}$")
 def validate_slug(slug: str) -> str:
     """Lowercase ASCII letters, digits and single inner hyphens; at most 40 characters."""
     if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
-        raise DomainError(
-            "A tenant slug is 1-40 lowercase ASCII letters, digits and single inner "
-            f"hyphens (e.g. 'quang-nam'); got {slug!r}.",
-            field="slug",
-        )
+        raise DomainError("tenant.bad_slug", field="slug", slug=str(slug))
     return slug
 
 

@@ -13,6 +13,7 @@ from reports import periodic, periods
 from reports.periodic import Particulars, PeriodicReport
 from reports.periods import KINDS, ReportPeriod
 from web.formatting import parse_day
+from web.messages import error_vi
 from web.state import end_of_day, queries, state, tenancy
 
 _TEXT_FIELDS = ("number", "signer_title", "signer_name")
@@ -37,7 +38,7 @@ def _period(kind: str, year: int, errors: dict[str, str]) -> ReportPeriod:
             if start and end:
                 return periods.between(start, end)
         except DomainError as error:
-            errors[error.field or "from"] = error.message
+            errors[error.field or "from"] = error_vi(error)
         return periods.quarter_of(today)
     return periods.chosen(kind, year)
 
@@ -79,7 +80,7 @@ def read_choice() -> tuple[ReportChoice, ReportPeriod, date, datetime, Particula
     try:
         on = parse_day(args.get("on", ""), "on", required=False) or min(today, period.end)
     except DomainError as error:
-        errors["on"] = error.message
+        errors["on"] = error_vi(error)
         on = min(today, period.end)
     known_at = _known_at(on, errors)
     texts = {name: args.get(name, "").strip()[:120] for name in _TEXT_FIELDS}

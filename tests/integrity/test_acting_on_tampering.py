@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from domain.messages import message
+from i18n import render
 from integrity.audit import verify_bundle
 from integrity.bundle import MANIFEST, ROOT
 from service.application import HistoryUnreadable
@@ -31,9 +33,12 @@ def test_a_command_on_an_item_whose_history_was_altered_is_refused_clearly(
 ) -> None:
     report_progress(ledger, 6)
     intruder.set_state(positions_of_task(intruder, ledger, "5")[-1], b'{"forged": true}')
-    with pytest.raises(HistoryUnreadable, match="changed outside the service"):
+    with pytest.raises(HistoryUnreadable) as refused:
         tenancy.ledger(SLUG, for_writing=True).handle(ReportProgress(
             task="5", period="2025-Q2", percent=20, narrative="b"), DOST)
+    coded = refused.value.as_message()
+    assert coded is not None and "changed outside the service" in render(coded, "en")
+    assert "đã bị thay đổi ngoài hệ thống" in render(coded, "vi")
 
 
 def test_a_command_on_an_item_whose_first_event_was_deleted_is_refused_clearly(
@@ -51,8 +56,15 @@ def test_a_checkpoint_of_a_tampered_log_is_refused_and_the_finding_recorded(
 ) -> None:
     integrity.checkpoint()
     intruder.flip_one_byte(77)
-    with pytest.raises(LogTampered, match="position 77"):
+    with pytest.raises(LogTampered) as refused:
         integrity.checkpoint()
+    assert refused.value.code == "integrity.log_tampered"
+    assert refused.value.params["where"] == message("integrity.at_position", position=77)
+    coded = refused.value.as_message()
+    assert coded is not None
+    assert render(coded, "en").startswith(f"Refused to checkpoint: the log of {SLUG} fails "
+                                          "verification at position 77 (")
+    assert render(coded, "vi").startswith(f"Không thể ký điểm kiểm tra: nhật ký của đơn vị {SLUG}")
     finding = integrity.findings.latest()
     assert finding is not None and not finding.ok and finding.first_position == 77
     assert integrity.findings.overrides() == []

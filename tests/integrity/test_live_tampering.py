@@ -127,8 +127,10 @@ def test_the_signer_refuses_to_sign_a_rewritten_history_even_with_its_tracks_cov
     intruder.rewrite_from(40)
     intruder.wipe_everything()
     signed.chain()
-    with pytest.raises(IntegrityRefused, match="rewritten"):
+    with pytest.raises(IntegrityRefused) as refused:
         signed.checkpoint()
+    assert refused.value.code == "integrity.sign_refused"
+    assert "rewritten" in str(refused.value.params["reason"])
 
 
 def test_entries_not_yet_chained_are_pending_not_failures(

@@ -14,7 +14,7 @@ import i18n
 from domain.errors import DomainError
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ("domain",)
+LAYERS = ("domain", "service", "tenants", "projections", "reports")
 REFUSALS = {"DomainError", "NotFound", "Conflict", "AlreadyExists", "IntegrityRefused",
             "LogTampered", "TenantArchived", "HistoryUnreadable"}
 CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")

@@ -20,6 +20,7 @@ from service.audit_texts import change_type_text
 from tenants.registry import Tenant
 from web.auth import require
 from web.formatting import parse_day
+from web.messages import error_vi
 from web.routes import Routes
 from web.state import end_of_day, queries, state
 
@@ -47,7 +48,7 @@ def read_filter() -> tuple[ChangeFilter, dict[str, str]]:
         try:
             days[name] = parse_day(args.get(name, ""), name, required=False)
         except DomainError as error:
-            days[name], errors[name] = None, error.message
+            days[name], errors[name] = None, error_vi(error)
     agency = None
     if args.get("agency", "").strip():
         try:

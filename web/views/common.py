@@ -17,7 +17,7 @@ from projections.plan_state import IndicatorView, PlanState, PlanView, TaskView
 from projections.summary import PlanSummary
 from web.charts import stacked_bars
 from web.formatting import parse_day
-from web.messages import WebError
+from web.messages import WebError, error_vi
 from web.state import state
 
 PLAN_FIELD = "plan"  # the query parameter and hidden form field naming a task's plan
@@ -29,7 +29,7 @@ def day_arg(name: str, default: date | None = None) -> tuple[date, str | None]:
     try:
         return parse_day(request.args.get(name, ""), name, required=False) or fallback, None
     except DomainError as error:
-        return fallback, error.message
+        return fallback, error_vi(error)
 
 
 def group_titles(plan: PlanState) -> dict[str, str]:

@@ -16,6 +16,7 @@ from projections.plan_status import TaskStatus, match_reasons
 from projections.summary import is_due_soon
 from web.auth import require
 from web.formatting import parse_day
+from web.messages import error_vi
 from web.routes import Routes
 from web.state import queries, state
 from web.views.common import (
@@ -67,7 +68,7 @@ def read_filter() -> tuple[TaskFilter, dict[str, str]]:
         try:
             days[name] = parse_day(args.get(name, ""), name, required=False)
         except DomainError as error:
-            days[name], errors[name] = None, error.message
+            days[name], errors[name] = None, error_vi(error)
     status = args.get("status", "")
     within = args.get("due_within", "")
     return TaskFilter(
