@@ -65,10 +65,11 @@ def _run_once(reminders: Reminders, digest_hour: int) -> None:
 def _wait(stop: threading.Event, seconds: float, parent: int | None) -> None:
     """Wait, looking each second whether the master that started this process is gone."""
     waited = 0.0
-    while waited < seconds and not stop.wait(min(1.0, seconds - waited)):
-        waited += 1.0
-        if parent is not None and os.getppid() != parent:
+    while waited < seconds:
+        step = min(1.0, seconds - waited)
+        if stop.wait(step) or (parent is not None and os.getppid() != parent):
             return
+        waited += step
 
 
 def _main() -> None:

@@ -155,13 +155,30 @@ class ReminderStore:
 
     # -- digests -----------------------------------------------------------------------------
 
-    def awaiting_email(self, tenant: str | None = None) -> list[tuple[str, str]]:
-        """(tenant, principal) pairs with reminders not yet put in a digest."""
+    def awaiting_email(self, tenant: str | None = None) -> dict[tuple[str, str], int]:
+        """How many reminders each (tenant, principal) has that no digest holds yet."""
         with self._db.transaction(write=False) as cursor:
-            cursor.execute("SELECT DISTINCT tenant, principal FROM r57_reminders "
+            cursor.execute("SELECT tenant, principal, COUNT(*) AS n FROM r57_reminders "
                            "WHERE email = :pending AND (:t = '' OR tenant = :t) "
-                           "ORDER BY tenant, principal", {"pending": PENDING, "t": tenant or ""})
-            return [(r["tenant"], r["principal"]) for r in cursor.fetchall()]
+                           "GROUP BY tenant, principal ORDER BY tenant, principal",
+                           {"pending": PENDING, "t": tenant or ""})
+            return {(r["tenant"], r["principal"]): int(r["n"]) for r in cursor.fetchall()}
+
+    def due_digest_sizes(self, tenant: str | None = None) -> list[tuple[str, str, str, int]]:
+        """(tenant, principal, address, reminders) of the digests a run would send now."""
+        due = self.due_digests(tenant)
+        with self._db.transaction(write=False) as cursor:
+            found = []
+            for digest_id in due:
+                cursor.execute("SELECT d.tenant, d.principal, d.address, COUNT(r.id) AS n "
+                               "FROM r57_reminder_digests d LEFT JOIN r57_reminders r "
+                               "ON r.digest_id = d.id WHERE d.id = :id "
+                               "GROUP BY d.tenant, d.principal, d.address", {"id": digest_id})
+                row = cursor.fetchone()
+                if row is not None:
+                    found.append((row["tenant"], row["principal"], row["address"],
+                                  int(row["n"])))
+            return found
 
     def skip_email(self, tenant: str, principal: str) -> None:
         """No e-mail for these (no address, opted out, no mail server): the web has them."""
@@ -186,6 +203,12 @@ class ReminderStore:
                            "WHERE tenant = :t AND principal = :p AND email = :pending",
                            {**params, "digested": DIGESTED, "id": made["id"],
                             "pending": PENDING})
+
+    def has_digest(self, tenant: str, principal: str, day: str) -> bool:
+        with self._db.transaction(write=False) as cursor:
+            cursor.execute("SELECT 1 AS x FROM r57_reminder_digests WHERE tenant = :t AND "
+                           "principal = :p AND day = :d", {"t": tenant, "p": principal, "d": day})
+            return cursor.fetchone() is not None
 
     def due_digests(self, tenant: str | None = None) -> list[int]:
         """Digests to send now: never tried, due for a retry, or claimed by a process that

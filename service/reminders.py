@@ -80,7 +80,7 @@ class Reminders:
             else:
                 report.new += self.store.add(found)
         if dry_run:
-            report.digests = self._digests_preview(report.new)
+            report.digests = self._digests_preview(report.new, day, tenant)
             return report
         if digests:
             self._make_digests(day, tenant)
@@ -112,16 +112,17 @@ class Reminders:
             return None
         return account.email
 
-    def _digests_preview(self, new: list[NewReminder]) -> list[tuple[str, str, str, int]]:
-        counts: dict[tuple[str, str], int] = defaultdict(int)
+    def _digests_preview(self, new: list[NewReminder], day: date,
+                         tenant: str | None) -> list[tuple[str, str, str, int]]:
+        """The e-mails a run would send: the digests due now (retries among them), and a
+        digest for each person with reminders no digest holds yet, new ones included."""
+        preview = self.store.due_digest_sizes(tenant) if self.mailer else []
+        counts = defaultdict(int, self.store.awaiting_email(tenant))
         for reminder in new:
             counts[(reminder.tenant, reminder.principal)] += 1
-        for pair in self.store.awaiting_email():
-            counts[pair] += 0
-        preview = []
         for (slug, principal), count in sorted(counts.items()):
             address = self.address(principal) if self.mailer else None
-            if address and count:
+            if address and not self.store.has_digest(slug, principal, day.isoformat()):
                 preview.append((slug, principal, address, count))
         return preview
 

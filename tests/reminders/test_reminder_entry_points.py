@@ -4,6 +4,8 @@ and the API (the schedule, one's own reminders, /readyz while e-mail is failing)
 from __future__ import annotations
 
 import json
+import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -13,6 +15,7 @@ from api.config import ApiSettings
 from cli.main import main
 from domain.access import Role
 from server.app import create_app
+from server.reminder_scheduler import run_scheduler, start_scheduler
 from tests.reminders.conftest import BINH, LAN, SLUG, SYSTEM, World
 from tests.reminders.smtp import free_port
 
@@ -121,3 +124,22 @@ def test_readiness_names_failing_email_but_stays_ready(world: World) -> None:
     body = ready.get_json()
     assert body["mail"]["waiting"] == 2 and body["mail"]["failing"] == 2
     assert "ConnectionRefusedError" in body["mail"]["last_error"]
+
+
+def test_the_scheduler_beside_the_web_workers_sends_each_digest_once(world: World) -> None:
+    settings = replace(world.settings, mail=world.mail(), reminders_every_seconds=0.2,
+                       reminders_digest_hour=0)
+    assert start_scheduler(replace(settings, reminders_every_seconds=0)) is None
+    stop = threading.Event()
+    runner = threading.Thread(target=run_scheduler, args=(settings, stop))
+    runner.start()
+    try:
+        deadline = time.monotonic() + 30
+        while len(world.smtp.inbox.received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1)  # several more runs
+    finally:
+        stop.set()
+        runner.join(timeout=30)
+    assert not runner.is_alive()
+    assert sorted(r.recipients[0] for r in world.smtp.inbox.received) == [BINH, LAN]

@@ -157,3 +157,16 @@ def test_a_tenants_schedule_can_be_changed_and_is_kept(world: World) -> None:
     report = world.reminders().run(dry_run=True)
     assert {(r.kind, r.occasion) for r in report.new if r.principal == LAN} == {
         ("due_soon", "2025-06-30/10")}
+
+
+def test_a_dry_run_also_lists_emails_waiting_for_their_digest_or_a_retry(world: World) -> None:
+    world.reminders().run(digests=False)  # before the day's digest hour: recorded, not sent
+    waiting = world.reminders().run(dry_run=True)
+    assert waiting.new == [] and sorted((d[1], d[3]) for d in waiting.digests) == [
+        (BINH, 2), (LAN, 3)]
+    world.reminders(free_port()).run()  # the server is away: both wait for a retry
+    world.later(minutes=2)
+    retries = world.reminders().run(dry_run=True)
+    assert sorted((d[1], d[3]) for d in retries.digests) == [(BINH, 2), (LAN, 3)]
+    assert world.smtp.inbox.received == []
+    assert world.reminders().run().sent == 2
