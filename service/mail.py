@@ -4,6 +4,7 @@ with a short reason; the caller keeps the message and tries again later."""
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import ssl
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ class MailSettings:
     password: str = ""
     sender: str = "Sổ theo dõi Nghị quyết 57 <no-reply@localhost>"
     timeout_seconds: float = 10.0
+    ca_file: str = ""  # certificates to trust besides the system's (a province's own CA)
     base_url: str = "http://127.0.0.1:8057"  # links in messages start here
 
     def __post_init__(self) -> None:
@@ -53,6 +55,7 @@ class MailSettings:
             sender=env.get("R57_SMTP_SENDER") or default.sender,
             timeout_seconds=float(env.get("R57_SMTP_TIMEOUT_SECONDS")
                                   or default.timeout_seconds),
+            ca_file=env.get("R57_SMTP_CA_FILE", ""),
             base_url=(env.get("R57_BASE_URL") or default.base_url).rstrip("/"),
         )
 
@@ -65,20 +68,42 @@ class SmtpMailer:
     def __init__(self, settings: MailSettings) -> None:
         self.settings = settings
 
+    def _context(self) -> ssl.SSLContext:
+        """The server's certificate and name are checked, against the system's CAs and
+        `ca_file`."""
+        context = ssl.create_default_context()
+        if self.settings.ca_file:
+            context.load_verify_locations(cafile=self.settings.ca_file)
+        return context
+
     def send(self, message: EmailMessage) -> None:
         s = self.settings
         try:
             if s.security == "tls":
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                    s.host, s.port, timeout=s.timeout_seconds,
-                    context=ssl.create_default_context())
+                    s.host, s.port, timeout=s.timeout_seconds, context=self._context())
             else:
                 smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout_seconds)
             with smtp:
                 if s.security == "starttls":
-                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.starttls(context=self._context())
                 if s.user:
-                    smtp.login(s.user, s.password)
+                    _login(smtp, s.user, s.password)
                 smtp.send_message(message)
-        except (OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPException, UnicodeError) as exc:
             raise MailFailed(f"{type(exc).__name__}: {exc}"[:300]) from exc
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """smtplib's login, except that a user or password beyond ASCII (a Vietnamese password)
+    is sent as AUTH PLAIN in UTF-8, as RFC 4616 has it, where smtplib would fail to encode."""
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    if "plain" not in smtp.esmtp_features.get("auth", "").lower().split():
+        raise smtplib.SMTPException("the server offers no AUTH PLAIN for a non-ASCII login")
+    secret = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+    code, answer = smtp.docmd("AUTH", f"PLAIN {secret}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, answer)

@@ -143,29 +143,37 @@ class Reminders:
                 continue  # another scheduler took it
             faults.reached("reminders_after_claim")
             sent = self._send(digest, report.digests)
-            report.sent += sent
-            report.failed += not sent
+            report.sent += sent is True
+            report.failed += sent is False
 
-    def _send(self, digest: Digest, listed: list[tuple[str, str, str, int]]) -> bool:
+    def _send(self, digest: Digest, listed: list[tuple[str, str, str, int]]) -> bool | None:
+        """True: sent; False: failed, to be retried; None: not to be sent (opted out)."""
         assert self.mailer is not None
         if self.store.opted_out(digest.principal):
             self.store.skip_digest(digest, "opted_out")
-            return True
+            return None
         reminders = self.store.digest_reminders(digest.id)
-        message = compose(digest, reminders, person=self._name(digest.principal),
-                          tenant_name=self._tenant_name(digest.tenant), settings=self.mail)
         try:
-            self.mailer.send(message)
+            self.mailer.send(compose(
+                digest, reminders, person=self._name(digest.principal),
+                tenant_name=self._tenant_name(digest.tenant), settings=self.mail))
         except MailFailed as failure:
-            retry_at = self.store.mark_failed(digest, str(failure))
-            log.warning("reminder e-mail to %s not sent (attempt %d): %s; retrying at %s",
-                        digest.address, digest.attempts, failure,
-                        self.tenancy.clock.local(datetime.fromtimestamp(retry_at, UTC)).isoformat())
+            self._failed(digest, str(failure))
+            return False
+        except Exception as unexpected:  # one bad digest must not hold back the others
+            log.exception("reminder e-mail %d could not be made or sent", digest.id)
+            self._failed(digest, f"{type(unexpected).__name__}: {unexpected}")
             return False
         self.store.mark_sent(digest)
         listed.append((digest.tenant, digest.principal, digest.address, len(reminders)))
         log.info("reminder e-mail sent to %s (%d reminders)", digest.address, len(reminders))
         return True
+
+    def _failed(self, digest: Digest, error: str) -> None:
+        retry_at = datetime.fromtimestamp(self.store.mark_failed(digest, error), UTC)
+        log.warning("reminder e-mail to %s not sent (attempt %d): %s; retrying at %s",
+                    digest.address, digest.attempts, error,
+                    self.tenancy.clock.local(retry_at).strftime("%d/%m/%Y %H:%M"))
 
     def _name(self, principal: str) -> str:
         try:

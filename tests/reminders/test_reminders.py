@@ -7,12 +7,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from service.commands import Context, ReportProgress, ReturnReport
 from service.reminder_store import CLAIM_LEASE_SECONDS
+from service.reminders import Reminders
 from tests.reminders.conftest import BASE, BINH, DOST, LAN, MONDAY, SLUG, SYSTEM, World
-from tests.reminders.smtp import SmtpServer, free_port
+from tests.reminders.smtp import SmtpServer, accept_login, free_port, self_signed, server_tls
 
 
 def test_each_person_gets_one_vietnamese_digest_with_links_to_the_tasks(world: World) -> None:
@@ -91,17 +97,21 @@ def test_a_dry_run_lists_what_would_be_sent_and_records_nothing(world: World) ->
 def test_a_person_who_opted_out_gets_no_email_but_keeps_the_reminders(world: World) -> None:
     reminders = world.reminders()
     reminders.store.set_opt_out(LAN, True)
-    reminders.run()
+    assert reminders.run().sent == 1
     assert [r.recipients for r in world.smtp.inbox.received] == [[BINH]]
     assert len(reminders.store.inbox(LAN)) == 3
     reminders.store.set_opt_out(LAN, False)
     assert reminders.address(LAN) == LAN
 
 
-def test_an_unreachable_server_delays_the_digest_and_loses_nothing(world: World) -> None:
+def test_an_unreachable_server_delays_the_digest_and_loses_nothing(
+        world: World, caplog: pytest.LogCaptureFixture) -> None:
     port = free_port()  # nothing listens there yet
     report = world.reminders(port).run()
     assert report.sent == 0 and report.failed == 2
+    warned = [r.getMessage() for r in caplog.records if r.name == "r57.reminders"]
+    assert any(f"reminder e-mail to {LAN} not sent (attempt 1): ConnectionRefusedError" in m
+               and "retrying at 23/06/2025 08:01" in m for m in warned), warned
     backlog = world.reminders(port).store.backlog()
     assert backlog.waiting == 2 and backlog.failing == 2
     assert "ConnectionRefusedError" in (backlog.last_error or "")
@@ -170,3 +180,43 @@ def test_a_dry_run_also_lists_emails_waiting_for_their_digest_or_a_retry(world: 
     assert sorted((d[1], d[3]) for d in retries.digests) == [(BINH, 2), (LAN, 3)]
     assert world.smtp.inbox.received == []
     assert world.reminders().run().sent == 2
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_the_digest_goes_over_tls_with_a_login(world: World, tmp_path: Path,
+                                               security: str) -> None:
+    cert, key = self_signed(tmp_path)
+    tls = server_tls(cert, key)
+    options: dict[str, Any] = ({"tls_context": tls, "require_starttls": True}
+                               # aiosmtpd counts only STARTTLS as TLS for AUTH; SMTPS is TLS
+                               # from the first byte.
+                               if security == "starttls" else {"ssl_context": tls,
+                                                               "auth_require_tls": False})
+    secure = SmtpServer(authenticator=accept_login("nhac-viec", "mật khẩu thư"),
+                        auth_required=True, **options).start()
+    try:
+        mail = replace(world.mail(secure.port), security=security, user="nhac-viec",
+                       password="mật khẩu thư", ca_file=str(cert))
+        assert Reminders(world.tenancy, mail).run().sent == 2
+        wrong = replace(mail, password="sai")
+        world.later(days=7)
+        assert Reminders(world.tenancy, wrong).run().failed == 2
+        untrusted = replace(mail, ca_file="")
+        world.later(hours=1)
+        assert Reminders(world.tenancy, untrusted).run().failed == 2
+        assert "CERTIFICATE_VERIFY_FAILED" in (world.reminders().store.backlog().last_error
+                                               or "")
+    finally:
+        secure.stop()
+    assert sorted(r.recipients[0] for r in secure.inbox.received) == [BINH, LAN]
+
+
+def test_opting_out_after_the_digest_was_made_stops_it_too(world: World) -> None:
+    world.reminders(free_port()).run()  # made, not yet sent
+    world.reminders().store.set_opt_out(LAN, True)
+    world.later(minutes=2)
+    report = world.reminders().run()
+    assert (report.sent, report.failed) == (1, 0)
+    assert [r.recipients for r in world.smtp.inbox.received] == [[BINH]]
+    assert world.reminders().store.backlog().waiting == 0
