@@ -163,14 +163,16 @@ def _on_database_error(exc: Exception) -> Response:
 
 
 def _on_import_refused(exc: ImportRefused) -> Response:
-    rows = [{"row": p.row, "content": p.content, "reason": p.reason} for p in exc.problems]
+    rows = [{"row": p.row, "content": p.content, "reason": render(p.reason, i18n.language())}
+            for p in exc.problems]
     return problem(422, "import-refused", refusal_text(exc), errors=_domain_errors(exc),
                    problems=rows)
 
 
 def _on_import_format(exc: ImportFormatError) -> Response:
-    return problem(422, "import-format", exc.message, errors={"file": [exc.message]},
-                   code=exc.code, params=exc.params)
+    detail = render(exc.as_message(), i18n.language())
+    return problem(422, "import-format", detail, errors={"file": [detail]},
+                   code=exc.code, params=exc.params_json())
 
 
 def _domain(status: int, kind: str) -> Any:

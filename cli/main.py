@@ -230,7 +230,8 @@ def cmd_plan_import(t: Tenancy, args: argparse.Namespace) -> None:
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for problem in result.problems:
-        print(f"skipped row {problem.row}: {problem.reason}: {problem.content}", file=sys.stderr)
+        print(f"skipped row {problem.row}: {render(problem.reason, 'en')}: {problem.content}",
+              file=sys.stderr)
 
 
 def cmd_plan_show(t: Tenancy, args: argparse.Namespace) -> None:
@@ -586,9 +587,13 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     except ImportRefused as exc:
         print(f"error: {render(exc.as_message() or Message(exc.message), 'en')}", file=sys.stderr)
         for problem in exc.problems:
-            print(f"  row {problem.row}: {problem.reason}: {problem.content}", file=sys.stderr)
+            print(f"  row {problem.row}: {render(problem.reason, 'en')}: {problem.content}",
+                  file=sys.stderr)
         return EXIT_REFUSED
-    except (ImportFormatError, UsageError) as exc:
+    except ImportFormatError as exc:
+        print(f"error: {render(exc.as_message(), 'en')}", file=sys.stderr)
+        return EXIT_REFUSED
+    except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except DomainError as exc:

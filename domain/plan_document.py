@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from domain.messages import Message
+
 
 @dataclass(frozen=True)
 class PlanHeader:
@@ -66,7 +68,7 @@ class IndicatorRow:
 class RowProblem:
     row: int  # 1-based line or row number in the source
     content: str  # the row as found
-    reason: str  # why it could not be understood
+    reason: Message  # why it could not be understood ("import.task_untitled")
 
 
 @dataclass(frozen=True)

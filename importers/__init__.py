@@ -49,7 +49,8 @@ def read_plan_document(
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ImportFormatError(f"cannot read '{path.name}': {error.strerror}") from None
+        raise ImportFormatError("import.cannot_read", file=path.name,
+                                reason=error.strerror or type(error).__name__) from None
     return _read(reader, data, header, require_number)
 
 
@@ -71,15 +72,13 @@ def _reader_for(filename: str) -> Reader:
         reader: Reader = getattr(importlib.import_module(found[0]), found[1])
         return reader
     if suffix in _CONVERT:
-        raise ImportFormatError(
-            f"'{filename}' is in the old {suffix} format: "
-            f"save it as {_CONVERT[suffix]} and import that"
-        )
+        raise ImportFormatError("import.old_format", file=filename, suffix=suffix,
+                                modern=_CONVERT[suffix])
     supported = ", ".join(SUPPORTED_SUFFIXES)
-    kind = f"files of type '{suffix}'" if suffix else "files without a suffix"
-    raise ImportFormatError(
-        f"cannot import '{filename}': {kind} are not supported (use {supported})"
-    )
+    if not suffix:
+        raise ImportFormatError("import.no_suffix", file=filename, supported=supported)
+    raise ImportFormatError("import.unsupported_type", file=filename, suffix=suffix,
+                            supported=supported)
 
 
 def _read(
@@ -87,7 +86,7 @@ def _read(
 ) -> PlanDocument:
     check_file_size(len(data))
     if not data.strip():
-        raise ImportFormatError("the file is empty", code="import.empty")
+        raise ImportFormatError("import.empty_file")
     with reading():
         try:
             return reader(data, header)
@@ -100,8 +99,5 @@ def _read(
         except (MemoryError, RecursionError):
             raise budget_exceeded("memory") from None
         except Exception as error:  # any parser failure is the file's, never the server's
-            raise ImportFormatError(
-                f"the file could not be read ({type(error).__name__}); "
-                "open it in an office program, save it again and import the saved copy",
-                code="import.parser_failed", params={"error": type(error).__name__},
-            ) from error
+            raise ImportFormatError("import.parser_failed",
+                                    error=type(error).__name__) from error

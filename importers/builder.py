@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import fields, replace
 
+from domain.messages import Message, message
 from domain.plan_document import (
     IndicatorRow,
     PlanDocument,
@@ -30,8 +31,8 @@ class MissingNumber(ImportFormatError):
     """The document names no plan number; `document` is everything else it holds, so the
     person importing can supply the number (never guessed)."""
 
-    def __init__(self, message: str, document: PlanDocument) -> None:
-        super().__init__(message, code="import.number_missing")
+    def __init__(self, code: str, document: PlanDocument) -> None:
+        super().__init__(code)
         self.document = document
 
 
@@ -39,7 +40,7 @@ class PlanBuilder:
     """Accumulates what a reader finds; `context` names the table or sheet being read."""
 
     def __init__(self) -> None:
-        self.context = ""
+        self.context: Message | None = None  # the table or sheet being read
         self._titles: dict[str, str] = {}
         self._untitled: set[str] = set()
         self._group: str | None = None
@@ -47,7 +48,7 @@ class PlanBuilder:
         self._indicators: list[IndicatorRow] = []
         self._problems: list[RowProblem] = []
         self._notes: list[tuple[RowNote, int | None]] = []
-        self._table_errors: list[str] = []
+        self._table_errors: list[Message] = []
         self._seen: set[tuple[str, ...]] = set()
         self._task_tables = 0
         self._open_task: int | None = None  # the task a continuation row may extend
@@ -60,13 +61,14 @@ class PlanBuilder:
     def indicator_count(self) -> int:
         return len(self._indicators)
 
-    def problem(self, row: int, content: str, reason: str) -> None:
-        where = f"{self.context}: " if self.context else ""
-        self._problems.append(RowProblem(row, content, where + reason))
+    def problem(self, row: int, content: str, reason: Message) -> None:
+        if self.context is not None:
+            reason = message("import.row_in", where=self.context, reason=reason)
+        self._problems.append(RowProblem(row, content, reason))
 
     def note(self, row: int, content: str, note: str, code: str, task: int | None = None) -> None:
         """Record what was done with a row; `task` is the index of the task it concerns."""
-        where = f"{self.context}: " if self.context else ""
+        where = f"{_where_text(self.context)}: " if self.context is not None else ""
         self._notes.append((RowNote(row, content, where + note, code), task))
 
     @property
@@ -79,9 +81,9 @@ class PlanBuilder:
 
     def unusable_table(self, row: int, content: str, columns: ColumnMap) -> None:
         """A table was recognised but lacks a required column: none of its rows can be read."""
-        message = columns.missing_message()
-        self._table_errors.append(message)
-        self.problem(row, content, message)
+        missing = columns.missing_message()
+        self._table_errors.append(missing)
+        self.problem(row, content, missing)
 
     def enter_group(self, code: str, title: str = "") -> None:
         """Make `code` the current group; a later row may give an untitled group its title."""
@@ -108,7 +110,8 @@ class PlanBuilder:
         if len(self._tasks) >= limits.tasks:
             raise LimitExceeded("tasks", limits.tasks)
         if not self._first_time("task", group, number):
-            self.problem(row, content, f"task {number} appears twice in group {group}")
+            self.problem(row, content, message("import.row_task_twice", number=number,
+                                               group=group))
             return
         self._tasks.append(
             TaskRow(
@@ -159,7 +162,7 @@ class PlanBuilder:
         if len(self._indicators) >= limits.indicators:
             raise LimitExceeded("indicators", limits.indicators)
         if not self._first_time("indicator", str(horizon), code):
-            self.problem(row, content, f"indicator {code} appears twice")
+            self.problem(row, content, Message("import.row_indicator_twice", {"code": code}))
             return
         unit, target = columns.cell(cells, "unit"), columns.cell(cells, "target")
         self._indicators.append(
@@ -185,13 +188,15 @@ class PlanBuilder:
         return True
 
     def build(
-        self, found: PlanHeader, given: PlanHeader | None, source_format: str, number_hint: str
+        self, found: PlanHeader, given: PlanHeader | None, source_format: str,
+        no_number: str,
     ) -> PlanDocument:
+        """`no_number` is the code of the refusal when the plan number is not found."""
         """The document, or ImportFormatError when it has no plan number or no task."""
         header = merge_header(found, given)
         tasks = _qualified(self._tasks)
         if not self._tasks:
-            raise ImportFormatError(self._no_tasks_message(), code="import.no_tasks")
+            raise self._no_tasks()
         document = PlanDocument(
             header=header,
             groups=tuple(TaskGroup(code, title) for code, title in self._titles.items()),
@@ -205,21 +210,26 @@ class PlanBuilder:
             ),
         )
         if not header.number:
-            raise MissingNumber(f"the plan number was not found: {number_hint}", document)
+            raise MissingNumber(no_number, document)
         return document
 
-    def _no_tasks_message(self) -> str:
+    def _no_tasks(self) -> ImportFormatError:
         if self._table_errors:
-            return "; ".join(self._table_errors)
+            return ImportFormatError("import.tables_unusable", problems=self._table_errors)
         if self._task_tables and self._problems:
             first = self._problems[0]
-            return f"the task table has no readable row; row {first.row}: {first.reason}"
+            return ImportFormatError("import.no_readable_task_row", row=first.row,
+                                     reason=first.reason)
         if self._task_tables:
-            return "the task table has a header but no task rows"
-        return (
-            "no task table was recognised: expected a header row with columns such as "
-            "'TT', 'Tên nhiệm vụ', 'Cơ quan chủ trì', 'Thời gian hoàn thành'"
-        )
+            return ImportFormatError("import.no_task_rows")
+        return ImportFormatError("import.no_task_table")
+
+
+def _where_text(context: Message) -> str:
+    """The table or sheet a note concerns, as notes (in English) name it."""
+    if context.code == "import.table":
+        return f"table {context.params.get('number')}"
+    return f"sheet '{context.params.get('name')}'"
 
 
 def _join(first: str, more: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from domain.messages import Message, message
 from domain.text import fold, nfc
 
 TableKind = Literal["task", "indicator"]
@@ -73,7 +74,6 @@ FIELD_LABELS: dict[str, str] = {
     "name": "Chỉ tiêu",
 }
 _REQUIRED: dict[TableKind, tuple[str, ...]] = {"task": ("title",), "indicator": ("name",)}
-_KIND_NAMES: dict[TableKind, str] = {"task": "task table", "indicator": "indicator table"}
 
 # Header cells are short; long cells are prose in a layout table, not column names.
 _LONGEST_HEADER = 80
@@ -141,10 +141,11 @@ class ColumnMap:
     def extra_cells(self, cells: Sequence[str]) -> dict[str, str]:
         return {key: cells[i] if i < len(cells) else "" for i, key in self.extras}
 
-    def missing_message(self) -> str:
+    def missing_message(self) -> Message:
         names = ", ".join(f"'{FIELD_LABELS.get(name, name)}'" for name in self.missing)
-        found = ", ".join(h for h in self.headers if h) or "no headers"
-        return f"{_KIND_NAMES[self.kind]} has no {names} column (headers found: {found})"
+        found = ", ".join(h for h in self.headers if h)
+        return message("import.missing_columns", kind=self.kind, columns=names,
+                       headers=found or message("import.no_headers"))
 
 
 def map_columns(headers: Sequence[str], kind: TableKind) -> ColumnMap:

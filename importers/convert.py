@@ -27,16 +27,10 @@ def soffice() -> str | None:
 def convert_to_docx(data: bytes, suffix: str) -> bytes:
     """The .docx LibreOffice makes of `data` (a file ending in `suffix`)."""
     if suffix == ".odt":
-        check_zip(data, ImportFormatError(
-            "the OpenDocument file cannot be opened: it is not a valid .odt document",
-            code="import.not_odt"))
+        check_zip(data, ImportFormatError("import.not_odt"))
     program = soffice()
     if program is None:
-        raise ImportFormatError(
-            f"reading {suffix} files needs LibreOffice, which is not installed on the server "
-            f"(Debian package {PACKAGE}); install it, or save the file as .docx and import that",
-            code="import.converter_missing", params={"format": suffix, "package": PACKAGE},
-        )
+        raise ImportFormatError("import.converter_missing", format=suffix, package=PACKAGE)
     with tempfile.TemporaryDirectory(prefix="r57-convert-") as folder:
         work = Path(folder)
         source = work / f"ke-hoach{suffix}"
@@ -57,8 +51,4 @@ def convert_to_docx(data: bytes, suffix: str) -> bytes:
 
 
 def _unconvertible(suffix: str) -> ImportFormatError:
-    return ImportFormatError(
-        f"LibreOffice could not convert the {suffix} file: it is damaged or not a {suffix} "
-        "document; open it in an office program and save it as .docx",
-        code="import.not_convertible", params={"format": suffix},
-    )
+    return ImportFormatError("import.not_convertible", format=suffix)

@@ -7,7 +7,7 @@ import codecs
 from importers.errors import ImportFormatError
 
 
-def decode_text(data: bytes, what: str) -> str:
+def decode_text(data: bytes) -> str:
     """UTF-8 with or without a BOM (UTF-16 when a UTF-16 BOM says so), else ImportFormatError."""
     encoding = "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -15,10 +15,7 @@ def decode_text(data: bytes, what: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise ImportFormatError(
-            f"the {what} is not UTF-8 text (undecodable byte at position {error.start}); "
-            "save it with UTF-8 encoding and import it again"
-        ) from None
+        raise ImportFormatError("import.not_utf8", position=error.start) from None
     if "\x00" in text:
-        raise ImportFormatError(f"the {what} holds binary data, not text")
+        raise ImportFormatError("import.binary_data")
     return text

@@ -18,6 +18,7 @@ from docx.document import Document
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
+from domain.messages import message
 from domain.plan_document import PlanDocument, PlanHeader
 from domain.text import nfc
 from importers.builder import PlanBuilder
@@ -29,7 +30,7 @@ from importers.limits import budget, check_zip
 
 # The header row is at the top of a table, under at most a title row or two.
 _HEADER_SEARCH = 8
-_NUMBER_HINT = "expected a paragraph such as 'Số: 1534/KH-UBND' at the top of the document"
+_NO_NUMBER = "import.docx_no_plan_number"
 
 
 def read_docx_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument:
@@ -44,10 +45,10 @@ def read_docx_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument
             lines.extend(_texts([block]))
             continue
         tables += 1
-        builder.context = f"table {tables}"
-        _read_block_table(block, lines, builder)
-    builder.context = ""
-    return builder.build(parse_header(lines), given, "docx", _NUMBER_HINT)
+        builder.context = message("import.table", number=tables)
+        _read_block_table(block, lines, builder, f"table {tables}")
+    builder.context = None
+    return builder.build(parse_header(lines), given, "docx", _NO_NUMBER)
 
 
 def read_converted_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument:
@@ -66,11 +67,7 @@ def _is_docx(data: bytes) -> bool:
 
 
 def _open(data: bytes) -> Document:
-    invalid = ImportFormatError(
-        "the Word file cannot be opened: it is not a valid .docx document "
-        "(a file in the old .doc format must be saved as .docx first)",
-        code="import.not_docx",
-    )
+    invalid = ImportFormatError("import.bad_docx")
     check_zip(data, invalid)  # sized before python-docx parses any part
     _count_paragraphs(data)
     try:
@@ -102,12 +99,14 @@ def _count_paragraphs(data: bytes) -> None:
         return  # no document part, or a damaged one: python-docx says so next
 
 
-def _read_block_table(table: Table, lines: list[str], builder: PlanBuilder) -> None:
+def _read_block_table(
+    table: Table, lines: list[str], builder: PlanBuilder, where: str
+) -> None:
     try:
-        rows = _grid_rows(table, builder.context)
+        rows = _grid_rows(table, where)
     except (ValueError, IndexError, KeyError):
         # A broken merge (a continued cell with nothing above it) makes python-docx give up.
-        builder.problem(1, "", "the table's merged cells are inconsistent; it was not read")
+        builder.problem(1, "", message("import.inconsistent_merged_cells"))
         return
     found = find_table(rows, _HEADER_SEARCH)
     if found is None:

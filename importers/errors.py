@@ -2,51 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import Any
 
-ParamValue = str | int | float | None
+from domain.messages import Message, Param
 
 
 class ImportFormatError(Exception):
     """The file is unreadable or holds no plan we can recognise.
 
-    `code` names the reason for catalogues ("import.limit_exceeded"), `params` holds the
-    values the reason shows, and `message` says it in English for logs and the command line.
+    `code` names the reason in the catalogues ("import.limit_exceeded") and `params` holds
+    the values its text shows; the entry points render it in the reader's language.
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str = "import.unreadable",
-        params: Mapping[str, ParamValue] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, code: str, /, **params: Param) -> None:
         self.code = code
-        self.params: dict[str, ParamValue] = dict(params or {})
+        self.params: dict[str, Param] = params
+        super().__init__(str(self.as_message()))
+
+    @property
+    def message(self) -> str:
+        """The code and its values, for logs."""
+        return str(self.as_message())
+
+    def as_message(self) -> Message:
+        return Message(self.code, self.params)
+
+    def params_json(self) -> dict[str, Any]:
+        """The values as plain JSON (a message among them as {"code", "params"})."""
+        return dict(self.as_message().to_json()["params"])
 
 
 class LimitExceeded(ImportFormatError):
     """The file goes past one of the import limits (`importers/limits.py`)."""
 
     def __init__(self, limit: str, maximum: int, where: str = "") -> None:
-        place = f" ({where})" if where else ""
-        super().__init__(
-            f"the file goes past the import limit '{limit}' of {maximum:,}{place}; "
-            "split the plan into smaller files or ask an operator to raise the limit",
-            code="import.limit_exceeded",
-            params={"limit": limit, "maximum": maximum, "where": where},
-        )
+        super().__init__("import.limit_exceeded", limit=limit, maximum=maximum,
+                         where=Message("import.limit_at", {"where": where}) if where else "")
         self.limit = limit
         self.maximum = maximum
 
 
 def budget_exceeded(kind: str) -> ImportFormatError:
     """Reading the file took more memory or time than one import may use."""
-    what = {"memory": "more memory", "time": "more time"}.get(kind, "more resources")
-    return ImportFormatError(
-        f"reading the file needed {what} than one import may use; the file is refused "
-        "(split the plan into smaller files)",
-        code="import.budget_exceeded", params={"budget": kind},
-    )
+    return ImportFormatError("import.budget_exceeded", budget=kind)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 
+from domain.messages import message
 from importers.builder import PlanBuilder
 from importers.cells import (
     distinct,
@@ -105,7 +106,8 @@ def _read_group(row: GridRow, columns: ColumnMap, builder: PlanBuilder) -> bool:
     if written:
         code = group_code(written)
         if code is None:
-            builder.problem(row.number, row.content, f"unreadable group '{written}'")
+            builder.problem(row.number, row.content,
+                            message("import.unreadable_group", value=written))
             return True
         builder.enter_group(code, columns.cell(cells, "group_title"))
         return not columns.cell(cells, "title") and not columns.cell(cells, "number")
@@ -171,9 +173,10 @@ def _read_task(row: GridRow, columns: ColumnMap, builder: PlanBuilder) -> None:
             columns, cells, row.number, row.content):
         return
     if not columns.cell(cells, "title"):
-        builder.problem(row.number, row.content, "the task has no title")
+        builder.problem(row.number, row.content, message("import.task_untitled"))
     elif number is None:
-        reason = f"unreadable task number '{written}'" if written else "the task has no number"
+        reason = (message("import.unreadable_task_number", value=written) if written
+                  else message("import.task_unnumbered"))
         builder.problem(row.number, row.content, reason)
     else:
         builder.add_task(columns, cells, number, row.number, row.content)
@@ -194,7 +197,8 @@ def read_indicators(table: GridTable, builder: PlanBuilder) -> None:
             continue
         written = columns.cell(row.cells, "horizon")
         if written and last_year(written) is None:
-            builder.problem(row.number, row.content, f"unreadable year '{written}'")
+            builder.problem(row.number, row.content,
+                            message("import.unreadable_year", value=written))
             continue
         # A year written once holds for the rows below it until another is written.
         horizon = last_year(written) or horizon
@@ -217,11 +221,10 @@ def _read_indicator(row: GridRow, columns: ColumnMap, horizon: int | None, b: Pl
     written = columns.cell(cells, "code") if columns.has("code") else str(b.indicator_count + 1)
     code = task_number(written)
     if not columns.cell(cells, "name"):
-        b.problem(row.number, row.content, "the indicator has no name")
+        b.problem(row.number, row.content, message("import.indicator_unnamed"))
     elif code is None:
-        reason = (
-            f"unreadable indicator code '{written}'" if written else "the indicator has no code"
-        )
+        reason = (message("import.unreadable_indicator_code", value=written) if written
+                  else message("import.indicator_uncoded"))
         b.problem(row.number, row.content, reason)
     else:
         b.add_indicator(columns, cells, code, horizon, row.number, row.content)

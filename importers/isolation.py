@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any
 
+from domain.messages import Message, Param
 from domain.plan_document import (
     IndicatorRow,
     PlanDocument,
@@ -100,13 +101,10 @@ def read_isolated(
     if not isinstance(answer, dict) or ("document" not in answer and "error" not in answer):
         if b"MemoryError" in done.stderr:
             raise budget_exceeded("memory")
-        raise ImportFormatError(
-            "the file could not be read: the reader stopped without an answer",
-            code="import.parser_failed", params={"error": f"exit {done.returncode}"},
-        )
+        raise ImportFormatError("import.parser_failed", error=f"exit {done.returncode}")
     if "error" in answer:
         error = answer["error"]
-        raise ImportFormatError(error["message"], code=error["code"], params=error["params"])
+        raise ImportFormatError(error["code"], **_params_from_json(error["params"]))
     return document_from_json(answer["document"])
 
 
@@ -132,7 +130,8 @@ def document_to_json(document: PlanDocument) -> dict[str, Any]:
         "groups": [asdict(group) for group in document.groups],
         "tasks": [asdict(task) for task in document.tasks],
         "indicators": [asdict(indicator) for indicator in document.indicators],
-        "problems": [asdict(problem) for problem in document.problems],
+        "problems": [{"row": p.row, "content": p.content, "reason": p.reason.to_json()}
+                     for p in document.problems],
         "notes": [asdict(note) for note in document.notes],
         "source_format": document.source_format,
     }
@@ -144,7 +143,8 @@ def document_from_json(data: dict[str, Any]) -> PlanDocument:
         groups=tuple(TaskGroup(**group) for group in data["groups"]),
         tasks=tuple(TaskRow(**task) for task in data["tasks"]),
         indicators=tuple(IndicatorRow(**row) for row in data["indicators"]),
-        problems=tuple(RowProblem(**problem) for problem in data["problems"]),
+        problems=tuple(RowProblem(p["row"], p["content"], Message.from_json(p["reason"]))
+                       for p in data["problems"]),
         notes=tuple(RowNote(**note) for note in data.get("notes", ())),
         source_format=data["source_format"],
     )
@@ -206,7 +206,14 @@ def _read_in_child(request: dict[str, Any], data: bytes) -> dict[str, Any]:
 
 
 def _error_json(error: ImportFormatError) -> dict[str, Any]:
-    return {"error": {"message": error.message, "code": error.code, "params": error.params}}
+    return {"error": {"code": error.code, "params": error.params_json()}}
+
+
+def _params_from_json(params: dict[str, Any]) -> dict[str, Param]:
+    """Values sent back as JSON, a message among them made a message again."""
+    return {name: Message.from_json(value)
+            if isinstance(value, dict) and set(value) == {"code", "params"} else value
+            for name, value in params.items()}
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from importers.header import parse_header
 from importers.limits import budget
 
 _HEADER_SEARCH = 8
-_NUMBER_HINT = "expected a line such as 'Số: 1534/KH-UBND' at the top of the document"
+_NO_NUMBER = "import.text_no_plan_number"
 
 
 def read_pdf_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument:
@@ -31,8 +31,7 @@ def read_pdf_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument:
     try:
         pdf = pdfplumber.open(BytesIO(data))
     except Exception:  # pdfminer raises its own on damaged files
-        raise ImportFormatError("the PDF file cannot be opened: it is damaged or not a PDF",
-                                code="import.not_pdf") from None
+        raise ImportFormatError("import.not_pdf") from None
     with pdf:
         if len(pdf.pages) > count.limits.pages:
             raise LimitExceeded("pages", count.limits.pages)
@@ -51,15 +50,12 @@ def read_pdf_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument:
                     if header is None and find_table(grid[-1:], 1):
                         header = row
     if not lines:
-        raise ImportFormatError(
-            "the PDF has no text layer (it is a scan): import the Word file it was made from, "
-            "or a PDF saved from Word",
-            code="import.pdf_without_text")
+        raise ImportFormatError("import.pdf_without_text")
     builder = PlanBuilder()
     found = find_table(grid, _HEADER_SEARCH) if grid else None
     if found is not None:
         read_table(found, builder)
-    return builder.build(parse_header(lines), given, "pdf", _NUMBER_HINT)
+    return builder.build(parse_header(lines), given, "pdf", _NO_NUMBER)
 
 
 def _lines(page: Page) -> list[str]:

@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 import openpyxl  # type: ignore[import-untyped]
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # type: ignore[import-untyped]
 
+from domain.messages import Message, message
 from domain.text import nfc
 from importers.columns import classify
 from importers.decoding import decode_text
@@ -25,19 +26,19 @@ _SNIFF_ROWS = 40
 
 @dataclass(frozen=True)
 class Sheet:
-    context: str  # how problems name the sheet: "sheet 'Nhiệm vụ'", or "" for a CSV file
+    context: Message | None  # how problems name the sheet ("sheet 'Nhiệm vụ'"); None: CSV
     rows: tuple[GridRow, ...]
 
 
 def csv_sheet(data: bytes) -> Sheet:
     """The CSV file as one grid, split on whichever delimiter reveals a plan table."""
-    text = decode_text(data, "CSV file")
+    text = decode_text(data)
     candidates = [_csv_rows(text, delimiter) for delimiter in _DELIMITERS]
     chosen = max(candidates, key=_table_score)
     count = budget()
     for row in chosen:
         count.row(row.number, row.cells)
-    return Sheet("", chosen)
+    return Sheet(None, chosen)
 
 
 def _csv_rows(text: str, delimiter: str) -> tuple[GridRow, ...]:
@@ -53,10 +54,7 @@ def _csv_rows(text: str, delimiter: str) -> tuple[GridRow, ...]:
                 raise LimitExceeded("columns", limits.columns, f"row {number}")
             rows.append(GridRow(number, _clean(record)))
     except csv.Error as error:
-        raise ImportFormatError(
-            f"the CSV file cannot be read: {error}", code="import.csv_unreadable",
-            params={"detail": str(error)},
-        ) from None
+        raise ImportFormatError("import.bad_csv", reason=str(error)) from None
     return tuple(rows)
 
 
@@ -70,11 +68,7 @@ def _table_score(rows: tuple[GridRow, ...]) -> tuple[int, int]:
 
 
 def xlsx_sheets(data: bytes) -> list[Sheet]:
-    invalid = ImportFormatError(
-        "the Excel file cannot be opened: it is not a valid .xlsx workbook "
-        "(a file in the old .xls format must be saved as .xlsx first)",
-        code="import.not_xlsx",
-    )
+    invalid = ImportFormatError("import.bad_xlsx")
     check_zip(data, invalid)  # sized before openpyxl parses any part
     try:
         # Read-only mode streams each sheet row by row instead of building it in memory.
@@ -85,7 +79,8 @@ def xlsx_sheets(data: bytes) -> list[Sheet]:
         raise invalid from None
     try:
         return [
-            Sheet(f"sheet '{sheet.title}'", _sheet_rows(sheet)) for sheet in workbook.worksheets
+            Sheet(message("import.sheet", name=sheet.title), _sheet_rows(sheet))
+            for sheet in workbook.worksheets
         ]
     finally:
         workbook.close()

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
+from domain.messages import message
 from domain.plan_document import PlanDocument, PlanHeader
 from importers.builder import PlanBuilder
 from importers.columns import normal
@@ -36,10 +37,7 @@ _HEADER_SEARCH = 40
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _PARENTHESES = re.compile(r"\(.*?\)")
-_NUMBER_HINT = (
-    "'Số kế hoạch' is needed: add a row 'Số kế hoạch' with the plan number "
-    "(for example 'Số kế hoạch,1534/KH-UBND') above the table, or supply the plan header"
-)
+_NO_NUMBER = "import.sheet_no_plan_number"
 
 
 def read_csv_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument:
@@ -60,8 +58,8 @@ def _read(sheets: Iterable[Sheet], given: PlanHeader | None, source_format: str)
         _collect_metadata(above, found, builder)
         if table is not None:
             read_table(table, builder)
-    builder.context = ""
-    return builder.build(_header(found), given, source_format, _NUMBER_HINT)
+    builder.context = None
+    return builder.build(_header(found), given, source_format, _NO_NUMBER)
 
 
 def _collect_metadata(rows: Iterable[GridRow], found: dict[str, str], builder: PlanBuilder) -> None:
@@ -78,9 +76,8 @@ def _collect_metadata(rows: Iterable[GridRow], found: dict[str, str], builder: P
         if name is None or not value or name in found:
             continue
         if name == "issued_on" and parse_date(value) is None:
-            builder.problem(
-                row.number, row.content, f"unreadable date '{value}': expected dd/mm/yyyy"
-            )
+            builder.problem(row.number, row.content,
+                            message("import.unreadable_date", value=value))
             continue
         found[name] = value
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from domain.messages import Message, message
 from domain.plan_document import PlanDocument, PlanHeader
 from domain.text import nfc
 from importers.builder import PlanBuilder
@@ -28,7 +29,7 @@ _SECTION = re.compile(r"^[IVXLC]+\.?$")
 _FOOTNOTE = re.compile(r"^\[\d+\]")
 _COLUMN_NUMBER = re.compile(r"^\(\d+\)$")
 _HEADER_LINES = 15
-_NUMBER_HINT = "expected a line such as 'Số: 1534/KH-UBND' near the top of the file"
+_NO_NUMBER = "import.text_no_plan_number"
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class _Record:
 
 
 def read_text_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument:
-    lines = _lines(decode_text(data, "text file"))
+    lines = _lines(decode_text(data))
     tables = _tables(lines)
     head_end = min([_first_appendix(lines), *(lines.index(t.header[0]) for t in tables)])
     found = parse_header([line.text for line in lines[:head_end]])
@@ -82,7 +83,7 @@ def read_text_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument
             _read_tasks(table, builder)
         else:
             _read_indicators(table, builder)
-    return builder.build(found, given, "text", _NUMBER_HINT)
+    return builder.build(found, given, "text", _NO_NUMBER)
 
 
 def _lines(text: str) -> list[_Line]:
@@ -179,7 +180,8 @@ def _read_tasks(table: _Table, builder: PlanBuilder) -> None:
         elif record.kind == "row" and record.start:
             number = record.start.text.rstrip(".")
             if len(record.cells) != expected:
-                reason = f"expected {expected} cells after the number, found {len(record.cells)}"
+                reason = message("import.task_cells", expected=expected,
+                                 found=len(record.cells))
                 builder.problem(record.row, record.content, reason)
             else:
                 cells = _with_value(columns, "number", number, record.texts)
@@ -194,10 +196,11 @@ def _with_value(columns: ColumnMap, name: str, value: str, cells: list[str]) -> 
 def _group(record: _Record, builder: PlanBuilder) -> None:
     code = record.start.text.rstrip(".") if record.start else ""
     if not record.cells:
-        builder.problem(record.row, record.content, f"group {code} has no title")
+        builder.problem(record.row, record.content,
+                        Message("import.group_untitled", {"code": code}))
     elif len(record.cells) > 1:
         extra = " | ".join(record.texts[1:])
-        reason = f"unexpected lines after the title of group {code}"
+        reason = Message("import.lines_after_group_title", {"code": code})
         builder.problem(record.cells[1].number, extra, reason)
     builder.enter_group(code, record.texts[0] if record.cells else "")
 
@@ -205,7 +208,7 @@ def _group(record: _Record, builder: PlanBuilder) -> None:
 def _stray(record: _Record, builder: PlanBuilder) -> None:
     # The "(1) (2) (3)" line under a header numbers the columns; anything else is lost data.
     if not all(_COLUMN_NUMBER.match(text) for text in record.texts):
-        builder.problem(record.row, record.content, "lines that belong to no row")
+        builder.problem(record.row, record.content, message("import.stray_lines"))
 
 
 def _read_indicators(table: _Table, builder: PlanBuilder) -> None:
@@ -217,7 +220,7 @@ def _read_indicators(table: _Table, builder: PlanBuilder) -> None:
         elif record.kind == "section":
             horizon = last_year(" ".join(record.texts)) or horizon
             if len(record.cells) > 1:
-                reason = "unexpected lines after the section title"
+                reason = message("import.lines_after_section_title")
                 builder.problem(record.cells[1].number, " | ".join(record.texts[1:]), reason)
         elif record.kind == "row" and record.start:
             _indicator(record, columns, horizon, builder)
@@ -228,10 +231,8 @@ def _indicator(record: _Record, columns: ColumnMap, horizon: int | None, b: Plan
     cells = _indicator_cells(columns, record.texts)
     if cells is None:
         slots = len(columns.headers) - (1 if columns.has("code") else 0)
-        reason = (
-            f"expected {slots} cells after the code ({slots - 1} without a unit, "
-            f"2 for a heading), found {len(record.cells)}"
-        )
+        reason = message("import.indicator_cells", expected=slots, without_unit=slots - 1,
+                         found=len(record.cells))
         b.problem(record.row, record.content, reason)
     else:
         b.add_indicator(columns, cells, code, horizon, record.row, record.content)

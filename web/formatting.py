@@ -13,6 +13,7 @@ from flask import Blueprint
 
 from domain.status import StatusClass
 from domain.text import ascii_digits
+from i18n import render
 from service.audit_texts import audit_text, change_type_text
 from web.messages import (
     DEADLINE_KINDS_VI,
@@ -20,7 +21,6 @@ from web.messages import (
     ROLES_VI,
     WebError,
     period_vi,
-    row_reason_vi,
 )
 from web.people import actor_name
 from web.state import local
@@ -108,7 +108,7 @@ def install(bp: Blueprint) -> None:
     filters: dict[str, Callable[..., Any]] = {
         "vi_actor": actor_name,
         "vi_day": day, "vi_moment": moment, "vi_number": number, "vi_percent": percent,
-        "vi_period": period_vi, "vi_row_reason": row_reason_vi,
+        "vi_period": period_vi, "vi_row_reason": lambda reason: render(reason, "vi"),
         "vi_audit": lambda entry: audit_text(entry, "vi"),
         "vi_change": lambda code: change_type_text(code, "vi"),
         "vi_deadline_kind": lambda kind: DEADLINE_KINDS_VI.get(kind, kind),

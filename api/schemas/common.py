@@ -8,8 +8,9 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from werkzeug.datastructures import FileStorage
 
-from api.i18n import code_messages, coded
+from api.i18n import code_messages, coded, localise
 from api.services import services
+from domain.messages import Message
 from domain.text import ascii_digits
 
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
@@ -123,10 +124,19 @@ class FieldErrors(fields.Dict):
         super().__init__(keys=fields.String(), values=fields.List(fields.String()), **kwargs)
 
 
+class RenderedMessage(fields.String):
+    """A message (code and values) shown as text in the request's language."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return localise(value) if isinstance(value, Message) else super()._serialize(
+            value, attr, obj, **kwargs)
+
+
 class RowProblemSchema(Strict):
     row = fields.Integer(required=True)
     content = fields.String(required=True)
-    reason = fields.String(required=True)
+    reason = RenderedMessage(required=True, metadata={
+        "description": "Why the row could not be read, in the request's language."})
 
 
 class ProblemSchema(Strict):

@@ -170,7 +170,8 @@ def test_metadata_the_document_lacks_is_supplied_with_the_upload(
     path = tmp_path / "khong-so.csv"
     path.write_text("TT,Tên nhiệm vụ,Chủ trì,Thời hạn\n1,Một việc,Sở Nội vụ,2026\n", "utf-8")
     refused = assert_problem(upload(client, "quang-nam", path), 422)
-    assert refused["code"] == "import.number_missing"
+    assert refused["code"] == "import.sheet_no_plan_number"
+    assert refused["detail"].startswith("the plan number was not found: 'Số kế hoạch' is needed")
     done = upload(client, "quang-nam", path, number="5/KH-UBND", issued_on="02/01/2026",
                   issuer="UBND tỉnh Quảng Nam")
     assert done.status_code == 201, done.get_json()

@@ -10,6 +10,7 @@ import pytest
 from importers import ImportFormatError, read_plan_bytes
 from importers.isolation import read_isolated
 from tests.imports import documents
+from tests.messages import english, vietnamese
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def test_a_pdf_without_a_text_layer_is_refused_as_a_scan(tmp_path: Path) -> None
         read_plan_bytes(scan.read_bytes(), "scan.pdf")
 
     assert refused.value.code == "import.pdf_without_text"
-    assert "scan" in refused.value.message
+    assert "scan" in english(refused.value)
 
 
 def test_a_damaged_pdf_is_an_import_error() -> None:
@@ -91,11 +92,13 @@ def test_without_libreoffice_a_doc_is_refused_naming_the_package(
         read_plan_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "cu.doc")
 
     assert refused.value.code == "import.converter_missing"
-    assert "libreoffice-writer-nogui" in refused.value.message
+    assert "libreoffice-writer-nogui" in english(refused.value)
+    assert "libreoffice-writer-nogui" in vietnamese(refused.value)
 
 
 def test_a_damaged_doc_is_refused_as_not_convertible() -> None:
     with pytest.raises(ImportFormatError) as refused:
         read_plan_bytes(b"\xd0\xcf\x11\xe0 not really a word file", "hong.doc")
 
-    assert refused.value.code in {"import.not_convertible", "import.no_tasks"}
+    assert refused.value.code in {"import.not_convertible", "import.no_task_table",
+                                  "import.no_task_rows"}

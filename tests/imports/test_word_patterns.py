@@ -93,7 +93,7 @@ def test_a_table_without_any_number_is_kept_for_the_person_to_supply_one() -> No
     try:
         read_plan_bytes(data, "khong-so.docx")
     except MissingNumber as missing:
-        assert missing.code == "import.number_missing"
+        assert missing.code == "import.docx_no_plan_number"
     else:
         raise AssertionError("a document without a number was accepted")
     plan = read_plan_bytes(data, "khong-so.docx", require_number=False)

@@ -10,6 +10,7 @@ import pytest
 
 from domain.deadlines import parse_deadline
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
+from domain.messages import message
 from domain.plan import Plan
 from domain.plan_document import (
     IndicatorRow,
@@ -147,7 +148,7 @@ def ledger_deadline():  # type: ignore[no-untyped-def]
 def test_a_document_with_unreadable_rows_is_refused_unless_accepted(tenancy: Tenancy) -> None:
     tenancy.create_tenant("demo", "Tỉnh thử")
     ledger = tenancy.ledger("demo", for_writing=True)
-    problem = RowProblem(row=7, content="?? | ??", reason="no task number")
+    problem = RowProblem(row=7, content="?? | ??", reason=message("import.task_unnumbered"))
     document = PlanDocument(**{**small_plan().__dict__, "problems": (problem,)})
     with pytest.raises(ImportRefused) as refused:
         ledger.handle(ImportPlan(document=document, sha256="sha"), DOST)

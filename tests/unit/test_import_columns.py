@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importers.columns import classify, map_columns
+from tests.messages import english, vietnamese
 
 SEED_TASK_HEADER = [
     "TT",
@@ -83,7 +84,10 @@ def test_a_task_table_without_a_title_column_names_what_is_missing() -> None:
 
     assert columns is not None
     assert columns.missing == ("title",)
-    assert "'Tên nhiệm vụ'" in columns.missing_message()
+    missing = columns.missing_message()
+    assert missing.code == "import.missing_columns"
+    assert english(missing).startswith("task table has no 'Tên nhiệm vụ' column")
+    assert vietnamese(missing).startswith("Bảng nhiệm vụ không có cột 'Tên nhiệm vụ'")
 
 
 def test_a_row_of_prose_is_not_a_table_header() -> None:

@@ -3,6 +3,7 @@ are real tables, built here with python-docx the way provincial offices lay them
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -18,6 +19,7 @@ from docx.table import Table
 from domain.plan_document import IndicatorRow, PlanDocument, TaskRow
 from importers import ImportFormatError, read_plan_bytes, read_plan_document
 from tests.conftest import SEED  # the copy the project ships
+from tests.messages import english, vietnamese
 
 TASK_HEADER = [
     "STT",
@@ -195,7 +197,8 @@ def test_a_word_row_that_cannot_be_read_is_reported_with_its_table_row(
 
     assert problem.row == 6
     assert problem.content.startswith("a) | Nhiệm vụ không số | 2025 | Sở Nội vụ")
-    assert problem.reason == "table 3: unreadable task number 'a)'"
+    assert english(problem.reason) == "table 3: unreadable task number 'a)'"
+    assert vietnamese(problem.reason) == "bảng 3: không đọc được số thứ tự 'a)'"
 
 
 def test_word_indicator_sections_set_horizons_and_a_merged_row_is_a_heading(
@@ -243,13 +246,15 @@ def test_a_word_file_without_a_task_table_is_refused() -> None:
     document.add_paragraph("Số: 3/KH-UBND")
     document.add_paragraph("KẾ HOẠCH")
 
-    with pytest.raises(ImportFormatError, match="no task table"):
+    with pytest.raises(ImportFormatError) as refused:
         read_plan_bytes(_save(document), "khong-bang.docx")
+    assert re.search("no task table", english(refused.value))
 
 
 def test_a_damaged_word_file_is_refused_as_not_a_docx() -> None:
-    with pytest.raises(ImportFormatError, match=r"not a valid \.docx"):
+    with pytest.raises(ImportFormatError) as refused:
         read_plan_bytes(b"PK\x03\x04 this is not a zip archive", "hong.docx")
+    assert re.search(r"not a valid \.docx", english(refused.value))
 
 
 

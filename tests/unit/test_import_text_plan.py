@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 
@@ -10,6 +11,7 @@ import pytest
 from domain.plan_document import PlanDocument, PlanHeader
 from importers import ImportFormatError, read_plan_bytes, read_plan_document
 from tests.conftest import SEED  # the copy the project ships
+from tests.messages import english
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +179,8 @@ def test_a_text_row_with_the_wrong_number_of_cells_is_reported_with_its_line() -
     (problem,) = document.problems
     assert problem.row == 27
     assert problem.content == "2. | 2026 | Rà soát văn bản | Sở Nội vụ | Báo cáo"
-    assert "expected 6 cells" in problem.reason
+    assert (problem.reason.code, problem.reason.params["expected"]) == ("import.task_cells", 6)
+    assert "expected 6 cells" in english(problem.reason)
 
 
 def test_a_text_header_reads_a_deputy_signer_a_city_and_the_cited_decisions() -> None:
@@ -194,20 +197,23 @@ def test_a_text_header_reads_a_deputy_signer_a_city_and_the_cited_decisions() ->
 def test_a_text_file_without_a_title_column_is_refused_naming_that_column() -> None:
     text = SMALL_PLAN.replace("Nội dung nhiệm vụ\n", "Mô tả\n")
 
-    with pytest.raises(ImportFormatError, match="Tên nhiệm vụ"):
+    with pytest.raises(ImportFormatError) as refused:
         read_plan_bytes(text.encode(), "ke-hoach.txt")
+    assert re.search("Tên nhiệm vụ", english(refused.value))
 
 
 def test_a_text_file_without_any_task_table_is_refused() -> None:
-    with pytest.raises(ImportFormatError, match="no task table"):
+    with pytest.raises(ImportFormatError) as refused:
         read_plan_bytes("Số: 7/KH-UBND\nKẾ HOẠCH\nNội dung\n".encode(), "ke-hoach.txt")
+    assert re.search("no task table", english(refused.value))
 
 
 def test_a_text_file_in_a_legacy_encoding_is_refused_with_a_clear_message() -> None:
     data = SMALL_PLAN.encode("cp1258", errors="replace")
 
-    with pytest.raises(ImportFormatError, match="not UTF-8"):
+    with pytest.raises(ImportFormatError) as refused:
         read_plan_bytes(data, "ke-hoach.txt")
+    assert re.search("not UTF-8", english(refused.value))
 
 
 def test_a_text_file_with_a_byte_order_mark_reads_like_one_without() -> None:

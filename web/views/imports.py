@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from domain.errors import DomainError
 from domain.plan_document import PlanDocument, PlanHeader
 from domain.policy import Action
+from i18n import render
 from importers import SUPPORTED_SUFFIXES, ImportFormatError
 from importers.isolation import read_isolated
 from importers.limits import LIMITS
@@ -30,55 +31,10 @@ from web.state import dispatch, queries, tenancy
 routes = Routes()
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _HEADER_FIELDS = ("number", "issued_on", "issuer", "title")
-_FORMAT_VI = [
-    (re.compile(r"the file is empty"), "Tệp trống."),
-    (re.compile(r"cannot import .*not supported.*"),
-     "Không nhập được loại tệp này; hãy dùng " + ", ".join(SUPPORTED_SUFFIXES) + "."),
-    (re.compile(r".*old \.xls format.*"),
-     "Tệp ở định dạng cũ (.xls); hãy lưu lại thành .xlsx rồi nhập."),
-    (re.compile(r"the plan number was not found.*"), "Không tìm thấy số hiệu kế hoạch."),
-    (re.compile(r".*not UTF-8 text.*"), "Tệp văn bản không ở bảng mã UTF-8."),
-]
-
-
-_LIMIT_VI = {
-    "file_bytes": "dung lượng tệp", "decompressed_bytes": "dung lượng sau giải nén",
-    "part_bytes": "dung lượng một phần của tệp", "zip_parts": "số phần của tệp",
-    "rows": "số dòng", "columns": "số cột", "cells": "số ô", "blocks": "số đoạn văn",
-    "pages": "số trang", "text_chars": "độ dài một ô", "tasks": "số nhiệm vụ",
-    "indicators": "số chỉ tiêu",
-}
-
-
-def _by_code_vi(error: ImportFormatError) -> str | None:
-    params = error.params
-    if error.code == "import.limit_exceeded":
-        limit = str(params.get("limit", ""))
-        return (f"Tệp vượt giới hạn {_LIMIT_VI.get(limit, limit)} ({params.get('maximum')}); "
-                "hãy tách kế hoạch thành các tệp nhỏ hơn.")
-    return {
-        "import.budget_exceeded": "Đọc tệp cần nhiều bộ nhớ hoặc thời gian hơn mức cho phép "
-                                  "của một lần nhập; hãy tách kế hoạch thành các tệp nhỏ hơn.",
-        "import.converter_missing": "Máy chủ chưa cài LibreOffice (gói libreoffice-writer-nogui)"
-                                    " để đọc tệp .doc/.odt; hãy lưu tệp thành .docx rồi nhập.",
-        "import.not_convertible": "Không chuyển đổi được tệp .doc/.odt (tệp hỏng hoặc không "
-                                  "đúng định dạng); hãy mở và lưu lại thành .docx rồi nhập.",
-        "import.pdf_without_text": "Tệp PDF là bản quét, không có lớp chữ; hãy nhập tệp Word "
-                                   "gốc hoặc tệp PDF xuất từ Word.",
-        "import.not_pdf": "Không mở được tệp PDF (tệp hỏng hoặc không phải PDF).",
-        "import.parser_failed": "Không đọc được tệp; hãy mở bằng phần mềm văn phòng, lưu lại "
-                                "rồi nhập bản đã lưu.",
-    }.get(error.code)
 
 
 def format_error_vi(error: ImportFormatError) -> str:
-    by_code = _by_code_vi(error)
-    if by_code:
-        return by_code
-    for pattern, message in _FORMAT_VI:
-        if pattern.fullmatch(error.message):
-            return message
-    return f"Không đọc được tệp kế hoạch ({error.message})."
+    return render(error.as_message(), "vi")
 
 
 def _read(data: bytes, filename: str, header: PlanHeader | None = None, *,
