@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,8 +16,10 @@ from typing import Any
 import pytest
 
 from service.commands import Context, ReportProgress, ReturnReport
+from service.container import build_tenancy
 from service.reminder_store import CLAIM_LEASE_SECONDS
 from service.reminders import Reminders
+from service.tenancy import Tenancy
 from tests.reminders.conftest import BASE, BINH, DOST, LAN, MONDAY, SLUG, SYSTEM, World
 from tests.reminders.smtp import SmtpServer, accept_login, free_port, self_signed, server_tls
 
@@ -220,3 +223,30 @@ def test_opting_out_after_the_digest_was_made_stops_it_too(world: World) -> None
     assert (report.sent, report.failed) == (1, 0)
     assert [r.recipients for r in world.smtp.inbox.received] == [[BINH]]
     assert world.reminders().store.backlog().waiting == 0
+
+
+def test_two_schedulers_running_at_once_send_each_digest_once(world: World) -> None:
+    others = [build_tenancy(world.settings, migrate=False) for _ in range(2)]
+    for other in others:
+        other.clock = world.tenancy.clock
+    barrier = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def scheduler(tenancy: Tenancy) -> None:
+        try:
+            barrier.wait()
+            for _ in range(3):
+                Reminders(tenancy, world.mail()).run()
+        except BaseException as exc:  # reported below, in the test's thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=scheduler, args=(t,)) for t in others]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    for other in others:
+        other.close()
+    assert failures == []
+    assert sorted(r.recipients[0] for r in world.smtp.inbox.received) == [BINH, LAN]
+    assert len(world.reminders().store.inbox(LAN)) == 3
