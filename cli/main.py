@@ -228,7 +228,7 @@ def cmd_plan_import(t: Tenancy, args: argparse.Namespace) -> None:
           f"{result.indicators} indicators, {result.new_agencies} new agencies "
           f"(log position {result.position}).")
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {render(warning, 'en')}", file=sys.stderr)
     for problem in result.problems:
         print(f"skipped row {problem.row}: {render(problem.reason, 'en')}: {problem.content}",
               file=sys.stderr)

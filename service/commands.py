@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
+from domain.messages import Message
 from domain.plan_document import PlanDocument, RowProblem
 
 
@@ -43,7 +44,7 @@ class ImportResult:
     groups: int
     indicators: int
     new_agencies: int
-    warnings: tuple[str, ...]
+    warnings: tuple[Message, ...]  # "import.no_lead", ...
     problems: tuple[RowProblem, ...]
     position: int | None
 

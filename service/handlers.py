@@ -20,6 +20,7 @@ from domain.agency import Agency
 from domain.deadlines import parse_deadline
 from domain.errors import AlreadyExists, DomainError
 from domain.indicator import Indicator
+from domain.messages import Message
 from domain.periods import ReportingPeriod
 from domain.plan import Plan
 from domain.plan_document import PlanDocument, RowProblem
@@ -180,7 +181,7 @@ def import_plan(ledger: TenantLedger, command: ImportPlan, ctx: Context) -> Outc
 
 def _import_result(
     document: PlanDocument, plan: Plan, recorded: bool, new_agencies: int,
-    warnings: list[str], position: int | None,
+    warnings: list[Message], position: int | None,
 ) -> ImportResult:
     return ImportResult(
         plan_number=plan.number, plan_id=plan.id, recorded=recorded,

@@ -10,6 +10,7 @@ from domain.agencies import AgencyName, split_agencies
 from domain.deadlines import DeadlineKind, parse_deadline
 from domain.errors import DomainError
 from domain.indicator import Indicator
+from domain.messages import Message, message
 from domain.plan import Plan
 from domain.plan_document import IndicatorRow, PlanDocument, TaskRow
 from domain.provenance import Provenance
@@ -24,7 +25,7 @@ class PlanAggregates:
     tasks: list[Task]
     indicators: list[Indicator]
     agencies: dict[str, AgencyName] = field(default_factory=dict)  # key -> name, all named
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
     # Registered agencies by their current name folded (fold(name) -> key), for names typed
     # by hand: an agency renamed since it was registered keeps the key of its first name.
     registered: Mapping[str, str] = field(default_factory=dict)
@@ -77,13 +78,12 @@ def build_task(plan: Plan, row: TaskRow, provenance: Provenance, built: PlanAggr
     that also lead dropped. Imports and tasks typed in by hand both come through here."""
     deadline = parse_deadline(row.deadline)
     if deadline.kind is DeadlineKind.UNPARSED:
-        built.warnings.append(
-            f"Task {row.number} (row {row.source_row}): deadline '{row.deadline}' kept as "
-            f"text: {deadline.warning}"
-        )
+        built.warnings.append(message(
+            "import.deadline_kept_as_text", number=row.number, row=row.source_row,
+            deadline=row.deadline, warning=deadline.warning))
     leads = _agencies(row.leads, built)
     if not leads:
-        built.warnings.append(f"Task {row.number} (row {row.source_row}) names no lead agency.")
+        built.warnings.append(message("import.no_lead", number=row.number, row=row.source_row))
     coordinators = tuple(k for k in _agencies(row.coordinators, built) if k not in leads)
     return Task(
         plan_id=plan.id,

@@ -8,6 +8,7 @@ from api.schemas.common import (
     CommandContextSchema,
     FlexibleDate,
     PlanScopedSchema,
+    RenderedMessage,
     RowProblemSchema,
     Strict,
     Upload,
@@ -72,7 +73,8 @@ class ImportResultSchema(Strict):
     groups = fields.Integer(required=True)
     indicators = fields.Integer(required=True)
     new_agencies = fields.Integer(required=True)
-    warnings = fields.List(fields.String(), required=True)
+    warnings = fields.List(RenderedMessage(), required=True, metadata={
+        "description": "What to check in the recorded plan, in the request's language."})
     problems = fields.List(fields.Nested(RowProblemSchema), required=True)
     position = fields.Integer(required=True, allow_none=True)
 
