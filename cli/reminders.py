@@ -34,8 +34,7 @@ def _as_json(report: RunReport) -> dict[str, Any]:
         "reminders": [{"tenant": r.tenant, "principal": r.principal, "task": r.task_number,
                        "kind": r.kind, "occasion": r.occasion, "text": render(r.message)}
                       for r in report.new],
-        "emails": [{"tenant": d[0], "principal": d[1], "address": d[2], "reminders": d[3]}
-                   for d in report.digests],
+        "emails": [vars(e) for e in report.emails],
         "sent": report.sent, "failed": report.failed,
     }
 
@@ -49,12 +48,12 @@ def _print_report(report: RunReport) -> None:
             [r.tenant, r.principal, r.task_number, r.kind, shorten(render(r.message), 110)]
             for r in report.new])
     if report.dry_run:
-        print(f"E-mails that would be sent: {len(report.digests)}")
+        print(f"E-mails that would be sent: {len(report.emails)}")
     else:
         print(f"E-mails sent: {report.sent}; failed, to be retried: {report.failed}")
-    if report.digests:
+    if report.emails:
         print_table(["tenant", "principal", "address", "reminders"],
-                    [[d[0], d[1], d[2], str(d[3])] for d in report.digests])
+                    [[e.tenant, e.principal, e.address, str(e.reminders)] for e in report.emails])
 
 
 def cmd_schedule(t: Tenancy, args: argparse.Namespace) -> None:

@@ -87,6 +87,16 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class Email:
+    """A digest as a run reports it: to whom, where, and how many reminders it carries."""
+
+    tenant: str
+    principal: str
+    address: str
+    reminders: int
+
+
+@dataclass(frozen=True)
 class MailBacklog:
     """Digests not yet delivered, for /readyz and the logs."""
 
@@ -164,7 +174,7 @@ class ReminderStore:
                            {"pending": PENDING, "t": tenant or ""})
             return {(r["tenant"], r["principal"]): int(r["n"]) for r in cursor.fetchall()}
 
-    def due_digest_sizes(self, tenant: str | None = None) -> list[tuple[str, str, str, int]]:
+    def due_digest_sizes(self, tenant: str | None = None) -> list[Email]:
         """(tenant, principal, address, reminders) of the digests a run would send now."""
         due = self.due_digests(tenant)
         with self._db.transaction(write=False) as cursor:
@@ -176,8 +186,8 @@ class ReminderStore:
                                "GROUP BY d.tenant, d.principal, d.address", {"id": digest_id})
                 row = cursor.fetchone()
                 if row is not None:
-                    found.append((row["tenant"], row["principal"], row["address"],
-                                  int(row["n"])))
+                    found.append(Email(row["tenant"], row["principal"], row["address"],
+                                       int(row["n"])))
             return found
 
     def skip_email(self, tenant: str, principal: str) -> None:

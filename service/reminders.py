@@ -22,7 +22,7 @@ from domain.reminders import ReminderSchedule
 from service.digest import compose
 from service.mail import Mailer, MailFailed, MailSettings, SmtpMailer
 from service.reminder_plan import Reporters, due_reminders
-from service.reminder_store import Digest, NewReminder, ReminderStore
+from service.reminder_store import Digest, Email, NewReminder, ReminderStore
 from service.tenancy import Tenancy
 from tenants import faults
 from tenants.registry import ARCHIVED
@@ -37,7 +37,7 @@ class RunReport:
     day: date
     dry_run: bool = False
     new: list[NewReminder] = field(default_factory=list)
-    digests: list[tuple[str, str, str, int]] = field(default_factory=list)  # tenant, to, address, n
+    emails: list[Email] = field(default_factory=list)  # sent, or (dry) that would be
     sent: int = 0
     failed: int = 0
 
@@ -80,7 +80,7 @@ class Reminders:
             else:
                 report.new += self.store.add(found)
         if dry_run:
-            report.digests = self._digests_preview(report.new, day, tenant)
+            report.emails = self._digests_preview(report.new, day, tenant)
             return report
         if digests:
             self._make_digests(day, tenant)
@@ -113,7 +113,7 @@ class Reminders:
         return account.email
 
     def _digests_preview(self, new: list[NewReminder], day: date,
-                         tenant: str | None) -> list[tuple[str, str, str, int]]:
+                         tenant: str | None) -> list[Email]:
         """The e-mails a run would send: the digests due now (retries among them), and a
         digest for each person with reminders no digest holds yet, new ones included."""
         preview = self.store.due_digest_sizes(tenant) if self.mailer else []
@@ -123,7 +123,7 @@ class Reminders:
         for (slug, principal), count in sorted(counts.items()):
             address = self.address(principal) if self.mailer else None
             if address and not self.store.has_digest(slug, principal, day.isoformat()):
-                preview.append((slug, principal, address, count))
+                preview.append(Email(slug, principal, address, count))
         return preview
 
     def _make_digests(self, day: date, tenant: str | None) -> None:
@@ -142,11 +142,11 @@ class Reminders:
             if digest is None:
                 continue  # another scheduler took it
             faults.reached("reminders_after_claim")
-            sent = self._send(digest, report.digests)
+            sent = self._send(digest, report.emails)
             report.sent += sent is True
             report.failed += sent is False
 
-    def _send(self, digest: Digest, listed: list[tuple[str, str, str, int]]) -> bool | None:
+    def _send(self, digest: Digest, listed: list[Email]) -> bool | None:
         """True: sent; False: failed, to be retried; None: not to be sent (opted out)."""
         assert self.mailer is not None
         if self.store.opted_out(digest.principal):
@@ -165,7 +165,7 @@ class Reminders:
             self._failed(digest, f"{type(unexpected).__name__}: {unexpected}")
             return False
         self.store.mark_sent(digest)
-        listed.append((digest.tenant, digest.principal, digest.address, len(reminders)))
+        listed.append(Email(digest.tenant, digest.principal, digest.address, len(reminders)))
         log.info("reminder e-mail sent to %s (%d reminders)", digest.address, len(reminders))
         return True
 

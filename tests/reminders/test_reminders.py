@@ -89,7 +89,7 @@ def test_a_dry_run_lists_what_would_be_sent_and_records_nothing(world: World) ->
     report = world.reminders().run(dry_run=True)
     assert {(r.principal, r.task_number) for r in report.new} == {
         (LAN, "1"), (LAN, "3"), (SYSTEM, "1"), (SYSTEM, "3"), (BINH, "2")}
-    assert [(d[1], d[3]) for d in report.digests] == [(BINH, 2), (LAN, 3)]
+    assert [(e.principal, e.reminders) for e in report.emails] == [(BINH, 2), (LAN, 3)]
     assert world.smtp.inbox.received == []
     store = world.reminders().store
     assert store.inbox(LAN) == [] and store.known_keys(SLUG) == set()
@@ -175,12 +175,12 @@ def test_a_tenants_schedule_can_be_changed_and_is_kept(world: World) -> None:
 def test_a_dry_run_also_lists_emails_waiting_for_their_digest_or_a_retry(world: World) -> None:
     world.reminders().run(digests=False)  # before the day's digest hour: recorded, not sent
     waiting = world.reminders().run(dry_run=True)
-    assert waiting.new == [] and sorted((d[1], d[3]) for d in waiting.digests) == [
+    assert waiting.new == [] and sorted((e.principal, e.reminders) for e in waiting.emails) == [
         (BINH, 2), (LAN, 3)]
     world.reminders(free_port()).run()  # the server is away: both wait for a retry
     world.later(minutes=2)
     retries = world.reminders().run(dry_run=True)
-    assert sorted((d[1], d[3]) for d in retries.digests) == [(BINH, 2), (LAN, 3)]
+    assert sorted((e.principal, e.reminders) for e in retries.emails) == [(BINH, 2), (LAN, 3)]
     assert world.smtp.inbox.received == []
     assert world.reminders().run().sent == 2
 
