@@ -22,7 +22,7 @@ from i18n import render
 from importers import ImportFormatError
 from service.application import HistoryUnreadable
 from service.handlers import ImportRefused
-from service.tenancy import TenantArchived
+from service.tenancy import ReplicaReadOnly, TenantArchived
 from tenants.availability import RETRY_AFTER_SECONDS, unavailable_reason
 
 PROBLEM_JSON = "application/problem+json"
@@ -232,6 +232,7 @@ def register_error_handlers(app: Flask) -> None:
         app.register_error_handler(store_error, _on_store_error)
     app.register_error_handler(ImportRefused, _on_import_refused)
     app.register_error_handler(ImportFormatError, _on_import_format)
+    app.register_error_handler(ReplicaReadOnly, _domain(409, "replica-read-only"))
     app.register_error_handler(TenantArchived, _domain(409, "tenant-archived"))
     app.register_error_handler(NotFound, _domain(404, "not-found"))
     app.register_error_handler(HistoryUnreadable, _domain(409, "history-unreadable"))

@@ -11,6 +11,7 @@ the service: its recorded fields are withheld, never served as if they were hist
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,7 @@ class LoggedEvent:
     recorded_at: datetime | None
     state: dict[str, Any]
     chain: str
+    stored: str | None  # the stored bytes, base64: what a replica copies and hashes
 
 
 def read_page(app: LedgerApplication, after: int, limit: int) -> tuple[list[LoggedEvent], bool]:
@@ -78,7 +80,17 @@ def _logged(app: LedgerApplication, notification: Notification, chain: str) -> L
         recorded_at=_timestamp(state.get("timestamp")) if state else None,
         state=state or {},
         chain=chain if state is not None else FAILED,
+        stored=base64.b64encode(notification.state).decode("ascii") if state else None,
     )
+
+
+def recorded_at(app: LedgerApplication, position: int) -> datetime | None:
+    """When the event at `position` was recorded (None: no such event, or unreadable)."""
+    found = app.recorder.select_notifications(start=position, limit=1)
+    if not found or found[0].id != position:
+        return None
+    state = _state(app, found[0])
+    return _timestamp(state.get("timestamp")) if state else None
 
 
 def _state(app: LedgerApplication, notification: Notification) -> dict[str, Any] | None:

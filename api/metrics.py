@@ -7,6 +7,8 @@ makes every worker write its values to files, and /metrics adds up all the worke
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -16,6 +18,8 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.multiprocess import MultiProcessCollector
+
+from service.replicas import Replica
 
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _LATENCY_BUCKETS = (0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -53,6 +57,36 @@ class Metrics:
             "1 while a tenant's latest live verification of its log failed, else 0.",
             ["tenant"], registry=self.registry, multiprocess_mode="mostrecent",
         )
+
+        self.replica_lag_events = Gauge(
+            "r57_replica_lag_events",
+            "Log positions a replica's source has that the replica has not copied yet.",
+            ["tenant"], registry=self.registry, multiprocess_mode="mostrecent",
+        )
+        self.replica_lag_seconds = Gauge(
+            "r57_replica_lag_seconds",
+            "How much later the source recorded its latest event than the latest copied.",
+            ["tenant"], registry=self.registry, multiprocess_mode="mostrecent",
+        )
+        self.replica_unverified = Gauge(
+            "r57_replica_unverified_events",
+            "Positions copied but not yet covered by a verified checkpoint of the source.",
+            ["tenant"], registry=self.registry, multiprocess_mode="mostrecent",
+        )
+        self.replica_refused = Gauge(
+            "r57_replica_refused",
+            "1 once replication of a tenant was refused (its source's history was "
+            "rewritten), else 0.",
+            ["tenant"], registry=self.registry, multiprocess_mode="mostrecent",
+        )
+
+    def observe_replicas(self, replicas: Iterable[Replica]) -> None:
+        for replica in replicas:
+            self.replica_lag_events.labels(replica.slug).set(replica.lag_positions)
+            self.replica_lag_seconds.labels(replica.slug).set(replica.lag_seconds)
+            self.replica_unverified.labels(replica.slug).set(
+                max(0, replica.position - replica.verified_position))
+            self.replica_refused.labels(replica.slug).set(1 if replica.refused_at else 0)
 
     def authentication_locked(self, subject: str, addresses: int) -> None:
         self.locks.inc()

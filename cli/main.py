@@ -19,6 +19,7 @@ from cli import access as cli_access
 from cli import integrity as cli_integrity
 from cli import plan_entry as cli_plan_entry
 from cli import reminders as cli_reminders
+from cli import replica as cli_replica
 from cli import reports as cli_reports
 from cli.output import print_json, print_shape, print_table, shorten, vn_date
 from domain.clock import Clock
@@ -68,6 +69,7 @@ from service.commands import (
 from service.config import Settings
 from service.container import build_tenancy
 from service.handlers import ImportRefused
+from service.replication import SourceUnavailable
 from service.tenancy import Tenancy
 from tenants.availability import unavailable_reason
 from tenants.idempotency import IdempotencyStore
@@ -312,7 +314,7 @@ def cmd_demo(t: Tenancy, args: argparse.Namespace) -> None:
 def cmd_serve(t: Tenancy, args: argparse.Namespace) -> None:
     serve(t, args.host, args.port, args.workers, demo=args.demo,
           checkpoint_every=args.checkpoint_every, key_dir=args.key_dir,
-          reminders_every=args.reminders_every)
+          reminders_every=args.reminders_every, replicate_every=args.replicate_every)
 
 
 def _seconds_or_zero(text: str) -> float:
@@ -543,6 +545,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_reports.register(sub, _add, parse_date, parse_instant)
     cli_integrity.register(sub, _add)
     cli_reminders.register(sub, _add, parse_date)
+    cli_replica.register(sub, _add)
     cli_access.register(sub, _add, parse_date)
     _add(sub, "demo", cmd_demo, "load the seed plan as tenant 'demo' and print its status",
              tenant=False, writes=True)
@@ -559,6 +562,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--key-dir", type=Path,
                    help="signing keys for --checkpoint-every (default DATA_DIR/keys; "
                         "required on PostgreSQL)")
+    c.add_argument("--replicate-every", type=_seconds, metavar="SECONDS",
+                   help="sync every replica (r57 replica add) this often (default: never)")
     c.add_argument("--reminders-every", type=_seconds_or_zero, metavar="SECONDS",
                    help="look for reminders due and e-mails to send this often; 0: never "
                         "(default $R57_REMINDERS_EVERY_SECONDS, else 300)")
@@ -628,6 +633,8 @@ def _canonical_arguments(args: argparse.Namespace) -> None:
 
 
 def _exit_code(exc: DomainError) -> int:
+    if isinstance(exc, SourceUnavailable):
+        return EXIT_UNAVAILABLE
     if isinstance(exc, Conflict | AlreadyExists):
         return EXIT_CONFLICT
     if isinstance(exc, NotFound):

@@ -19,7 +19,12 @@ from typing import Any
 
 from server.orphans import pids_file, record, run_dir
 from server.reminder_scheduler import start_scheduler
-from server.serve import GRACEFUL_TIMEOUT, start_checkpointer, stop_checkpointer
+from server.serve import (
+    GRACEFUL_TIMEOUT,
+    start_checkpointer,
+    start_replicator,
+    stop_checkpointer,
+)
 from service.config import Settings
 from service.container import build_tenancy
 
@@ -55,7 +60,8 @@ logconfig_dict: dict[str, Any] = {
 }
 
 
-# The master's helper processes: the checkpointer when asked for, the reminder scheduler.
+# The master's helper processes: the checkpointer and the replicator when asked for, the
+# reminder scheduler.
 _checkpointer: list[subprocess.Popen[bytes]] = []
 
 
@@ -66,7 +72,7 @@ def on_starting(server: Any) -> None:
     record(_pids(server), os.getpid(), master=True)
     settings = Settings.from_env()
     build_tenancy(settings, migrate=True).close()
-    for process in (start_checkpointer(), start_scheduler(settings)):
+    for process in (start_checkpointer(), start_replicator(), start_scheduler(settings)):
         if process is not None:
             _checkpointer.append(process)
 

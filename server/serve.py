@@ -4,7 +4,9 @@ principals exist (unless `--no-demo`), then exec gunicorn.
 With `--checkpoint-every`, gunicorn's master starts one checkpointer process (`python -m
 server.serve checkpoints`) that runs `PeriodicCheckpoints`. Not a thread in the master: the
 master forks workers for as long as it runs, and a fork taken while that thread holds a lock
-(SQLite's, the logging module's) would leave the new worker waiting on it forever.
+(SQLite's, the logging module's) would leave the new worker waiting on it forever. With
+`--replicate-every`, a replicator process (`python -m server.serve replicas`) likewise syncs
+every replica of another deployment's tenant (service/replication.py).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from service.commands import Context, ImportPlan
 from service.config import Settings
 from service.container import build_tenancy
 from service.integrity import IntegrityRefused, PeriodicCheckpoints, default_key_dir
+from service.replication import PeriodicReplication, Replicator
 from service.tenancy import Tenancy
 
 # How `r57 serve` tells gunicorn's master to start the checkpointer; gunicorn run directly
@@ -37,6 +40,7 @@ from service.tenancy import Tenancy
 CHECKPOINT_EVERY = "R57_CHECKPOINT_EVERY"
 CHECKPOINT_KEY_DIR = "R57_CHECKPOINT_KEY_DIR"
 REMINDERS_EVERY = "R57_REMINDERS_EVERY_SECONDS"
+REPLICATE_EVERY = "R57_REPLICATE_EVERY"  # the replicator: sync every replica this often
 
 GRACEFUL_TIMEOUT = 30  # gunicorn's: how long a worker may finish its requests at shutdown
 # The seed plan ships as data of the service package (pyproject.toml, package-data).
@@ -116,10 +120,13 @@ def gunicorn_argv(host: str, port: int, workers: int | None) -> list[str]:
 
 def serve(tenancy: Tenancy, host: str, port: int, workers: int | None, *, demo: bool = True,
           checkpoint_every: float | None = None, key_dir: Path | None = None,
-          reminders_every: float | None = None) -> NoReturn:
+          reminders_every: float | None = None,
+          replicate_every: float | None = None) -> NoReturn:
     """`tenancy` was built with migrations applied; it is closed before gunicorn takes over."""
     if reminders_every is not None:  # gunicorn's master reads it (server/reminder_scheduler)
         os.environ[REMINDERS_EVERY] = str(reminders_every)
+    if replicate_every is not None:
+        os.environ[REPLICATE_EVERY] = str(replicate_every)
     if checkpoint_every is not None:
         if key_dir is None and default_key_dir(tenancy.storage) is None:
             raise IntegrityRefused("No key directory: pass --key-dir (required on PostgreSQL).",
@@ -148,6 +155,13 @@ def start_checkpointer() -> subprocess.Popen[bytes] | None:
     return subprocess.Popen([sys.executable, "-m", "server.serve", "checkpoints"])
 
 
+def start_replicator() -> subprocess.Popen[bytes] | None:
+    """In gunicorn's master: the replicator process, if $R57_REPLICATE_EVERY asks for one."""
+    if not os.environ.get(REPLICATE_EVERY):
+        return None
+    return subprocess.Popen([sys.executable, "-m", "server.serve", "replicas"])
+
+
 def stop_checkpointer(process: subprocess.Popen[bytes], timeout: float) -> None:
     process.terminate()
     try:
@@ -160,6 +174,21 @@ def stop_checkpointer(process: subprocess.Popen[bytes], timeout: float) -> None:
 def run_checkpoints(every: float, key_dir: Path | None) -> None:
     """The checkpointer: sign every `every` seconds until SIGTERM or SIGINT, or until the
     master that started it is gone (it would otherwise outlive a killed master)."""
+    tenancy = build_tenancy(Settings.from_env(), migrate=False)
+    _run_periodic(tenancy, PeriodicCheckpoints(tenancy, key_dir, every),
+                  f"signing checkpoints every {every:g} seconds")
+
+
+def run_replicas(every: float) -> None:
+    """The replicator: sync every replica (service/replication.py) every `every` seconds,
+    until SIGTERM or SIGINT or until the master that started it is gone."""
+    tenancy = build_tenancy(Settings.from_env(), migrate=False)
+    _run_periodic(tenancy, PeriodicReplication(Replicator(tenancy), every),
+                  f"syncing replicas every {every:g} seconds")
+
+
+def _run_periodic(tenancy: Tenancy, periodic: PeriodicCheckpoints | PeriodicReplication,
+                  what: str) -> None:
     parent, stop = os.getppid(), threading.Event()
 
     def finish(signum: int, frame: Any) -> None:
@@ -167,10 +196,8 @@ def run_checkpoints(every: float, key_dir: Path | None) -> None:
 
     signal.signal(signal.SIGTERM, finish)
     signal.signal(signal.SIGINT, finish)
-    tenancy = build_tenancy(Settings.from_env(), migrate=False)
-    periodic = PeriodicCheckpoints(tenancy, key_dir, every)
     periodic.start()
-    logging.getLogger(__name__).info("signing checkpoints every %g seconds", every)
+    logging.getLogger(__name__).info(what)
     try:
         while not stop.wait(1.0) and os.getppid() == parent:
             pass
@@ -186,9 +213,13 @@ def _checkpointer_main() -> None:
 
     handler.setFormatter(JsonFormatter())
     logging.basicConfig(level=os.environ.get("R57_LOG_LEVEL", "INFO"), handlers=[handler])
+    if sys.argv[1:] == ["replicas"]:
+        run_replicas(float(os.environ[REPLICATE_EVERY]))
+        return
     key_dir = os.environ.get(CHECKPOINT_KEY_DIR)
     run_checkpoints(float(os.environ[CHECKPOINT_EVERY]), Path(key_dir) if key_dir else None)
 
 
-if __name__ == "__main__":  # `python -m server.serve checkpoints`, from start_checkpointer
+# `python -m server.serve checkpoints` (start_checkpointer) or `replicas` (start_replicator)
+if __name__ == "__main__":
     _checkpointer_main()

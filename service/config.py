@@ -40,6 +40,9 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     reminders_every_seconds: float = 300.0  # 0: no scheduler (cron runs `r57 reminders send`)
     reminders_digest_hour: int = 7  # the scheduler e-mails digests from this hour, local time
+    # Signing keys: what the API publishes (checkpoints, proofs) and periodic checkpoints use;
+    # None: DATA_DIR/keys on SQLite, none on PostgreSQL.
+    key_dir: Path | None = None
 
     @property
     def is_postgres(self) -> bool:
@@ -63,8 +66,15 @@ class Settings:
             mail=MailSettings.from_env(env),
             reminders_every_seconds=float(env.get("R57_REMINDERS_EVERY_SECONDS", "300")),
             reminders_digest_hour=int(env.get("R57_REMINDERS_DIGEST_HOUR", "7")),
+            key_dir=_key_dir(env),
         )
 
     def clock(self) -> Clock:
         """The one clock every entry point asks: instants in UTC, dates in `time_zone`."""
         return Clock(ZoneInfo(self.time_zone))
+
+
+def _key_dir(env: Mapping[str, str]) -> Path | None:
+    """$R57_KEY_DIR, else the directory `r57 serve --key-dir` hands its processes."""
+    found = env.get("R57_KEY_DIR") or env.get("R57_CHECKPOINT_KEY_DIR")
+    return Path(found) if found else None

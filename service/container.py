@@ -17,6 +17,7 @@ def build_tenancy(settings: Settings, *, migrate: bool = True) -> Tenancy:
     faults.arm(settings.fault_point)
     tenancy = Tenancy(storage, clock=settings.clock())
     tenancy.file_limits = FileLimits(settings.file_max_bytes, settings.tenant_files_max_bytes)
+    tenancy.key_dir = settings.key_dir
     if migrate:
         tenancy.migrate()  # idempotent, serialised by a lock
     return tenancy

@@ -35,6 +35,7 @@ from integrity.signer import RefusedToSign, issue_checkpoint
 from integrity.store import IntegrityStore
 from integrity.verify import LogChecker, Report, pair_up
 from service.application import LedgerApplication
+from service.replicas import ReplicaStore
 from service.tenancy import Tenancy
 from tenants.files import FileStore
 from tenants.storage import SQLiteStorage, TenantStorage
@@ -65,8 +66,15 @@ class TenantIntegrity:
         self.files = FileStore(self.store.db, app.slug)
         directory = key_dir or default_key_dir(app.storage)
         self.keyring = Keyring(directory) if directory is not None else None
+        # A replica's checkpoints are its source's, signed with the keys pinned when the
+        # replica was added; it signs none of its own.
+        replica = ReplicaStore(app.storage.database).find(app.slug)
+        self.source_keys = replica.public_keys if replica is not None else None
 
     def _signing_keyring(self) -> Keyring:
+        if self.source_keys is not None:
+            raise IntegrityRefused("integrity.replica_not_signed", field="tenant",
+                                   tenant=self.app.slug)
         if self.keyring is None:
             raise IntegrityRefused("integrity.no_key_dir", field="key_dir")
         return self.keyring
@@ -108,6 +116,8 @@ class TenantIntegrity:
                                    reason=str(exc)) from None
 
     def public_keys(self) -> dict[str, PublicKey]:
+        if self.source_keys is not None:
+            return dict(self.source_keys)
         return self.keyring.public_keys() if self.keyring else {}
 
     def verify(self, extra_keys: Mapping[str, PublicKey] | None = None,
@@ -175,7 +185,7 @@ class TenantIntegrity:
         verification is exported only despite it, unsigned, and the bundle says so."""
         report = self.require_intact("export", despite_tampering=despite_tampering,
                                      actor=actor)
-        if sign and report.ok:
+        if sign and report.ok and self.source_keys is None:  # a replica carries its source's
             self._sign()
         upto = self.chain().position
         return write_bundle(
@@ -190,7 +200,7 @@ class TenantIntegrity:
 
     # -- proofs --------------------------------------------------------------------------
 
-    def _genuine_checkpoints(self) -> list[Checkpoint]:
+    def genuine_checkpoints(self) -> list[Checkpoint]:
         keys, genuine = self.public_keys(), []
         for body, signature in self.store.checkpoints():
             try:
@@ -202,7 +212,7 @@ class TenantIntegrity:
         return genuine
 
     def _checkpoint_of(self, size: int | None) -> Checkpoint:
-        found = [c for c in self._genuine_checkpoints() if size in (None, c.tree_size)]
+        found = [c for c in self.genuine_checkpoints() if size in (None, c.tree_size)]
         if not found:
             what = (message("integrity.of_entries", size=size) if size is not None
                     else message("integrity.at_all"))
@@ -250,7 +260,10 @@ def checkpoint_all(tenancy: Tenancy,
     log failing verification is recorded as such and not signed); one tenant's refusal
     does not stop the others."""
     outcome: dict[str, Checkpoint | IntegrityRefused] = {}
+    replicas = tenancy.replicas.slugs()  # signed by their source, verified by replication
     for tenant in tenancy.registry.list():
+        if tenant.slug in replicas:
+            continue
         try:
             outcome[tenant.slug] = TenantIntegrity(tenancy.application(tenant.slug),
                                                    key_dir).checkpoint()

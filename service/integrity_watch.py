@@ -31,3 +31,8 @@ class IntegrityWatch:
             with self._lock:
                 self._seen[slug] = seen
         return seen[1]
+
+    def forget(self, slug: str) -> None:
+        """Ask again at the next read: a new finding was just recorded."""
+        with self._lock:
+            self._seen.pop(slug, None)

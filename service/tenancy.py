@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 from domain.clock import Clock
 from domain.errors import DomainError
@@ -14,6 +15,7 @@ from service.application import LedgerApplication
 from service.integrity_watch import IntegrityWatch
 from service.ledger import AppendListener, TenantLedger
 from service.queries import TenantQueries
+from service.replicas import ReplicaStore
 from tenants.files import FileLimits
 from tenants.registry import ARCHIVED, Tenant, TenantRegistry
 from tenants.storage import TenantStorage
@@ -21,6 +23,11 @@ from tenants.storage import TenantStorage
 
 class TenantArchived(DomainError):
     """An archived tenant's history stays readable, but it records nothing new."""
+
+
+class ReplicaReadOnly(TenantArchived):
+    """A replica holds another deployment's log exactly as recorded there: only replication
+    writes into it, and every command is refused."""
 
 
 class Tenancy:
@@ -40,6 +47,8 @@ class Tenancy:
         self._accounts: AccountService | None = None
         self.integrity = IntegrityWatch(storage)  # reads warn while verification failed
         self.file_limits = FileLimits()  # evidence files; the composition root sets them
+        self.replicas = ReplicaStore(storage.database)  # tenants copied from elsewhere
+        self.key_dir: Path | None = None  # signing keys (the composition root sets it)
 
     @property
     def access(self) -> AccessService:
@@ -115,6 +124,8 @@ class Tenancy:
             tenant = self.registry.get(slug)
         if for_writing and tenant.status == ARCHIVED:
             raise TenantArchived("tenant.archived", field="tenant", tenant=slug)
+        if for_writing and self.replicas.find(tenant.slug) is not None:
+            raise ReplicaReadOnly("tenant.replica_read_only", field="tenant", tenant=slug)
         ledger = TenantLedger(self.application(tenant.slug), today=self.clock.today,
                               after_append=self.append_listeners)
         ledger.file_limits = self.file_limits

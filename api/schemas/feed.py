@@ -28,6 +28,10 @@ class FeedItemSchema(Strict):
         "description": "The recorded fields exactly as stored: values of types JSON lacks are "
                        "written as {\"_type_\": name, \"_data_\": value}. Empty (withheld) "
                        "when `chain` is `failed`."})
+    stored = fields.String(required=True, allow_none=True, metadata={
+        "description": "The event's stored bytes exactly as the log holds them, base64: "
+                       "what the hash chain hashes and a replica copies. null when "
+                       "`chain` is `failed`."})
     chain = fields.String(required=True, metadata={
         "enum": ["verified", "pending", "failed"],
         "description": "The entry against the hash chain: `verified` (it hashes to what was "

@@ -10,6 +10,7 @@ from api.views import (
     files,
     health,
     indicators,
+    integrity,
     plans,
     queues,
     reminders,
@@ -32,5 +33,6 @@ BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     indicators.bp,
     agencies.bp,
     feed.bp,
+    integrity.bp,
     access.bp,
 )

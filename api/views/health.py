@@ -68,6 +68,10 @@ def readyz() -> dict[str, Any]:
 @bp.route("/metrics")
 @public
 def metrics() -> Response:
-    """Prometheus exposition (all gunicorn workers together)."""
+    """Prometheus exposition (all gunicorn workers together), with the lag of replicas."""
+    try:
+        services().metrics.observe_replicas(services().tenancy.replicas.list())
+    except Exception:  # metrics answer even while the database does not
+        log.warning("replica lag not read for /metrics", exc_info=True)
     body, content_type = services().metrics.exposition()
     return Response(body, mimetype=None, content_type=content_type)

@@ -1,0 +1,250 @@
+"""Replication of a province's own deployment into the national hub, over real HTTP on
+loopback: the source is a served SQLite deployment, the hub is the `tenancy` fixture (both
+stores, since the hub is where replicated events are written)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cli.main import main as r57
+from domain.access import Role
+from importers import read_plan_document
+from integrity.checkpoints import TreeHead, sign
+from integrity.keys import Keyring
+from integrity.signer import heads_at
+from projections.change_log import ChangeFilter
+from server.app import create_app
+from server.serve import REPLICATE_EVERY, start_replicator
+from service.commands import Context, ImportPlan, ReportProgress
+from service.config import Settings
+from service.container import build_tenancy
+from service.integrity import TenantIntegrity
+from service.replication import (
+    PeriodicReplication,
+    ReplicationRefused,
+    Replicator,
+    SourceClient,
+    SourceUnavailable,
+    add_replica,
+)
+from service.tenancy import ReplicaReadOnly, Tenancy
+from tests.api.principals import TENANT_ADMIN, login, token
+from tests.integrity.conftest import Intruder
+from tests.web.browser import serving
+
+SLUG = "quang-nam"
+DOST = Context(actor="dost")
+ON = date(2025, 9, 30)
+
+
+@dataclass
+class Source:
+    tenancy: Tenancy
+    url: str
+    token: str
+
+    def integrity(self) -> TenantIntegrity:
+        return TenantIntegrity(self.tenancy.application(SLUG))
+
+    def report(self, count: int, start: int = 0) -> None:
+        ledger = self.tenancy.ledger(SLUG, for_writing=True)
+        for n in range(start, start + count):
+            ledger.handle(ReportProgress(task=str(n % 60 + 1), period="2025-Q1",
+                                         percent=n % 100, narrative=f"Báo cáo {n}"), DOST)
+
+    def log(self) -> list[tuple[int, str, int, str, bytes]]:
+        return _log(self.tenancy)
+
+
+def _log(tenancy: Tenancy) -> list[tuple[int, str, int, str, bytes]]:
+    found = tenancy.application(SLUG).recorder.select_notifications(start=1, limit=100_000)
+    return [(n.id, str(n.originator_id), n.originator_version, n.topic, n.state)
+            for n in found]
+
+
+@pytest.fixture
+def source(tmp_path: Path, seed_path: Path) -> Iterator[Source]:
+    """A province's own deployment (SQLite) with the seed plan, a signed checkpoint, and a
+    read-only token the hub replicates with."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'province'}")
+    tenancy = build_tenancy(settings)
+    tenancy.create_tenant(SLUG, "Quảng Nam", "49")
+    sha256 = hashlib.sha256(seed_path.read_bytes()).hexdigest()
+    tenancy.ledger(SLUG, for_writing=True).handle(
+        ImportPlan(document=read_plan_document(seed_path), sha256=sha256), DOST)
+    TenantIntegrity(tenancy.application(SLUG)).checkpoint()
+    app = create_app(settings, tenancy)
+    reader = token(app, "hub.reader", (Role.AUDITOR, SLUG, ""))
+    with serving(app) as url:
+        yield Source(tenancy, url, reader)
+    tenancy.close()
+
+
+def test_a_replica_copies_the_log_unchanged_verifies_it_and_answers_like_its_source(
+    source: Source, tenancy: Tenancy, settings: Settings, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert r57(["replica", "add", SLUG, "--source", source.url, "--token", source.token],
+               settings) == 0
+    assert r57(["replica", "sync", SLUG], settings) == 0
+    assert "copied 141 event(s)" in capsys.readouterr().out
+    replica = tenancy.replicas.get(SLUG)
+    assert (replica.position, replica.verified_size, replica.lag_positions) == (141, 141, 0)
+    assert _log(tenancy) == source.log()  # positions, ids, versions, topics, bytes
+
+    # The source moves on and signs again: the new checkpoint extends the one verified.
+    source.report(5)
+    source.integrity().checkpoint()
+    result = Replicator(tenancy).sync(SLUG)
+    assert result.copied == 5 and result.verified is not None
+    assert result.verified.tree_size == 146 == result.replica.verified_size
+    assert _log(tenancy) == source.log()
+
+    hub, province = tenancy.queries(SLUG), source.tenancy.queries(SLUG)
+    assert hub.status(ON) == province.status(ON)
+    assert hub.summary(ON) == province.summary(ON)
+    assert hub.history("1") == province.history("1")
+    middle = datetime.now(UTC)
+    assert hub.status(ON, known_at=middle) == province.status(ON, known_at=middle)
+    everything = ChangeFilter()
+    assert hub.changes(everything, 500) == province.changes(everything, 500)
+    report = TenantIntegrity(tenancy.application(SLUG)).verify_live()
+    assert report.ok and report.entries == 146 and report.checkpoints == 2
+    assert r57(["verify", "--live", SLUG], settings) == 0
+
+
+def test_an_interrupted_sync_resumes_where_it_stopped_with_no_gap_and_no_duplicate(
+    source: Source, tenancy: Tenancy,
+) -> None:
+    add_replica(tenancy, SLUG, source.url, source.token)
+    pages: list[int] = []
+
+    class Interrupted(SourceClient):
+        def feed(self, after: int, limit: int) -> dict[str, Any]:
+            pages.append(after)
+            if len(pages) == 3:
+                raise SourceUnavailable("replica.source_unreachable", url=self.base,
+                                        reason="connection reset")
+            return super().feed(after, limit)
+
+    def interrupted(replica: Any) -> SourceClient:
+        return Interrupted(replica.source_url, replica.source_tenant, replica.token)
+
+    with pytest.raises(SourceUnavailable):
+        Replicator(tenancy, interrupted, page=40).sync(SLUG)
+    assert [p for p, *_ in _log(tenancy)] == [p for p, *_ in source.log()][:80]
+    assert tenancy.replicas.get(SLUG).verified_size == 0  # nothing verified half-way
+
+    source.report(3)
+    source.integrity().checkpoint()
+    result = Replicator(tenancy, page=40).sync(SLUG)
+    assert pages[-1] == 80 or 80 in pages[3:]  # resumed after the last committed position
+    assert result.copied == 144 - 80
+    assert _log(tenancy) == source.log()
+    assert result.replica.verified_size == 144
+
+
+def test_a_source_whose_history_was_rewritten_after_a_checkpoint_is_refused_and_reported(
+    source: Source, tenancy: Tenancy, caplog: pytest.LogCaptureFixture,
+) -> None:
+    add_replica(tenancy, SLUG, source.url, source.token)
+    Replicator(tenancy).sync(SLUG)
+    copied = _log(tenancy)
+
+    # Someone with the database and the signing key rewrites the source's history from
+    # position 100, rebuilds its chain and signs a new head over it.
+    source.report(2)
+    intruder = Intruder(source.tenancy, SLUG)
+    intruder.rewrite_from(100)
+    intruder.wipe_everything()
+    integrity = source.integrity()
+    head = integrity.chain()
+    with integrity.store.db.transaction() as cursor:
+        leaves = integrity.store.leaf_hashes(cursor)
+    root, chain = heads_at(leaves, {len(leaves)})[len(leaves)]
+    key_id, key = Keyring(source.tenancy.storage.data_dir / "keys").signing_key()  # type: ignore[attr-defined]
+    forged = sign(TreeHead(SLUG, head.tree_size, head.position, root, chain),
+                  "2026-01-01T00:00:00+00:00", key_id, key)
+    with integrity.store.db.transaction() as cursor:
+        integrity.store.add_checkpoint(cursor, forged)
+
+    with caplog.at_level(logging.ERROR, logger="r57.replication"), \
+            pytest.raises(ReplicationRefused) as refused:
+        Replicator(tenancy).sync(SLUG)
+    assert refused.value.code == "replica.refused"
+    replica = tenancy.replicas.get(SLUG)
+    assert replica.refused_at is not None and "143 entries" in (replica.refusal or "")
+    assert any("ALERT" in r.getMessage() for r in caplog.records)
+    finding = TenantIntegrity(tenancy.application(SLUG)).findings.latest()
+    assert finding is not None and not finding.ok
+    assert finding.first_reason.startswith("replication refused")
+    assert _log(tenancy)[:141] == copied  # what was verified stays as it was copied
+
+    with pytest.raises(ReplicationRefused) as again:  # and it does not go on
+        Replicator(tenancy).sync(SLUG)
+    assert again.value.code == "replica.stopped"
+
+
+def test_an_event_the_source_withholds_stops_replication(source: Source,
+                                                          tenancy: Tenancy) -> None:
+    add_replica(tenancy, SLUG, source.url, source.token)
+    Replicator(tenancy, page=50).sync(SLUG, max_pages=1)
+    Intruder(source.tenancy, SLUG).flip_one_byte(120)
+    with pytest.raises(ReplicationRefused):
+        Replicator(tenancy, page=50).sync(SLUG)
+    replica = tenancy.replicas.get(SLUG)
+    assert "position 120" in (replica.refusal or "")
+    assert [p for p, *_ in _log(tenancy)] == list(range(1, 120))
+
+
+def test_nobody_writes_into_a_replica_and_its_lag_is_in_the_metrics(
+    source: Source, tenancy: Tenancy, settings: Settings,
+) -> None:
+    add_replica(tenancy, SLUG, source.url, source.token)
+    Replicator(tenancy, page=100).sync(SLUG, max_pages=1)
+    with pytest.raises(ReplicaReadOnly):
+        tenancy.ledger(SLUG, for_writing=True)
+
+    app = create_app(settings, tenancy)
+    client = login(app, TENANT_ADMIN, (Role.TENANT_ADMIN, SLUG, ""))
+    answer = client.post(f"/api/v1/tenants/{SLUG}/tasks/1/reports", json={
+        "period": "2025-Q1", "percent": 10, "narrative": "Không được ghi"},
+        headers={"Accept-Language": "vi"})
+    assert answer.status_code == 409, answer.get_json()
+    problem = answer.get_json()
+    assert problem["code"] == "tenant.replica_read_only"
+    assert "bản sao" in problem["detail"]
+    assert r57(["task", "report", SLUG, "1", "--period", "2025-Q1", "--percent", "5",
+                "--narrative", "Không được ghi"], settings) != 0
+
+    metrics = app.test_client().get("/metrics").get_data(as_text=True)
+    assert f'r57_replica_lag_events{{tenant="{SLUG}"}} 41.0' in metrics
+    assert f'r57_replica_refused{{tenant="{SLUG}"}} 0.0' in metrics
+    assert "r57_replica_lag_seconds" in metrics
+
+
+def test_the_replicator_process_keeps_replicas_up_with_their_source(
+    source: Source, tenancy: Tenancy, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(REPLICATE_EVERY, raising=False)
+    assert start_replicator() is None  # `r57 serve` without --replicate-every
+    add_replica(tenancy, SLUG, source.url, source.token)
+    periodic = PeriodicReplication(Replicator(tenancy), every=0.2)
+    periodic.start()
+    try:
+        source.report(4)
+        deadline = time.monotonic() + 30
+        while tenancy.replicas.get(SLUG).position < 145 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        periodic.stop()
+    assert _log(tenancy) == source.log()
+    assert tenancy.replicas.get(SLUG).verified_size == 141  # the source signed no more yet
