@@ -93,7 +93,7 @@ def test_returning_a_report_needs_a_reason_beside_the_note(
     sign_in(client, province.reporter)
     client.post(f"/t/{TENANT}/tasks/5/report",
                 data={**open_form(client, f"/t/{TENANT}/tasks/5/report"), **REPORT})
-    client.post("/sign-out", data=form_fields(text(client.get("/"))))
+    client.post("/sign-out", data=form_fields(text(client.get("/", follow_redirects=True))))
     sign_in(client, province.admin)
     path = f"/t/{TENANT}/tasks/5/reports/1/review"
     refused = client.post(path, data={**open_form(client, path), "decision": "return",
