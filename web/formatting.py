@@ -15,13 +15,7 @@ from domain.status import StatusClass
 from domain.text import ascii_digits
 from i18n import render
 from service.audit_texts import audit_text, change_type_text
-from web.messages import (
-    DEADLINE_KINDS_VI,
-    REPORT_STATES_VI,
-    ROLES_VI,
-    WebError,
-    period_vi,
-)
+from web.messages import WebError, deadline_kind_vi, period_vi, report_state_vi, role_vi
 from web.people import actor_name
 from web.state import local
 
@@ -111,9 +105,9 @@ def install(bp: Blueprint) -> None:
         "vi_period": period_vi, "vi_row_reason": lambda reason: render(reason, "vi"),
         "vi_audit": lambda entry: audit_text(entry, "vi"),
         "vi_change": lambda code: change_type_text(code, "vi"),
-        "vi_deadline_kind": lambda kind: DEADLINE_KINDS_VI.get(kind, kind),
-        "vi_report_state": lambda s: REPORT_STATES_VI.get(s, s),
-        "vi_role": lambda role: ROLES_VI.get(str(role), str(role)),
+        "vi_deadline_kind": deadline_kind_vi,
+        "vi_report_state": report_state_vi,
+        "vi_role": role_vi,
         "status_colour": lambda s: STATUS_COLOURS[StatusClass(s)],
         "status_label": lambda s: StatusClass(s).label_vi,
     }
