@@ -10,10 +10,11 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
+from domain.messages import Message, Param
 from domain.text import ascii_digits, fold, nfc
 
 
@@ -54,6 +55,9 @@ class Deadline:
     #                            yearly task, the first day of its first year
     warning: str | None = None  # why the text could not be read, or looks wrong
     annual_due: str | None = None  # a yearly task's day in each year, "MM-DD" ("12-15")
+    # The warning as a catalogue message ("deadline_warning.empty"), when just parsed; the
+    # log keeps the Vietnamese `warning` it always kept, so this is neither stored nor compared.
+    warning_message: Message | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         problem = _inconsistency(self)
@@ -117,7 +121,7 @@ def parse_deadline(text: str) -> Deadline:
     original = nfc(text)
     body = _LEADING_WORDS.sub("", _clean(original))
     if not body:
-        return _unparsed(original, "Thời hạn để trống.")
+        return _unparsed(original, *_warned("empty", "Thời hạn để trống."))
     special = _special(original, body)
     if special is not None:
         return special
@@ -127,9 +131,10 @@ def parse_deadline(text: str) -> Deadline:
     try:
         found = _single(body) or _range(body)
     except _ImpossibleValueError as invalid:
-        return _unparsed(original, str(invalid))
+        return _unparsed(original, str(invalid), invalid.message)
     if found is None:
-        return _unparsed(original, f"Không nhận dạng được thời hạn “{original}”.")
+        return _unparsed(original, *_warned(
+            "not_recognised", f"Không nhận dạng được thời hạn “{original}”.", text=original))
     return _flag_unlikely_year(Deadline(original, found.kind, found.due, found.start))
 
 
@@ -160,7 +165,8 @@ def _special(original: str, body: str) -> Deadline | None:
         if found:
             year = int(found.group(1))
             if year not in _PLAUSIBLE_YEARS:
-                return _unparsed(original, f"Năm {year} có vẻ nhầm; hãy kiểm tra lại.")
+                return _unparsed(original, *_warned(
+                    "unlikely_year", f"Năm {year} có vẻ nhầm; hãy kiểm tra lại.", year=year))
             return Deadline(original, DeadlineKind.YEARLY, None, start=date(year, 1, 1))
     if _QUARTERS_YEARLY.fullmatch(body):
         last = max(_quarter(q) for q in _QUARTER_NAMED.findall(body))
@@ -171,18 +177,29 @@ def _special(original: str, body: str) -> Deadline | None:
     if found:
         day, month = int(found.group(1)), int(found.group(2))
         if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2000, month)[1]:
-            return _unparsed(original, f"Ngày {day}/{month} không tồn tại.")
+            return _unparsed(original, *_warned(
+                "no_such_day", f"Ngày {day}/{month} không tồn tại.", day=day, month=month))
         return Deadline(original, DeadlineKind.YEARLY, None, annual_due=f"{month:02d}-{day:02d}")
     if _FOLLOWS.match(body):
-        return _unparsed(
-            original,
+        return _unparsed(original, *_warned(
+            "depends_on_progress",
             f"Thời hạn phụ thuộc tiến độ khác (“{original}”); hãy ghi thời hạn cụ thể khi có.",
-        )
+            text=original))
     return None
 
 
 class _ImpossibleValueError(Exception):
     """The text has a known shape but an impossible value; the message is the warning."""
+
+    def __init__(self, code: str, text: str, /, **params: Param) -> None:
+        super().__init__(text)
+        self.message = _warned(code, text, **params)[1]
+
+
+def _warned(code: str, text: str, /, **params: Param) -> tuple[str, Message]:
+    """A deadline's warning as the log keeps it (Vietnamese) and as a catalogue message;
+    tests/unit/test_deadlines.py checks that the catalogue renders the same Vietnamese."""
+    return text, Message(f"deadline_warning.{code}", params)
 
 
 @dataclass(frozen=True)
@@ -263,9 +280,10 @@ def _join(first: _Span | None, last: _Span | None) -> _Span | None:
         return None
     if first.first_day > last.first_day or first.due > last.due:
         raise _ImpossibleValueError(
+            "reversed_range",
             f"Khoảng thời gian bị ngược: bắt đầu {_vi(first.first_day)} "
-            f"sau khi kết thúc {_vi(last.due)}."
-        )
+            f"sau khi kết thúc {_vi(last.due)}.",
+            start=_iso(first.first_day), end=_iso(last.due))
     return _Span(DeadlineKind.RANGE, first.first_day, last.due)
 
 
@@ -316,26 +334,31 @@ def _day(day: str, month: str, year: str) -> _Span:
     try:
         return _Span(DeadlineKind.DATE, None, date(year_number, month_number, number))
     except ValueError:
-        raise _ImpossibleValueError(f"Ngày {day}/{month}/{year} không tồn tại.") from None
+        raise _ImpossibleValueError("no_such_date", f"Ngày {day}/{month}/{year} không tồn tại.",
+                                    day=day, month=month, year=year) from None
 
 
 def _month(text: str) -> int:
     month = int(text)
     if not 1 <= month <= 12:
-        raise _ImpossibleValueError(f"Tháng {text} không hợp lệ (phải từ 1 đến 12).")
+        raise _ImpossibleValueError("bad_month", f"Tháng {text} không hợp lệ (phải từ 1 đến 12).",
+                                    text=text)
     return month
 
 
 def _quarter(text: str) -> int:
     quarter = _ROMAN.get(text) or (int(text) if text.isdigit() else 0)
     if not 1 <= quarter <= 4:
-        raise _ImpossibleValueError(f"Quý {text.upper()} không hợp lệ (phải từ I đến IV).")
+        raise _ImpossibleValueError(
+            "bad_quarter", f"Quý {text.upper()} không hợp lệ (phải từ I đến IV).",
+            text=text.upper())
     return quarter
 
 
 def _year(text: str) -> int:
     if len(text) != 4 or text == "0000":
-        raise _ImpossibleValueError(f"Năm {text} không hợp lệ (cần 4 chữ số).")
+        raise _ImpossibleValueError("bad_year", f"Năm {text} không hợp lệ (cần 4 chữ số).",
+                                    text=text)
     return int(text)
 
 
@@ -348,11 +371,13 @@ def _flag_unlikely_year(deadline: Deadline) -> Deadline:
     unlikely = sorted(year for year in years if year not in _PLAUSIBLE_YEARS)
     if not unlikely:
         return deadline
-    return replace(deadline, warning=f"Năm {unlikely[0]} có vẻ nhầm; hãy kiểm tra lại.")
+    text, warned = _warned("unlikely_year", f"Năm {unlikely[0]} có vẻ nhầm; hãy kiểm tra lại.",
+                           year=unlikely[0])
+    return replace(deadline, warning=text, warning_message=warned)
 
 
-def _unparsed(text: str, warning: str) -> Deadline:
-    return Deadline(text, DeadlineKind.UNPARSED, None, warning=warning)
+def _unparsed(text: str, warning: str, message: Message | None = None) -> Deadline:
+    return Deadline(text, DeadlineKind.UNPARSED, None, warning=warning, warning_message=message)
 
 
 def _inconsistency(deadline: Deadline) -> str | None:

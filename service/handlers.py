@@ -225,7 +225,7 @@ def change_deadline(ledger: TenantLedger, task: Task, command: ChangeDeadline,
     new = parse_deadline(command.deadline)
     if new.due is None and new.kind.value == "unparsed":
         raise DomainError("deadline.not_understood", field="deadline",
-                          deadline=command.deadline, warning=new.warning)
+                          deadline=command.deadline, warning=new.warning_message or new.warning)
     task.change_deadline(new, clean(command.reason), clean(command.decision_ref),
                          ledger.provenance(ctx))
 

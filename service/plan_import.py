@@ -80,7 +80,7 @@ def build_task(plan: Plan, row: TaskRow, provenance: Provenance, built: PlanAggr
     if deadline.kind is DeadlineKind.UNPARSED:
         built.warnings.append(message(
             "import.deadline_kept_as_text", number=row.number, row=row.source_row,
-            deadline=row.deadline, warning=deadline.warning))
+            deadline=row.deadline, warning=deadline.warning_message or deadline.warning))
     leads = _agencies(row.leads, built)
     if not leads:
         built.warnings.append(message("import.no_lead", number=row.number, row=row.source_row))

@@ -93,6 +93,9 @@ def test_a_deadline_change_shows_in_the_task_history(imported: Cli) -> None:
     (["task", "deadline", "quang-nam", "5", "6/2025", "--reason", "x",
       "--expected-version", "7"], 3, "Expected version 7"),
     (["status", "nowhere"], 4, "No tenant"),
+    (["task", "deadline", "quang-nam", "5", "sớm nhất có thể", "--reason", "x"], 1,
+     "Deadline 'sớm nhất có thể' is not understood: the deadline “sớm nhất có thể” is not "
+     "recognised."),
 ])
 def test_refused_commands_say_why_on_stderr(
     imported: Cli, argv: list[str], exit_code: int, message: str

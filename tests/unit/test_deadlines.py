@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from domain.deadlines import Deadline, DeadlineKind, parse_deadline
 from domain.text import nfc
+from i18n import render
 
 K = DeadlineKind
 
@@ -410,3 +411,29 @@ def test_a_deadline_that_follows_another_schedule_is_kept_as_text_with_a_warning
 
 def test_earlier_deadlines_keep_their_stored_form() -> None:
     assert "annual_due" not in parse_deadline("Hằng năm").to_dict()
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("", "deadline_warning.empty"),
+    ("sớm nhất có thể", "deadline_warning.not_recognised"),
+    ("Từ năm 2205", "deadline_warning.unlikely_year"),
+    ("Ngày 31/2 hằng năm", "deadline_warning.no_such_day"),
+    ("31/02/2025", "deadline_warning.no_such_date"),
+    ("Theo tiến độ của Trung ương", "deadline_warning.depends_on_progress"),
+    ("2027-2025", "deadline_warning.reversed_range"),
+    ("13/2025", "deadline_warning.bad_month"),
+    ("Quý V/2025", "deadline_warning.bad_quarter"),
+    ("30/06/225", "deadline_warning.bad_year"),
+    ("12/2205", "deadline_warning.unlikely_year"),
+])
+def test_a_warning_is_a_catalogue_message_that_reads_as_the_log_keeps_it(
+    text: str, code: str
+) -> None:
+    deadline = parse_deadline(text)
+    assert deadline.warning_message is not None, deadline
+    assert deadline.warning_message.code == code
+    assert render(deadline.warning_message, "vi") == deadline.warning
+    assert render(deadline.warning_message, "en") != deadline.warning
+    # Not stored: the log keeps the deadline as it always did.
+    assert "warning_message" not in deadline.to_dict()
+    assert Deadline.from_dict(deadline.to_dict()) == deadline
