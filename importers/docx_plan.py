@@ -18,7 +18,7 @@ from docx.document import Document
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
-from domain.messages import message
+from domain.messages import Message, message
 from domain.plan_document import PlanDocument, PlanHeader
 from domain.text import nfc
 from importers.builder import PlanBuilder
@@ -26,7 +26,7 @@ from importers.convert import convert_to_docx
 from importers.errors import ImportFormatError, LimitExceeded
 from importers.grid import GridRow, find_table, read_table
 from importers.header import parse_header
-from importers.limits import budget, check_zip
+from importers.limits import at_row, budget, check_zip
 
 # The header row is at the top of a table, under at most a title row or two.
 _HEADER_SEARCH = 8
@@ -45,8 +45,8 @@ def read_docx_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument
             lines.extend(_texts([block]))
             continue
         tables += 1
-        builder.context = message("import.table", number=tables)
-        _read_block_table(block, lines, builder, f"table {tables}")
+        builder.context = where = message("import.table", number=tables)
+        _read_block_table(block, lines, builder, where)
     builder.context = None
     return builder.build(parse_header(lines), given, "docx", _NO_NUMBER)
 
@@ -100,7 +100,7 @@ def _count_paragraphs(data: bytes) -> None:
 
 
 def _read_block_table(
-    table: Table, lines: list[str], builder: PlanBuilder, where: str
+    table: Table, lines: list[str], builder: PlanBuilder, where: Message
 ) -> None:
     try:
         rows = _grid_rows(table, where)
@@ -115,7 +115,7 @@ def _read_block_table(
         read_table(found, builder)
 
 
-def _grid_rows(table: Table, where: str = "") -> list[GridRow]:
+def _grid_rows(table: Table, where: Message | str = "") -> list[GridRow]:
     """Rows as cell texts, one per grid column. python-docx repeats a horizontally merged
     cell in every column it spans; only the first keeps the text, so a title merged across
     a group row is read once and a merged agency cell is not copied into its neighbour."""
@@ -133,12 +133,12 @@ def _grid_rows(table: Table, where: str = "") -> list[GridRow]:
     return rows
 
 
-def _check_width(row: _Row, number: int, where: str) -> None:
+def _check_width(row: _Row, number: int, where: Message | str) -> None:
     """A cell may claim to span any number of columns; python-docx would list each one."""
     limit = budget().limits.columns
     spans = sum(tc.grid_span for tc in row._tr.tc_lst) + row.grid_cols_before
     if spans > limit:
-        raise LimitExceeded("columns", limit, f"{where}, row {number}" if where else "")
+        raise LimitExceeded("columns", limit, at_row(where, number) if where else "")
 
 
 def _layout_lines(table: Table) -> Iterator[str]:

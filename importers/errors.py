@@ -35,7 +35,7 @@ class ImportFormatError(Exception):
 class LimitExceeded(ImportFormatError):
     """The file goes past one of the import limits (`importers/limits.py`)."""
 
-    def __init__(self, limit: str, maximum: int, where: str = "") -> None:
+    def __init__(self, limit: str, maximum: int, where: Message | str = "") -> None:
         super().__init__("import.limit_exceeded", limit=limit, maximum=maximum,
                          where=Message("import.limit_at", {"where": where}) if where else "")
         self.limit = limit

@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from io import BytesIO
 
+from domain.messages import Message, message
 from importers.errors import ImportFormatError, LimitExceeded
 
 MEGABYTE = 1024 * 1024
@@ -49,19 +50,19 @@ class Budget:
         self.cells = 0
         self.blocks = 0
 
-    def row(self, number: int, cells: Sequence[str], where: str = "") -> None:
+    def row(self, number: int, cells: Sequence[str], where: Message | str = "") -> None:
         """Check a row numbered `number` (1-based) of a table, sheet or text file."""
         if number > self.limits.rows:
             raise LimitExceeded("rows", self.limits.rows, where)
         if len(cells) > self.limits.columns:
-            raise LimitExceeded("columns", self.limits.columns, _at(where, number))
+            raise LimitExceeded("columns", self.limits.columns, at_row(where, number))
         self.cells += len(cells)
         if self.cells > self.limits.cells:
             raise LimitExceeded("cells", self.limits.cells, where)
         for cell in cells:
-            self.text(cell, _at(where, number))
+            self.text(cell, at_row(where, number))
 
-    def text(self, text: str, where: str = "") -> None:
+    def text(self, text: str, where: Message | str = "") -> None:
         if len(text) > self.limits.text_chars:
             raise LimitExceeded("text_chars", self.limits.text_chars, where)
 
@@ -71,8 +72,10 @@ class Budget:
             raise LimitExceeded("blocks", self.limits.blocks)
 
 
-def _at(where: str, row: int) -> str:
-    return f"{where}, row {row}" if where else f"row {row}"
+def at_row(where: Message | str, row: int) -> Message:
+    """Row `row` of a table or sheet (or of the file), as a limit's refusal names it."""
+    return message("import.in_row", where=where, row=row) if where else message(
+        "import.at_row", row=row)
 
 
 _CURRENT: ContextVar[Budget | None] = ContextVar("import_budget", default=None)

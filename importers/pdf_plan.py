@@ -13,6 +13,7 @@ from io import BytesIO
 import pdfplumber
 from pdfplumber.page import Page
 
+from domain.messages import message
 from domain.plan_document import PlanDocument, PlanHeader
 from domain.text import nfc
 from importers.builder import PlanBuilder
@@ -45,7 +46,7 @@ def read_pdf_plan(data: bytes, given: PlanHeader | None = None) -> PlanDocument:
                     row = tuple(_cell(cell) for cell in cells)
                     if header is not None and _same_header(row, header):
                         continue  # the header row repeated on a new page
-                    count.row(len(grid) + 1, row, "PDF table")
+                    count.row(len(grid) + 1, row, message("import.pdf_table"))
                     grid.append(GridRow(len(grid) + 1, row))
                     if header is None and find_table(grid[-1:], 1):
                         header = row

@@ -17,7 +17,7 @@ from importers.columns import classify
 from importers.decoding import decode_text
 from importers.errors import ImportFormatError, LimitExceeded
 from importers.grid import GridRow
-from importers.limits import budget, check_zip
+from importers.limits import at_row, budget, check_zip
 
 _DELIMITERS = (",", ";", "\t")
 # Metadata lines may precede the header row; look this far for it when sniffing.
@@ -51,7 +51,7 @@ def _csv_rows(text: str, delimiter: str) -> tuple[GridRow, ...]:
             if number > limits.rows:
                 raise LimitExceeded("rows", limits.rows)
             if len(record) > limits.columns and any(record[limits.columns :]):
-                raise LimitExceeded("columns", limits.columns, f"row {number}")
+                raise LimitExceeded("columns", limits.columns, at_row("", number))
             rows.append(GridRow(number, _clean(record)))
     except csv.Error as error:
         raise ImportFormatError("import.bad_csv", reason=str(error)) from None
@@ -90,7 +90,7 @@ def _sheet_rows(sheet: ReadOnlyWorksheet) -> tuple[GridRow, ...]:
     """The sheet's rows, streamed. A sheet may claim any dimension ("A1:XFD1048576") and
     openpyxl pads every row to it; the claim is checked first and rows are read no wider
     than one column past the limit, so a cell beyond it is seen without padding to it."""
-    where = f"sheet '{sheet.title}'"
+    where = message("import.sheet", name=sheet.title)
     count = budget()
     limits = count.limits
     if (sheet.max_row or 0) > limits.rows:

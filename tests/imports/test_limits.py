@@ -12,13 +12,14 @@ import openpyxl
 import pytest
 from docx import Document
 
-from importers import ImportFormatError, read_plan_bytes
+from domain.messages import message
+from importers import ImportFormatError, isolation, read_plan_bytes
 from importers.errors import LimitExceeded
 from importers.isolation import ReadBudget, read_isolated
-from importers.limits import LIMITS
+from importers.limits import LIMITS, at_row
 from tests.conftest import SEED
 from tests.imports import documents
-from tests.messages import english
+from tests.messages import english, vietnamese
 
 HEADER = "Số kế hoạch,1/KH-UBND\nTT,Tên nhiệm vụ,Chủ trì,Thời hạn\n"
 
@@ -219,3 +220,15 @@ def test_the_child_process_reports_limits_with_their_code_and_values() -> None:
     assert refused.value.code == "import.limit_exceeded"
     assert refused.value.params["limit"] == "rows"
     assert refused.value.params["maximum"] == LIMITS.rows
+
+
+def test_a_limit_names_where_it_was_passed_in_each_language_across_the_reader_process() -> None:
+    passed = LimitExceeded("columns", 200, at_row(message("import.sheet", name="Nhiệm vụ"), 7))
+    sent = isolation._error_json(passed)["error"]
+    back = ImportFormatError(sent["code"], **isolation._params_from_json(sent["params"]))
+    assert back.as_message() == passed.as_message()
+    assert english(back) == (
+        "the file goes past the import limit 'columns' of 200 (sheet 'Nhiệm vụ', row 7); "
+        "split the plan into smaller files or ask an operator to raise the limit")
+    assert vietnamese(back).startswith(
+        "Tệp vượt giới hạn số cột (200) (tại trang tính 'Nhiệm vụ', dòng 7); ")
