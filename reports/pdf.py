@@ -7,11 +7,21 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from domain.messages import Message
+
 CONVERT_SECONDS = 120
 
 
 class PdfUnavailable(RuntimeError):
-    """LibreOffice is not installed, or it could not convert the document."""
+    """LibreOffice is not installed, or it could not convert the document; `code` names
+    which in the catalogues."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+    def as_message(self) -> Message:
+        return Message(self.code)
 
 
 def office() -> str | None:
@@ -21,9 +31,7 @@ def office() -> str | None:
 def docx_to_pdf(body: bytes) -> bytes:
     binary = office()
     if binary is None:
-        raise PdfUnavailable(
-            "Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF; hãy tải bản Word (DOCX) "
-            "rồi in hoặc lưu thành PDF, hoặc đề nghị quản trị cài gói libreoffice-writer.")
+        raise PdfUnavailable("report_pdf.no_office")
     with tempfile.TemporaryDirectory(prefix="r57-pdf-") as work:
         source = Path(work) / "bao-cao.docx"
         source.write_bytes(body)
@@ -34,10 +42,8 @@ def docx_to_pdf(body: bytes) -> bytes:
             subprocess.run(command, check=True, capture_output=True,  # noqa: S603
                            timeout=CONVERT_SECONDS)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-            raise PdfUnavailable("LibreOffice không chuyển được báo cáo sang PDF; hãy tải "
-                                 "bản Word (DOCX).") from error
+            raise PdfUnavailable("report_pdf.not_converted") from error
         target = source.with_suffix(".pdf")
         if not target.exists():
-            raise PdfUnavailable("LibreOffice không chuyển được báo cáo sang PDF; hãy tải "
-                                 "bản Word (DOCX).")
+            raise PdfUnavailable("report_pdf.not_converted")
         return target.read_bytes()

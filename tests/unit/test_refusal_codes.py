@@ -12,12 +12,13 @@ import pytest
 
 import i18n
 from domain.errors import DomainError
+from reports import pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = ("domain", "service", "tenants", "projections", "reports", "importers", "integrity")
 REFUSALS = {"DomainError", "NotFound", "Conflict", "AlreadyExists", "IntegrityRefused",
             "LogTampered", "TenantArchived", "HistoryUnreadable", "ImportFormatError",
-            "ImportRefused"}
+            "ImportRefused", "PdfUnavailable"}
 CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
 
 
@@ -76,3 +77,16 @@ def test_a_refusal_renders_its_values_in_each_language(language: str) -> None:
     assert "5" in shown and "'3/2025'" in shown
     if language == "en":
         assert shown == "Task 5 is already due '3/2025'."
+
+
+def test_a_report_without_a_pdf_converter_says_why_in_each_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pdf, "office", lambda: None)
+    with pytest.raises(pdf.PdfUnavailable) as refused:
+        pdf.docx_to_pdf(b"")
+    assert refused.value.code == "report_pdf.no_office"
+    assert i18n.render(refused.value.as_message(), "vi").startswith(
+        "Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF")
+    assert i18n.render(refused.value.as_message(), "en").startswith(
+        "LibreOffice is not installed on the server")

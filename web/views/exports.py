@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from domain.errors import NotFound
 from domain.policy import Action
+from i18n import render
 from reports.pdf import PdfUnavailable, docx_to_pdf, office
 from reports.periodic import PeriodicReport, province_of
 from reports.periodic_docx import title, to_docx
@@ -139,5 +140,5 @@ def periodic_report_pdf(slug: str) -> Response | tuple[str, int]:
         body = docx_to_pdf(to_docx(report))
     except PdfUnavailable as error:
         return render_template("web/error.html", status=503, title="Chưa tạo được bản PDF",
-                               message=str(error)), 503
+                               message=render(error.as_message(), "vi")), 503
     return _download(body, _report_name(slug, report), "pdf")
