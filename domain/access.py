@@ -25,9 +25,13 @@ class Role(StrEnum):
     AGENCY_REPORTER = "agency_reporter"  # reports on its agency's tasks in its own tenant
     AUDITOR = "auditor"  # reads everything of the tenants granted; writes nothing
     INSPECTOR = "inspector"  # reads status and change logs of the tenants granted
+    # The centre's monitor (the Central Steering Committee's standing agency, the Ministry of
+    # Science and Technology): reads every tenant granted, local or replicated, side by side.
+    NATIONAL_MONITOR = "national_monitor"
 
 
-TENANT_ROLES = {Role.TENANT_ADMIN, Role.AGENCY_REPORTER, Role.AUDITOR, Role.INSPECTOR}
+TENANT_ROLES = {Role.TENANT_ADMIN, Role.AGENCY_REPORTER, Role.AUDITOR, Role.INSPECTOR,
+                Role.NATIONAL_MONITOR}
 
 
 def validate_principal_name(name: str) -> str:

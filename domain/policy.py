@@ -33,6 +33,7 @@ class Action(StrEnum):
     READ_CHANGES = "read.changes"  # the change log
     READ_FEED = "read.feed"  # the event feed and integrity proofs
     READ_ACCESS = "read.access"  # the history of grants on the tenant
+    READ_NATIONAL = "read.national"  # the provinces side by side (the national view)
 
 
 # Actions an agency reporter takes only on items (tasks, indicators) of its own agency.
@@ -52,6 +53,9 @@ ALLOWED: dict[Role, frozenset[Action]] = {
                                      Action.READ_HISTORY}),
     Role.AUDITOR: frozenset({Action.TENANT_LIST, Action.READ_ACCESS, *_READS}),
     Role.INSPECTOR: frozenset({Action.TENANT_LIST, Action.READ_STATUS, Action.READ_CHANGES}),
+    Role.NATIONAL_MONITOR: frozenset({Action.TENANT_LIST, Action.READ_STATUS,
+                                      Action.READ_HISTORY, Action.READ_CHANGES,
+                                      Action.READ_NATIONAL}),
 }
 
 

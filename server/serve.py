@@ -62,6 +62,8 @@ DEMO_PRINCIPALS: tuple[tuple[str, str, Role, str, str], ...] = (
      "demo-only-auditor"),
     ("demo.inspector", "Thanh tra viên (tài khoản mẫu)", Role.INSPECTOR, "demoinspector",
      "demo-only-inspector"),
+    ("demo.national", "Giám sát cấp quốc gia (tài khoản mẫu)", Role.NATIONAL_MONITOR,
+     "demonational", "demo-only-national-monitor"),
 )
 
 

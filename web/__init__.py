@@ -21,6 +21,7 @@ from domain.errors import DomainError, NotFound
 from domain.policy import Action
 from domain.text import refused_character
 from integrity.findings import Finding
+from service.replicas import Replica
 from service.security import AuthThrottle, SessionPolicy, SessionStore, SignInJournal
 from service.sso import OidcClient
 from service.tenancy import Tenancy, TenantArchived
@@ -45,6 +46,7 @@ from web.views import (
     insight,
     lifecycle,
     manage,
+    national,
     notifications,
     people,
     plan_entry,
@@ -60,7 +62,7 @@ MODULES: tuple[Routes, ...] = (
     session.routes, dashboard.routes, tasks.routes, commands.routes, manage.routes,
     lifecycle.routes, insight.routes, indicator_forms.routes, changes.routes, imports.routes,
     exports.routes, account.routes, people.routes, sso.routes, review.routes,
-    plan_entry.routes, queue.routes, notifications.routes,
+    plan_entry.routes, queue.routes, notifications.routes, national.routes,
 )
 _TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền truy cập",
            404: "Không tìm thấy", 405: "Thao tác không được hỗ trợ", 409: "Không thể ghi nhận",
@@ -160,8 +162,27 @@ def _integrity_failed() -> Finding | None:
         return None
 
 
+def _replica() -> Replica | None:
+    """The tenant's replication state, when it is a replica of another deployment's."""
+    if "web_replica" not in g:
+        slug = _tenant_slug()
+        try:
+            g.web_replica = state().tenancy.replicas.find(slug) if slug else None
+        except (sqlite3.Error, psycopg.Error):
+            log.warning("could not read the replication state of %s", slug, exc_info=True)
+            g.web_replica = None
+    found: Replica | None = g.web_replica
+    return found
+
+
+_READS = frozenset({Action.TENANT_LIST, Action.READ_STATUS, Action.READ_HISTORY,
+                    Action.READ_CHANGES, Action.READ_FEED, Action.READ_ACCESS,
+                    Action.READ_NATIONAL})
+
+
 def _page_context() -> dict[str, Any]:
     viewer = auth.viewer()
+    replica = _replica()
     return {
         "viewer": viewer, "Action": Action, "csrf_token": auth.csrf_token,
         "form_token": new_form_token, "today": state().today(), "tenant": _tenant(),
@@ -171,7 +192,13 @@ def _page_context() -> dict[str, Any]:
         "unread_reminders": notifications.unread_count,  # called by the header only
         "show_changes": viewer is not None and viewer.tenants(Action.READ_CHANGES) != set(),
         "can": lambda action, slug="", agencies=None: bool(
-            viewer and viewer.can(action, slug, agencies)),
+            viewer and viewer.can(action, slug, agencies)
+            # nothing is recorded into a replica: its pages offer no form
+            and not (replica is not None and action not in _READS
+                     and slug in ("", replica.slug))),
+        "replica": replica,
+        "show_national": viewer is not None
+        and viewer.tenants(Action.READ_NATIONAL) != set(),
     }
 
 

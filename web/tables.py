@@ -16,6 +16,7 @@ from projections.scorecard import AgencyScore
 from reports.spreadsheet import Cell, Heading, Sheet, inert
 from reports.spreadsheet import to_xlsx as workbook
 from service.audit_texts import audit_text, change_type_text, changes_text
+from service.national import NationalComparison
 from web.formatting import FIVE_CLASSES, day, moment
 from web.messages import period_vi
 from web.people import actor_name
@@ -112,3 +113,32 @@ def to_csv(table: Sheet) -> bytes:
 
 def to_xlsx(heading: Heading, tables: Sequence[Sheet]) -> bytes:
     return workbook(heading, tables)
+
+
+def national_table(comparison: NationalComparison) -> Sheet:
+    """The provinces side by side: each status class as a count and a share."""
+    statuses = tuple(StatusClass)
+    headers = ("Đơn vị", "Mã", "Tổng số nhiệm vụ",
+               *(h for s in statuses for h in (s.label_vi, f"{s.label_vi} (%)")),
+               "Quá hạn", f"Điều chỉnh thời hạn ({day(comparison.changes_from)} - "
+                          f"{day(comparison.changes_to)})",
+               "Chưa báo cáo kỳ hiện tại", "Nguồn dữ liệu", "Đã xác minh đến vị trí",
+               "Chậm so với nguồn (vị trí)", "Chậm so với nguồn (giây)",
+               "Cảnh báo toàn vẹn")
+    rows: list[tuple[Cell, ...]] = []
+    for r in [*comparison.provinces, comparison.totals]:
+        replica = r.replica
+        rows.append((
+            r.name or "Cả nước", r.admin_code, r.total,
+            *(v for s in statuses for v in (r.counts.get(s.value, 0), r.share(s.value))),
+            r.overdue, r.deadline_changes, r.reports_missing,
+            ("" if not r.slug else f"Bản sao từ {replica.source_url}" if replica
+             else "Tại hệ thống này"),
+            replica.verified_position if replica else None,
+            replica.lag_positions if replica else None,
+            replica.lag_seconds if replica else None,
+            "Có" if r.integrity_failed else ""))
+    percent = tuple(3 + 2 * i + 1 for i in range(len(statuses)))
+    return Sheet("So sánh các tỉnh", f"So sánh tình hình thực hiện tại ngày "
+                 f"{day(comparison.on)}", headers, rows, percent_columns=percent,
+                 widths={0: 28})

@@ -11,6 +11,7 @@ from api.views import (
     health,
     indicators,
     integrity,
+    national,
     plans,
     queues,
     reminders,
@@ -34,5 +35,6 @@ BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     agencies.bp,
     feed.bp,
     integrity.bp,
+    national.bp,
     access.bp,
 )

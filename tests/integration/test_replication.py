@@ -4,11 +4,9 @@ stores, since the hub is where replicated events are written)."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,16 +15,13 @@ import pytest
 
 from cli.main import main as r57
 from domain.access import Role
-from importers import read_plan_document
 from integrity.checkpoints import TreeHead, sign
 from integrity.keys import Keyring
 from integrity.signer import heads_at
 from projections.change_log import ChangeFilter
 from server.app import create_app
 from server.serve import REPLICATE_EVERY, start_replicator
-from service.commands import Context, ImportPlan, ReportProgress
 from service.config import Settings
-from service.container import build_tenancy
 from service.integrity import TenantIntegrity
 from service.replication import (
     PeriodicReplication,
@@ -37,56 +32,19 @@ from service.replication import (
     add_replica,
 )
 from service.tenancy import ReplicaReadOnly, Tenancy
-from tests.api.principals import TENANT_ADMIN, login, token
+from tests.api.principals import TENANT_ADMIN, login
+from tests.integration.replication_source import SLUG, Source, log_of, served_source
 from tests.integrity.conftest import Intruder
-from tests.web.browser import serving
 
-SLUG = "quang-nam"
-DOST = Context(actor="dost")
 ON = date(2025, 9, 30)
-
-
-@dataclass
-class Source:
-    tenancy: Tenancy
-    url: str
-    token: str
-
-    def integrity(self) -> TenantIntegrity:
-        return TenantIntegrity(self.tenancy.application(SLUG))
-
-    def report(self, count: int, start: int = 0) -> None:
-        ledger = self.tenancy.ledger(SLUG, for_writing=True)
-        for n in range(start, start + count):
-            ledger.handle(ReportProgress(task=str(n % 60 + 1), period="2025-Q1",
-                                         percent=n % 100, narrative=f"Báo cáo {n}"), DOST)
-
-    def log(self) -> list[tuple[int, str, int, str, bytes]]:
-        return _log(self.tenancy)
-
-
-def _log(tenancy: Tenancy) -> list[tuple[int, str, int, str, bytes]]:
-    found = tenancy.application(SLUG).recorder.select_notifications(start=1, limit=100_000)
-    return [(n.id, str(n.originator_id), n.originator_version, n.topic, n.state)
-            for n in found]
 
 
 @pytest.fixture
 def source(tmp_path: Path, seed_path: Path) -> Iterator[Source]:
     """A province's own deployment (SQLite) with the seed plan, a signed checkpoint, and a
     read-only token the hub replicates with."""
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'province'}")
-    tenancy = build_tenancy(settings)
-    tenancy.create_tenant(SLUG, "Quảng Nam", "49")
-    sha256 = hashlib.sha256(seed_path.read_bytes()).hexdigest()
-    tenancy.ledger(SLUG, for_writing=True).handle(
-        ImportPlan(document=read_plan_document(seed_path), sha256=sha256), DOST)
-    TenantIntegrity(tenancy.application(SLUG)).checkpoint()
-    app = create_app(settings, tenancy)
-    reader = token(app, "hub.reader", (Role.AUDITOR, SLUG, ""))
-    with serving(app) as url:
-        yield Source(tenancy, url, reader)
-    tenancy.close()
+    with served_source(tmp_path / "province", seed_path) as found:
+        yield found
 
 
 def test_a_replica_copies_the_log_unchanged_verifies_it_and_answers_like_its_source(
@@ -98,7 +56,7 @@ def test_a_replica_copies_the_log_unchanged_verifies_it_and_answers_like_its_sou
     assert "copied 141 event(s)" in capsys.readouterr().out
     replica = tenancy.replicas.get(SLUG)
     assert (replica.position, replica.verified_size, replica.lag_positions) == (141, 141, 0)
-    assert _log(tenancy) == source.log()  # positions, ids, versions, topics, bytes
+    assert log_of(tenancy) == source.log()  # positions, ids, versions, topics, bytes
 
     # The source moves on and signs again: the new checkpoint extends the one verified.
     source.report(5)
@@ -106,7 +64,7 @@ def test_a_replica_copies_the_log_unchanged_verifies_it_and_answers_like_its_sou
     result = Replicator(tenancy).sync(SLUG)
     assert result.copied == 5 and result.verified is not None
     assert result.verified.tree_size == 146 == result.replica.verified_size
-    assert _log(tenancy) == source.log()
+    assert log_of(tenancy) == source.log()
 
     hub, province = tenancy.queries(SLUG), source.tenancy.queries(SLUG)
     assert hub.status(ON) == province.status(ON)
@@ -140,7 +98,7 @@ def test_an_interrupted_sync_resumes_where_it_stopped_with_no_gap_and_no_duplica
 
     with pytest.raises(SourceUnavailable):
         Replicator(tenancy, interrupted, page=40).sync(SLUG)
-    assert [p for p, *_ in _log(tenancy)] == [p for p, *_ in source.log()][:80]
+    assert [p for p, *_ in log_of(tenancy)] == [p for p, *_ in source.log()][:80]
     assert tenancy.replicas.get(SLUG).verified_size == 0  # nothing verified half-way
 
     source.report(3)
@@ -148,7 +106,7 @@ def test_an_interrupted_sync_resumes_where_it_stopped_with_no_gap_and_no_duplica
     result = Replicator(tenancy, page=40).sync(SLUG)
     assert pages[-1] == 80 or 80 in pages[3:]  # resumed after the last committed position
     assert result.copied == 144 - 80
-    assert _log(tenancy) == source.log()
+    assert log_of(tenancy) == source.log()
     assert result.replica.verified_size == 144
 
 
@@ -157,7 +115,7 @@ def test_a_source_whose_history_was_rewritten_after_a_checkpoint_is_refused_and_
 ) -> None:
     add_replica(tenancy, SLUG, source.url, source.token)
     Replicator(tenancy).sync(SLUG)
-    copied = _log(tenancy)
+    copied = log_of(tenancy)
 
     # Someone with the database and the signing key rewrites the source's history from
     # position 100, rebuilds its chain and signs a new head over it.
@@ -186,7 +144,7 @@ def test_a_source_whose_history_was_rewritten_after_a_checkpoint_is_refused_and_
     finding = TenantIntegrity(tenancy.application(SLUG)).findings.latest()
     assert finding is not None and not finding.ok
     assert finding.first_reason.startswith("replication refused")
-    assert _log(tenancy)[:141] == copied  # what was verified stays as it was copied
+    assert log_of(tenancy)[:141] == copied  # what was verified stays as it was copied
 
     with pytest.raises(ReplicationRefused) as again:  # and it does not go on
         Replicator(tenancy).sync(SLUG)
@@ -202,7 +160,7 @@ def test_an_event_the_source_withholds_stops_replication(source: Source,
         Replicator(tenancy, page=50).sync(SLUG)
     replica = tenancy.replicas.get(SLUG)
     assert "position 120" in (replica.refusal or "")
-    assert [p for p, *_ in _log(tenancy)] == list(range(1, 120))
+    assert [p for p, *_ in log_of(tenancy)] == list(range(1, 120))
 
 
 def test_nobody_writes_into_a_replica_and_its_lag_is_in_the_metrics(
@@ -246,5 +204,5 @@ def test_the_replicator_process_keeps_replicas_up_with_their_source(
             time.sleep(0.1)
     finally:
         periodic.stop()
-    assert _log(tenancy) == source.log()
+    assert log_of(tenancy) == source.log()
     assert tenancy.replicas.get(SLUG).verified_size == 141  # the source signed no more yet

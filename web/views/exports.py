@@ -45,7 +45,7 @@ _TYPES = {
 }
 
 
-def _download(body: bytes, name: str, kind: str) -> Response:
+def download(body: bytes, name: str, kind: str) -> Response:
     response = Response(body, mimetype=_TYPES[kind].split(";")[0])
     response.headers["Content-Type"] = _TYPES[kind]
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
@@ -58,7 +58,7 @@ def _tables(tables: list[Table], heading: Heading, name: str, kind: str) -> Resp
     if kind not in ("csv", "xlsx"):
         abort(404)
     body = to_csv(tables[0]) if kind == "csv" else to_xlsx(heading, tables)
-    return _download(body, name, kind)
+    return download(body, name, kind)
 
 
 def _heading(slug: str, period: str, as_of: date) -> Heading:
@@ -130,7 +130,7 @@ def _report_name(slug: str, report: PeriodicReport) -> str:
 @routes.route("/t/<slug>/periodic-report.docx", Action.READ_STATUS)
 def periodic_report_docx(slug: str) -> Response:
     _, report = periodic.build(slug)
-    return _download(to_docx(report), _report_name(slug, report), "docx")
+    return download(to_docx(report), _report_name(slug, report), "docx")
 
 
 @routes.route("/t/<slug>/periodic-report.pdf", Action.READ_STATUS)
@@ -141,4 +141,4 @@ def periodic_report_pdf(slug: str) -> Response | tuple[str, int]:
     except PdfUnavailable as error:
         return render_template("web/error.html", status=503, title="Chưa tạo được bản PDF",
                                message=render(error.as_message(), "vi")), 503
-    return _download(body, _report_name(slug, report), "pdf")
+    return download(body, _report_name(slug, report), "pdf")

@@ -34,7 +34,8 @@ _EMAIL = re.compile(r"^[a-z0-9][a-z0-9._-]*@[a-z0-9-]+(\.[a-z0-9-]+)+$")
 _SYSTEM_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,40}$")
 ROLE_LABELS = {Role.TENANT_ADMIN: "Quản trị (cơ quan thường trực)",
                Role.AGENCY_REPORTER: "Cán bộ báo cáo của cơ quan",
-               Role.AUDITOR: "Kiểm toán", Role.INSPECTOR: "Thanh tra"}
+               Role.AUDITOR: "Kiểm toán", Role.INSPECTOR: "Thanh tra",
+               Role.NATIONAL_MONITOR: "Giám sát cấp quốc gia"}
 TENANT_ROLE_ORDER = [Role.TENANT_ADMIN, Role.AGENCY_REPORTER, Role.AUDITOR, Role.INSPECTOR]
 
 
