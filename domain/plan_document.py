@@ -78,8 +78,8 @@ class RowNote:
 
     row: int  # 1-based line or row number in the source (0: the document as a whole)
     content: str  # the row as found
-    note: str  # what was done
-    code: str = ""  # what was done, for catalogues: "import.note.continuation"
+    note: Message  # what was done, with the table or sheet it was done in
+    code: str = ""  # what was done, the note's own code: "import.note.continuation"
     reference: str = ""  # the task it concerns, when there is one
 
 

@@ -66,10 +66,11 @@ class PlanBuilder:
             reason = message("import.row_in", where=self.context, reason=reason)
         self._problems.append(RowProblem(row, content, reason))
 
-    def note(self, row: int, content: str, note: str, code: str, task: int | None = None) -> None:
+    def note(self, row: int, content: str, note: Message, task: int | None = None) -> None:
         """Record what was done with a row; `task` is the index of the task it concerns."""
-        where = f"{_where_text(self.context)}: " if self.context is not None else ""
-        self._notes.append((RowNote(row, content, where + note, code), task))
+        placed = (message("import.row_in", where=self.context, reason=note)
+                  if self.context is not None else note)
+        self._notes.append((RowNote(row, content, placed, note.code), task))
 
     @property
     def last_task(self) -> int:
@@ -145,8 +146,8 @@ class PlanBuilder:
             task, title=joined["title"], leads=joined["leads"],
             coordinators=joined["coordinators"], expected_output=joined["expected_output"],
             deadline=joined["deadline"], extra={**task.extra, **extra})
-        self.note(row, content, f"row joined to task {task.number} above it (its number cell "
-                  "is empty)", "import.note.continuation", self._open_task)
+        self.note(row, content, message("import.note.continuation", task=task.number),
+                  self._open_task)
         return True
 
     def add_indicator(
@@ -223,13 +224,6 @@ class PlanBuilder:
         if self._task_tables:
             return ImportFormatError("import.no_task_rows")
         return ImportFormatError("import.no_task_table")
-
-
-def _where_text(context: Message) -> str:
-    """The table or sheet a note concerns, as notes (in English) name it."""
-    if context.code == "import.table":
-        return f"table {context.params.get('number')}"
-    return f"sheet '{context.params.get('name')}'"
 
 
 def _join(first: str, more: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 
-from domain.messages import message
+from domain.messages import Message, message
 from importers.builder import PlanBuilder
 from importers.cells import (
     distinct,
@@ -133,8 +133,8 @@ def _group_task(
         return
     builder.add_task(columns, _with_title(row.cells, columns, title), code, row.number,
                      row.content)
-    builder.note(row.number, row.content, f"group heading {code} names a lead or deadline: "
-                 "read as a task of its own", "import.note.group_task", builder.last_task)
+    builder.note(row.number, row.content, Message("import.note.group_task", {"code": code}),
+                 builder.last_task)
 
 
 def _with_title(cells: tuple[str, ...], columns: ColumnMap, title: str) -> list[str]:

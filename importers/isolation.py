@@ -132,7 +132,7 @@ def document_to_json(document: PlanDocument) -> dict[str, Any]:
         "indicators": [asdict(indicator) for indicator in document.indicators],
         "problems": [{"row": p.row, "content": p.content, "reason": p.reason.to_json()}
                      for p in document.problems],
-        "notes": [asdict(note) for note in document.notes],
+        "notes": [{**asdict(note), "note": note.note.to_json()} for note in document.notes],
         "source_format": document.source_format,
     }
 
@@ -145,7 +145,8 @@ def document_from_json(data: dict[str, Any]) -> PlanDocument:
         indicators=tuple(IndicatorRow(**row) for row in data["indicators"]),
         problems=tuple(RowProblem(p["row"], p["content"], Message.from_json(p["reason"]))
                        for p in data["problems"]),
-        notes=tuple(RowNote(**note) for note in data.get("notes", ())),
+        notes=tuple(RowNote(**{**note, "note": Message.from_json(note["note"])})
+                    for note in data.get("notes", ())),
         source_format=data["source_format"],
     )
 

@@ -101,13 +101,15 @@ class PreviewTaskSchema(Strict):
     coordinators = fields.List(fields.Nested(AgencyMarkSchema), required=True)
     deadline = fields.Dict(required=True, metadata={
         "description": "text, kind, due, start, warning, meaning (and annual_due)."})
-    notes = fields.List(fields.String(), required=True)
+    notes = fields.List(RenderedMessage(), required=True, metadata={
+        "description": "What the reader did with the task's rows, in the request's language."})
 
 
 class PreviewNoteSchema(Strict):
     row = fields.Integer(required=True)
     content = fields.String(required=True)
-    note = fields.String(required=True)
+    note = RenderedMessage(required=True, metadata={
+        "description": "What the reader did, in the request's language."})
     code = fields.String(required=True)
     reference = fields.String(required=True, allow_none=True)
 

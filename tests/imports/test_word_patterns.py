@@ -9,6 +9,7 @@ from domain.deadlines import DeadlineKind, parse_deadline
 from importers import read_plan_bytes
 from importers.builder import MissingNumber
 from tests.imports import documents
+from tests.messages import english, vietnamese
 
 
 def test_numbers_restarting_in_each_group_become_references_qualified_by_group() -> None:
@@ -52,6 +53,10 @@ def test_a_row_split_in_two_is_joined_to_the_task_above_with_a_note() -> None:
     assert task.expected_output == "Trung tâm dữ liệu"
     (note,) = [note for note in plan.notes if note.code == "import.note.continuation"]
     assert (note.row, note.reference) == (9, "II.2")
+    assert english(note.note).endswith(
+        ": row joined to task 2 above it (its number cell is empty)")
+    assert vietnamese(note.note).endswith(
+        ": ô số thứ tự để trống, nội dung được nối vào nhiệm vụ 2 ở trên (dòng bị tách đôi)")
     assert parse_deadline(task.deadline).annual_due == "12-15"
 
 
