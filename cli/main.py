@@ -314,7 +314,8 @@ def cmd_demo(t: Tenancy, args: argparse.Namespace) -> None:
 def cmd_serve(t: Tenancy, args: argparse.Namespace) -> None:
     serve(t, args.host, args.port, args.workers, demo=args.demo,
           checkpoint_every=args.checkpoint_every, key_dir=args.key_dir,
-          reminders_every=args.reminders_every, replicate_every=args.replicate_every)
+          reminders_every=args.reminders_every, replicate_every=args.replicate_every,
+          projector=args.projector)
 
 
 def _seconds_or_zero(text: str) -> float:
@@ -567,6 +568,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--reminders-every", type=_seconds_or_zero, metavar="SECONDS",
                    help="look for reminders due and e-mails to send this often; 0: never "
                         "(default $R57_REMINDERS_EVERY_SECONDS, else 300)")
+    c.add_argument("--projector", action="store_true",
+                   help="keep the read models in one process beside the workers; reads wait "
+                        "for it instead of catching up themselves (also $R57_PROJECTOR=1)")
     return parser
 
 

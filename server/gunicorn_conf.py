@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from server.orphans import pids_file, record, run_dir
+from server.projector import start_projector
 from server.reminder_scheduler import start_scheduler
 from server.serve import (
     GRACEFUL_TIMEOUT,
@@ -72,7 +73,8 @@ def on_starting(server: Any) -> None:
     record(_pids(server), os.getpid(), master=True)
     settings = Settings.from_env()
     build_tenancy(settings, migrate=True).close()
-    for process in (start_checkpointer(), start_replicator(), start_scheduler(settings)):
+    for process in (start_checkpointer(), start_replicator(), start_scheduler(settings),
+                    start_projector(settings)):
         if process is not None:
             _checkpointer.append(process)
 

@@ -123,8 +123,10 @@ def gunicorn_argv(host: str, port: int, workers: int | None) -> list[str]:
 def serve(tenancy: Tenancy, host: str, port: int, workers: int | None, *, demo: bool = True,
           checkpoint_every: float | None = None, key_dir: Path | None = None,
           reminders_every: float | None = None,
-          replicate_every: float | None = None) -> NoReturn:
+          replicate_every: float | None = None, projector: bool = False) -> NoReturn:
     """`tenancy` was built with migrations applied; it is closed before gunicorn takes over."""
+    if projector:  # the master starts it (server/projector.py); the workers' reads wait for it
+        os.environ["R57_PROJECTOR"] = "1"
     if reminders_every is not None:  # gunicorn's master reads it (server/reminder_scheduler)
         os.environ[REMINDERS_EVERY] = str(reminders_every)
     if replicate_every is not None:

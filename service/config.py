@@ -40,6 +40,11 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     reminders_every_seconds: float = 300.0  # 0: no scheduler (cron runs `r57 reminders send`)
     reminders_digest_hour: int = 7  # the scheduler e-mails digests from this hour, local time
+    # Read models (README, "Read models"): kept by the one projector process `r57 serve
+    # --projector` starts, a read waiting up to `read_wait_seconds` for it to reach the log's
+    # head before catching up itself; without it each read catches up in the request.
+    projector: bool = False
+    read_wait_seconds: float = 2.0
     # Signing keys: what the API publishes (checkpoints, proofs) and periodic checkpoints use;
     # None: DATA_DIR/keys on SQLite, none on PostgreSQL.
     key_dir: Path | None = None
@@ -66,6 +71,8 @@ class Settings:
             mail=MailSettings.from_env(env),
             reminders_every_seconds=float(env.get("R57_REMINDERS_EVERY_SECONDS", "300")),
             reminders_digest_hour=int(env.get("R57_REMINDERS_DIGEST_HOUR", "7")),
+            projector=env.get("R57_PROJECTOR", "") in ("1", "true", "yes"),
+            read_wait_seconds=float(env.get("R57_READ_WAIT_SECONDS", "2")),
             key_dir=_key_dir(env),
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.config import Settings
+from service.queries import ReadWait
 from service.tenancy import Tenancy
 from tenants import faults
 from tenants.files import FileLimits
@@ -18,6 +19,7 @@ def build_tenancy(settings: Settings, *, migrate: bool = True) -> Tenancy:
     tenancy = Tenancy(storage, clock=settings.clock())
     tenancy.file_limits = FileLimits(settings.file_max_bytes, settings.tenant_files_max_bytes)
     tenancy.key_dir = settings.key_dir
+    tenancy.read_wait = ReadWait(settings.read_wait_seconds) if settings.projector else None
     if migrate:
         tenancy.migrate()  # idempotent, serialised by a lock
     return tenancy

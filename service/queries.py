@@ -4,7 +4,10 @@ fold the tenant's events with that filter."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -40,6 +43,8 @@ from service.application import LedgerApplication
 
 PAGE = 1000
 
+log = logging.getLogger("r57.read_models")
+
 
 def read_events(app: LedgerApplication, after: int = 0,
                 stop: int | None = None) -> Iterator[tuple[int, Any]]:
@@ -55,10 +60,23 @@ def read_events(app: LedgerApplication, after: int = 0,
         start = page[-1].id + 1
 
 
+@dataclass(frozen=True)
+class ReadWait:
+    """Reads follow the projector process: a read waits up to `seconds` for the read models
+    to reach the log's head (its own writes included), then catches them up itself, so a
+    stopped projector slows reads down but never makes them stale."""
+
+    seconds: float = 2.0
+    first_poll: float = 0.005
+    longest_poll: float = 0.05
+
+
 class TenantQueries:
-    def __init__(self, app: LedgerApplication) -> None:
+    def __init__(self, app: LedgerApplication, wait: ReadWait | None = None) -> None:
         self.app = app
         self.store = ReadModelStore(app.storage.tenant_database(app.slug), app.slug)
+        self.wait = wait
+        self.caught_up_here = 0  # reads that had to catch the read models up themselves
         self._live: tuple[int, PlanState] | None = None  # (position, state) last loaded
 
     def _events_after(self, position: int) -> Iterator[tuple[int, Any]]:
@@ -70,8 +88,30 @@ class TenantQueries:
         return self.app.recorder.max_notification_id() or 0
 
     def refresh(self) -> int:
-        """Bring the read models up to the head of the log; returns the position reached."""
-        return catch_up(self.store, self._events_after, self.head())
+        """The read models at the head of the log; returns the position reached. With a
+        projector, wait for it; otherwise (or when it is late) catch up here."""
+        head = self.head()
+        if self.wait is not None:
+            reached = self._wait_for(head, self.wait)
+            if reached is not None:
+                return reached
+            log.info("read models of %s not at %d after %gs: caught up by the read",
+                     self.app.slug, head, self.wait.seconds)
+        position = self.store.position()
+        if position < head:
+            self.caught_up_here += 1
+        return catch_up(self.store, self._events_after, head)
+
+    def _wait_for(self, head: int, wait: ReadWait) -> int | None:
+        deadline, delay = time.monotonic() + wait.seconds, wait.first_poll
+        while True:
+            position = self.store.position()
+            if position >= head:
+                return position
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(delay)
+            delay = min(delay * 2, wait.longest_poll)
 
     def rebuild(self) -> int:
         return rebuild(self.store, self._events_after)

@@ -14,7 +14,7 @@ from service.accounts import AccountService
 from service.application import LedgerApplication
 from service.integrity_watch import IntegrityWatch
 from service.ledger import AppendListener, TenantLedger
-from service.queries import TenantQueries
+from service.queries import ReadWait, TenantQueries
 from service.replicas import ReplicaStore
 from tenants.files import FileLimits
 from tenants.registry import ARCHIVED, Tenant, TenantRegistry
@@ -49,6 +49,9 @@ class Tenancy:
         self.file_limits = FileLimits()  # evidence files; the composition root sets them
         self.replicas = ReplicaStore(storage.database)  # tenants copied from elsewhere
         self.key_dir: Path | None = None  # signing keys (the composition root sets it)
+        # Reads wait for the projector process when one keeps the read models (the
+        # composition root sets it); None: each read catches the read models up itself.
+        self.read_wait: ReadWait | None = None
 
     @property
     def access(self) -> AccessService:
@@ -133,7 +136,7 @@ class Tenancy:
 
     def queries(self, slug: str) -> TenantQueries:
         """Reads of one tenant; archived tenants stay readable."""
-        return TenantQueries(self.application(self.registry.get(slug).slug))
+        return TenantQueries(self.application(self.registry.get(slug).slug), self.read_wait)
 
     def close(self) -> None:
         with self._lock:
