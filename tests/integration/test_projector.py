@@ -66,7 +66,8 @@ def test_without_the_projector_a_read_catches_up_itself_after_waiting(
         tenancy.ledger("quang-nam", for_writing=True).handle(ReportProgress(
             task="5", period="2025-Q2", percent=40, narrative="Tiến độ"), DOST)
         reads = tenancy.queries("quang-nam")
-        assert reads.task_detail("5", None, date(2026, 1, 1)).last_report_percent == 40  # never stale
+        # never stale
+        assert reads.task_detail("5", None, date(2026, 1, 1)).last_report_percent == 40
         assert reads.caught_up_here == 1
         assert reads.lag() == 0
     finally:
