@@ -15,6 +15,7 @@ from reports.spreadsheet import Heading
 from service.national import NationalComparison, comparable_tenants, compare, period_of
 from web.auth import require
 from web.charts import legend, stacked_bars
+from web.formatting import FIVE_CLASSES
 from web.messages import error_vi
 from web.routes import Routes
 from web.state import state
@@ -66,7 +67,7 @@ def national_view() -> str:
              "to": f"{comparison.changes_to:%d/%m/%Y}"}
     return render_template("web/national.html", comparison=comparison, errors=errors,
                            chart=chart, legend=legend(), links=links, query=query,
-                           statuses=list(StatusClass))
+                           statuses=list(FIVE_CLASSES))
 
 
 @routes.route("/quoc-gia.<kind>", Action.READ_NATIONAL)
