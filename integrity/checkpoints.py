@@ -22,6 +22,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from domain.messages import Message, message
 from integrity.keys import PublicKey
 
 FORMAT = "r57-checkpoint/1"
@@ -66,6 +67,12 @@ class Checkpoint:
     def describe(self) -> str:
         return (f"checkpoint of {self.head.tree_size} entries (to position "
                 f"{self.head.last_position}, issued {self.issued_at}, key {self.key_id[:16]})")
+
+    def described(self) -> Message:
+        """`describe()` as a catalogue message, for refusals read in either language."""
+        return message("integrity.checkpoint", size=self.head.tree_size,
+                       position=self.head.last_position, issued=self.issued_at,
+                       key=self.key_id[:16])
 
 
 def sign(head: TreeHead, issued_at: str, key_id: str, key: Ed25519PrivateKey) -> Checkpoint:

@@ -15,6 +15,7 @@ import base64
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
+from domain.messages import Message, Param
 from integrity.canonical import GENESIS, chain_hash
 from integrity.checkpoints import (
     Checkpoint,
@@ -30,7 +31,11 @@ from integrity.store import IntegrityStore, SignedText
 
 
 class RefusedToSign(Exception):
-    """The stored history contradicts a checkpoint already signed."""
+    """The stored history contradicts a checkpoint already signed; `message` says how."""
+
+    def __init__(self, code: str, /, **params: Param) -> None:
+        self.message = Message(code, params)
+        super().__init__(str(self.message))
 
 
 def issue_checkpoint(store: IntegrityStore, keyring: Keyring, now: datetime) -> Checkpoint:
@@ -49,7 +54,7 @@ def issue_checkpoint(store: IntegrityStore, keyring: Keyring, now: datetime) -> 
         heads = heads_at(leaves, {p.tree_size for p in priors if p.tree_size <= len(leaves)})
         root, chain = heads[len(leaves)]
         if len(leaves) != head.tree_size or chain != head.chain_hash:
-            raise RefusedToSign("the chain's rows do not reproduce its recorded head")
+            raise RefusedToSign("integrity.sign.head_not_reproduced")
         for prior in priors:
             _check_extends(prior, heads)
         for prior in stored:
@@ -78,10 +83,9 @@ def heads_at(leaves: list[bytes], sizes: Iterable[int]) -> dict[int, tuple[bytes
 def _check_extends(prior: Checkpoint, heads: Mapping[int, tuple[bytes, bytes]]) -> None:
     now = heads.get(prior.tree_size)
     if now is None:
-        raise RefusedToSign(f"the chain is shorter than the {prior.describe()}")
+        raise RefusedToSign("integrity.sign.chain_shorter", checkpoint=prior.described())
     if now != (prior.head.root_hash, prior.head.chain_hash):
-        raise RefusedToSign(f"the chain no longer matches the {prior.describe()}: "
-                            "its history was rewritten")
+        raise RefusedToSign("integrity.sign.chain_rewritten", checkpoint=prior.described())
 
 
 def _trusted(signed: list[SignedText], keys: Mapping[str, PublicKey],
@@ -91,10 +95,11 @@ def _trusted(signed: list[SignedText], keys: Mapping[str, PublicKey],
         try:
             checkpoint = parse(body, signature)
         except MalformedCheckpoint as exc:
-            raise RefusedToSign(f"a stored checkpoint is unreadable: {exc}") from None
+            raise RefusedToSign("integrity.sign.checkpoint_unreadable", reason=str(exc)) from None
         problem = signature_problem(checkpoint, keys)
         if problem or checkpoint.head.tenant != tenant:
-            raise RefusedToSign(f"a stored {checkpoint.describe()} is not genuine: "
-                                f"{problem or 'it names another tenant'}")
+            raise RefusedToSign("integrity.sign.checkpoint_not_genuine",
+                                checkpoint=checkpoint.described(),
+                                problem=problem or "it names another tenant")
         checkpoints.append(checkpoint)
     return checkpoints

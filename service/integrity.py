@@ -113,7 +113,7 @@ class TenantIntegrity:
                                     now or datetime.now(UTC))
         except RefusedToSign as exc:
             raise IntegrityRefused("integrity.sign_refused", field="tenant",
-                                   reason=str(exc)) from None
+                                   reason=exc.message) from None
 
     def public_keys(self) -> dict[str, PublicKey]:
         if self.source_keys is not None:
@@ -241,7 +241,7 @@ class TenantIntegrity:
             raise NotFound("integrity.no_chained_event", field="position", position=position)
         if link.leaf_index >= checkpoint.tree_size:
             raise NotFound("integrity.position_after_checkpoint", field="position",
-                           position=position, checkpoint=_described(checkpoint))
+                           position=position, checkpoint=checkpoint.described())
         return self._proved(inclusion_document(self._leaves(), entry, link.leaf_index,
                                                checkpoint))
 
@@ -298,9 +298,3 @@ class PeriodicCheckpoints:
             except (sqlite3.Error, psycopg.Error, PersistenceError):
                 log.warning("periodic checkpoints failed; retrying next period", exc_info=True)
 
-
-def _described(checkpoint: Checkpoint) -> Message:
-    """A checkpoint as a refusal names it, in the reader's language."""
-    return message("integrity.checkpoint", size=checkpoint.head.tree_size,
-                   position=checkpoint.head.last_position, issued=checkpoint.issued_at,
-                   key=checkpoint.key_id[:16])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.messages import Message
 from integrity.audit import hold
 from integrity.verify import Report
 from service.integrity import IntegrityRefused, TenantIntegrity
@@ -19,6 +20,7 @@ from tests.integrity.conftest import (
     truncate_chain_after,
     unbind_after,
 )
+from tests.messages import english, vietnamese
 
 
 @pytest.fixture
@@ -130,7 +132,10 @@ def test_the_signer_refuses_to_sign_a_rewritten_history_even_with_its_tracks_cov
     with pytest.raises(IntegrityRefused) as refused:
         signed.checkpoint()
     assert refused.value.code == "integrity.sign_refused"
-    assert "rewritten" in str(refused.value.params["reason"])
+    reason = refused.value.params["reason"]
+    assert isinstance(reason, Message) and reason.code == "integrity.sign.chain_rewritten"
+    assert "its history was rewritten" in english(refused.value)
+    assert "lịch sử đã bị viết lại" in vietnamese(refused.value)
 
 
 def test_entries_not_yet_chained_are_pending_not_failures(

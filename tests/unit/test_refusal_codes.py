@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LAYERS = ("domain", "service", "tenants", "projections", "reports", "importers", "integrity")
 REFUSALS = {"DomainError", "NotFound", "Conflict", "AlreadyExists", "IntegrityRefused",
             "LogTampered", "TenantArchived", "HistoryUnreadable", "ImportFormatError",
-            "ImportRefused", "PdfUnavailable"}
+            "ImportRefused", "PdfUnavailable", "RefusedToSign"}
 CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
 
 
