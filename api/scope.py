@@ -59,7 +59,7 @@ def queries() -> TenantQueries:
     read models are, before the read brings them up to date and hides it."""
     found: TenantQueries | None = g.get("r57_queries")
     if found is None:
-        found = TenantQueries(ledger().app, services().tenancy.read_wait)
+        found = services().tenancy.queries(ledger().app.slug)
         services().metrics.set_read_model_lag(found.app.slug, found.lag())
         g.r57_queries = found
     return found

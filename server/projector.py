@@ -29,7 +29,7 @@ IDLE_SECONDS = 0.05  # how long the projector rests when no tenant had anything 
 
 def start_projector(settings: Settings) -> subprocess.Popen[bytes] | None:
     """In gunicorn's master: the projector process, when the settings ask for one."""
-    if not settings.projector:
+    if not settings.projector and settings.read_database_url is None:
         return None
     return subprocess.Popen([sys.executable, "-m", "server.projector"])
 

@@ -45,6 +45,9 @@ class Settings:
     # head before catching up itself; without it each read catches up in the request.
     projector: bool = False
     read_wait_seconds: float = 2.0
+    # A hot standby of the PostgreSQL database (streaming replication) that reads go to;
+    # the projector then runs on the primary, which replicates the read models with the log.
+    read_database_url: str | None = None
     # Signing keys: what the API publishes (checkpoints, proofs) and periodic checkpoints use;
     # None: DATA_DIR/keys on SQLite, none on PostgreSQL.
     key_dir: Path | None = None
@@ -73,6 +76,7 @@ class Settings:
             reminders_digest_hour=int(env.get("R57_REMINDERS_DIGEST_HOUR", "7")),
             projector=env.get("R57_PROJECTOR", "") in ("1", "true", "yes"),
             read_wait_seconds=float(env.get("R57_READ_WAIT_SECONDS", "2")),
+            read_database_url=env.get("R57_READ_DATABASE_URL") or None,
             key_dir=_key_dir(env),
         )
 

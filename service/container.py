@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from service.config import Settings
 from service.queries import ReadWait
 from service.tenancy import Tenancy
@@ -19,7 +21,12 @@ def build_tenancy(settings: Settings, *, migrate: bool = True) -> Tenancy:
     tenancy = Tenancy(storage, clock=settings.clock())
     tenancy.file_limits = FileLimits(settings.file_max_bytes, settings.tenant_files_max_bytes)
     tenancy.key_dir = settings.key_dir
-    tenancy.read_wait = ReadWait(settings.read_wait_seconds) if settings.projector else None
+    following = settings.projector or settings.read_database_url is not None
+    tenancy.read_wait = ReadWait(settings.read_wait_seconds) if following else None
+    if settings.read_database_url is not None:
+        tenancy.standby = build_tenancy(
+            replace(settings, database_url=settings.read_database_url, read_database_url=None,
+                    projector=False), migrate=False)
     if migrate:
         tenancy.migrate()  # idempotent, serialised by a lock
     return tenancy

@@ -72,11 +72,18 @@ class ReadWait:
 
 
 class TenantQueries:
-    def __init__(self, app: LedgerApplication, wait: ReadWait | None = None) -> None:
+    """A tenant's reads. With `primary`, `app` reads from a standby of the primary's
+    database (PostgreSQL streaming replication): a read waits until the standby has replayed
+    the read models up to the primary's head, and reads from the primary after `wait`."""
+
+    def __init__(self, app: LedgerApplication, wait: ReadWait | None = None,
+                 primary: LedgerApplication | None = None) -> None:
         self.app = app
         self.store = ReadModelStore(app.storage.tenant_database(app.slug), app.slug)
         self.wait = wait
+        self.primary = primary
         self.caught_up_here = 0  # reads that had to catch the read models up themselves
+        self.read_primary = 0  # reads a standby could not answer in time
         self._live: tuple[int, PlanState] | None = None  # (position, state) last loaded
 
     def _events_after(self, position: int) -> Iterator[tuple[int, Any]]:
@@ -85,7 +92,13 @@ class TenantQueries:
     # -- read models ---------------------------------------------------------------------
 
     def head(self) -> int:
-        return self.app.recorder.max_notification_id() or 0
+        """The log's head, on the primary (a standby may not have replayed it yet)."""
+        writer = self.primary or self.app
+        return writer.recorder.max_notification_id() or 0
+
+    @property
+    def on_standby(self) -> bool:
+        return self.primary is not None
 
     def refresh(self) -> int:
         """The read models at the head of the log; returns the position reached. With a
@@ -97,6 +110,12 @@ class TenantQueries:
                 return reached
             log.info("read models of %s not at %d after %gs: caught up by the read",
                      self.app.slug, head, self.wait.seconds)
+        if self.primary is not None:  # a standby cannot catch up: read from the primary
+            self.app, self.primary = self.primary, None
+            self.store = ReadModelStore(self.app.storage.tenant_database(self.app.slug),
+                                        self.app.slug)
+            self.read_primary += 1
+            self._live = None
         position = self.store.position()
         if position < head:
             self.caught_up_here += 1

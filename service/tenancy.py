@@ -52,6 +52,8 @@ class Tenancy:
         # Reads wait for the projector process when one keeps the read models (the
         # composition root sets it); None: each read catches the read models up itself.
         self.read_wait: ReadWait | None = None
+        # Reads from a standby of the database (R57_READ_DATABASE_URL), commands here.
+        self.standby: Tenancy | None = None
 
     @property
     def access(self) -> AccessService:
@@ -135,10 +137,17 @@ class Tenancy:
         return ledger
 
     def queries(self, slug: str) -> TenantQueries:
-        """Reads of one tenant; archived tenants stay readable."""
-        return TenantQueries(self.application(self.registry.get(slug).slug), self.read_wait)
+        """Reads of one tenant; archived tenants stay readable. With a standby, the reads
+        go there and wait for it to replay the primary's head."""
+        app = self.application(self.registry.get(slug).slug)
+        if self.standby is not None:
+            return TenantQueries(self.standby.application(app.slug),
+                                 self.read_wait or ReadWait(), primary=app)
+        return TenantQueries(app, self.read_wait)
 
     def close(self) -> None:
+        if self.standby is not None:
+            self.standby.close()
         with self._lock:
             for app in self._apps.values():
                 app.close()
