@@ -13,7 +13,13 @@ from cli.output import print_json, print_table
 from domain.errors import DomainError
 from i18n import render
 from service.replicas import Replica
-from service.replication import Replicator, SourceUnavailable, SyncResult, add_replica
+from service.replication import (
+    Replicator,
+    SourceUnavailable,
+    SyncResult,
+    add_replica,
+    trust_source_keys,
+)
 from service.tenancy import Tenancy
 
 
@@ -27,6 +33,18 @@ def cmd_add(t: Tenancy, args: argparse.Namespace) -> None:
     print(f"Replica {replica.slug} of {replica.source_tenant} at {replica.source_url}; "
           f"pinned key(s) {', '.join(k[:16] for k in sorted(replica.public_keys))}. "
           f"Run: r57 replica sync {replica.slug}")
+
+
+def cmd_trust(t: Tenancy, args: argparse.Namespace) -> None:
+    replica, added = trust_source_keys(t, args.tenant)
+    if args.json:
+        print_json({"tenant": replica.slug, "added": [k.to_dict() for k in added]})
+        return
+    if not added:
+        print(f"{replica.slug}: the source publishes no key that is not pinned already.")
+    for key in added:
+        print(f"{replica.slug}: pinned key {key.key_id} (created {key.created_at}); "
+              "confirm its id with the province before relying on it")
 
 
 def cmd_list(t: Tenancy, args: argparse.Namespace) -> None:
@@ -115,6 +133,8 @@ def register(sub: Any, add: Any) -> None:
     p.add_argument("--admin-code", help="the province's administrative code")
     add(rsub, "list", cmd_list, "list replicas, how far each is and its lag", tenant=False)
     add(rsub, "show", cmd_show, "how far a replica is, and whether it was refused")
+    add(rsub, "trust", cmd_trust,
+        "pin the signing keys the source publishes now (after it rotated its key)")
     p = add(rsub, "sync", cmd_sync, "copy and verify what is new at the source",
             tenant=False)
     p.add_argument("tenant", nargs="?", help="one replica (default: every replica)")

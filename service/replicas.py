@@ -119,6 +119,15 @@ class ReplicaStore:
             cursor.execute("SELECT slug FROM r57_replicas")
             return {str(row["slug"]) for row in cursor.fetchall()}
 
+    def remove(self, slug: str) -> None:
+        with self.db.transaction() as cursor:
+            cursor.execute("DELETE FROM r57_replicas WHERE slug = :slug", {"slug": slug})
+
+    def pin_keys(self, replica: Replica) -> None:
+        with self.db.transaction() as cursor:
+            cursor.execute("UPDATE r57_replicas SET public_keys = :public_keys "
+                           "WHERE slug = :slug", _params(replica))
+
     def save(self, replica: Replica) -> Replica:
         params = _params(replica)
         with self.db.transaction() as cursor:

@@ -34,7 +34,7 @@ from itertools import pairwise
 from typing import Any, NoReturn
 from uuid import UUID
 
-from domain.errors import DomainError
+from domain.errors import AlreadyExists, DomainError
 from integrity.canonical import Entry, link_entries
 from integrity.checkpoints import Checkpoint, MalformedCheckpoint, signature_problem
 from integrity.findings import Finding, FindingsStore
@@ -121,9 +121,30 @@ def add_replica(tenancy: Tenancy, slug: str, source_url: str, token: str, *,
     if not keys:
         raise DomainError("replica.no_source_keys", field="source", url=source_url)
     replica = replace(pending, public_keys=keys)
-    tenancy.replicas.add(replica)
-    tenancy.create_tenant(slug, display_name or f"{slug} (bản sao)", admin_code)
+    if any(t.slug == slug for t in tenancy.registry.list(include_archived=True)):
+        # A tenant recorded here is never turned into a replica of another deployment.
+        raise AlreadyExists("tenant.exists", field="slug", tenant=slug)
+    tenancy.replicas.add(replica)  # first: the new tenant is read-only from its first moment
+    try:
+        tenancy.create_tenant(slug, display_name or f"{slug} (bản sao)", admin_code)
+    except BaseException:
+        tenancy.replicas.remove(slug)
+        raise
     return replica
+
+
+def trust_source_keys(tenancy: Tenancy, slug: str,
+                      client: ClientFactory = _client) -> tuple[Replica, list[PublicKey]]:
+    """Pin the keys the source publishes now besides those pinned before (after the
+    province rotated its signing key, confirmed with its IT office); returns the replica
+    and the keys added."""
+    replica = tenancy.replicas.get(slug)
+    published = client(replica).head().get("keys") or []
+    added = [k for k in (PublicKey.from_dict(d) for d in published)
+             if k.key_id not in replica.public_keys]
+    replica = replace(replica, public_keys=replica.public_keys | {k.key_id: k for k in added})
+    tenancy.replicas.pin_keys(replica)
+    return replica, added
 
 
 @dataclass(frozen=True)
@@ -223,6 +244,15 @@ class Replicator:
             checkpoint = Checkpoint.from_dict(signed)
         except MalformedCheckpoint as exc:
             self._refuse(replica, None, f"the source's checkpoint is unreadable: {exc}")
+        if checkpoint.key_id not in replica.public_keys:
+            # A rotated key, or a forger's: copying goes on, verifying waits for an operator
+            # to confirm the key with the province (r57 replica trust) and pin it.
+            log.error("ALERT replica %s: the source's %s is signed with a key not pinned; "
+                      "nothing after the checkpoint verified before is verified until it "
+                      "is trusted (r57 replica trust %s)", replica.slug,
+                      checkpoint.describe(), replica.slug,
+                      extra={"alert": "replication_untrusted_key", "tenant": replica.slug})
+            return replica, None
         problem = signature_problem(checkpoint, replica.public_keys)
         if problem:
             self._refuse(replica, None, f"the source's {checkpoint.describe()}: {problem}")

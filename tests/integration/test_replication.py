@@ -15,6 +15,7 @@ import pytest
 
 from cli.main import main as r57
 from domain.access import Role
+from domain.errors import AlreadyExists
 from integrity.checkpoints import TreeHead, sign
 from integrity.keys import Keyring
 from integrity.signer import heads_at
@@ -30,6 +31,7 @@ from service.replication import (
     SourceClient,
     SourceUnavailable,
     add_replica,
+    trust_source_keys,
 )
 from service.tenancy import ReplicaReadOnly, Tenancy
 from tests.api.principals import TENANT_ADMIN, login
@@ -206,3 +208,32 @@ def test_the_replicator_process_keeps_replicas_up_with_their_source(
         periodic.stop()
     assert log_of(tenancy) == source.log()
     assert tenancy.replicas.get(SLUG).verified_size == 141  # the source signed no more yet
+
+
+def test_a_tenant_recorded_here_is_never_turned_into_a_replica(
+    source: Source, tenancy: Tenancy,
+) -> None:
+    tenancy.create_tenant(SLUG, "Quảng Nam", "49")
+    with pytest.raises(AlreadyExists):
+        add_replica(tenancy, SLUG, source.url, source.token)
+    assert tenancy.replicas.find(SLUG) is None
+    tenancy.ledger(SLUG, for_writing=True)  # still its own, and writable
+
+
+def test_a_checkpoint_signed_with_a_new_key_waits_until_an_operator_trusts_it(
+    source: Source, tenancy: Tenancy, caplog: pytest.LogCaptureFixture,
+) -> None:
+    add_replica(tenancy, SLUG, source.url, source.token)
+    Replicator(tenancy).sync(SLUG)
+    Keyring(source.tenancy.storage.data_dir / "keys").rotate()  # type: ignore[attr-defined]
+    source.report(2)
+    source.integrity().checkpoint()
+    with caplog.at_level(logging.ERROR, logger="r57.replication"):
+        waiting = Replicator(tenancy).sync(SLUG).replica
+    assert (waiting.position, waiting.verified_size, waiting.refused_at) == (143, 141, None)
+    assert any("not pinned" in r.getMessage() for r in caplog.records)
+
+    replica, added = trust_source_keys(tenancy, SLUG)
+    assert len(added) == 1 and len(replica.public_keys) == 2
+    assert Replicator(tenancy).sync(SLUG).replica.verified_size == 143
+    assert TenantIntegrity(tenancy.application(SLUG)).verify().ok

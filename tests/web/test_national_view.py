@@ -99,6 +99,9 @@ def test_the_monitor_compares_drills_down_read_only_and_downloads(
     refused = client.post(f"/t/{OTHER}/tasks/4/report", data=form_fields(task))
     assert refused.status_code == 403
 
+    changes = client.get("/changes", query_string={"type": "deadline_changed"})
+    assert "Đà Nẵng" in changes.get_data(as_text=True)  # the provinces' change log too
+
     sheet = client.get("/quoc-gia.csv", query_string=PERIOD)
     assert sheet.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(sheet.get_data(as_text=True).lstrip("\ufeff"))))
