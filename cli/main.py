@@ -28,11 +28,10 @@ from domain.messages import Message
 from domain.plan_document import PlanHeader
 from domain.text import TextRefused, ascii_digits, canonical_text, sort_key
 from i18n import render
-from importers import read_plan_document
 from importers.errors import ImportFormatError
 from importers.isolation import read_isolated
 from importers.limits import check_file_size
-from server.serve import SEED_PLAN, serve
+from server.serve import ensure_demo, serve
 from service import db_role
 from service.commands import (
     AcceptCompletion,
@@ -296,17 +295,16 @@ def cmd_indicator_list(t: Tenancy, args: argparse.Namespace) -> None:
 
 
 def cmd_demo(t: Tenancy, args: argparse.Namespace) -> None:
-    """Load the seed plan into the demo tenant (once) and print its status."""
-    if not any(x.slug == "demo" for x in t.registry.list(include_archived=True)):
-        t.create_tenant("demo", "Quảng Nam (demo)", "49")
-    ledger = t.ledger("demo", for_writing=True)
-    sha256 = hashlib.sha256(SEED_PLAN.read_bytes()).hexdigest()
-    result = ledger.handle(ImportPlan(document=read_plan_document(SEED_PLAN), sha256=sha256),
-                           _ctx(args))
-    assert isinstance(result, ImportResult)
-    print(f"Demo tenant 'demo': plan {result.plan_number}, {result.tasks} tasks, "
-          f"{result.indicators} indicators" + ("" if result.recorded else " (already loaded)"))
-    args.tenant, args.on, args.known_at, args.effective_on = "demo", None, None, None
+    """Build the demo tenant (once): the seed plan with its simulated history recorded at its
+    dates, flagged simulated; then print its status."""
+    result = ensure_demo(t)
+    if result.built:
+        print(f"Demo tenant '{result.slug}': plan 1534/KH-UBND and {result.recorded} simulated "
+              f"commands recorded at their dates in {result.seconds:.1f} s "
+              "(dữ liệu mô phỏng để trình diễn)")
+    else:
+        print(f"Demo tenant '{result.slug}' already exists; nothing recorded")
+    args.tenant, args.on, args.known_at, args.effective_on = result.slug, None, None, None
     args.search = args.group = args.agency = args.status = None
     cli_reports.cmd_status(t, args)
 
@@ -548,7 +546,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_reminders.register(sub, _add, parse_date)
     cli_replica.register(sub, _add)
     cli_access.register(sub, _add, parse_date)
-    _add(sub, "demo", cmd_demo, "load the seed plan as tenant 'demo' and print its status",
+    _add(sub, "demo", cmd_demo, "build tenant 'demo': the seed plan with its simulated history",
              tenant=False, writes=True)
     c = _add(sub, "serve", cmd_serve,
              "run the HTTP API under gunicorn (migrates, loads the demo unless --no-demo)",

@@ -7,6 +7,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.agencies import AgencyName, normalise_agency
+from domain.clock import recorded_now
 from domain.errors import DomainError
 from domain.provenance import Provenance
 
@@ -15,6 +16,11 @@ _AGENCY_NAMESPACE = uuid5(NAMESPACE_URL, "r57-plan-ledger:agency")
 
 class Agency(Aggregate):
     """Identity is the normalised key, so the same agency is never registered twice."""
+
+    class Event(Aggregate.Event):
+        """Its events are stamped by the clock the ledger records with."""
+
+        create_timestamp = staticmethod(recorded_now)
 
     @staticmethod
     def create_id(key: str) -> UUID:

@@ -7,6 +7,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.clock import recorded_now
 from domain.errors import DomainError, NotFound
 from domain.text import fold
 
@@ -15,6 +16,11 @@ CATALOGUE_ID = uuid5(NAMESPACE_URL, "r57-plan-ledger:catalogue")
 
 class PlanCatalogue(Aggregate):
     """One per tenant, saved with every plan it lists, so two imports cannot interleave."""
+
+    class Event(Aggregate.Event):
+        """Its events are stamped by the clock the ledger records with."""
+
+        create_timestamp = staticmethod(recorded_now)
 
     @staticmethod
     def create_id() -> UUID:

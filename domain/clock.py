@@ -7,7 +7,9 @@ built from the settings and handed down. Tests give it a fixed `now`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -56,3 +58,24 @@ class Clock:
 def fixed(at: datetime, zone: str = VIETNAM) -> Clock:
     """A clock stopped at `at` (for tests and replays)."""
     return Clock(ZoneInfo(zone), lambda: at)
+
+
+# The clock events are recorded by. Unset, it is the system's; a ledger that records with a
+# clock of its own (a simulated history replayed at its dates) sets it while it records.
+_RECORDING: ContextVar[Clock | None] = ContextVar("r57_recording_clock", default=None)
+
+
+def recorded_now() -> datetime:
+    """The instant an event is recorded (its timestamp: transaction time), in UTC."""
+    clock = _RECORDING.get()
+    return clock.now() if clock is not None else system_now()
+
+
+@contextmanager
+def recording_by(clock: Clock) -> Iterator[None]:
+    """Events recorded within carry `clock`'s instants as their recorded time."""
+    token = _RECORDING.set(clock)
+    try:
+        yield
+    finally:
+        _RECORDING.reset(token)

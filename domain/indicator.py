@@ -7,6 +7,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.clock import recorded_now
 from domain.errors import DomainError
 from domain.periods import ReportingPeriod
 from domain.provenance import Provenance
@@ -14,6 +15,11 @@ from domain.targets import Target
 
 
 class Indicator(Aggregate):
+    class Event(Aggregate.Event):
+        """Its events are stamped by the clock the ledger records with."""
+
+        create_timestamp = staticmethod(recorded_now)
+
     @staticmethod
     def create_id(plan_id: UUID, code: str) -> UUID:
         return uuid5(plan_id, f"indicator:{code}")

@@ -10,6 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.clock import recorded_now
 from domain.errors import DomainError
 from domain.provenance import Provenance
 from domain.text import fold
@@ -19,6 +20,11 @@ _PLAN_NAMESPACE = uuid5(NAMESPACE_URL, "r57-plan-ledger:plan")
 
 class Plan(Aggregate):
     """One issued plan. Its identity is its number, so a plan cannot be issued twice."""
+
+    class Event(Aggregate.Event):
+        """Its events are stamped by the clock the ledger records with."""
+
+        create_timestamp = staticmethod(recorded_now)
 
     @staticmethod
     def create_id(number: str) -> UUID:

@@ -10,6 +10,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.domain import Snapshot as AggregateSnapshot
 
+from domain.clock import recorded_now
 from domain.deadlines import Deadline, DeadlineKind
 from domain.errors import DomainError
 from domain.evidence import EvidenceFile
@@ -46,6 +47,11 @@ _REVIEW_DEFAULTS: dict[str, Any] = {
 
 class Task(Aggregate):
     """One row of the plan's task appendix, with its whole life as events."""
+
+    class Event(Aggregate.Event):
+        """Its events are stamped by the clock the ledger records with."""
+
+        create_timestamp = staticmethod(recorded_now)
 
     class Snapshot(AggregateSnapshot):
         """A Task's state at one version (the events stay the record; see tests)."""

@@ -11,7 +11,6 @@ every replica of another deployment's tenant (service/replication.py).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import signal
@@ -26,11 +25,10 @@ import service
 from domain.access import Role
 from domain.errors import NotFound
 from domain.policy import Grant
-from importers import read_plan_document
 from server.orphans import end_orphans, pids_file, run_dir, wait_for_port
-from service.commands import Context, ImportPlan
 from service.config import Settings
 from service.container import build_tenancy
+from service.demo import DemoResult, build_demo
 from service.integrity import IntegrityRefused, PeriodicCheckpoints, default_key_dir
 from service.replication import PeriodicReplication, Replicator
 from service.tenancy import Tenancy
@@ -71,16 +69,18 @@ def demo_token(token_id: str, secret: str) -> str:
     return f"r57_{token_id}_{secret}"
 
 
-def ensure_demo(tenancy: Tenancy) -> None:
-    """Create tenant 'demo' if missing and import the seed plan (a repeat records nothing)."""
-    if not any(t.slug == DEMO_SLUG for t in tenancy.registry.list(include_archived=True)):
-        tenancy.create_tenant(DEMO_SLUG, "Quảng Nam (demo)", "49")
-    if tenancy.registry.get(DEMO_SLUG).status != "active":
-        return
-    ledger = tenancy.ledger(DEMO_SLUG, for_writing=True)
-    sha256 = hashlib.sha256(SEED_PLAN.read_bytes()).hexdigest()
-    ledger.handle(ImportPlan(
-        document=read_plan_document(SEED_PLAN), sha256=sha256), Context(DEMO_ACTOR))
+def ensure_demo(tenancy: Tenancy) -> DemoResult:
+    """Create tenant 'demo', flagged simulated, with the seed plan and its simulated history
+    (service/seed/demo-history.json) recorded at its dates; a tenant already there is left
+    as it is."""
+    return build_demo(tenancy)
+
+
+def print_demo(result: DemoResult) -> None:
+    if result.built:
+        print(f"Demo tenant '{result.slug}' built: plan 1534/KH-UBND with {result.recorded} "
+              f"simulated commands recorded at their dates ({result.seconds:.1f} s). "
+              "Dữ liệu mô phỏng để trình diễn.")
 
 
 def ensure_demo_principals(tenancy: Tenancy) -> list[tuple[str, Role, str]]:
@@ -139,7 +139,7 @@ def serve(tenancy: Tenancy, host: str, port: int, workers: int | None, *, demo: 
         if key_dir is not None:
             os.environ[CHECKPOINT_KEY_DIR] = str(key_dir.resolve())
     if demo:
-        ensure_demo(tenancy)
+        print_demo(ensure_demo(tenancy))
         print_demo_principals(ensure_demo_principals(tenancy))
     tenancy.close()
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

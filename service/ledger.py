@@ -16,7 +16,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.agencies import normalise_agency
 from domain.agency import Agency
 from domain.catalogue import PlanCatalogue
-from domain.clock import Clock
+from domain.clock import Clock, recording_by
 from domain.errors import Conflict, DomainError, NotFound
 from domain.indicator import Indicator
 from domain.plan import Plan
@@ -43,17 +43,24 @@ class TenantLedger:
         app: LedgerApplication,
         today: Callable[[], date] | None = None,
         after_append: Sequence[AppendListener] = (),
+        records_by: Clock | None = None,
     ) -> None:
         self.app = app
         self.file_limits = FileLimits()
-        self._today = today or Clock().today
+        self._records_by = records_by
+        self._today = records_by.today if records_by is not None else today or Clock().today
         self._after_append = tuple(after_append)
 
     # -- plumbing ----------------------------------------------------------------------
 
     def handle(self, command: Command, context: Context) -> handlers.Result:
-        """Record one command (service/handlers.py says how); the one way to change state."""
-        return handlers.handle(self, command, context)
+        """Record one command (service/handlers.py says how); the one way to change state.
+        A ledger given a clock of its own (`records_by`) stamps its events with that clock's
+        instants: a simulated history is recorded as it would have been, at its dates."""
+        if self._records_by is None:
+            return handlers.handle(self, command, context)
+        with recording_by(self._records_by):
+            return handlers.handle(self, command, context)
 
     def current_version(self, command: Command) -> int:
         """The version of the item a command is about, as stored now."""
@@ -67,7 +74,7 @@ class TenantLedger:
     def files(self) -> FileStore:
         """The tenant's evidence files."""
         return FileStore(self.app.storage.tenant_database(self.app.slug), self.app.slug,
-                         self.file_limits)
+                         self.file_limits, now=self._records_by.now if self._records_by else None)
 
     def provenance(self, ctx: Context, agency_key: str | None = None) -> Provenance:
         return Provenance(

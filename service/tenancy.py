@@ -101,8 +101,9 @@ class Tenancy:
         finally:
             app.close()
 
-    def create_tenant(self, slug: str, display_name: str, admin_code: str | None = None) -> Tenant:
-        tenant = self.registry.create(slug, display_name, admin_code)
+    def create_tenant(self, slug: str, display_name: str, admin_code: str | None = None, *,
+                      simulated: bool = False) -> Tenant:
+        tenant = self.registry.create(slug, display_name, admin_code, simulated=simulated)
         # Provisioning is the only place where a tenant's DDL runs.
         app = LedgerApplication(slug, self.storage)
         app.create_tables()
@@ -122,9 +123,10 @@ class Tenancy:
             return app
 
     def ledger(self, slug: str, *, for_writing: bool = False,
-               tenant: Tenant | None = None) -> TenantLedger:
+               tenant: Tenant | None = None, clock: Clock | None = None) -> TenantLedger:
         """Resolve a tenant once (or take the record the caller resolved); every use case
-        below receives the scoped ledger."""
+        below receives the scoped ledger. With `clock`, the ledger asks it for today and
+        stamps what it records with its instants (a simulated history at its own dates)."""
         if tenant is None or tenant.slug != slug:
             tenant = self.registry.get(slug)
         if for_writing and tenant.status == ARCHIVED:
@@ -132,7 +134,7 @@ class Tenancy:
         if for_writing and self.replicas.find(tenant.slug) is not None:
             raise ReplicaReadOnly("tenant.replica_read_only", field="tenant", tenant=slug)
         ledger = TenantLedger(self.application(tenant.slug), today=self.clock.today,
-                              after_append=self.append_listeners)
+                              after_append=self.append_listeners, records_by=clock)
         ledger.file_limits = self.file_limits
         return ledger
 

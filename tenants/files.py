@@ -11,6 +11,7 @@ import hashlib
 import io
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePosixPath, PureWindowsPath
@@ -83,11 +84,12 @@ def clean_name(name: str) -> str:
 
 
 class FileStore:
-    def __init__(self, database: Database, tenant: str, limits: FileLimits | None = None
-                 ) -> None:
+    def __init__(self, database: Database, tenant: str, limits: FileLimits | None = None,
+                 now: Callable[[], datetime] | None = None) -> None:
         self.db = database
         self.tenant = tenant
         self.limits = limits or FileLimits()
+        self._clock = now or (lambda: datetime.now(UTC))
 
     def put(self, content: bytes, name: str) -> EvidenceFile:
         """Store a file once (the same bytes again are not stored twice)."""
@@ -120,7 +122,7 @@ class FileStore:
         return found
 
     def _now(self) -> object:
-        now = datetime.now(UTC)
+        now = self._clock()
         return now.isoformat() if self.db.dialect == "sqlite" else now
 
     def describe(self, sha256: str) -> EvidenceFile | None:

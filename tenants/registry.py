@@ -27,6 +27,7 @@ class Tenant:
     status: str
     created_at: datetime
     updated_at: datetime
+    simulated: bool = False  # its history is simulated for demonstration (`r57 demo`)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -63,19 +64,22 @@ class TenantRegistry:
         now = self._clock()
         return now.isoformat() if self._db.dialect == "sqlite" else now
 
-    def create(self, slug: str, display_name: str, admin_code: str | None = None) -> Tenant:
+    def create(self, slug: str, display_name: str, admin_code: str | None = None, *,
+               simulated: bool = False) -> Tenant:
         row = {
             "slug": validate_slug(slug),
             "display_name": _display_name(display_name),
             "admin_code": _admin_code(admin_code),
             "now": self._now(),
+            "simulated": simulated if self._db.dialect != "sqlite" else int(simulated),
         }
         try:
             with self._db.transaction() as cursor:
                 cursor.execute(
-                    "INSERT INTO r57_tenants"
-                    " (slug, display_name, admin_code, status, created_at, updated_at)"
-                    " VALUES (:slug, :display_name, :admin_code, 'active', :now, :now)",
+                    "INSERT INTO r57_tenants (slug, display_name, admin_code, status,"
+                    " created_at, updated_at, simulated)"
+                    " VALUES (:slug, :display_name, :admin_code, 'active', :now, :now,"
+                    " :simulated)",
                     row,
                 )
         except UNIQUE_VIOLATIONS:
@@ -128,4 +132,5 @@ def _tenant(row: Row) -> Tenant:
         status=row["status"],
         created_at=when(row["created_at"]),
         updated_at=when(row["updated_at"]),
+        simulated=bool(row["simulated"]),
     )

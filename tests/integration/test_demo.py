@@ -1,0 +1,134 @@
+"""The demo: plan 1534 with its simulated history, recorded at its dates, flagged simulated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from domain.accounts import Account, TenantPolicy
+from domain.clock import fixed
+from domain.status import StatusClass
+from domain.task import Task
+from service.config import Settings
+from service.container import build_tenancy
+from service.demo import HISTORY, build_demo, evidence_pdf, load, script
+from service.tenancy import Tenancy
+from tests.unit.test_event_specs import aggregates, event_classes
+
+NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)  # 10:00 on 29/11/2026 in Vietnam
+TODAY = date(2026, 11, 29)
+
+# Events the demo cannot record, and why.
+CANNOT_APPEAR = {
+    Task.Completed: "written by logs from before completions were reviewed; no command "
+                    "records it any more (completions are requested, then accepted)",
+}
+ACCESS_LOG = {
+    "Principal": "people and their grants live in the shared access log, not a tenant's",
+    "Account": "passwords and second factors live in the shared access log",
+    "TenantPolicy": "a tenant's sign-in policy lives in the shared access log",
+}
+
+
+@pytest.fixture
+def demo(settings: Settings) -> Iterator[Tenancy]:
+    tenancy = build_tenancy(settings)
+    tenancy.clock = fixed(NOW)
+    result = build_demo(tenancy)
+    assert result.built and result.recorded > 500
+    yield tenancy
+    tenancy.close()
+
+
+def topics(tenancy: Tenancy, slug: str) -> list[str]:
+    app, found, start = tenancy.application(slug), [], 1
+    while batch := app.recorder.select_notifications(start=start, limit=1000):
+        found += [n.topic for n in batch]
+        start = batch[-1].id + 1
+    return found
+
+
+def test_the_demo_log_holds_every_event_type_a_tenant_records(demo: Tenancy) -> None:
+    recorded = set(topics(demo, "demo"))
+    expected = {
+        f"{cls.__module__}:{cls.__qualname__}"
+        for aggregate in aggregates() if aggregate.__name__ not in ACCESS_LOG
+        for cls in event_classes(aggregate) if cls not in CANNOT_APPEAR
+    }
+    assert len(expected) > 25
+    assert expected - recorded == set()
+    for cls in CANNOT_APPEAR:
+        assert f"{cls.__module__}:{cls.__qualname__}" not in recorded
+    assert {a.__name__ for a in aggregates()} >= set(ACCESS_LOG)
+    assert {Account.__name__, TenantPolicy.__name__} <= set(ACCESS_LOG)
+
+
+def test_the_tenant_is_flagged_simulated_and_others_are_not(demo: Tenancy) -> None:
+    demo.create_tenant("quang-ngai", "Quảng Ngãi", "51")
+    assert demo.registry.get("demo").simulated is True
+    assert demo.registry.get("quang-ngai").simulated is False
+    assert build_demo(demo).built is False  # made once; a second run records nothing
+
+
+def read_models(tenancy: Tenancy, slug: str) -> dict[str, Any]:
+    queries = tenancy.queries(slug)
+    return {
+        "status": queries.status(TODAY),
+        "summary": queries.summary(TODAY),
+        "scorecard": queries.scorecard(2025, TODAY),
+        "indicators": queries.indicators(),
+        "history": [queries.history(n) for n in ("1", "5", "7", "38", "45", "61")],
+        "topics": topics(tenancy, slug),
+    }
+
+
+def test_two_builds_record_the_same_history(demo: Tenancy) -> None:
+    build_demo(demo, slug="demo-again")
+    first, second = read_models(demo, "demo"), read_models(demo, "demo-again")
+    assert first == second
+    history = load(HISTORY)
+    document_steps = [(s.at, s.what) for s in script(history, _document(), "x", demo.clock)]
+    assert document_steps == [(s.at, s.what) for s in script(history, _document(), "x",
+                                                             demo.clock)]
+    assert evidence_pdf("Kế hoạch số 1", "2025-03-14") == evidence_pdf("Kế hoạch số 1",
+                                                                       "2025-03-14")
+
+
+def _document() -> Any:
+    from importers import read_plan_document
+    return read_plan_document(HISTORY.parent / load(HISTORY)["plan_document"])
+
+
+def test_events_are_recorded_at_the_dates_of_the_story(demo: Tenancy) -> None:
+    queries, clock = demo.queries("demo"), demo.clock
+    trail = queries.history("1")
+    assert clock.local(trail[0].recorded_at).date() == date(2025, 2, 28)  # the import
+    requested = next(e for e in trail if e.event == "CompletionRequested")
+    assert clock.local(requested.recorded_at).date() == date(2025, 3, 14)
+    assert requested.effective_on == date(2025, 3, 14)
+    corrected = next(e for e in trail if e.event == "CompletionDateCorrected")
+    assert clock.local(corrected.recorded_at).date() == date(2025, 11, 10)
+    times = [e.recorded_at for e in trail]
+    assert times == sorted(times) and max(times) < NOW
+
+
+def test_as_known_at_an_earlier_date_shows_the_earlier_state(demo: Tenancy) -> None:
+    queries, clock = demo.queries("demo"), demo.clock
+    april = clock.end_of_day(date(2025, 4, 1))
+    then = {r.number: r for r in queries.status(date(2025, 4, 1), known_at=april)}
+    now = {r.number: r for r in queries.status(TODAY)}
+    assert (then["5"].deadline, now["5"].deadline) == ("3/2025", "6/2025")
+    assert then["23"].status is not StatusClass.CANCELLED
+    assert now["23"].status is StatusClass.CANCELLED
+    assert "61" not in then and "61" in now
+    assert then["7"].status in (StatusClass.DONE_LATE, StatusClass.DONE_ON_TIME)
+    assert now["7"].status in (StatusClass.DONE_LATE, StatusClass.DONE_ON_TIME)
+    before_import = clock.end_of_day(date(2025, 2, 27))
+    assert queries.status(date(2025, 2, 27), known_at=before_import) == []
+    # the story has every kind of outcome today
+    classes = {r.status for r in now.values()}
+    assert {StatusClass.DONE_ON_TIME, StatusClass.DONE_LATE, StatusClass.OPEN_OVERDUE,
+            StatusClass.CANCELLED} <= classes
