@@ -69,6 +69,7 @@ class PeriodicReport:
     deadline_changes: list[AuditEntry]
     indicators: list[IndicatorProgress]
     agency_reports: list[AgencyReport] = field(default_factory=list)
+    simulated: bool = False  # of a simulated tenant (`r57 demo`): the document says so
 
     @property
     def addressee(self) -> str:
@@ -146,7 +147,8 @@ def _deadline_changes(reads: TenantQueries, period: ReportPeriod, known_at: date
 
 
 def build(reads: TenantQueries, display_name: str, period: ReportPeriod, on: date,
-          known_at: datetime, particulars: Particulars | None = None) -> PeriodicReport:
+          known_at: datetime, particulars: Particulars | None = None, *,
+          simulated: bool = False) -> PeriodicReport:
     """The report judged on `on`, from what was recorded by `known_at`."""
     state = reads.state(known_at=known_at)
     plans = list(state.plans.values())
@@ -166,4 +168,5 @@ def build(reads: TenantQueries, display_name: str, period: ReportPeriod, on: dat
         deadline_changes=_deadline_changes(reads, period, known_at),
         indicators=[i for i in indicator_progress(state) if not i.is_heading],
         agency_reports=_agency_reports(state, period),
+        simulated=simulated,
     )

@@ -12,6 +12,7 @@ from domain.text import printable
 from reports import official
 from reports.official import grid, line
 from reports.periodic import FIVE, PeriodicReport
+from reports.spreadsheet import SIMULATED
 from reports.words import day, moment_words, number, percent, period_words
 
 
@@ -23,6 +24,8 @@ def to_docx(report: PeriodicReport) -> bytes:
         document, parent_body=report.parent_body, issuing_body=report.particulars.issuing_body,
         number=f"Số: {report.particulars.number or '      '}/{report.particulars.symbol}",
         place=report.place, day=report.on)
+    if report.simulated:
+        line(document, SIMULATED.upper(), bold=True, centre=True, before=12)
     line(document, "BÁO CÁO", bold=True, centre=True, before=12)
     line(document, title(report), bold=True, centre=True)
     official.rule(document, 40, official.TEXT_WIDTH_MM)

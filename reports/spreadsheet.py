@@ -37,6 +37,9 @@ class Sheet:
     widths: dict[int, float] = field(default_factory=dict)  # 0-based column -> characters
 
 
+SIMULATED = "Dữ liệu mô phỏng để trình diễn, không phải số liệu thật"
+
+
 @dataclass(frozen=True)
 class Heading:
     """What the title block says of every sheet."""
@@ -45,6 +48,7 @@ class Heading:
     plan: str  # "Kế hoạch số 1534/KH-UBND"
     period: str  # "Quý II năm 2025", or "" when the data is not of a period
     as_of: date
+    simulated: bool = False  # of a simulated tenant (`r57 demo`): the block says so first
 
 
 def sheet_name(name: str) -> str:
@@ -83,7 +87,8 @@ def to_xlsx(heading: Heading, sheets: Sequence[Sheet]) -> bytes:
 def _title_block(ws: Worksheet, heading: Heading, sheet: Sheet) -> int:
     """Writes the block; returns the row of the table's header."""
     width = len(sheet.headers)
-    lines = [(heading.issuer.upper(), Font(bold=True, size=12)),
+    lines = [(SIMULATED.upper(), Font(bold=True, size=12, color="B91C1C"))] * heading.simulated
+    lines += [(heading.issuer.upper(), Font(bold=True, size=12)),
              (sheet.title.upper(), Font(bold=True, size=14)),
              (heading.plan, Font(italic=True, size=11)),
              ("; ".join(p for p in (heading.period, f"số liệu tại ngày {heading.as_of:%d/%m/%Y}")

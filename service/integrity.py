@@ -38,6 +38,7 @@ from service.application import LedgerApplication
 from service.replicas import ReplicaStore
 from service.tenancy import Tenancy
 from tenants.files import FileStore
+from tenants.registry import TenantRegistry
 from tenants.storage import SQLiteStorage, TenantStorage
 
 log = logging.getLogger(__name__)
@@ -194,9 +195,25 @@ class TenantIntegrity:
              if e is not None and e.position <= upto),
             self.store.checkpoints(), self.public_keys().values(),
             datetime.now(UTC).isoformat(timespec="seconds"),
-            None if report.ok else {"exported_despite_failed_verification":
-                                    Finding.of(report, datetime.now(UTC)).to_dict()},
+            self._notes(report),
             evidence=self.files.content if with_files else None)
+
+    def _simulated(self) -> bool:
+        try:
+            return TenantRegistry(self.app.storage.database).get(self.app.slug).simulated
+        except NotFound:  # a log the registry does not list (an application built alone)
+            return False
+
+    def _notes(self, report: Report) -> dict[str, Any] | None:
+        """What the manifest says beyond the log: a simulated tenant's bundle says so (it can
+        never pass for real data), a bundle of a log failing verification says that."""
+        notes: dict[str, Any] = {}
+        if self._simulated():
+            notes["simulated"] = True
+        if not report.ok:
+            notes["exported_despite_failed_verification"] = Finding.of(
+                report, datetime.now(UTC)).to_dict()
+        return notes or None
 
     # -- proofs --------------------------------------------------------------------------
 

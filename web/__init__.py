@@ -142,6 +142,22 @@ def _tenant() -> Tenant | None:
     return found
 
 
+def _simulated() -> bool:
+    """Whether the page shows a simulated tenant (the pages of one tenant, and the change
+    log filtered to one): each such page carries the banner that says so."""
+    tenant = _tenant()
+    if tenant is not None:
+        return tenant.simulated
+    if request.endpoint != "web.change_log":
+        return False
+    viewer, chosen = auth.viewer(), request.args.get("tenant", "")
+    if viewer is None:
+        return False
+    return any(t.simulated and viewer.can(Action.READ_CHANGES, t.slug)
+               for t in state().tenancy.registry.list(include_archived=True)
+               if not chosen or t.slug == chosen)
+
+
 def _tenant_slug() -> str | None:
     found = _tenant()
     return found.slug if found is not None else None
@@ -186,6 +202,7 @@ def _page_context() -> dict[str, Any]:
     return {
         "viewer": viewer, "Action": Action, "csrf_token": auth.csrf_token,
         "form_token": new_form_token, "today": state().today(), "tenant": _tenant(),
+        "simulated": _simulated(),
         "sso_name": _sso_name(),
         "integrity_failed": _integrity_failed(),
         "queue_badge": lambda: queue.queue_badge(viewer, _tenant_slug()),

@@ -95,7 +95,7 @@ def build(slug: str) -> tuple[ReportChoice, PeriodicReport]:
     choice, period, on, known_at, particulars = read_choice()
     tenant = tenancy().registry.get(slug)
     report = periodic.build(queries(slug), tenant.display_name, period, on, known_at,
-                            particulars)
+                            particulars, simulated=tenant.simulated)
     return choice, report
 
 

@@ -18,6 +18,9 @@ class TenantSchema(Strict):
     status = fields.String(required=True, validate=validate.OneOf(["active", "archived"]))
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
+    simulated = fields.Boolean(required=True, metadata={
+        "description": "True for a tenant whose history is simulated for demonstration "
+                       "(`r57 demo`): not real data."})
 
 
 class TenantListSchema(Strict):

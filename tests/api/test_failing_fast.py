@@ -78,7 +78,7 @@ def test_a_write_while_postgresql_is_lost_is_answered_503_within_about_a_second(
         ensure_demo_principals(tenancy)
         client = create_app(Settings(database_url=postgres_url), tenancy,
                             SMALL_LIMITS).test_client()
-        path = f"/api/v1/tenants/{DEMO_SLUG}/tasks/1/reports"
+        path = f"/api/v1/tenants/{DEMO_SLUG}/tasks/2/reports"  # open in the demo
         auth = {"Authorization": f"Bearer {demo_token('demodost', 'demo-only-tenant-admin')}"}
         body = {"period": "2025-Q2", "percent": 35, "narrative": "Đang triển khai"}
         first = client.post(path, json=body, headers={**auth, "Idempotency-Key": "before"})
@@ -99,7 +99,7 @@ def test_a_write_while_postgresql_is_lost_is_answered_503_within_about_a_second(
             assert time.monotonic() < deadline, "the service did not recover"
             time.sleep(0.5)
         assert retry.status_code == 201, retry.get_data(True)
-        reports = tenancy.ledger(DEMO_SLUG).task("1").reports
+        reports = tenancy.ledger(DEMO_SLUG).task("2").reports
         assert [r.percent for r in reports][-2:] == [35, 40]
     finally:
         tenancy.close()

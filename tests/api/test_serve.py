@@ -29,12 +29,16 @@ from service.tenancy import Tenancy
 DOST_TOKEN = demo_token("demodost", "demo-only-tenant-admin")
 
 
-def test_the_demo_tenant_is_made_once_with_the_seed_plan(tenancy: Tenancy) -> None:
-    ensure_demo(tenancy)
-    ensure_demo(tenancy)
+def test_the_demo_tenant_is_made_once_with_the_seed_plan_and_its_history(
+    tenancy: Tenancy,
+) -> None:
+    assert ensure_demo(tenancy).built
+    assert not ensure_demo(tenancy).built
     (demo,) = tenancy.registry.list()
-    assert demo.slug == "demo"
-    assert len(tenancy.ledger("demo").plan().task_numbers) == 60
+    assert demo.slug == "demo" and demo.simulated
+    # the seed's 60 tasks and the one the simulated history adds in group VIII
+    tasks = tenancy.queries("demo").status(tenancy.clock.today())
+    assert len(tasks) == 61
 
 
 def test_the_demo_principals_are_made_once_one_per_role_with_their_documented_tokens(

@@ -12,6 +12,7 @@ from domain.accounts import Account, TenantPolicy
 from domain.clock import fixed
 from domain.status import StatusClass
 from domain.task import Task
+from importers import read_plan_document
 from service.config import Settings
 from service.container import build_tenancy
 from service.demo import HISTORY, build_demo, evidence_pdf, load, script
@@ -98,7 +99,6 @@ def test_two_builds_record_the_same_history(demo: Tenancy) -> None:
 
 
 def _document() -> Any:
-    from importers import read_plan_document
     return read_plan_document(HISTORY.parent / load(HISTORY)["plan_document"])
 
 

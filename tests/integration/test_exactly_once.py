@@ -22,7 +22,7 @@ from tenants.faults import COMMAND_POINTS
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTH = {"Authorization": "Bearer r57_demodost_demo-only-tenant-admin"}  # api/README.md
-REPORTS = f"/api/v1/tenants/{DEMO_SLUG}/tasks/1/reports"
+REPORTS = f"/api/v1/tenants/{DEMO_SLUG}/tasks/2/reports"  # task 2 is open in the demo
 BODY = {"period": "2025-Q2", "percent": 35, "narrative": "Đang triển khai"}
 KEY = {"Idempotency-Key": "report-1-2025-q2"}
 # The child: the service as a worker builds it, one command with the key, then nothing.
@@ -36,7 +36,7 @@ raise SystemExit(3)  # the fault point was not reached
 
 
 def _reports(tenancy: Tenancy) -> int:
-    return len(tenancy.ledger(DEMO_SLUG).task("1").reports)
+    return len(tenancy.ledger(DEMO_SLUG).task("2").reports)
 
 
 def _crash_at(point: str, settings: Settings) -> None:

@@ -23,7 +23,7 @@ def _report(tenancy: Tenancy, keys: IdempotencyStore) -> None:
                                 respond=lambda result: StoredResponse(201, "{}", {}))
     with idempotent(request):
         tenancy.ledger(DEMO_SLUG, for_writing=True).handle(
-            ReportProgress(task="1", period="2025-Q2", percent=35, narrative="Đang triển khai"),
+            ReportProgress(task="2", period="2025-Q2", percent=35, narrative="Đang triển khai"),
             Context("demo.dost"))
 
 
@@ -32,7 +32,7 @@ def test_the_second_of_two_runs_with_one_key_records_nothing(tenancy: Tenancy) -
     keys = IdempotencyStore(tenancy.storage.tenant_database(DEMO_SLUG))
     app = tenancy.application(DEMO_SLUG)
     before = app.recorder.max_notification_id() or 0
-    reports = len(tenancy.ledger(DEMO_SLUG).task("1").reports)
+    reports = len(tenancy.ledger(DEMO_SLUG).task("2").reports)
     assert keys.recorded(DEMO_SLUG, KEY, FINGERPRINT) is None  # both requests saw this
 
     _report(tenancy, keys)  # the first commits
@@ -42,5 +42,5 @@ def test_the_second_of_two_runs_with_one_key_records_nothing(tenancy: Tenancy) -
         _report(tenancy, keys)  # the second finds the key in its own transaction
 
     assert app.recorder.max_notification_id() == first
-    assert len(tenancy.ledger(DEMO_SLUG).task("1").reports) == reports + 1
+    assert len(tenancy.ledger(DEMO_SLUG).task("2").reports) == reports + 1
     assert keys.recorded(DEMO_SLUG, KEY, FINGERPRINT) == StoredResponse(201, "{}", {})

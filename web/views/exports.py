@@ -63,10 +63,12 @@ def _tables(tables: list[Table], heading: Heading, name: str, kind: str) -> Resp
 
 def _heading(slug: str, period: str, as_of: date) -> Heading:
     plans = list(queries(slug).state().plans.values())
-    province, _ = province_of(tenancy().registry.get(slug).display_name, plans)
+    tenant = tenancy().registry.get(slug)
+    province, _ = province_of(tenant.display_name, plans)
     numbers = ", ".join(p.number for p in plans)
     return Heading(f"Ủy ban nhân dân {province}",
-                   f"Kế hoạch số {numbers}" if numbers else "", period, as_of)
+                   f"Kế hoạch số {numbers}" if numbers else "", period, as_of,
+                   simulated=tenant.simulated)
 
 
 @routes.route("/t/<slug>/tasks.<kind>", Action.READ_STATUS)
@@ -109,7 +111,7 @@ def changes_export(kind: str) -> Response:
     today = state().today()
     issuer = (f"Ủy ban nhân dân {province_of(tenants[0].display_name, [])[0]}"
               if len(tenants) == 1 else "Các đơn vị được theo dõi")
-    heading = Heading(issuer, "", "", today)
+    heading = Heading(issuer, "", "", today, simulated=any(t.simulated for t in tenants))
     return _tables([changes_table(changes, _plan_finder(tenants))], heading,
                    f"nhat-ky-thay-doi-{today:%Y%m%d}", kind)
 
