@@ -186,7 +186,8 @@ class _Script:
 
         self.add(self.instant(done["requested"], done.get("at", "14:00")), "CompleteTask",
                  request)
-        self.add(self.instant(done["accepted"], "15:30"), "AcceptCompletion", accept)
+        if done.get("accepted"):  # none: it still waits for the standing body's review
+            self.add(self.instant(done["accepted"], "15:30"), "AcceptCompletion", accept)
 
     # the routine: quarterly reports of every open task, reviewed by the standing body
     def routine(self) -> None:
@@ -195,6 +196,7 @@ class _Script:
         numbers = [t.number for t in self.document.tasks] + [
             str(s["number"]) for s in self.history.get("steps", []) if s["do"] == "AddTask"]
         skip = set(spec.get("skip_tasks", []))
+        unreviewed = set(spec.get("unreviewed_periods", []))  # waiting in the review queue
         for code in spec["periods"]:
             period = ReportingPeriod.parse(code)
             for number in numbers:
@@ -214,6 +216,8 @@ class _Script:
                     continue
                 self.add(at, "ReportProgress", self._report(
                     number, code, step, spec["percent_cap"], narrative, difficulty))
+                if code in unreviewed:
+                    continue
                 if returned:
                     self.add(review, "ReturnReport", self._review(number, code, reason))
                     self.add(again, "ReportProgress", self._report(
