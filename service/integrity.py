@@ -198,7 +198,8 @@ class TenantIntegrity:
             self._notes(report),
             evidence=self.files.content if with_files else None)
 
-    def _simulated(self) -> bool:
+    def simulated(self) -> bool:
+        """Whether the registry flags the tenant's history as simulated (`r57 demo`)."""
         try:
             return TenantRegistry(self.app.storage.database).get(self.app.slug).simulated
         except NotFound:  # a log the registry does not list (an application built alone)
@@ -208,7 +209,7 @@ class TenantIntegrity:
         """What the manifest says beyond the log: a simulated tenant's bundle says so (it can
         never pass for real data), a bundle of a log failing verification says that."""
         notes: dict[str, Any] = {}
-        if self._simulated():
+        if self.simulated():
             notes["simulated"] = True
         if not report.ok:
             notes["exported_despite_failed_verification"] = Finding.of(

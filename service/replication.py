@@ -108,8 +108,8 @@ def add_replica(tenancy: Tenancy, slug: str, source_url: str, token: str, *,
                 admin_code: str | None = None,
                 client: ClientFactory = _client) -> Replica:
     """Register a replica of `source_tenant` (default: the same slug) at `source_url` and
-    make its local tenant. The source's signing keys are fetched and pinned now: later
-    checkpoints must be signed with one of them."""
+    make its local tenant, flagged simulated when the source's is. The source's signing keys
+    are fetched and pinned now: later checkpoints must be signed with one of them."""
     slug = validate_slug(slug)
     parts = urllib.parse.urlsplit(source_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -126,7 +126,9 @@ def add_replica(tenancy: Tenancy, slug: str, source_url: str, token: str, *,
         raise AlreadyExists("tenant.exists", field="slug", tenant=slug)
     tenancy.replicas.add(replica)  # first: the new tenant is read-only from its first moment
     try:
-        tenancy.create_tenant(slug, display_name or f"{slug} (bản sao)", admin_code)
+        # A simulated source stays marked as such wherever it is copied to.
+        tenancy.create_tenant(slug, display_name or f"{slug} (bản sao)", admin_code,
+                              simulated=bool(head.get("simulated")))
     except BaseException:
         tenancy.replicas.remove(slug)
         raise

@@ -37,6 +37,9 @@ class IntegrityHeadSchema(Strict):
     keys = fields.List(fields.Nested(PublicKeySchema), required=True, metadata={
         "description": "The public keys the deployment signs with; a replica pins them "
                        "when it is added."})
+    simulated = fields.Boolean(required=True, metadata={
+        "description": "True when the tenant's history is simulated for demonstration "
+                       "(`r57 demo`); a replica of it is flagged simulated too."})
 
 
 class ConsistencyQuerySchema(Strict):

@@ -43,6 +43,7 @@ def head() -> dict[str, Any]:
         "recorded_at": recorded_at(app, position) if position else None,
         "checkpoint": checkpoints[-1].to_dict() if checkpoints else None,
         "keys": [k.to_dict() for k in integrity.public_keys().values()],
+        "simulated": integrity.simulated(),
     }
 
 

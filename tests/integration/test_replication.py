@@ -237,3 +237,15 @@ def test_a_checkpoint_signed_with_a_new_key_waits_until_an_operator_trusts_it(
     assert len(added) == 1 and len(replica.public_keys) == 2
     assert Replicator(tenancy).sync(SLUG).replica.verified_size == 143
     assert TenantIntegrity(tenancy.application(SLUG)).verify().ok
+
+
+def test_a_replica_of_a_simulated_tenant_is_flagged_simulated_on_the_hub(
+    source: Source, tenancy: Tenancy,
+) -> None:
+    with source.tenancy.storage.database.transaction() as cursor:  # as `r57 demo` flags it
+        cursor.execute("UPDATE r57_tenants SET simulated = 1 WHERE slug = :slug",
+                       {"slug": SLUG})
+    add_replica(tenancy, SLUG, source.url, source.token)
+    assert tenancy.registry.get(SLUG).simulated is True
+    Replicator(tenancy).sync(SLUG)
+    assert TenantIntegrity(tenancy.application(SLUG)).simulated() is True
