@@ -87,7 +87,7 @@ def admit(op: Operation, path: Mapping[str, Any]) -> None:
 
 def _visible_tenant(grants: set[Grant], requested: str) -> str:
     """The slug, if the principal may see the tenant and it exists; else the one 404."""
-    unseen = NotFound(f"No tenant '{requested}'.", field="tenant")
+    unseen = NotFound("tenant.not_found", field="tenant", tenant=requested)
     try:
         slug = validate_slug(requested)
     except DomainError:

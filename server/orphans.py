@@ -68,8 +68,7 @@ def end_orphans(path: Path, wait: float = 5.0,
         return []
     master, workers = pids[0], pids[1:]
     if alive(master):
-        raise PortTaken(f"r57 serve already runs here (gunicorn master {master}); stop it "
-                        "first.", field="port")
+        raise PortTaken("serve.already_running", field="port", master=master)
     orphans = [pid for pid in workers if alive(pid)]
     for sig, grace in ((signal.SIGTERM, wait), (signal.SIGKILL, wait)):
         for pid in orphans:
@@ -103,6 +102,6 @@ def wait_for_port(host: str, port: int, timeout: float) -> None:
                 return
             except OSError as exc:
                 if exc.errno != errno.EADDRINUSE or time.monotonic() >= deadline:
-                    raise PortTaken(f"{host}:{port} is in use by another process.",
-                                    field="port") from None
+                    raise PortTaken("serve.port_in_use", field="port", host=host,
+                                    port=port) from None
         time.sleep(0.25)

@@ -133,8 +133,7 @@ def serve(tenancy: Tenancy, host: str, port: int, workers: int | None, *, demo: 
         os.environ[REPLICATE_EVERY] = str(replicate_every)
     if checkpoint_every is not None:
         if key_dir is None and default_key_dir(tenancy.storage) is None:
-            raise IntegrityRefused("No key directory: pass --key-dir (required on PostgreSQL).",
-                                   field="key_dir")
+            raise IntegrityRefused("integrity.no_key_dir", field="key_dir")
         os.environ[CHECKPOINT_EVERY] = str(checkpoint_every)
         if key_dir is not None:
             os.environ[CHECKPOINT_KEY_DIR] = str(key_dir.resolve())

@@ -131,7 +131,7 @@ def require(action: Action, slug: str = "", agencies: Iterable[str] | None = Non
     if found is None:
         raise SignInRequired
     if slug and not found.can(Action.TENANT_LIST, slug):
-        raise NotFound(f"No tenant '{slug}'.", field="tenant")
+        raise NotFound("tenant.not_found", field="tenant", tenant=slug)
     if not found.can(action, slug, agencies):
         abort(403)
     return found

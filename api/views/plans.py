@@ -103,15 +103,13 @@ def import_plan(form: dict[str, Any]) -> Reply:
 def _document_file(form: dict[str, Any]) -> tuple[bytes, str]:
     upload, kept = form.get("file"), form.get("upload")
     if (upload is None) == (kept is None):
-        raise DomainError("Send the document as `file`, or name a previewed one in `upload`.",
-                          field="file")
+        raise DomainError("plan_upload.file_or_upload", field="file")
     if upload is not None:
         return upload.read(), upload.filename or ""
     store = UploadStore(services().tenancy.storage.database)
     stored = store.get(scope.tenant_slug() or "", str(kept))
     if stored is None:
-        raise DomainError("No previewed document has this digest (it is kept for 24 hours); "
-                          "upload the file again.", field="upload")
+        raise DomainError("plan_upload.not_kept", field="upload")
     return stored
 
 

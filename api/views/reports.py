@@ -84,5 +84,5 @@ def show_diff(query: dict[str, Any]) -> PlanDiff:
     """What changed in the plan between two recorded times: tasks added or removed,
     deadlines moved, reassignments, status changes, target changes."""
     if query["before"] > query["after"]:
-        raise DomainError("'before' must not be later than 'after'.", field="before")
+        raise DomainError("diff.before_after", field="before")
     return scope.queries().diff(query["before"], query["after"])

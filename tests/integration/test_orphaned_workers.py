@@ -16,6 +16,7 @@ import pytest
 
 from server.orphans import PortTaken, end_orphans, pids_file, record, wait_for_port
 from tests.faults.harness import free_port
+from tests.messages import english
 
 # A worker: listens on the port, says so, and sleeps; with `stubborn` it ignores SIGTERM
 # (a worker busy finishing a request). Gunicorn's workers share the socket the master
@@ -94,8 +95,10 @@ def test_a_server_whose_master_runs_is_left_alone(
     started.append(_start(port, None))  # stands for the live master here
     record(pids, started[0].pid, master=True)
 
-    with pytest.raises(PortTaken, match="already runs"):
+    with pytest.raises(PortTaken) as taken:
         end_orphans(pids, wait=0.5)
+    assert english(taken.value) == (f"r57 serve already runs here (gunicorn master "
+                                    f"{started[0].pid}); stop it first.")
 
     time.sleep(0.2)
     assert started[0].poll() is None

@@ -15,10 +15,11 @@ from domain.errors import DomainError
 from reports import pdf
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ("domain", "service", "tenants", "projections", "reports", "importers", "integrity")
+LAYERS = ("domain", "service", "tenants", "projections", "reports", "importers", "integrity",
+          "api", "web", "cli", "server")
 REFUSALS = {"DomainError", "NotFound", "Conflict", "AlreadyExists", "IntegrityRefused",
             "LogTampered", "TenantArchived", "HistoryUnreadable", "ImportFormatError",
-            "ImportRefused", "PdfUnavailable", "RefusedToSign"}
+            "ImportRefused", "PdfUnavailable", "RefusedToSign", "PortTaken"}
 CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
 
 

@@ -68,7 +68,7 @@ def find_plan(plan: PlanState, number: str) -> PlanView:
     for view in plan.plans.values():
         if _same_plan(view.number, number):
             return view
-    raise NotFound(f"No plan {number.strip()} in this tenant.", field=PLAN_FIELD)
+    raise NotFound("plan.not_found", field=PLAN_FIELD, plan=number.strip())
 
 
 def _one(found: list[PlanView], what: str) -> None:
@@ -89,7 +89,7 @@ def find_task(plan: PlanState, number: str, plan_number: str | None = None) -> T
     _one([plan.plans[t.plan_id] for t in found if t.plan_id in plan.plans],
          f"Nhiệm vụ {wanted}")
     if not found:
-        raise NotFound(f"No task {wanted}.", field="task")
+        raise NotFound("task.not_found", field="task", number=wanted)
     return found[0]
 
 
@@ -103,7 +103,7 @@ def indicator_plan(plan: PlanState, indicator: IndicatorView) -> str:
     for view in plan.plans.values():
         if Indicator.create_id(view.id, indicator.code) == indicator.id:
             return view.number
-    raise NotFound(f"No indicator {indicator.code}.", field="indicator")
+    raise NotFound("indicator.not_found", field="indicator", code=indicator.code)
 
 
 def find_indicator(plan: PlanState, code: str, plan_number: str | None = None
@@ -117,7 +117,7 @@ def find_indicator(plan: PlanState, code: str, plan_number: str | None = None
              if Indicator.create_id(view.id, wanted) in plan.indicators]
     _one([view for view, _ in found], f"Chỉ tiêu {wanted}")
     if not found:
-        raise NotFound(f"No indicator {wanted}.", field="indicator")
+        raise NotFound("indicator.not_found", field="indicator", code=wanted)
     return found[0][1]
 
 

@@ -30,7 +30,7 @@ def review(slug: str, number: str, report: int) -> Response | tuple[str, int]:
     task, plan_number = requested_task(plan, number)
     found = next((r for r in task.reports if r.number == report), None)
     if found is None:
-        raise NotFound(f"Task {task.number} has no report {report}.", field="report")
+        raise NotFound("task.no_report", field="report", number=task.number, report=report)
     viewer = require(Action.REPORT_REVIEW, slug)
 
     def record() -> str:
