@@ -55,6 +55,7 @@ class ProvinceRow:
     period: str  # the reporting period reports are missing for
     integrity_failed: bool
     replica: ReplicaState | None
+    simulated: bool = False  # a simulated tenant (`r57 demo`): not real data
 
     def share(self, status: str) -> float:
         """The status class's share of the tasks (0.25 is 25 %); 0 without tasks."""
@@ -71,6 +72,7 @@ class ProvinceRow:
             "reports_missing": self.reports_missing, "period": self.period,
             "integrity_failed": self.integrity_failed,
             "replica": self.replica.to_dict() if self.replica else None,
+            "simulated": self.simulated,
         }
 
 
@@ -90,7 +92,7 @@ class NationalComparison:
                            sum(r.overdue for r in rows), sum(r.deadline_changes for r in rows),
                            sum(r.reports_missing for r in rows),
                            rows[0].period if rows else "", any(r.integrity_failed for r in rows),
-                           None)
+                           None, any(r.simulated for r in rows))
 
     def to_dict(self) -> dict[str, Any]:
         return {"on": self.on, "changes_from": self.changes_from,
@@ -121,7 +123,7 @@ def compare(tenancy: Tenancy, tenants: Iterable[Tenant], on: date, changes_from:
             None if replica is None else ReplicaState(
                 replica.source_url, replica.position, replica.verified_position,
                 replica.lag_positions, replica.lag_seconds, replica.synced_at,
-                replica.refused_at is not None)))
+                replica.refused_at is not None), tenant.simulated))
     return NationalComparison(on, changes_from, changes_to, rows)
 
 

@@ -129,7 +129,8 @@ def national_table(comparison: NationalComparison) -> Sheet:
     for r in [*comparison.provinces, comparison.totals]:
         replica = r.replica
         rows.append((
-            r.name or "Cả nước", r.admin_code, r.total,
+            (f"{r.name} (dữ liệu mô phỏng)" if r.slug and r.simulated else r.name or "Cả nước"),
+            r.admin_code, r.total,
             *(v for s in statuses for v in (r.counts.get(s.value, 0), r.share(s.value))),
             r.overdue, r.deadline_changes, r.reports_missing,
             ("" if not r.slug else f"Bản sao từ {replica.source_url}" if replica

@@ -52,6 +52,9 @@ class ProvinceSchema(Strict):
         "description": "The tenant's latest live verification (or replication) failed."})
     replica = fields.Nested(ReplicaStateSchema, required=True, allow_none=True, metadata={
         "description": "For a tenant replicated from a province's own deployment."})
+    simulated = fields.Boolean(required=True, metadata={
+        "description": "A tenant whose history is simulated for demonstration: not real "
+                       "data (for the totals: whether any province counted is)."})
 
 
 class NationalSchema(Strict):

@@ -127,3 +127,22 @@ def test_the_integrity_bundle_of_a_simulated_tenant_says_so(demo: Tenancy,
     TenantIntegrity(demo.application("quang-ngai")).export(tmp_path / "real.zip", sign=False)
     assert manifest(tmp_path / "demo.zip")["simulated"] is True
     assert "simulated" not in manifest(tmp_path / "real.zip")
+
+
+def test_the_national_view_marks_the_simulated_province(client: FlaskClient,
+                                                        demo: Tenancy) -> None:
+    national = demo_token("demonational", "demo-only-national-monitor")
+    demo.access.grant("demo.national", "national_monitor", "quang-ngai", "", "setup")
+    answer = client.get("/api/v1/national", headers={"Authorization": f"Bearer {national}"})
+    assert answer.status_code == 200, answer.get_data(True)
+    body = answer.get_json()
+    assert {p["tenant"]: p["simulated"] for p in body["provinces"]} == {
+        "demo": True, "quang-ngai": False}
+    sign_in(client, national)
+    page = text(client.get("/quoc-gia"))
+    assert "dữ liệu mô phỏng" in page
+    workbook = client.get("/quoc-gia.xlsx")
+    assert title_block(workbook.data)[0] == MARK
+    names = [str(c.value) for c in load_workbook(io.BytesIO(workbook.data)).worksheets[0]["A"]]
+    assert "Quảng Nam (demo) (dữ liệu mô phỏng)" in names
+    assert "Quảng Ngãi" in names

@@ -80,5 +80,6 @@ def national_export(kind: str) -> Response:
     body = to_csv(table) if kind == "csv" else to_xlsx(Heading(
         "Ban Chỉ đạo Trung ương về phát triển khoa học, công nghệ, đổi mới sáng tạo và "
         "chuyển đổi số", "Theo dõi thực hiện Nghị quyết số 57-NQ/TW",
-        f"Tình hình tại ngày {on:%d/%m/%Y}", on), [table])
+        f"Tình hình tại ngày {on:%d/%m/%Y}", on,
+        simulated=any(r.simulated for r in comparison.provinces)), [table])
     return download(body, f"so-sanh-cac-tinh-{on:%Y%m%d}", kind)
