@@ -76,6 +76,7 @@ class SourceClient:
                 found: dict[str, Any] = json.loads(answer.read())
                 return found
         except urllib.error.HTTPError as exc:
+            exc.close()  # the error carries the answer's connection
             raise SourceUnavailable("replica.source_error", field="source",
                                     status=str(exc.code), url=url) from None
         except (urllib.error.URLError, OSError, ValueError) as exc:

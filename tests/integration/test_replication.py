@@ -18,10 +18,11 @@ from domain.access import Role
 from domain.errors import AlreadyExists
 from integrity.checkpoints import TreeHead, sign
 from integrity.keys import Keyring
+from integrity.proofs import check_document
 from integrity.signer import heads_at
 from projections.change_log import ChangeFilter
 from server.app import create_app
-from server.serve import REPLICATE_EVERY, start_replicator
+from server.serve import REPLICATE_EVERY, start_replicator, stop_checkpointer
 from service.config import Settings
 from service.integrity import TenantIntegrity
 from service.replication import (
@@ -249,3 +250,45 @@ def test_a_replica_of_a_simulated_tenant_is_flagged_simulated_on_the_hub(
     assert tenancy.registry.get(SLUG).simulated is True
     Replicator(tenancy).sync(SLUG)
     assert TenantIntegrity(tenancy.application(SLUG)).simulated() is True
+
+
+def test_r57_serve_runs_a_replicator_process_that_syncs_until_told_to_stop(
+    source: Source, tenancy: Tenancy, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_replica(tenancy, SLUG, source.url, source.token)
+    monkeypatch.setenv("R57_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv(REPLICATE_EVERY, "0.3")
+    process = start_replicator()  # as gunicorn's master does when asked (--replicate-every)
+    assert process is not None
+    try:
+        deadline = time.monotonic() + 60
+        while tenancy.replicas.get(SLUG).verified_size < 141 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        source.report(2)
+        while tenancy.replicas.get(SLUG).position < 143 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        stop_checkpointer(process, 20)
+    assert process.returncode == 0
+    assert log_of(tenancy) == source.log()
+
+
+def test_the_source_proves_an_event_and_the_growth_of_its_log_to_anyone_with_its_keys(
+    source: Source, tenancy: Tenancy,
+) -> None:
+    replica = add_replica(tenancy, SLUG, source.url, source.token)
+    client = SourceClient(source.url, SLUG, source.token)
+    inclusion = client.get("/integrity/inclusion", position=5)
+    assert inclusion["kind"] == "inclusion" and inclusion["position"] == 5
+    assert check_document(inclusion, replica.public_keys) == []
+    source.report(1)
+    source.integrity().checkpoint()
+    consistency = client.consistency(141, 142)
+    assert check_document(consistency, replica.public_keys) == []
+    with pytest.raises(SourceUnavailable) as missing:
+        client.consistency(141, 150)  # no checkpoint of 150 entries
+    assert missing.value.params["status"] == "404"
+    outsider = SourceClient(source.url, SLUG, "r57_nobody_wrong")
+    with pytest.raises(SourceUnavailable) as refused:
+        outsider.head()
+    assert refused.value.params["status"] == "401"
