@@ -180,8 +180,8 @@ def cmd_tenant_list(t: Tenancy, args: argparse.Namespace) -> None:
         print_json(tenants)
         return
     print_table(["slug", "name", "code", "status", "created"],
-                [[x.slug, x.display_name, x.admin_code or "-", x.status, vn_date(x.created_at)]
-                 for x in tenants])
+                [[x.slug, x.display_name + (" (simulated)" if x.simulated else ""),
+                  x.admin_code or "-", x.status, vn_date(x.created_at)] for x in tenants])
 
 
 def cmd_tenant_show(t: Tenancy, args: argparse.Namespace) -> None:

@@ -146,3 +146,13 @@ def test_the_national_view_marks_the_simulated_province(client: FlaskClient,
     names = [str(c.value) for c in load_workbook(io.BytesIO(workbook.data)).worksheets[0]["A"]]
     assert "Quảng Nam (demo) (dữ liệu mô phỏng)" in names
     assert "Quảng Ngãi" in names
+
+
+def test_the_tenants_admin_page_tags_the_simulated_tenant(client: FlaskClient) -> None:
+    sign_in(client, demo_token("demoadmin", "demo-only-system-admin"))
+    rows = {row.split("</td>")[0]: row
+            for row in text(client.get("/admin/tenants")).split("<tr><td>")[1:]}
+    (demo_row,) = [row for key, row in rows.items() if ">demo<" in key]
+    (real_row,) = [row for key, row in rows.items() if ">quang-ngai<" in key]
+    assert "dữ liệu mô phỏng" in demo_row.split("</tr>")[0]
+    assert "dữ liệu mô phỏng" not in real_row.split("</tr>")[0]
