@@ -13,9 +13,11 @@ from domain.clock import fixed
 from domain.status import StatusClass
 from domain.task import Task
 from importers import read_plan_document
+from projections.change_log import ChangeFilter
 from service.config import Settings
 from service.container import build_tenancy
 from service.demo import HISTORY, build_demo, evidence_pdf, load, script
+from service.integrity import TenantIntegrity
 from service.tenancy import Tenancy
 from tests.unit.test_event_specs import aggregates, event_classes
 
@@ -132,3 +134,17 @@ def test_as_known_at_an_earlier_date_shows_the_earlier_state(demo: Tenancy) -> N
     classes = {r.status for r in now.values()}
     assert {StatusClass.DONE_ON_TIME, StatusClass.DONE_LATE, StatusClass.OPEN_OVERDUE,
             StatusClass.CANCELLED} <= classes
+
+
+def test_the_change_log_and_the_chain_hold_the_history_as_recorded(demo: Tenancy) -> None:
+    queries, clock = demo.queries("demo"), demo.clock
+    july = ChangeFilter(recorded_from=clock.start_of_day(date(2025, 7, 1)),
+                        recorded_to=clock.end_of_day(date(2025, 7, 31)))
+    kinds = {e.change_type for e in queries.changes(july, 500).entries}
+    assert {"agency_renamed", "reassigned", "target_changed"} <= kinds
+    assert "cancelled" not in kinds  # task 23 was cancelled in June
+    renamed = queries.changes(ChangeFilter(types=("agency_renamed",)), 50).entries
+    assert len(renamed) == 4
+    assert {clock.local(e.recorded_at).date() for e in renamed} == {date(2025, 7, 1)}
+    report = TenantIntegrity(demo.application("demo")).verify_live()
+    assert report.ok and report.entries == len(topics(demo, "demo"))
