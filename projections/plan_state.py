@@ -130,8 +130,65 @@ class TaskView:
             deadline=self.deadline,
             state=self.state,
             completed_on=self.completed_on,
-            reports=tuple(ReportFact(r.period, r.percent, r.state) for r in self.reports),
+            reports=reported(self.reports),
         )
+
+    def row(self) -> TaskRow:
+        last = self.last_report
+        return TaskRow(
+            id=self.id, plan_id=self.plan_id, group_code=self.group_code, number=self.number,
+            title=self.title, leads=self.leads, coordinators=self.coordinators,
+            expected_output=self.expected_output, deadline=self.deadline,
+            deadline_changes=self.deadline_changes, slip_days=self.slip_days, state=self.state,
+            completed_on=self.completed_on, output_document=self.output_document,
+            version=self.version,
+            last_report_period=last.period if last else None,
+            last_report_percent=last.percent if last else None,
+            last_report_narrative=last.narrative if last else None,
+            reported=reported(self.reports),
+        )
+
+
+def reported(reports: list[ReportView]) -> tuple[ReportFact, ...]:
+    """What the status rules need of a task's reports, however many there are: for each
+    period reported (in the order first reported), the highest percent of the reports that
+    were not returned. Every rule reads reports only through "not returned and above 0 %",
+    "not returned and 100 %" and "not returned, for a period", which this answers alike."""
+    highest: dict[str, int] = {}
+    for r in reports:
+        if r.state != "returned":
+            highest[r.period] = max(highest.get(r.period, r.percent), r.percent)
+    return tuple(ReportFact(period, percent, "submitted") for period, percent in highest.items())
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """What the status list and the summary show of a task and judge its status from, kept
+    by the projector beside the task's view: its size does not grow with the reports."""
+
+    id: UUID
+    plan_id: UUID
+    group_code: str
+    number: str
+    title: str
+    leads: tuple[str, ...]  # agency keys
+    coordinators: tuple[str, ...]
+    expected_output: str
+    deadline: Deadline
+    deadline_changes: int
+    slip_days: int
+    state: str
+    completed_on: date | None
+    output_document: str
+    version: int
+    last_report_period: str | None
+    last_report_percent: int | None
+    last_report_narrative: str | None
+    reported: tuple[ReportFact, ...]
+
+    def facts(self) -> TaskFacts:
+        return TaskFacts(deadline=self.deadline, state=self.state,
+                         completed_on=self.completed_on, reports=self.reported)
 
 
 @dataclass
@@ -190,6 +247,14 @@ class PlanState:
 
     def sorted_tasks(self) -> list[TaskView]:
         return sorted(self.tasks.values(), key=lambda t: (_number_key(t.number)))
+
+    def task_rows(self) -> list[TaskRow]:
+        """Every task's status row, in task-number order."""
+        return [t.row() for t in self.sorted_tasks()]
+
+
+def sort_rows(rows: list[TaskRow]) -> list[TaskRow]:
+    return sorted(rows, key=lambda r: _number_key(r.number))
 
 
 def _number_key(number: str) -> tuple[int, ...]:

@@ -7,7 +7,7 @@ from datetime import date
 
 from domain.status import StatusClass, classify
 from domain.text import matches
-from projections.plan_state import PlanState, TaskView
+from projections.plan_state import PlanState, TaskRow, TaskView
 
 
 @dataclass(frozen=True)
@@ -52,35 +52,40 @@ class LastReport:
     narrative: str | None
 
 
-def task_status(state: PlanState, task: TaskView, on: date) -> TaskStatus:
-    last = task.last_report
-    plan = state.plans.get(task.plan_id)
+def task_status(state: PlanState, task: TaskView | TaskRow, on: date) -> TaskStatus:
+    """A task's status row; `state` gives the plan's number and the agencies' names."""
+    row = task.row() if isinstance(task, TaskView) else task
+    plan = state.plans.get(row.plan_id)
     return TaskStatus(
         plan=plan.number if plan else "",
-        group=task.group_code,
-        number=task.number,
-        title=task.title,
-        leads=tuple(state.agency_name(k) for k in task.leads),
-        coordinators=tuple(state.agency_name(k) for k in task.coordinators),
-        expected_output=task.expected_output,
-        deadline=task.deadline.text,
-        deadline_kind=task.deadline.kind.value,
-        due=task.deadline.due,
-        deadline_changes=task.deadline_changes,
-        slip_days=task.slip_days,
-        state=task.state,
-        completed_on=task.completed_on,
-        output_document=task.output_document,
-        last_report_period=last.period if last else None,
-        last_report_percent=last.percent if last else None,
-        last_report_narrative=last.narrative if last else None,
-        status=classify(task.facts(), on),
-        version=task.version,
+        group=row.group_code,
+        number=row.number,
+        title=row.title,
+        leads=tuple(state.agency_name(k) for k in row.leads),
+        coordinators=tuple(state.agency_name(k) for k in row.coordinators),
+        expected_output=row.expected_output,
+        deadline=row.deadline.text,
+        deadline_kind=row.deadline.kind.value,
+        due=row.deadline.due,
+        deadline_changes=row.deadline_changes,
+        slip_days=row.slip_days,
+        state=row.state,
+        completed_on=row.completed_on,
+        output_document=row.output_document,
+        last_report_period=row.last_report_period,
+        last_report_percent=row.last_report_percent,
+        last_report_narrative=row.last_report_narrative,
+        status=classify(row.facts(), on),
+        version=row.version,
     )
 
 
-def plan_status(state: PlanState, on: date) -> list[TaskStatus]:
-    return [task_status(state, task, on) for task in state.sorted_tasks()]
+def plan_status(state: PlanState, on: date, rows: list[TaskRow] | None = None
+                ) -> list[TaskStatus]:
+    """Every task's status on `on`, in task-number order: from the given rows (sorted),
+    or else from the state's tasks."""
+    chosen = state.task_rows() if rows is None else rows
+    return [task_status(state, row, on) for row in chosen]
 
 
 def match_reasons(row: TaskStatus, search: str | None = None,

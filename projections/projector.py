@@ -11,13 +11,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
+from uuid import UUID
 
 from projections.audit import AuditEntry
 from projections.codec import encode
 from projections.entries import entry_for
-from projections.plan_state import PlanState
+from projections.plan_state import TASK, PlanState
 from projections.specs import apply, spec_for
-from projections.store import ReadModelStore, view_documents, view_keys
+from projections.store import ReadModelStore, row_documents, view_documents, view_keys
 
 EventSource = Callable[[int], Iterator[tuple[int, Any]]]  # events after a position
 BATCH = 2000
@@ -45,6 +46,8 @@ def catch_up(store: ReadModelStore, events_after: EventSource, head: int | None)
             state = store.load(cursor, keys)
             entries = apply_all(state, batch)
             store.save_views(cursor, state, sorted(k for k in keys if k[0]))
+            store.save_rows(cursor, state, sorted(
+                UUID(i) for kind, i in keys if kind == TASK and UUID(i) in state.tasks))
             store.save_entries(cursor, entries)
             store.set_position(cursor, batch[-1][0])
         if len(batch) < BATCH:
@@ -70,6 +73,7 @@ def rebuild(store: ReadModelStore, events_after: EventSource) -> int:
         store.lock_position(cursor)
         store.clear(cursor)
         store.save_views(cursor, state, view_keys(state))
+        store.save_rows(cursor, state, state.tasks)
         store.save_entries(cursor, entries)
         store.set_position(cursor, state.position)
         return state.position
@@ -87,6 +91,7 @@ def check(store: ReadModelStore, events_after: EventSource) -> list[Difference]:
     with store.db.transaction() as cursor:
         position = store.lock_position(cursor)
         live_state = store.load(cursor)
+        live_rows = store.row_documents(cursor)
         live_entries = {e.position: e.to_dict() for e in store.all_entries(cursor)}
     fresh = PlanState()
     fresh_entries = {
@@ -94,6 +99,7 @@ def check(store: ReadModelStore, events_after: EventSource) -> list[Difference]:
         for e in apply_all(fresh, (pe for pe in events_after(0) if pe[0] <= position))
     }
     differences = _compare(view_documents(live_state), view_documents(fresh), "view")
+    differences += _compare(live_rows, row_documents(fresh), "status row")
     differences += _compare(live_entries, fresh_entries, "entry")
     return differences
 

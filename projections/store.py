@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from domain.deadlines import Deadline
+from domain.status import ReportFact
 from projections.audit import AuditEntry
 from projections.codec import decode, encode, to_json
 from projections.plan_state import (
@@ -23,7 +25,9 @@ from projections.plan_state import (
     IndicatorView,
     PlanState,
     PlanView,
+    TaskRow,
     TaskView,
+    sort_rows,
 )
 from tenants.database import Cursor, Database
 
@@ -82,16 +86,75 @@ class ReadModelStore:
 
     def load(self, cursor: Cursor, kinds_ids: Iterable[tuple[str, str]] | None = None) -> PlanState:
         """The stored views (all of them, or the given ones plus every agency) as state."""
+        state = self._tracked(cursor)
+        wanted = set(kinds_ids) if kinds_ids is not None else None
+        if wanted is not None and len(wanted) <= _FEW_VIEWS:
+            # A few views (a catch-up after a command or two): read those alone, not every
+            # task's document with all its reports.
+            cursor.execute(_SELECT_KINDS, {"t": self.tenant, "a": AGENCY, "b": PLAN})
+            rows = [r for r in cursor.fetchall() if r["kind"] == AGENCY
+                    or (r["kind"], r["id"]) in wanted]
+            for kind, id_ in sorted(k for k in wanted if k[0] not in (AGENCY, PLAN)):
+                cursor.execute(_SELECT_VIEW, {"t": self.tenant, "k": kind, "i": id_})
+                rows += cursor.fetchall()
+        else:
+            cursor.execute("SELECT kind, id, doc FROM rm_views WHERE tenant = :t",
+                           {"t": self.tenant})
+            rows = [r for r in cursor.fetchall() if wanted is None or r["kind"] == AGENCY
+                    or (r["kind"], r["id"]) in wanted]
+        for row in rows:
+            _put(state, row["kind"], json.loads(row["doc"]))
+        return state
+
+    def _tracked(self, cursor: Cursor) -> PlanState:
         state = PlanState()
         cursor.execute("SELECT position FROM rm_tracking WHERE tenant = :t", {"t": self.tenant})
         tracked = cursor.fetchone()
         state.position = int(tracked["position"]) if tracked else 0
-        cursor.execute("SELECT kind, id, doc FROM rm_views WHERE tenant = :t", {"t": self.tenant})
-        wanted = set(kinds_ids) if kinds_ids is not None else None
-        for row in cursor.fetchall():
-            if wanted is None or row["kind"] == AGENCY or (row["kind"], row["id"]) in wanted:
-                _put(state, row["kind"], json.loads(row["doc"]))
         return state
+
+    def load_outline(self, cursor: Cursor) -> PlanState:
+        """The plans and the agencies alone, as state (no task, no indicator)."""
+        state = self._tracked(cursor)
+        cursor.execute(_SELECT_KINDS, {"t": self.tenant, "a": AGENCY, "b": PLAN})
+        for row in cursor.fetchall():
+            _put(state, row["kind"], json.loads(row["doc"]))
+        return state
+
+    def load_rows(self, cursor: Cursor) -> list[TaskRow]:
+        """Every task's status row, in task-number order."""
+        cursor.execute("SELECT doc FROM rm_task_rows WHERE tenant = :t ORDER BY id",
+                       {"t": self.tenant})
+        return sort_rows([row_from_doc(json.loads(r["doc"])) for r in cursor.fetchall()])
+
+    def load_task(self, cursor: Cursor, plan_id: UUID, number: str) -> TaskView | None:
+        """The view of one task, by its plan and number."""
+        cursor.execute(
+            "SELECT id FROM rm_task_rows WHERE tenant = :t AND number = :n AND plan_id = :p",
+            {"t": self.tenant, "n": number, "p": str(plan_id)},
+        )
+        found = cursor.fetchone()
+        if found is None:
+            return None
+        cursor.execute(_SELECT_VIEW, {"t": self.tenant, "k": TASK, "i": found["id"]})
+        row = cursor.fetchone()
+        return decode(TaskView, json.loads(row["doc"])) if row else None
+
+    def save_rows(self, cursor: Cursor, state: PlanState, ids: Iterable[UUID]) -> None:
+        """The status rows of the given tasks, as they stand in the state."""
+        rows = [{"t": self.tenant, "i": str(i), "p": str(state.tasks[i].plan_id),
+                 "n": state.tasks[i].number, "d": to_json(state.tasks[i].row())} for i in ids]
+        if rows:
+            cursor.executemany(
+                "INSERT INTO rm_task_rows (tenant, id, plan_id, number, doc) "
+                "VALUES (:t, :i, :p, :n, :d) ON CONFLICT (tenant, id) DO UPDATE SET "
+                "plan_id = excluded.plan_id, number = excluded.number, doc = excluded.doc", rows,
+            )
+
+    def row_documents(self, cursor: Cursor) -> dict[str, Any]:
+        """Every stored status row as its document (used by `check`)."""
+        cursor.execute("SELECT id, doc FROM rm_task_rows WHERE tenant = :t", {"t": self.tenant})
+        return {r["id"]: json.loads(r["doc"]) for r in cursor.fetchall()}
 
     def save_views(self, cursor: Cursor, state: PlanState, keys: Iterable[tuple[str, str]]) -> None:
         rows = [{"t": self.tenant, "k": kind, "i": id_, "d": to_json(_view(state, kind, id_))}
@@ -168,8 +231,12 @@ _ENTRY_COLUMNS = ("tenant", "position", "aggregate_id", "subject", "event", "cha
 _SELECT_POSITION = "SELECT position FROM rm_tracking WHERE tenant = :t"
 _SELECT_POSITION_FOR_UPDATE = _SELECT_POSITION + " FOR UPDATE"
 _DELETE_TENANT_ROWS = ("DELETE FROM rm_entries WHERE tenant = :t",
-                       "DELETE FROM rm_views WHERE tenant = :t")
-_EMPTY_TENANT_FILE = ("DELETE FROM rm_entries", "DELETE FROM rm_views")
+                       "DELETE FROM rm_views WHERE tenant = :t",
+                       "DELETE FROM rm_task_rows WHERE tenant = :t")
+_EMPTY_TENANT_FILE = ("DELETE FROM rm_entries", "DELETE FROM rm_views", "DELETE FROM rm_task_rows")
+_SELECT_KINDS = "SELECT kind, id, doc FROM rm_views WHERE tenant = :t AND kind IN (:a, :b)"
+_SELECT_VIEW = "SELECT kind, id, doc FROM rm_views WHERE tenant = :t AND kind = :k AND id = :i"
+_FEW_VIEWS = 20
 
 
 # An entry is its columns plus a small JSON document of what no query filters on.
@@ -244,6 +311,31 @@ def view_keys(state: PlanState) -> list[tuple[str, str]]:
 def view_documents(state: PlanState) -> dict[tuple[str, str], Any]:
     """Every view of a state as the documents the store keeps (used by `check`)."""
     return {key: _doc(state, *key) for key in view_keys(state)}
+
+
+def row_documents(state: PlanState) -> dict[str, Any]:
+    """Every task's status row of a state as the document the store keeps (used by `check`)."""
+    return {str(i): encode(task.row()) for i, task in state.tasks.items()}
+
+
+def row_from_doc(doc: dict[str, Any]) -> TaskRow:
+    """A stored status row (the same as decode(TaskRow, doc), written out: the status list
+    decodes one per task on every read)."""
+    completed = doc["completed_on"]
+    return TaskRow(
+        id=UUID(doc["id"]), plan_id=UUID(doc["plan_id"]), group_code=doc["group_code"],
+        number=doc["number"], title=doc["title"], leads=tuple(doc["leads"]),
+        coordinators=tuple(doc["coordinators"]), expected_output=doc["expected_output"],
+        deadline=Deadline.from_dict(doc["deadline"]), deadline_changes=doc["deadline_changes"],
+        slip_days=doc["slip_days"], state=doc["state"],
+        completed_on=date.fromisoformat(completed) if completed else None,
+        output_document=doc["output_document"], version=doc["version"],
+        last_report_period=doc["last_report_period"],
+        last_report_percent=doc["last_report_percent"],
+        last_report_narrative=doc["last_report_narrative"],
+        reported=tuple(ReportFact(r["period"], r["percent"], r["state"])
+                       for r in doc["reported"]),
+    )
 
 
 def _view(state: PlanState, kind: str, id_: str) -> Any:

@@ -11,7 +11,7 @@ from domain.obligations import current_period, missing_report
 from domain.periods import ReportingPeriod
 from domain.status import StatusClass
 from domain.text import sort_key
-from projections.plan_state import PlanState
+from projections.plan_state import PlanState, TaskRow
 from projections.plan_status import TaskStatus, plan_status
 
 DUE_SOON_DAYS = 30
@@ -44,10 +44,13 @@ def is_due_soon(row: TaskStatus, on: date, days: int = DUE_SOON_DAYS) -> bool:
 
 
 def summarise(state: PlanState, on: date, period: ReportingPeriod | None = None,
-              due_within_days: int = DUE_SOON_DAYS) -> PlanSummary:
+              due_within_days: int = DUE_SOON_DAYS, tasks: list[TaskRow] | None = None
+              ) -> PlanSummary:
+    """The summary on `on`: of the given task rows (sorted by number), or else of the
+    state's tasks; `state` gives the plans and the agencies' names."""
     period = period or current_quarter(on)
-    rows = plan_status(state, on)
-    tasks = state.sorted_tasks()
+    tasks = state.task_rows() if tasks is None else tasks
+    rows = plan_status(state, on, tasks)
     groups = sorted({r.group for r in rows}, key=[t.group_code for t in tasks].index)
     leads = sorted({lead for r in rows for lead in r.leads}, key=sort_key)
     return PlanSummary(

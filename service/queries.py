@@ -24,7 +24,7 @@ from projections.change_log import ChangeFilter, ChangePage, query_changes
 from projections.details import AgencyEntry, IndicatorDetail, PlanOutline, TaskDetail
 from projections.diff import PlanDiff, diff_states
 from projections.indicator_progress import IndicatorProgress, indicator_progress
-from projections.plan_state import PlanState
+from projections.plan_state import PlanState, TaskRow
 from projections.plan_status import TaskStatus, filter_status, plan_status
 from projections.projector import Difference, apply_all, catch_up, check, rebuild
 from projections.queues import (
@@ -85,6 +85,8 @@ class TenantQueries:
         self.caught_up_here = 0  # reads that had to catch the read models up themselves
         self.read_primary = 0  # reads a standby could not answer in time
         self._live: tuple[int, PlanState] | None = None  # (position, state) last loaded
+        # (position, plans and agencies, status rows) last loaded
+        self._rows: tuple[int, PlanState, list[TaskRow]] | None = None
 
     def _events_after(self, position: int) -> Iterator[tuple[int, Any]]:
         return read_events(self.app, position)
@@ -115,7 +117,7 @@ class TenantQueries:
             self.store = ReadModelStore(self.app.storage.tenant_database(self.app.slug),
                                         self.app.slug)
             self.read_primary += 1
-            self._live = None
+            self._live = self._rows = None
         position = self.store.position()
         if position < head:
             self.caught_up_here += 1
@@ -133,6 +135,7 @@ class TenantQueries:
             delay = min(delay * 2, wait.longest_poll)
 
     def rebuild(self) -> int:
+        self._live = self._rows = None
         return rebuild(self.store, self._events_after)
 
     def check(self) -> list[Difference]:
@@ -164,13 +167,42 @@ class TenantQueries:
                 self._live = (position, self.store.load(cursor))
         return self._live[1]
 
+    def _live_rows(self) -> tuple[PlanState, list[TaskRow]]:
+        """The plans, the agencies and every task's status row, loaded once per log
+        position: what the status list and the summary read, without any task's reports.
+        Treat them as read-only."""
+        position = self.refresh()
+        if self._live is not None and self._live[0] == position:
+            return self._live[1], self._live[1].task_rows()
+        if self._rows is None or self._rows[0] != position:
+            with self.store.db.transaction(write=False) as cursor:
+                self._rows = (position, self.store.load_outline(cursor),
+                              self.store.load_rows(cursor))
+        return self._rows[1], self._rows[2]
+
+    def _rows_at(self, known_at: datetime | None = None,
+                 effective_on: date | None = None) -> tuple[PlanState, list[TaskRow]]:
+        if known_at is None and effective_on is None:
+            return self._live_rows()
+        state = self.state(known_at=known_at, effective_on=effective_on)
+        return state, state.task_rows()
+
     def _plan_id(self, state: PlanState, plan: str | None) -> UUID:
         return resolve_plan({p.number: p.id for p in state.plans.values()}, plan)
 
     def task_detail(self, number: str, plan: str | None, on: date) -> TaskDetail:
-        """One task in full, its status judged on `on`."""
-        state = self.state()
-        return details.task_detail(state, number, self._plan_id(state, plan), on)
+        """One task in full, its status judged on `on`: its view alone is read."""
+        position = self.refresh()
+        if self._live is not None and self._live[0] == position:
+            state = self._live[1]
+            return details.task_detail(state, number, self._plan_id(state, plan), on)
+        with self.store.db.transaction(write=False) as cursor:
+            outline = self.store.load_outline(cursor)
+            plan_id = self._plan_id(outline, plan)
+            task = self.store.load_task(cursor, plan_id, number.strip().rstrip("."))
+        if task is not None:
+            outline.tasks[task.id] = task
+        return details.task_detail(outline, number, plan_id, on)
 
     def indicator(self, code: str, plan: str | None = None) -> IndicatorDetail:
         state = self.state()
@@ -199,11 +231,13 @@ class TenantQueries:
     def status(self, on: date, *, search: str | None = None, group: str | None = None,
                agency: str | None = None, status: str | None = None,
                **when: Any) -> list[TaskStatus]:
-        rows = plan_status(self.state(**when), on)
+        state, tasks = self._rows_at(**when)
+        rows = plan_status(state, on, tasks)
         return filter_status(rows, search=search, group=group, agency=agency, status=status)
 
     def summary(self, on: date, **when: Any) -> PlanSummary:
-        return summarise(self.state(**when), on)
+        state, tasks = self._rows_at(**when)
+        return summarise(state, on, tasks=tasks)
 
     def scorecard(self, year: int, today: date | None = None, **when: Any) -> list[AgencyScore]:
         return scorecard(self.state(**when), year, today)

@@ -316,6 +316,32 @@ def test_check_lists_a_tampered_read_model_and_rebuild_repairs_it(
     assert {r.number: r.deadline for r in queries.status(date(2025, 4, 1))}["1"] == "6/2025"
 
 
+def test_the_status_rows_answer_as_the_fold_of_the_events_and_check_covers_them(
+    tenancy: Tenancy, ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    for period, percent in (("2025-Q1", 40), ("2025-Q1", 60), ("2025", 100), ("2025-Q2", 0)):
+        ledger.handle(ReportProgress(task="4", period=period, percent=percent,
+                                     narrative=f"{percent}"), DOST)
+    ledger.handle(ReturnReport(task="4", report=3, reason="Thiếu minh chứng"), DOST)
+    ledger.handle(ReportProgress(task="1", period="2025-Q1", percent=30, narrative="a"), DOST)
+    now = datetime.now(UTC)
+    for on in (date(2025, 3, 1), date(2025, 5, 1), date(2026, 1, 2)):
+        assert queries.status(on) == queries.status(on, known_at=now)
+        assert queries.summary(on) == queries.summary(on, known_at=now)
+    yearly = {r.number: r for r in queries.status(date(2025, 5, 1))}["4"]
+    assert (yearly.status, yearly.last_report_percent) == (StatusClass.OPEN_WITHIN_DEADLINE, 0)
+    with queries.store.db.transaction() as cursor:
+        cursor.execute("UPDATE rm_task_rows SET doc = REPLACE(doc, '3/2025', '9/2025') "
+                       "WHERE tenant = :t", {"t": "demo"})
+    tampered = tenancy.queries("demo")
+    assert {r.number: r.deadline for r in tampered.status(date(2025, 4, 1))}["1"] == "9/2025"
+    assert any(d.what.startswith("status row") for d in queries.check())
+    queries.rebuild()
+    assert queries.check() == []
+    for reads in (queries, tenancy.queries("demo")):
+        assert {r.number: r.deadline for r in reads.status(date(2025, 4, 1))}["1"] == "3/2025"
+
+
 def _stored_entry_docs(queries: TenantQueries) -> list[dict[str, object]]:
     with queries.store.db.transaction(write=False) as cursor:
         cursor.execute("SELECT doc FROM rm_entries WHERE tenant = :t ORDER BY position",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,13 +12,17 @@ from domain.agencies import normalise_agency
 from domain.agency import Agency
 from domain.deadlines import parse_deadline
 from domain.indicator import Indicator
+from domain.obligations import missing_report
 from domain.periods import ReportingPeriod
 from domain.provenance import Provenance
+from domain.status import ReportFact, TaskFacts, classify
 from domain.targets import parse_target
 from domain.task import Task
-from projections.plan_state import PlanState
+from projections.codec import decode, encode, to_json
+from projections.plan_state import PlanState, TaskRow
 from projections.projector import apply_all
 from projections.specs import fold
+from projections.store import row_from_doc
 
 ISSUED = Provenance("dost", date(2025, 2, 27))
 Q1, Q2 = ReportingPeriod.parse("2025-Q1"), ReportingPeriod.parse("2025-Q2")
@@ -132,3 +137,24 @@ def test_entries_name_their_subject_and_the_change_they_record() -> None:
     assert changed.changes == {"deadline": ("3/2025", "6/2025")}
     assert reassigned.change_type == "reassigned"
     assert reassigned.agencies == ("so khcn", "so noi vu", "so y te")
+
+
+def test_a_status_row_keeps_what_the_rules_judge_however_many_reports() -> None:
+    task = a_task("Hằng năm")
+    for n in range(30):
+        task.report_progress(Q1 if n % 2 else Q2, 10 + n, f"Lần {n}", "", "", (),
+                             on(date(2025, 6, 30)))
+    task.report_progress(ReportingPeriod.parse("2025"), 100, "Xong", "", "", (),
+                         on(date(2025, 12, 1)))
+    task.return_report(31, "Thiếu minh chứng", ISSUED)
+    view = fold(logged(task)).tasks[task.id]
+    row = view.row()
+    assert [(r.period, r.percent) for r in row.reported] == [("2025-Q2", 38), ("2025-Q1", 39)]
+    assert (row.last_report_period, row.last_report_percent) == ("2025-Q1", 39)
+    for day in (date(2025, 5, 1), date(2025, 12, 31), date(2026, 1, 1)):
+        full = TaskFacts(view.deadline, view.state, view.completed_on,
+                         tuple(ReportFact(r.period, r.percent, r.state) for r in view.reports))
+        assert classify(row.facts(), day) == classify(full, day)
+        for period in (Q1, Q2, ReportingPeriod.parse("2025-Q4")):
+            assert missing_report(row.facts(), period) == missing_report(full, period)
+    assert row_from_doc(json.loads(to_json(row))) == row == decode(TaskRow, encode(row))
