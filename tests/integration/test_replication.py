@@ -4,6 +4,7 @@ stores, since the hub is where replicated events are written)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterator
@@ -80,6 +81,14 @@ def test_a_replica_copies_the_log_unchanged_verifies_it_and_answers_like_its_sou
     report = TenantIntegrity(tenancy.application(SLUG)).verify_live()
     assert report.ok and report.entries == 146 and report.checkpoints == 2
     assert r57(["verify", "--live", SLUG], settings) == 0
+    capsys.readouterr()
+    assert r57(["replica", "list"], settings) == 0
+    listed = capsys.readouterr().out
+    assert SLUG in listed and source.url in listed and "ok" in listed
+    assert r57(["replica", "show", SLUG, "--json"], settings) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["verified_size"], shown["lag_positions"]) == (146, 0)
+    assert "token" not in shown  # the source's token is never shown
 
 
 def test_an_interrupted_sync_resumes_where_it_stopped_with_no_gap_and_no_duplicate(
