@@ -162,6 +162,15 @@ class Outcome:
     timed_out: int = 0  # requests not answered within the client's timeout
 
 
+def open_tasks(port: int, count: int) -> list[str]:
+    """Tasks of the demo that take reports now (its story completes and cancels some)."""
+    status, _, data = request(port, "GET", f"/api/v1/tenants/{TENANT}/status")
+    assert status == 200, data[:200]
+    found = [t["number"] for t in json.loads(data)["tasks"] if t["state"] == "open"]
+    assert len(found) >= count, f"the demo has {len(found)} open tasks, {count} needed"
+    return found[:count]
+
+
 class Writers:
     """Threads each reporting on a task of its own, one idempotency key per report, retrying
     a key (same body) after a dropped connection, a 503 or a 409 until it is answered."""

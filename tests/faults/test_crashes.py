@@ -26,6 +26,7 @@ from tests.faults.harness import (
     Server,
     Writers,
     free_port,
+    open_tasks,
     postgres_bin,
     recorded_keys,
     request,
@@ -119,7 +120,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     try:
         server.start()
         notes: dict[str, object] = {}
-        with Writers(server.port, ["5", "6", "7", "8"]).running() as writers:
+        with Writers(server.port, open_tasks(server.port, 4)).running() as writers:
             _inject_faults(cluster, server, notes)
         server.stop()
         yield _verify(cluster, writers.outcome, notes, base)

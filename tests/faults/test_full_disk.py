@@ -17,7 +17,15 @@ import pytest
 from service.config import Settings
 from service.container import build_tenancy
 from service.integrity import TenantIntegrity
-from tests.faults.harness import TENANT, Server, Writers, free_port, recorded_keys, request
+from tests.faults.harness import (
+    TENANT,
+    Server,
+    Writers,
+    free_port,
+    open_tasks,
+    recorded_keys,
+    request,
+)
 
 pytestmark = pytest.mark.faults
 
@@ -57,8 +65,9 @@ def test_a_full_disk_answers_503_and_loses_nothing_once_space_is_freed(
     server = Server(env, free_port())
     try:
         server.start()
+        tasks = open_tasks(server.port, 2)
         filler = fill(disk)
-        writers = Writers(server.port, ["5", "6"])
+        writers = Writers(server.port, tasks)
         with writers.running():
             time.sleep(3)
             while_full = dict(writers.outcome.statuses)
