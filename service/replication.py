@@ -37,6 +37,7 @@ from uuid import UUID
 from domain.errors import AlreadyExists, DomainError
 from integrity.canonical import Entry, link_entries
 from integrity.checkpoints import Checkpoint, MalformedCheckpoint, signature_problem
+from integrity.evidence import cited_files, matches
 from integrity.findings import Finding, FindingsStore
 from integrity.keys import PublicKey
 from integrity.proofs import check_document
@@ -45,6 +46,7 @@ from integrity.store import IntegrityStore
 from service.replicas import Replica, ReplicaStore
 from service.tenancy import Tenancy
 from tenants.database import Cursor
+from tenants.files import FileStore
 from tenants.slugs import validate_slug
 
 log = logging.getLogger("r57.replication")
@@ -80,6 +82,23 @@ class SourceClient:
             raise SourceUnavailable("replica.source_error", field="source",
                                     status=str(exc.code), url=url) from None
         except (urllib.error.URLError, OSError, ValueError) as exc:
+            raise SourceUnavailable("replica.source_unreachable", field="source",
+                                    url=url, reason=str(getattr(exc, "reason", exc))) from None
+
+    def file(self, sha256: str) -> bytes:
+        """An evidence file of the tenant, as stored there."""
+        url = f"{self.base}/files/{sha256}"
+        request = urllib.request.Request(url, headers={  # noqa: S310 - http(s) checked at add
+            "Authorization": f"Bearer {self.token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
+                content: bytes = answer.read()
+                return content
+        except urllib.error.HTTPError as exc:
+            exc.close()
+            raise SourceUnavailable("replica.source_error", field="source",
+                                    status=str(exc.code), url=url) from None
+        except (urllib.error.URLError, OSError) as exc:
             raise SourceUnavailable("replica.source_unreachable", field="source",
                                     url=url, reason=str(getattr(exc, "reason", exc))) from None
 
@@ -207,6 +226,9 @@ class Replicator:
                                      base64.b64decode(item["stored"], validate=True)))
                 last_recorded = item.get("recorded_at")
             if entries:
+                # The files first: a page whose files did not all arrive is not written, so
+                # the next sync fetches them again; a file without its entry is harmless.
+                self._fetch_files(replica, source, entries)
                 tree_size = self._write(replica.slug, integrity, after, entries)
                 copied += len(entries)
                 replica = replace(replica, position=entries[-1].position, tree_size=tree_size,
@@ -220,6 +242,23 @@ class Replicator:
                 break
         head = integrity.head()
         return copied, replace(replica, position=head.position, tree_size=head.tree_size)
+
+    def _fetch_files(self, replica: Replica, source: SourceClient,
+                     entries: list[Entry]) -> None:
+        """The evidence files the entries cite that this hub does not hold yet: verifying a
+        replica hashes each against the digest its log recorded, as on the source."""
+        store = FileStore(self.tenancy.storage.tenant_database(replica.slug), replica.slug,
+                          self.tenancy.file_limits)
+        for entry in entries:
+            for digest, name in cited_names(entry.state).items():
+                if store.describe(digest) is not None:
+                    continue
+                content = source.file(digest)
+                if not matches(digest, content):
+                    self._refuse(replica, entry.position,
+                                 f"the source's evidence file {digest[:16]}… cited at "
+                                 f"position {entry.position} no longer matches its SHA-256")
+                store.put(content, name)
 
     def _write(self, slug: str, integrity: IntegrityStore, after: int,
                entries: list[Entry]) -> int:
@@ -407,3 +446,27 @@ def _iso(value: Any) -> str | None:
     if not value:
         return None
     return datetime.fromisoformat(str(value)).astimezone(UTC).isoformat()
+
+
+def cited_names(state: bytes) -> dict[str, str]:
+    """The evidence files an entry cites, by digest, with the name they were uploaded as."""
+    found: dict[str, str] = {}
+    if b'"evidence_file"' not in state:
+        return found
+    try:
+        doc = json.loads(state)
+    except (ValueError, UnicodeDecodeError):
+        return found
+    stack: list[Any] = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            data = node.get("_data_")
+            if node.get("_type_") == "evidence_file" and isinstance(data, dict):
+                digest = data.get("sha256")
+                if isinstance(digest, str) and digest in cited_files(state):
+                    found[digest] = str(data.get("name") or digest)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found

@@ -24,6 +24,7 @@ from integrity.signer import heads_at
 from projections.change_log import ChangeFilter
 from server.app import create_app
 from server.serve import REPLICATE_EVERY, start_replicator, stop_checkpointer
+from service.commands import ReportProgress
 from service.config import Settings
 from service.integrity import TenantIntegrity
 from service.replication import (
@@ -37,7 +38,7 @@ from service.replication import (
 )
 from service.tenancy import ReplicaReadOnly, Tenancy
 from tests.api.principals import TENANT_ADMIN, login
-from tests.integration.replication_source import SLUG, Source, log_of, served_source
+from tests.integration.replication_source import DOST, SLUG, Source, log_of, served_source
 from tests.integrity.conftest import Intruder
 
 ON = date(2025, 9, 30)
@@ -301,3 +302,21 @@ def test_the_source_proves_an_event_and_the_growth_of_its_log_to_anyone_with_its
     with pytest.raises(SourceUnavailable) as refused:
         outsider.head()
     assert refused.value.params["status"] == "401"
+
+
+def test_the_evidence_files_the_log_cites_are_replicated_with_it(
+    source: Source, tenancy: Tenancy,
+) -> None:
+    minutes = b"%PDF-1.7\n% bien ban nghiem thu\n%%EOF\n"
+    ledger = source.tenancy.ledger(SLUG, for_writing=True)
+    cited = ledger.files.put(minutes, "Biên bản nghiệm thu.pdf")
+    ledger.handle(ReportProgress(task="1", period="2025-Q1", percent=40,
+                                 narrative="Đã nghiệm thu", files=(cited.sha256,)), DOST)
+    source.integrity().checkpoint()
+    add_replica(tenancy, SLUG, source.url, source.token)
+    assert Replicator(tenancy).sync(SLUG).replica.verified_size == 142
+    hub = tenancy.ledger(SLUG).files
+    assert hub.content(cited.sha256) == minutes
+    assert hub.describe(cited.sha256).name == "Biên bản nghiệm thu.pdf"  # type: ignore[union-attr]
+    report = TenantIntegrity(tenancy.application(SLUG)).verify()
+    assert report.ok and report.files_checked == 1
