@@ -56,6 +56,9 @@ class AgencyEntry:
     key: str
     name: str
     is_collective: bool
+    ended: str = ""  # "succession", "merger", "dissolution", "alias" once it has ended
+    ended_on: date | None = None
+    successors: tuple[str, ...] = ()  # the names of those who carry on its duties
 
 
 @dataclass(frozen=True)
@@ -113,8 +116,15 @@ def indicator_details(state: PlanState, plan_id: UUID | None = None) -> list[Ind
 
 def agencies(state: PlanState) -> list[AgencyEntry]:
     """The agencies the plans name, collectives included, in registry order."""
-    return [AgencyEntry(key, name, key in state.collectives)
-            for key, name in state.agencies.items()]
+    entries = []
+    for key, name in state.agencies.items():
+        change = state.agency_changes.get(key)
+        entries.append(AgencyEntry(
+            key, name, key in state.collectives,
+            ended=change.kind if change else "", ended_on=change.on if change else None,
+            successors=tuple(state.agency_name(k) for k in change.successors) if change else (),
+        ))
+    return entries
 
 
 def plans(state: PlanState) -> list[PlanOutline]:

@@ -232,6 +232,19 @@ class PlanView:
     groups: dict[str, str]
 
 
+@dataclass(frozen=True)
+class AgencyChange:
+    """One change in an agency's life, effective on `on`: "succession" or "merger" (its
+    duties pass to `successors`), "dissolution" (no one carries them), "alias" (it was
+    another name of `successors[0]` all along)."""
+
+    kind: str
+    on: date
+    successors: tuple[str, ...]
+    reason: str = ""
+    decision_ref: str = ""
+
+
 @dataclass
 class PlanState:
     plans: dict[UUID, PlanView] = field(default_factory=dict)
@@ -240,6 +253,7 @@ class PlanState:
     agencies: dict[str, str] = field(default_factory=dict)  # key -> current name
     collectives: set[str] = field(default_factory=set)
     agency_ids: dict[UUID, str] = field(default_factory=dict)
+    agency_changes: dict[str, AgencyChange] = field(default_factory=dict)  # key -> its end
     position: int = 0  # the last log position applied
 
     def agency_name(self, key: str) -> str:

@@ -8,6 +8,7 @@ from datetime import date
 from domain.status import StatusClass, classify
 from domain.text import matches
 from projections.plan_state import PlanState, TaskRow, TaskView
+from projections.responsibility import task_carriers
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class TaskStatus:
     last_report_narrative: str | None
     status: StatusClass
     version: int
+    # The agencies carrying the lead on the date judged: the leads themselves, or their
+    # successors once an agency's duties have passed on (projections/responsibility.py).
+    responsible: tuple[str, ...]
 
     @property
     def last_report(self) -> LastReport | None:
@@ -77,6 +81,7 @@ def task_status(state: PlanState, task: TaskView | TaskRow, on: date) -> TaskSta
         last_report_narrative=row.last_report_narrative,
         status=classify(row.facts(), on),
         version=row.version,
+        responsible=task_carriers(state, row, on),
     )
 
 
@@ -123,7 +128,8 @@ def filter_status(
         return (
             (not search or _found(row, search))
             and (not group or row.group == group)
-            and (not agency or any(matches(agency, a) for a in row.leads + row.coordinators))
+            and (not agency or any(matches(agency, a)
+                                   for a in row.leads + row.coordinators + row.responsible))
             and (not status or row.status.value == status)
         )
 

@@ -22,6 +22,7 @@ from projections.plan_state import (
     INDICATOR,
     PLAN,
     TASK,
+    AgencyChange,
     IndicatorView,
     PlanState,
     PlanView,
@@ -38,6 +39,7 @@ class AgencyDoc:
     name: str
     is_collective: bool
     id: str
+    change: AgencyChange | None = None  # how the agency ended, once it has
 
 
 class ReadModelStore:
@@ -347,7 +349,8 @@ def _view(state: PlanState, kind: str, id_: str) -> Any:
     if kind == PLAN:
         return state.plans[uid]
     key = state.agency_ids[uid]
-    return AgencyDoc(key, state.agencies[key], key in state.collectives, id_)
+    return AgencyDoc(key, state.agencies[key], key in state.collectives, id_,
+                     state.agency_changes.get(key))
 
 
 def _doc(state: PlanState, kind: str, id_: str) -> Any:
@@ -369,3 +372,5 @@ def _put(state: PlanState, kind: str, doc: dict[str, Any]) -> None:
         state.agency_ids[UUID(doc["id"])] = doc["key"]
         if doc["is_collective"]:
             state.collectives.add(doc["key"])
+        if doc.get("change"):
+            state.agency_changes[doc["key"]] = decode(AgencyChange, doc["change"])

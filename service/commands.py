@@ -150,6 +150,49 @@ class RenameAgency(AgencyCommand):
     reason: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class SucceedAgency(AgencyCommand):
+    """From the context's effective date, `successors` carry the agency's duties: its open
+    tasks are theirs from then on, what came before still names it. Successors not yet
+    registered are registered."""
+
+    successors: tuple[str, ...]
+    reason: str
+    decision_ref: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MergeAgencies(Command):
+    """Several agencies become one (`into`, registered when new) from the effective date."""
+
+    agencies: tuple[str, ...]
+    into: str
+    reason: str
+    decision_ref: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DissolveAgency(AgencyCommand):
+    reason: str
+    decision_ref: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MergeAlias(AgencyCommand):
+    """The agency is another name of `into`: its tasks, reports and scores are into's."""
+
+    into: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarkCollective(AgencyCommand):
+    """Mark the agency as a collective (a group of agencies), or unmark it."""
+
+    is_collective: bool = True
+    reason: str = ""
+
+
 # -- tasks -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,6 +207,17 @@ class TaskCommand(Command):
 class ReassignTask(TaskCommand):
     leads: tuple[str, ...]
     coordinators: tuple[str, ...] = ()
+    reason: str
+    decision_ref: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpandCollective(TaskCommand):
+    """Put a collective's member agencies in its place on a task: each then leads (or
+    coordinates) and reports on its own."""
+
+    collective: str
+    members: tuple[str, ...]
     reason: str
     decision_ref: str = ""
 

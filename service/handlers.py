@@ -18,7 +18,7 @@ from eventsourcing.domain import Aggregate
 from domain.agencies import normalise_agency
 from domain.agency import Agency
 from domain.deadlines import parse_deadline
-from domain.errors import AlreadyExists, DomainError
+from domain.errors import AlreadyExists, DomainError, NotFound
 from domain.indicator import Indicator
 from domain.messages import Message
 from domain.periods import ReportingPeriod
@@ -40,9 +40,14 @@ from service.commands import (
     CompleteTask,
     Context,
     CorrectCompletionDate,
+    DissolveAgency,
+    ExpandCollective,
     ImportPlan,
     ImportResult,
     IndicatorCommand,
+    MarkCollective,
+    MergeAgencies,
+    MergeAlias,
     ReassignTask,
     RecordDirection,
     RecordTrigger,
@@ -56,6 +61,7 @@ from service.commands import (
     ResumeTask,
     ReturnCompletion,
     ReturnReport,
+    SucceedAgency,
     SuspendTask,
     TaskCommand,
     VerifyReport,
@@ -208,6 +214,96 @@ def rename_agency(ledger: TenantLedger, agency: Agency, command: RenameAgency,
     agency.rename(command.new_name, clean(command.reason), ledger.provenance(ctx))
 
 
+def _effective(ctx: Context) -> None:
+    """An agency's change takes effect on a stated date (the deciding document's)."""
+    if ctx.effective_on is None:
+        raise DomainError("agency.needs_effective_date", field="effective_on")
+
+
+def _successor(ledger: TenantLedger, name: str, ctx: Context, new: list[Agency]) -> str:
+    """The key of a successor, registering it (once) when the register lacks it."""
+    try:
+        return ledger.agency(name).key
+    except NotFound:
+        normalised = normalise_agency(name)
+        if not any(a.key == normalised.key for a in new):
+            new.append(Agency.register(normalised, ledger.provenance(ctx)))
+        return normalised.key
+
+
+def _check_no_cycle(ledger: TenantLedger, ended: set[str], successors: tuple[str, ...]) -> None:
+    """No successor may (through its own successors) lead back to an agency it succeeds."""
+    todo, seen = list(successors), set()
+    while todo:
+        key = todo.pop()
+        if key in ended:
+            raise DomainError("agency.succession_cycle", field="successors")
+        if key in seen:
+            continue
+        seen.add(key)
+        existing = ledger.existing(Agency.create_id(key))
+        if isinstance(existing, Agency):
+            todo.extend(existing.successors)
+
+
+def _succession(ledger: TenantLedger, agencies: list[Agency], successor_names: tuple[str, ...],
+                kind: str, reason: str, decision_ref: str, ctx: Context) -> Outcome:
+    _effective(ctx)
+    new: list[Agency] = []
+    successors = tuple(dict.fromkeys(_successor(ledger, n, ctx, new) for n in successor_names))
+    _check_no_cycle(ledger, {a.key for a in agencies}, successors)
+    for agency in agencies:
+        agency.succeed(successors, kind, clean(reason), clean(decision_ref),
+                       ledger.provenance(ctx))
+    first = agencies[0]
+    return Outcome((*new, *agencies), lambda position: CommandResult(
+        first.id, first.version, position,
+        {"successors": list(successors), "new_agencies": [a.key for a in new]}))
+
+
+@handles(SucceedAgency)
+def succeed_agency(ledger: TenantLedger, command: SucceedAgency, ctx: Context) -> Outcome:
+    agency = ledger.agency(command.agency)
+    ledger.check_version(agency, ctx)
+    return _succession(ledger, [agency], command.successors, "succession", command.reason,
+                       command.decision_ref, ctx)
+
+
+@handles(MergeAgencies)
+def merge_agencies(ledger: TenantLedger, command: MergeAgencies, ctx: Context) -> Outcome:
+    agencies = list({a.key: a for a in (ledger.agency(n) for n in command.agencies)}.values())
+    if len(agencies) < 2:
+        raise DomainError("agency.merger_needs_two", field="agencies")
+    return _succession(ledger, agencies, (command.into,), "merger", command.reason,
+                       command.decision_ref, ctx)
+
+
+@changes(DissolveAgency, Agency)
+def dissolve_agency(ledger: TenantLedger, agency: Agency, command: DissolveAgency,
+                    ctx: Context) -> None:
+    _effective(ctx)
+    agency.dissolve(clean(command.reason), clean(command.decision_ref), ledger.provenance(ctx))
+
+
+@changes(MergeAlias, Agency)
+def merge_alias(ledger: TenantLedger, agency: Agency, command: MergeAlias,
+                ctx: Context) -> None:
+    into = ledger.agency(command.into)
+    if into.ended:
+        raise DomainError("agency.already_ended", field="into", agency=into.name)
+    # Two names of one agency were one agency all along: unless told otherwise, the merger
+    # takes effect from the day the alias was first recorded.
+    since = Context(ctx.actor, ctx.effective_on or agency.registered_on, ctx.agency,
+                    ctx.expected_version)
+    agency.merge_as_alias(into.key, clean(command.reason), ledger.provenance(since))
+
+
+@changes(MarkCollective, Agency)
+def mark_collective(ledger: TenantLedger, agency: Agency, command: MarkCollective,
+                    ctx: Context) -> None:
+    agency.mark_collective(command.is_collective, clean(command.reason), ledger.provenance(ctx))
+
+
 # -- tasks -----------------------------------------------------------------------------------
 
 @changes(ReassignTask, Task)
@@ -217,6 +313,36 @@ def reassign_task(ledger: TenantLedger, task: Task, command: ReassignTask,
     coordinator_keys = ledger.agency_keys(command.coordinators, "coordinators")
     task.reassign(lead_keys, coordinator_keys, clean(command.reason),
                   clean(command.decision_ref), ledger.provenance(ctx))
+
+
+@changes(ExpandCollective, Task)
+def expand_collective(ledger: TenantLedger, task: Task, command: ExpandCollective,
+                      ctx: Context) -> dict[str, Any]:
+    collective = ledger.agency(command.collective)
+    if not collective.is_collective:
+        raise DomainError("agency.not_collective", field="collective", agency=collective.name)
+    if not task.involves(collective.key):
+        raise DomainError("task.collective_not_named", field="collective",
+                          agency=collective.name, number=task.number)
+    members = ledger.agency_keys(command.members, "members")
+    if not members:
+        raise DomainError("task.needs_members", field="members")
+    for key in members:
+        if ledger.agency(key).is_collective:
+            raise DomainError("task.member_is_collective", field="members",
+                              agency=ledger.agency(key).name)
+
+    def expanded(keys: tuple[str, ...]) -> tuple[str, ...]:
+        out: list[str] = []
+        for key in keys:
+            out += list(members) if key == collective.key else [key]
+        return tuple(dict.fromkeys(out))
+
+    leads = expanded(task.leads)
+    coordinators = tuple(k for k in expanded(task.coordinators) if k not in leads)
+    task.reassign(leads, coordinators, clean(command.reason), clean(command.decision_ref),
+                  ledger.provenance(ctx))
+    return {"leads": list(leads), "coordinators": list(coordinators)}
 
 
 @changes(ChangeDeadline, Task)

@@ -19,6 +19,7 @@ from domain.errors import NotFound
 from domain.indicator import Indicator
 from domain.policy import Grant
 from projections import details
+from projections.alias_preview import AliasPreview, alias_preview
 from projections.audit import AuditEntry
 from projections.change_log import ChangeFilter, ChangePage, query_changes
 from projections.details import AgencyEntry, IndicatorDetail, PlanOutline, TaskDetail
@@ -35,6 +36,7 @@ from projections.queues import (
     agency_queue,
     review_queue,
 )
+from projections.responsibility import Responsibility, responsibility
 from projections.scorecard import AgencyScore, scorecard
 from projections.specs import fold
 from projections.store import ReadModelStore
@@ -240,7 +242,32 @@ class TenantQueries:
         return summarise(state, on, tasks=tasks)
 
     def scorecard(self, year: int, today: date | None = None, **when: Any) -> list[AgencyScore]:
+        """The agencies ranked (collectives are not agencies: `collective_scores`)."""
         return scorecard(self.state(**when), year, today)
+
+    def collective_scores(self, year: int, today: date | None = None,
+                          **when: Any) -> list[AgencyScore]:
+        """The collectives' results, shown apart from the ranking."""
+        return scorecard(self.state(**when), year, today, collectives=True)
+
+    # -- agency history ----------------------------------------------------------------------
+
+    def responsibility(self, number: str, plan: str | None, on: date, *,
+                       known_at: datetime | None = None) -> Responsibility:
+        """Who was responsible for a task on `on`: the task as assigned on that date (as
+        known at `known_at`, when given), each agency it names resolved through the agencies'
+        successions, mergers, dissolutions and aliases effective by then."""
+        state = self.state(known_at=known_at, effective_on=on)
+        plan_id = self._plan_id(state, plan)
+        wanted = number.strip().rstrip(".")
+        for task in state.tasks.values():
+            if task.number == wanted and task.plan_id == plan_id:
+                return responsibility(state, task, on)
+        raise NotFound("task.not_found", field="task", number=number)
+
+    def alias_preview(self, alias: str, into: str, year: int) -> AliasPreview:
+        """What merging `alias` into `into` (agency keys) as one agency would change."""
+        return alias_preview(self.state(), alias, into, year)
 
     def indicators(self, **when: Any) -> list[IndicatorProgress]:
         return indicator_progress(self.state(**when))

@@ -54,6 +54,9 @@ class TaskStatusSchema(Strict):
     status = fields.String(required=True)
     status_label = fields.String(required=True)
     version = fields.Integer(required=True)
+    responsible = fields.List(fields.String(), required=True, metadata={
+        "description": "The agencies carrying the lead on the date judged: the leads, or "
+                       "their successors once an agency's duties have passed on."})
 
 
 class StatusSchema(Strict):

@@ -9,8 +9,14 @@ from domain.catalogue import PlanCatalogue
 from domain.indicator import Indicator
 from domain.plan import Plan
 from projections import plan_state
-from projections.plan_state import IndicatorValue, IndicatorView, PlanState, PlanView
-from projections.specs.base import Audit, EventSpec, Subject, ignore, nothing
+from projections.plan_state import (
+    AgencyChange,
+    IndicatorValue,
+    IndicatorView,
+    PlanState,
+    PlanView,
+)
+from projections.specs.base import Audit, EventSpec, Subject, ignore, names, nothing
 
 
 def _plan_subject(state: PlanState, e: Any) -> tuple[str, tuple[str, ...]]:
@@ -87,6 +93,68 @@ def _agency_renamed_audit(state: PlanState, e: Agency.Renamed) -> Audit:
     return Audit({"old": e.old, "new": e.new})
 
 
+def _ended(state: PlanState, e: Any, change: AgencyChange) -> None:
+    if key := state.agency_ids.get(e.originator_id):
+        state.agency_changes[key] = change
+
+
+def _agency_succeeded(state: PlanState, e: Agency.Succeeded) -> None:
+    _ended(state, e, AgencyChange(e.kind, e.provenance.effective_on, tuple(e.successors),
+                                  e.reason, e.decision_ref))
+
+
+def _agency_dissolved(state: PlanState, e: Agency.Dissolved) -> None:
+    _ended(state, e, AgencyChange("dissolution", e.provenance.effective_on, (), e.reason,
+                                  e.decision_ref))
+
+
+def _alias_merged(state: PlanState, e: Agency.AliasMerged) -> None:
+    _ended(state, e, AgencyChange("alias", e.provenance.effective_on, (e.into,), e.reason))
+
+
+def _agency_succeeded_audit(state: PlanState, e: Agency.Succeeded) -> Audit:
+    key = state.agency_ids.get(e.originator_id, "")
+    successors = "; ".join(names(state, e.successors))
+    return Audit({"agency": state.agency_name(key), "successors": successors, "kind": e.kind,
+                  "on": e.provenance.effective_on.isoformat()},
+                 {"carried_by": (state.agency_name(key), successors)})
+
+
+def _agency_dissolved_audit(state: PlanState, e: Agency.Dissolved) -> Audit:
+    key = state.agency_ids.get(e.originator_id, "")
+    return Audit({"agency": state.agency_name(key),
+                  "on": e.provenance.effective_on.isoformat()})
+
+
+def _alias_merged_audit(state: PlanState, e: Agency.AliasMerged) -> Audit:
+    key = state.agency_ids.get(e.originator_id, "")
+    return Audit({"alias": state.agency_name(key), "agency": state.agency_name(e.into)},
+                 {"carried_by": (state.agency_name(key), state.agency_name(e.into))})
+
+
+def _collective_marked(state: PlanState, e: Agency.CollectiveMarked) -> None:
+    if key := state.agency_ids.get(e.originator_id):
+        if e.is_collective:
+            state.collectives.add(key)
+        else:
+            state.collectives.discard(key)
+
+
+def _collective_marked_audit(state: PlanState, e: Agency.CollectiveMarked) -> Audit:
+    key = state.agency_ids.get(e.originator_id, "")
+    return Audit({"agency": state.agency_name(key), "is_collective": e.is_collective})
+
+
+def _agency_change_subject(state: PlanState, e: Any) -> tuple[str, tuple[str, ...]]:
+    """An agency's succession concerns it and its successors: each finds it in its log."""
+    subject, keys = _agency_subject(state, e)
+    more = tuple(getattr(e, "successors", ())) + ((e.into,) if hasattr(e, "into") else ())
+    return subject, tuple(dict.fromkeys(keys + more))
+
+
+AGENCY_CHANGE = Subject(plan_state.AGENCY, _agency_change_subject)
+
+
 # -- Indicator -----------------------------------------------------------------------------
 
 def _indicator(state: PlanState, e: Any) -> IndicatorView | None:
@@ -145,6 +213,18 @@ SPECS: dict[type[Any], EventSpec] = {
                                  _agency_registered_audit),
     Agency.Renamed: EventSpec(AGENCY, _agency_renamed, "audit.agency_renamed",
                               _agency_renamed_audit, "agency_renamed"),
+    Agency.Succeeded: EventSpec(AGENCY_CHANGE, _agency_succeeded,
+                                "audit.agency_succeeded", _agency_succeeded_audit,
+                                "agency_succeeded"),
+    Agency.Dissolved: EventSpec(AGENCY_CHANGE, _agency_dissolved,
+                                "audit.agency_dissolved", _agency_dissolved_audit,
+                                "agency_dissolved"),
+    Agency.AliasMerged: EventSpec(AGENCY_CHANGE, _alias_merged,
+                                  "audit.agency_alias_merged", _alias_merged_audit,
+                                  "agency_alias_merged"),
+    Agency.CollectiveMarked: EventSpec(AGENCY, _collective_marked,
+                                       "audit.agency_collective_marked",
+                                       _collective_marked_audit),
     Indicator.Defined: EventSpec(INDICATOR, _indicator_defined, "audit.indicator_defined",
                                  _indicator_defined_audit),
     Indicator.ValueReported: EventSpec(INDICATOR, _value_reported, "audit.value_reported",
