@@ -7,12 +7,15 @@ from __future__ import annotations
 import json
 import logging
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from cli.main import main as r57
 from domain.access import Role
@@ -26,6 +29,7 @@ from server.app import create_app
 from server.serve import REPLICATE_EVERY, start_replicator, stop_checkpointer
 from service.commands import ReportProgress
 from service.config import Settings
+from service.container import build_tenancy
 from service.integrity import TenantIntegrity
 from service.replication import (
     PeriodicReplication,
@@ -38,6 +42,7 @@ from service.replication import (
 )
 from service.tenancy import ReplicaReadOnly, Tenancy
 from tests.api.principals import TENANT_ADMIN, login
+from tests.conftest import reset_schema
 from tests.integration.replication_source import DOST, SLUG, Source, log_of, served_source
 from tests.integrity.conftest import Intruder
 
@@ -320,3 +325,27 @@ def test_the_evidence_files_the_log_cites_are_replicated_with_it(
     assert hub.describe(cited.sha256).name == "Biên bản nghiệm thu.pdf"  # type: ignore[union-attr]
     report = TenantIntegrity(tenancy.application(SLUG)).verify()
     assert report.ok and report.files_checked == 1
+
+
+@pytest.mark.postgres
+def test_the_restricted_database_role_replicates_what_the_owner_added(
+    source: Source, postgres_url: str,
+) -> None:
+    reset_schema(postgres_url)
+    owner = build_tenancy(Settings(database_url=postgres_url))
+    add_replica(owner, SLUG, source.url, source.token)  # provisions a tenant: the owner's
+    role = f"r57_web_{uuid.uuid4().hex[:8]}"
+    assert r57(["db", "create-role", role, "--password", "web-secret"],
+               Settings(database_url=postgres_url)) == 0
+    scheme, rest = postgres_url.split("://", 1)
+    web = build_tenancy(Settings(database_url=f"{scheme}://{role}:web-secret@"
+                                              f"{rest.split('@', 1)[1]}"), migrate=False)
+    try:
+        assert Replicator(web).sync(SLUG).replica.verified_size == 141
+        assert log_of(web) == source.log()
+    finally:
+        web.close()
+        owner.close()
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
