@@ -64,6 +64,8 @@ class ScorecardSchema(Strict):
     year = fields.Integer(required=True)
     rule = fields.String(required=True)
     agencies = fields.List(fields.Nested(AgencyScoreSchema), required=True)
+    collectives = fields.List(fields.Nested(AgencyScoreSchema), required=True, metadata={
+        "description": "Collectives (groups of agencies) scored alike, apart and unranked."})
 
 
 class IndicatorProgressSchema(Strict):

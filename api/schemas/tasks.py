@@ -7,6 +7,7 @@ from marshmallow import fields, validate
 from api.schemas.common import (
     FlexibleDate,
     Instant,
+    PlanQuerySchema,
     PlanScopedSchema,
     Strict,
     iso_text,
@@ -258,3 +259,41 @@ class AnswerBodySchema(PlanScopedSchema):
     agency = text(300)  # before `text` names the field below
     files = FILES
     text = required_text(10_000)
+
+
+class ResponsibilityQuerySchema(PlanQuerySchema):
+    on = FlexibleDate(metadata={"description": "The date asked about (default today)."})
+    known_at = Instant(metadata={
+        "description": "As known then: only what had been recorded by then."})
+
+
+class ExpandCollectiveSchema(Decided):
+    collective = required_text(300)
+    members = fields.List(required_text(300), required=True,
+                          validate=validate.Length(min=1, max=200), metadata={
+        "description": "The member agencies that take the collective's place on the task."})
+
+
+class _AgencyRefSchema(Strict):
+    key = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class DutySchema(Strict):
+    role = fields.String(required=True, metadata={"description": "lead or coordinator"})
+    agency = fields.Nested(_AgencyRefSchema, required=True, metadata={
+        "description": "The agency as the task records it."})
+    carried_by = fields.List(fields.Nested(_AgencyRefSchema), required=True, metadata={
+        "description": "Who carries its part on the date (none once dissolved)."})
+    change = fields.String(required=True, metadata={
+        "description": "'' (itself), succession, merger, dissolution or alias."})
+    since = fields.Date(required=True, allow_none=True)
+
+
+class ResponsibilitySchema(Strict):
+    plan = fields.String(required=True)
+    number = fields.String(required=True)
+    on = fields.Date(required=True)
+    responsible = fields.List(fields.String(), required=True, metadata={
+        "description": "The agencies carrying the lead on the date."})
+    duties = fields.List(fields.Nested(DutySchema), required=True)

@@ -49,9 +49,11 @@ def show_summary(query: dict[str, Any]) -> PlanSummary:
               response=ScorecardSchema())
 def show_scorecard(query: dict[str, Any]) -> dict[str, Any]:
     """The agencies' results for a year and their ranking, with the rule that ranks them."""
-    scores = scope.queries().scorecard(query["year"], clock().today(), **_when(query))
+    queries = scope.queries()
+    scores = queries.scorecard(query["year"], clock().today(), **_when(query))
+    collectives = queries.collective_scores(query["year"], clock().today(), **_when(query))
     return {"year": query["year"], "rule": (scorecard_rules.__doc__ or "").strip(),
-            "agencies": scores}
+            "agencies": scores, "collectives": collectives}
 
 
 @bp.operation("/indicator-progress", action=Action.READ_STATUS, query=TimeTravelSchema(),

@@ -20,11 +20,14 @@ from api.schemas.tasks import (
     DeadlineChangeSchema,
     Decided,
     DirectionBodySchema,
+    ExpandCollectiveSchema,
     ExtensionRequestBodySchema,
     HistorySchema,
     ProgressReportSchema,
     ReassignSchema,
     ReopenSchema,
+    ResponsibilityQuerySchema,
+    ResponsibilitySchema,
     ReturnSchema,
     TaskDetailSchema,
     TriggerSchema,
@@ -33,6 +36,7 @@ from api.schemas.tasks import (
 from api.services import clock
 from domain.policy import Action
 from projections.details import TaskDetail
+from projections.responsibility import Responsibility
 from service.audit_texts import entry_json
 from service.commands import (
     AcceptCompletion,
@@ -42,6 +46,7 @@ from service.commands import (
     ChangeDeadline,
     CompleteTask,
     CorrectCompletionDate,
+    ExpandCollective,
     ReassignTask,
     RecordDirection,
     RecordTrigger,
@@ -74,6 +79,16 @@ def show_task(number: str, query: dict[str, Any]) -> TaskDetail:
     return scope.queries().task_detail(number, query.get("plan"), clock().today())
 
 
+@bp.operation("/<number>/responsible", action=Action.READ_STATUS,
+              query=ResponsibilityQuerySchema(), response=ResponsibilitySchema())
+def show_responsible(number: str, query: dict[str, Any]) -> Responsibility:
+    """Who was responsible for the task on a date: each agency it names and who carried
+    its part then, through the agencies' successions, mergers, dissolutions and aliases."""
+    on = query.get("on") or clock().today()
+    return scope.queries().responsibility(number, query.get("plan"), on,
+                                          known_at=query.get("known_at"))
+
+
 @bp.operation("/<number>/history", action=Action.READ_HISTORY, query=PlanQuerySchema(),
               response=HistorySchema())
 def task_history(number: str, query: dict[str, Any]) -> dict[str, Any]:
@@ -102,6 +117,13 @@ MANAGE, REVIEW, REPORT = Action.TASK_MANAGE, Action.REPORT_REVIEW, Action.TASK_R
 def reassign(number: str, body: dict[str, Any]) -> Result:
     """Change the lead and coordinating agencies."""
     return dispatch(build(ReassignTask, body, task=number), body)
+
+
+@_task_command("expand", ExpandCollectiveSchema(), MANAGE)
+def expand_collective(number: str, body: dict[str, Any]) -> Result:
+    """Put a collective's member agencies in its place: each then leads (or coordinates)
+    and reports on its own."""
+    return dispatch(build(ExpandCollective, body, task=number), body)
 
 
 @_task_command("deadline", DeadlineChangeSchema(), MANAGE)
