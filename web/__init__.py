@@ -212,7 +212,7 @@ def _page_context() -> dict[str, Any]:
             viewer and viewer.can(action, slug, agencies)
             # nothing is recorded into a replica: its pages offer no form
             and not (replica is not None and action not in _READS
-                     and slug in ("", replica.slug))),
+                     and slug == replica.slug)),
         "replica": replica,
         "show_national": viewer is not None
         and viewer.tenants(Action.READ_NATIONAL) != set(),

@@ -129,4 +129,9 @@ def test_a_replica_shows_its_source_and_lag_and_offers_no_form(
     assert "Nhập kế hoạch" not in page
     task = client.get(f"/t/{HUE}/tasks/4").get_data(as_text=True)
     assert "<form method=\"post\"" not in task.split("<main", 1)[1]
+    form = client.get(f"/t/{HUE}/tasks/4/report").get_data(as_text=True)
+    refused = client.post(f"/t/{HUE}/tasks/4/report", data=form_fields(form) | {
+        "period": "2025-Q3", "percent": "10", "narrative": "Không ghi được"})
+    assert refused.status_code == 422  # the form again, saying why nothing was recorded
+    assert "là bản sao sổ theo dõi của một hệ thống khác" in refused.get_data(as_text=True)
     assert log_of(tenancy, HUE) == source.log()[:142]
