@@ -16,6 +16,7 @@ from api.schemas.agencies import AgencySchema
 from api.schemas.indicators import IndicatorSchema
 from api.schemas.plans import PlanSchema
 from cli import access as cli_access
+from cli import agencies as cli_agencies
 from cli import integrity as cli_integrity
 from cli import plan_entry as cli_plan_entry
 from cli import reminders as cli_reminders
@@ -400,6 +401,7 @@ def _agency_commands(sub: Any) -> None:
     c.add_argument("agency", help="current name")
     c.add_argument("new_name")
     c.add_argument("--reason", required=True)
+    cli_agencies.register(asub, _add, recorder, parse_date)
 
 
 TASK_COMMANDS: dict[str, tuple[type[Command], str]] = {
@@ -470,6 +472,7 @@ def _task_commands(sub: Any) -> None:
     c.add_argument("--agency", help="reporting agency (must lead the task)")
     c.add_argument("--note", default="")
     _review_arguments(parsers)
+    cli_agencies.register_task(tsub, _add, recorder, parse_date, parse_instant)
 
 
 def _review_arguments(parsers: dict[str, argparse.ArgumentParser]) -> None:
