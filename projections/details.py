@@ -19,13 +19,16 @@ from projections.plan_state import (
     IndicatorView,
     PlanState,
     ReportView,
+    TaskRow,
+    TaskView,
 )
 from projections.plan_status import TaskStatus, task_status
 
 
 @dataclass(frozen=True)
 class TaskDetail(TaskStatus):
-    """A task's status with its agencies as the plan wrote them and every report."""
+    """A task's status with its agencies as the plan wrote them and its reports (every
+    one, or the latest when asked; `reports_total` counts them all)."""
 
     leads_text: str
     coordinators_text: str
@@ -33,6 +36,7 @@ class TaskDetail(TaskStatus):
     completions: tuple[CompletionRequestView, ...] = ()
     extensions: tuple[ExtensionRequestView, ...] = ()
     directions: tuple[DirectionView, ...] = ()
+    reports_total: int = 0  # how many reports the task has, shown or not
 
 
 @dataclass(frozen=True)
@@ -79,18 +83,29 @@ class PlanOutline:
     groups: tuple[Group, ...]
 
 
-def task_detail(state: PlanState, number: str, plan_id: UUID, on: date) -> TaskDetail:
+def task_detail(state: PlanState, number: str, plan_id: UUID, on: date,
+                latest: int | None = None) -> TaskDetail:
+    """A task in full, with every report (or the `latest` few)."""
     wanted = number.strip().rstrip(".")
     for task in state.sorted_tasks():
         if task.number == wanted and task.plan_id == plan_id:
-            return TaskDetail(**vars(task_status(state, task, on)),
-                              leads_text=task.leads_text,
-                              coordinators_text=task.coordinators_text,
-                              reports=tuple(task.reports),
-                              completions=tuple(task.completions),
-                              extensions=tuple(task.extensions),
-                              directions=tuple(task.directions))
+            shown = task.reports if latest is None else task.reports[-latest:] if latest else []
+            return detail_of(state, task, task.row(), on, shown, len(task.reports))
     raise NotFound("task.not_found", field="task", number=number)
+
+
+def detail_of(state: PlanState, task: TaskView, row: TaskRow, on: date,
+              reports: list[ReportView], reports_total: int) -> TaskDetail:
+    """A task's detail from its view, its status row (what its status is judged from,
+    whichever reports are shown) and the reports shown."""
+    return TaskDetail(**vars(task_status(state, row, on)),
+                      leads_text=task.leads_text,
+                      coordinators_text=task.coordinators_text,
+                      reports=tuple(reports),
+                      completions=tuple(task.completions),
+                      extensions=tuple(task.extensions),
+                      directions=tuple(task.directions),
+                      reports_total=reports_total)
 
 
 def _code_key(indicator: IndicatorView) -> tuple[int, ...]:

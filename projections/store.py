@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -26,6 +26,7 @@ from projections.plan_state import (
     IndicatorView,
     PlanState,
     PlanView,
+    ReportView,
     TaskRow,
     TaskView,
     sort_rows,
@@ -46,6 +47,8 @@ class ReadModelStore:
     def __init__(self, database: Database, tenant: str) -> None:
         self.db = database
         self.tenant = tenant
+        # The reports the last load found stored, (task id, number) -> document.
+        self._stored_reports: dict[tuple[str, int], str] = {}
 
     # -- values as each dialect stores them ------------------------------------------------
 
@@ -106,7 +109,44 @@ class ReadModelStore:
                     or (r["kind"], r["id"]) in wanted]
         for row in rows:
             _put(state, row["kind"], json.loads(row["doc"]))
+        self._attach_reports(cursor, state, whole=wanted is None)
         return state
+
+    def _attach_reports(self, cursor: Cursor, state: PlanState, *, whole: bool) -> None:
+        """Put the loaded tasks' reports back into their views. A load of some views (a
+        catch-up's) remembers them as stored, so that saving writes only those that changed."""
+        self._stored_reports = {}
+        if whole:
+            cursor.execute("SELECT task_id, doc FROM rm_task_reports WHERE tenant = :t "
+                           "ORDER BY task_id, number", {"t": self.tenant})
+            found = cursor.fetchall()
+        else:
+            found = []
+            for task_id in sorted(str(i) for i in state.tasks):
+                cursor.execute("SELECT task_id, doc FROM rm_task_reports WHERE tenant = :t "
+                               "AND task_id = :i ORDER BY number",
+                               {"t": self.tenant, "i": task_id})
+                found += cursor.fetchall()
+        for row in found:
+            task = state.tasks.get(UUID(row["task_id"]))
+            if task is not None:
+                report = decode(ReportView, json.loads(row["doc"]))
+                task.reports.append(report)
+                if not whole:
+                    self._stored_reports[(row["task_id"], report.number)] = row["doc"]
+
+    def load_reports(self, cursor: Cursor, task_id: UUID, *, before: int | None = None,
+                     limit: int | None = None) -> tuple[list[ReportView], int]:
+        """A task's latest `limit` reports (numbered below `before`, when given; every one,
+        without a limit), oldest first, and how many reports it has in all."""
+        params = {"t": self.tenant, "i": str(task_id), "b": before,
+                  "n": _NO_LIMIT if limit is None else limit}
+        cursor.execute("SELECT COUNT(*) AS n FROM rm_task_reports WHERE tenant = :t "
+                       "AND task_id = :i", params)
+        counted = cursor.fetchone()
+        cursor.execute(_LATEST_REPORTS if before is None else _REPORTS_BEFORE, params)
+        reports = [decode(ReportView, json.loads(r["doc"])) for r in cursor.fetchall()]
+        return reports[::-1], int(counted["n"]) if counted else 0
 
     def _tracked(self, cursor: Cursor) -> PlanState:
         state = PlanState()
@@ -129,18 +169,23 @@ class ReadModelStore:
                        {"t": self.tenant})
         return sort_rows([row_from_doc(json.loads(r["doc"])) for r in cursor.fetchall()])
 
-    def load_task(self, cursor: Cursor, plan_id: UUID, number: str) -> TaskView | None:
-        """The view of one task, by its plan and number."""
+    def load_task(self, cursor: Cursor, plan_id: UUID, number: str
+                  ) -> tuple[TaskView, TaskRow] | None:
+        """One task, by its plan and number: its view without its reports (load_reports
+        reads them) and its status row."""
         cursor.execute(
-            "SELECT id FROM rm_task_rows WHERE tenant = :t AND number = :n AND plan_id = :p",
-            {"t": self.tenant, "n": number, "p": str(plan_id)},
+            "SELECT id, doc FROM rm_task_rows WHERE tenant = :t AND number = :n "
+            "AND plan_id = :p", {"t": self.tenant, "n": number, "p": str(plan_id)},
         )
         found = cursor.fetchone()
         if found is None:
             return None
         cursor.execute(_SELECT_VIEW, {"t": self.tenant, "k": TASK, "i": found["id"]})
-        row = cursor.fetchone()
-        return decode(TaskView, json.loads(row["doc"])) if row else None
+        view = cursor.fetchone()
+        if view is None:
+            return None
+        return (decode(TaskView, json.loads(view["doc"])),
+                row_from_doc(json.loads(found["doc"])))
 
     def save_rows(self, cursor: Cursor, state: PlanState, ids: Iterable[UUID]) -> None:
         """The status rows of the given tasks, as they stand in the state."""
@@ -159,13 +204,32 @@ class ReadModelStore:
         return {r["id"]: json.loads(r["doc"]) for r in cursor.fetchall()}
 
     def save_views(self, cursor: Cursor, state: PlanState, keys: Iterable[tuple[str, str]]) -> None:
-        rows = [{"t": self.tenant, "k": kind, "i": id_, "d": to_json(_view(state, kind, id_))}
-                for kind, id_ in keys]
+        """The given views as they stand in the state. A task's reports are rows of their
+        own (a task page reads the latest alone): only those not stored as they stand are
+        written."""
+        rows, reports = [], []
+        stored = self._stored_reports
+        for kind, id_ in keys:
+            view = _view(state, kind, id_)
+            if isinstance(view, TaskView):
+                for report in view.reports:
+                    doc = to_json(report)
+                    if stored.get((id_, report.number)) != doc:
+                        reports.append({"t": self.tenant, "i": id_, "n": report.number, "d": doc})
+                view = replace(view, reports=[])
+            rows.append({"t": self.tenant, "k": kind, "i": id_, "d": to_json(view)})
         if rows:
             cursor.executemany(
                 "INSERT INTO rm_views (tenant, kind, id, doc) VALUES (:t, :k, :i, :d) "
                 "ON CONFLICT (tenant, kind, id) DO UPDATE SET doc = excluded.doc", rows,
             )
+        if reports:
+            cursor.executemany(
+                "INSERT INTO rm_task_reports (tenant, task_id, number, doc) "
+                "VALUES (:t, :i, :n, :d) ON CONFLICT (tenant, task_id, number) "
+                "DO UPDATE SET doc = excluded.doc", reports,
+            )
+        self._stored_reports = {}
 
     # -- entries -----------------------------------------------------------------------
 
@@ -180,6 +244,7 @@ class ReadModelStore:
             cursor.copy_rows("rm_entries", _ENTRY_COLUMNS, rows)
 
     def clear(self, cursor: Cursor) -> None:
+        self._stored_reports = {}
         if self.db.dialect == "sqlite":
             # The file holds this tenant alone: an unqualified DELETE empties the tables at
             # once instead of deleting row by row through the indexes.
@@ -234,8 +299,15 @@ _SELECT_POSITION = "SELECT position FROM rm_tracking WHERE tenant = :t"
 _SELECT_POSITION_FOR_UPDATE = _SELECT_POSITION + " FOR UPDATE"
 _DELETE_TENANT_ROWS = ("DELETE FROM rm_entries WHERE tenant = :t",
                        "DELETE FROM rm_views WHERE tenant = :t",
-                       "DELETE FROM rm_task_rows WHERE tenant = :t")
-_EMPTY_TENANT_FILE = ("DELETE FROM rm_entries", "DELETE FROM rm_views", "DELETE FROM rm_task_rows")
+                       "DELETE FROM rm_task_rows WHERE tenant = :t",
+                       "DELETE FROM rm_task_reports WHERE tenant = :t")
+_EMPTY_TENANT_FILE = ("DELETE FROM rm_entries", "DELETE FROM rm_views", "DELETE FROM rm_task_rows",
+                      "DELETE FROM rm_task_reports")
+_NO_LIMIT = 2**31 - 1
+_LATEST_REPORTS = ("SELECT doc FROM rm_task_reports WHERE tenant = :t AND task_id = :i "
+                   "ORDER BY number DESC LIMIT :n")
+_REPORTS_BEFORE = ("SELECT doc FROM rm_task_reports WHERE tenant = :t AND task_id = :i "
+                   "AND number < :b ORDER BY number DESC LIMIT :n")
 _SELECT_KINDS = "SELECT kind, id, doc FROM rm_views WHERE tenant = :t AND kind IN (:a, :b)"
 _SELECT_VIEW = "SELECT kind, id, doc FROM rm_views WHERE tenant = :t AND kind = :k AND id = :i"
 _FEW_VIEWS = 20

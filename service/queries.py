@@ -25,7 +25,7 @@ from projections.change_log import ChangeFilter, ChangePage, query_changes
 from projections.details import AgencyEntry, IndicatorDetail, PlanOutline, TaskDetail
 from projections.diff import PlanDiff, diff_states
 from projections.indicator_progress import IndicatorProgress, indicator_progress
-from projections.plan_state import PlanState, TaskRow
+from projections.plan_state import PlanState, ReportView, TaskRow
 from projections.plan_status import TaskStatus, filter_status, plan_status
 from projections.projector import Difference, apply_all, catch_up, check, rebuild
 from projections.queues import (
@@ -192,19 +192,38 @@ class TenantQueries:
     def _plan_id(self, state: PlanState, plan: str | None) -> UUID:
         return resolve_plan({p.number: p.id for p in state.plans.values()}, plan)
 
-    def task_detail(self, number: str, plan: str | None, on: date) -> TaskDetail:
-        """One task in full, its status judged on `on`: its view alone is read."""
+    def task_detail(self, number: str, plan: str | None, on: date,
+                    latest: int | None = None) -> TaskDetail:
+        """One task, its status judged on `on`, with every report or the `latest` few.
+        Unless the whole plan state is at hand, the task's view alone is read, with the
+        reports shown: the cost does not grow with the task's other reports."""
         position = self.refresh()
         if self._live is not None and self._live[0] == position:
             state = self._live[1]
-            return details.task_detail(state, number, self._plan_id(state, plan), on)
+            return details.task_detail(state, number, self._plan_id(state, plan), on, latest)
+        wanted = number.strip().rstrip(".")
         with self.store.db.transaction(write=False) as cursor:
             outline = self.store.load_outline(cursor)
             plan_id = self._plan_id(outline, plan)
-            task = self.store.load_task(cursor, plan_id, number.strip().rstrip("."))
-        if task is not None:
-            outline.tasks[task.id] = task
-        return details.task_detail(outline, number, plan_id, on)
+            found = self.store.load_task(cursor, plan_id, wanted)
+            if found is None:
+                raise NotFound("task.not_found", field="task", number=number)
+            task, row = found
+            reports, total = self.store.load_reports(cursor, task.id, limit=latest)
+        return details.detail_of(outline, task, row, on, reports, total)
+
+    def task_reports(self, number: str, plan: str | None, before: int | None,
+                     limit: int) -> tuple[list[ReportView], int]:
+        """A task's reports numbered below `before` (the latest, without it), at most
+        `limit` of them, oldest first; and how many the task has in all."""
+        self.refresh()
+        with self.store.db.transaction(write=False) as cursor:
+            outline = self.store.load_outline(cursor)
+            found = self.store.load_task(cursor, self._plan_id(outline, plan),
+                                         number.strip().rstrip("."))
+            if found is None:
+                raise NotFound("task.not_found", field="task", number=number)
+            return self.store.load_reports(cursor, found[0].id, before=before, limit=limit)
 
     def indicator(self, code: str, plan: str | None = None) -> IndicatorDetail:
         state = self.state()

@@ -133,13 +133,32 @@ class DirectionSchema(Strict):
     answers = fields.List(fields.Nested(AnswerSchema), required=True)
 
 
+REPORTS_SHOWN = 20  # the latest reports a task's answer carries; the rest are paged
+
+
 class TaskDetailSchema(TaskStatusSchema):
     leads_text = fields.String(required=True)
     coordinators_text = fields.String(required=True)
-    reports = fields.List(fields.Nested(ReportSchema), required=True)
+    reports = fields.List(fields.Nested(ReportSchema), required=True, metadata={
+        "description": f"The latest {REPORTS_SHOWN} reports, oldest first; "
+                       "GET .../reports?before=<number> pages back through the others."})
+    reports_total = fields.Integer(required=True, metadata={
+        "description": "How many reports the task has, shown or not."})
     completions = fields.List(fields.Nested(CompletionRequestSchema), required=True)
     extensions = fields.List(fields.Nested(ExtensionRequestSchema), required=True)
     directions = fields.List(fields.Nested(DirectionSchema), required=True)
+
+
+class ReportPageQuerySchema(PlanQuerySchema):
+    before = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={
+        "description": "Only reports numbered below this one (the next page back)."})
+    limit = fields.Integer(load_default=REPORTS_SHOWN, validate=validate.Range(min=1, max=200))
+
+
+class ReportPageSchema(Strict):
+    items = fields.List(fields.Nested(ReportSchema), required=True,
+                        metadata={"description": "Oldest first."})
+    total = fields.Integer(required=True, metadata={"description": "The task's reports."})
 
 
 class ChangeSchema(Strict):

@@ -12,6 +12,7 @@ from api.operation import Concerns
 from api.routing import TENANT_PREFIX, ApiBlueprint, View
 from api.schemas.common import CommandResultSchema, PlanQuerySchema
 from api.schemas.tasks import (
+    REPORTS_SHOWN,
     AcceptCompletionSchema,
     AnswerBodySchema,
     ApproveExtensionSchema,
@@ -26,6 +27,8 @@ from api.schemas.tasks import (
     ProgressReportSchema,
     ReassignSchema,
     ReopenSchema,
+    ReportPageQuerySchema,
+    ReportPageSchema,
     ResponsibilityQuerySchema,
     ResponsibilitySchema,
     ReturnSchema,
@@ -75,8 +78,19 @@ def _version(result: Any) -> int:
 @bp.operation("/<number>", action=Action.READ_STATUS, query=PlanQuerySchema(),
               response=TaskDetailSchema(), etag=_version)
 def show_task(number: str, query: dict[str, Any]) -> TaskDetail:
-    """Show a task: assignment, deadline, status today and its reports. ETag: its version."""
-    return scope.queries().task_detail(number, query.get("plan"), clock().today())
+    """Show a task: assignment, deadline, status today and its latest reports. ETag: its
+    version."""
+    return scope.queries().task_detail(number, query.get("plan"), clock().today(),
+                                       latest=REPORTS_SHOWN)
+
+
+@bp.operation("/<number>/reports", action=Action.READ_STATUS, query=ReportPageQuerySchema(),
+              response=ReportPageSchema())
+def task_reports(number: str, query: dict[str, Any]) -> dict[str, Any]:
+    """A task's reports, a page at a time: the latest, or those numbered below `before`."""
+    items, total = scope.queries().task_reports(number, query.get("plan"),
+                                                query.get("before"), query["limit"])
+    return {"items": items, "total": total}
 
 
 @bp.operation("/<number>/responsible", action=Action.READ_STATUS,

@@ -128,3 +128,26 @@ def test_status_is_judged_on_a_date_as_known_at_a_time_and_as_effective_on_a_dat
     assert len(only["tasks"]) == 60
     assert_problem(client.get(f"{seeded}/status?on=31/02/2025"), 422)
     assert_problem(client.get(f"{seeded}/status?colour=red"), 422)
+
+
+def test_a_task_shows_its_latest_reports_and_pages_back_through_the_others(
+    client: FlaskClient, seeded: str
+) -> None:
+    task = f"{seeded}/tasks/4"
+    for n in range(1, 26):
+        response = post(client, f"{task}/reports",
+                        {"period": "2025-Q1", "percent": n, "narrative": f"Lần {n}"})
+        assert response.status_code == 201, response.get_json()
+    assert post(client, f"{task}/reports/3/return", {"reason": "Sai số liệu"}).status_code == 200
+    shown = client.get(task).get_json()
+    assert [r["number"] for r in shown["reports"]] == list(range(6, 26))
+    assert (shown["reports_total"], shown["last_report"]["percent"]) == (25, 25)
+    older = client.get(f"{task}/reports?before=6&limit=4").get_json()
+    assert ([r["number"] for r in older["items"]], older["total"]) == ([2, 3, 4, 5], 25)
+    assert older["items"][1]["state"] == "returned"
+    first = client.get(f"{task}/reports?before=2").get_json()
+    assert [r["number"] for r in first["items"]] == [1]
+    latest = client.get(f"{task}/reports").get_json()
+    assert latest["items"] == shown["reports"]
+    assert_problem(client.get(f"{task}/reports?limit=0"), 422)
+    assert_problem(client.get(f"{seeded}/tasks/99/reports"), 404)

@@ -342,6 +342,32 @@ def test_the_status_rows_answer_as_the_fold_of_the_events_and_check_covers_them(
         assert {r.number: r.deadline for r in reads.status(date(2025, 4, 1))}["1"] == "3/2025"
 
 
+def test_a_tasks_reports_are_rows_of_their_own_that_check_covers(
+    tenancy: Tenancy, ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    for n in range(1, 6):
+        ledger.handle(ReportProgress(task="2", period="2025-Q1", percent=10 * n,
+                                     narrative=f"Lần {n}"), DOST)
+    queries.refresh()
+    ledger.handle(ReturnReport(task="2", report=2, reason="Thiếu số liệu"), DOST)
+    detail = queries.task_detail("2", None, date(2025, 3, 1), latest=2)
+    assert ([r.number for r in detail.reports], detail.reports_total) == ([4, 5], 5)
+    reports, total = queries.task_reports("2", None, before=4, limit=2)
+    assert [(r.number, r.state) for r in reports] == [(2, "returned"), (3, "submitted")]
+    assert total == 5
+    whole = tenancy.queries("demo").state().tasks
+    assert [r.state for t in whole.values() if t.number == "2" for r in t.reports] == [
+        "submitted", "returned", "submitted", "submitted", "submitted"]
+    assert queries.check() == []
+    with queries.store.db.transaction() as cursor:
+        cursor.execute("UPDATE rm_task_reports SET doc = REPLACE(doc, 'Lần 3', 'Lần 9') "
+                       "WHERE tenant = :t", {"t": "demo"})
+    assert any(d.what.startswith("view ('task'") for d in queries.check())
+    queries.rebuild()
+    assert queries.check() == []
+    assert tenancy.queries("demo").task_reports("2", None, 4, 1)[0][0].narrative == "Lần 3"
+
+
 def _stored_entry_docs(queries: TenantQueries) -> list[dict[str, object]]:
     with queries.store.db.transaction(write=False) as cursor:
         cursor.execute("SELECT doc FROM rm_entries WHERE tenant = :t ORDER BY position",
