@@ -37,6 +37,7 @@ from web.routes import Routes
 from web.state import EXTENSION, WebState, state
 from web.views import (
     account,
+    agencies,
     changes,
     commands,
     dashboard,
@@ -62,7 +63,7 @@ MODULES: tuple[Routes, ...] = (
     session.routes, dashboard.routes, tasks.routes, commands.routes, manage.routes,
     lifecycle.routes, insight.routes, indicator_forms.routes, changes.routes, imports.routes,
     exports.routes, account.routes, people.routes, sso.routes, review.routes,
-    plan_entry.routes, queue.routes, notifications.routes, national.routes,
+    plan_entry.routes, queue.routes, notifications.routes, national.routes, agencies.routes,
 )
 _TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền truy cập",
            404: "Không tìm thấy", 405: "Thao tác không được hỗ trợ", 409: "Không thể ghi nhận",

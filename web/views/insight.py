@@ -79,9 +79,11 @@ def recent_years() -> range:
 @routes.route("/t/<slug>/scorecard", Action.READ_STATUS)
 def scorecard(slug: str) -> str:
     year = year_arg()
-    rows = queries(slug).scorecard(year, state().today())
-    return render_template("web/scorecard.html", rows=rows, year=year,
-                           years=recent_years())
+    reads = queries(slug)
+    rows = reads.scorecard(year, state().today())
+    collectives = reads.collective_scores(year, state().today())
+    return render_template("web/scorecard.html", rows=rows, collectives=collectives,
+                           year=year, years=recent_years())
 
 
 @routes.route("/t/<slug>/time-travel", Action.READ_HISTORY)

@@ -7,12 +7,13 @@ from datetime import date
 
 from flask import render_template, request
 
-from domain.errors import DomainError
+from domain.errors import DomainError, NotFound
 from domain.obligations import current_period, timing
 from domain.policy import Action
 from domain.status import StatusClass
 from domain.text import sort_key
 from projections.plan_status import TaskStatus, match_reasons
+from projections.responsibility import Responsibility, responsibility
 from projections.summary import is_due_soon
 from web.auth import require
 from web.formatting import parse_day
@@ -124,8 +125,19 @@ def task_page(slug: str, number: str) -> str:
         # Several plans may number a task alike: keep this task's own entries.
         timeline = [e for e in reads.history(task.number) if e.aggregate_id == str(task.id)]
     row = reads.task_detail(task.number, plan_number, state().today())
+    # Who carried the task on a date: today from the live state; another date asked
+    # (?on=dd/mm/yyyy) from the plan as it stood then.
+    on, on_error = day_arg("on")
+    try:
+        carried: Responsibility | None = (
+            responsibility(plan, task, on) if on == state().today() or on_error
+            else reads.responsibility(task.number, plan_number, on))
+    except NotFound:  # the task was not yet in the plan on that date
+        carried = None
     return render_template(
-        "web/task.html", task=task, row=row, timeline=timeline,
+        "web/task.html", task=task, row=row, timeline=timeline, carried=carried,
+        on_error=on_error, collective_named=any(
+            k in plan.collectives for k in task.leads + task.coordinators),
         group_title=plan.plans[task.plan_id].groups.get(task.group_code, ""),
         leads=[plan.agency_name(k) for k in task.leads],
         coordinators=[plan.agency_name(k) for k in task.coordinators],
