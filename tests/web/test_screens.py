@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from api.config import ApiSettings
+from domain.agencies import normalise_agency
 from server.app import create_app
 from service.commands import ChangeDeadline, Context, ReportProgress
 from service.config import Settings
@@ -22,6 +24,7 @@ from tests.web.browser import after_navigation, chromium, screenshot, serving
 from tests.web.conftest import OTHER, REPORTER_AGENCY, TENANT, Tokens, issue_tokens, seed_tenant
 
 T = f"/t/{TENANT}"
+DISTRICTS_KEY = quote(normalise_agency("UBND các huyện, thị xã, thành phố").key)
 WIDTHS = {"desktop": (1400, 900), "phone": (390, 844)}
 PAGES = {  # name: (who signs in, path)
     "trang-chu": ("admin", "/"),
@@ -44,6 +47,11 @@ PAGES = {  # name: (who signs in, path)
     "so-lieu-chi-tieu": ("reporter", f"{T}/indicators/7.8/values"),
     "muc-tieu-chi-tieu": ("admin", f"{T}/indicators/7.8/target"),
     "xep-hang": ("admin", f"{T}/scorecard?year=2025"),
+    "danh-muc-co-quan": ("admin", f"{T}/agencies"),
+    "ke-nhiem-co-quan": ("admin", f"{T}/agencies/{DISTRICTS_KEY}/succeed"),
+    "gop-ten-goi": ("admin", f"{T}/agencies/{DISTRICTS_KEY}/alias?into={DISTRICTS_KEY}"),
+    "giao-tung-co-quan": ("admin", f"{T}/tasks/10/expand"),
+    "trach-nhiem-theo-ngay": ("admin", f"{T}/tasks/10?on=15/07/2025"),
     "theo-thoi-diem": ("auditor", f"{T}/time-travel"),
     "so-sanh": ("auditor", f"{T}/diff?before=01/03/2025&after=30/06/2025"),
     "nhat-ky-thay-doi": ("inspector", "/changes"),
