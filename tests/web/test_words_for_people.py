@@ -16,7 +16,7 @@ T = f"/t/{TENANT}"
 def test_an_unknown_address_answers_a_vietnamese_page_with_a_way_back(
     client: FlaskClient, province: Tokens
 ) -> None:
-    for path in ("/khong-co-trang-nay", f"{T}/khong-co", "/t"):
+    for path in ("/khong-co-trang-nay", f"{T}/khong-co", "/t", f"{T}/tasks/%00"):
         response = client.get(path)
         assert response.status_code == 404 and response.mimetype == "text/html", path
         page = text(response)
