@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.deadlines import Deadline
+from domain.evidence import EvidenceFile
 from domain.status import ReportFact
 from projections.audit import AuditEntry
 from projections.codec import decode, encode, to_json
@@ -47,8 +48,8 @@ class ReadModelStore:
     def __init__(self, database: Database, tenant: str) -> None:
         self.db = database
         self.tenant = tenant
-        # The reports the last load found stored, (task id, number) -> document.
-        self._stored_reports: dict[tuple[str, int], str] = {}
+        # The reports a catch-up's load found stored, (task id, number) -> their fields.
+        self._stored_reports: dict[tuple[str, int], dict[str, Any]] = {}
 
     # -- values as each dialect stores them ------------------------------------------------
 
@@ -127,13 +128,14 @@ class ReadModelStore:
                                "AND task_id = :i ORDER BY number",
                                {"t": self.tenant, "i": task_id})
                 found += cursor.fetchall()
+        tasks = {str(i): task for i, task in state.tasks.items()}
         for row in found:
-            task = state.tasks.get(UUID(row["task_id"]))
+            task = tasks.get(row["task_id"])
             if task is not None:
-                report = decode(ReportView, json.loads(row["doc"]))
+                report = report_from_doc(json.loads(row["doc"]))
                 task.reports.append(report)
                 if not whole:
-                    self._stored_reports[(row["task_id"], report.number)] = row["doc"]
+                    self._stored_reports[(row["task_id"], report.number)] = dict(vars(report))
 
     def load_reports(self, cursor: Cursor, task_id: UUID, *, before: int | None = None,
                      limit: int | None = None) -> tuple[list[ReportView], int]:
@@ -145,7 +147,7 @@ class ReadModelStore:
                        "AND task_id = :i", params)
         counted = cursor.fetchone()
         cursor.execute(_LATEST_REPORTS if before is None else _REPORTS_BEFORE, params)
-        reports = [decode(ReportView, json.loads(r["doc"])) for r in cursor.fetchall()]
+        reports = [report_from_doc(json.loads(r["doc"])) for r in cursor.fetchall()]
         return reports[::-1], int(counted["n"]) if counted else 0
 
     def _tracked(self, cursor: Cursor) -> PlanState:
@@ -213,9 +215,9 @@ class ReadModelStore:
             view = _view(state, kind, id_)
             if isinstance(view, TaskView):
                 for report in view.reports:
-                    doc = to_json(report)
-                    if stored.get((id_, report.number)) != doc:
-                        reports.append({"t": self.tenant, "i": id_, "n": report.number, "d": doc})
+                    if stored.get((id_, report.number)) != vars(report):
+                        reports.append({"t": self.tenant, "i": id_, "n": report.number,
+                                        "d": to_json(report)})
                 view = replace(view, reports=[])
             rows.append({"t": self.tenant, "k": kind, "i": id_, "d": to_json(view)})
         if rows:
@@ -409,6 +411,21 @@ def row_from_doc(doc: dict[str, Any]) -> TaskRow:
         last_report_narrative=doc["last_report_narrative"],
         reported=tuple(ReportFact(r["period"], r["percent"], r["state"])
                        for r in doc["reported"]),
+    )
+
+
+def report_from_doc(doc: dict[str, Any]) -> ReportView:
+    """A stored report (the same as decode(ReportView, doc), written out: a catch-up decodes
+    every report of the tasks it changes)."""
+    return ReportView(
+        number=doc["number"], period=doc["period"], percent=doc["percent"],
+        narrative=doc["narrative"], difficulties=doc["difficulties"],
+        proposals=doc["proposals"], evidence=tuple(doc["evidence"]), agency=doc["agency"],
+        recorded_at=datetime.fromisoformat(doc["recorded_at"]),
+        effective_on=date.fromisoformat(doc["effective_on"]),
+        state=doc.get("state", "submitted"),
+        files=tuple(decode(EvidenceFile, f) for f in doc.get("files", ())),
+        decision_reason=doc.get("decision_reason", ""),
     )
 
 

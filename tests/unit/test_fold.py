@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from uuid import uuid4
 from domain.agencies import normalise_agency
 from domain.agency import Agency
 from domain.deadlines import parse_deadline
+from domain.evidence import EvidenceFile
 from domain.indicator import Indicator
 from domain.obligations import missing_report
 from domain.periods import ReportingPeriod
@@ -19,10 +21,10 @@ from domain.status import ReportFact, TaskFacts, classify
 from domain.targets import parse_target
 from domain.task import Task
 from projections.codec import decode, encode, to_json
-from projections.plan_state import PlanState, TaskRow
+from projections.plan_state import PlanState, ReportView, TaskRow
 from projections.projector import apply_all
 from projections.specs import fold
-from projections.store import row_from_doc
+from projections.store import report_from_doc, row_from_doc
 
 ISSUED = Provenance("dost", date(2025, 2, 27))
 Q1, Q2 = ReportingPeriod.parse("2025-Q1"), ReportingPeriod.parse("2025-Q2")
@@ -158,3 +160,16 @@ def test_a_status_row_keeps_what_the_rules_judge_however_many_reports() -> None:
         for period in (Q1, Q2, ReportingPeriod.parse("2025-Q4")):
             assert missing_report(row.facts(), period) == missing_report(full, period)
     assert row_from_doc(json.loads(to_json(row))) == row == decode(TaskRow, encode(row))
+
+
+def test_a_stored_report_reads_back_as_the_report_it_was() -> None:
+    task = a_task()
+    task.report_progress(Q1, 40, "Đang dự thảo", "Thiếu kinh phí", "Bổ sung", ("12/BC",),
+                         on(date(2025, 3, 31)))
+    task.return_report(1, "Thiếu số liệu", ISSUED)
+    view = fold(logged(task)).tasks[task.id]
+    report = replace(view.reports[0],
+                     files=(EvidenceFile("a" * 64, "bc.pdf", 10, "application/pdf"),))
+    for shown in (view.reports[0], report):
+        doc = json.loads(to_json(shown))
+        assert report_from_doc(doc) == shown == decode(ReportView, doc)
