@@ -245,10 +245,12 @@ class Task(Aggregate):
 
     def request_completion(
         self, completed_on: date, output_document: str, files: tuple[EvidenceFile, ...],
-        note: str, provenance: Provenance, today: date,
+        note: str, provenance: Provenance, today: date, carrying: tuple[str, ...] = (),
     ) -> int:
+        """`carrying`: the agencies the task names whose duties the requesting agency
+        carries (as their successor), when it is not named itself."""
         self._check_open_for_a_request()
-        self._check_lead(provenance)
+        self._check_lead(provenance, carrying)
         self._check_completion_date(completed_on, today)
         if not output_document.strip():
             raise DomainError("task.completion_needs_output", field="output_document")
@@ -306,10 +308,10 @@ class Task(Aggregate):
 
     def request_extension(
         self, proposed: Deadline, reason: str, files: tuple[EvidenceFile, ...],
-        provenance: Provenance,
+        provenance: Provenance, carrying: tuple[str, ...] = (),
     ) -> int:
         self._check_open_for_a_request()
-        self._check_lead(provenance)
+        self._check_lead(provenance, carrying)
         if self.open_extension is not None:
             raise DomainError("extension.already_open", field="deadline",
                               request=self.open_extension)
@@ -353,13 +355,14 @@ class Task(Aggregate):
 
     def answer_direction(
         self, direction: int, text: str, files: tuple[EvidenceFile, ...],
-        provenance: Provenance,
+        provenance: Provenance, carrying: tuple[str, ...] = (),
     ) -> None:
         if not 1 <= direction <= self.directions:
             raise DomainError("direction.not_found", field="direction", number=self.number,
                               direction=direction)
         agency = provenance.on_behalf_of
-        if agency is not None and not self.involves(agency):
+        if agency is not None and not self.involves(agency) and not any(
+                self.involves(k) for k in carrying):
             raise DomainError("task.agency_not_involved", field="agency", agency=agency,
                               number=self.number)
         if not text.strip():
@@ -406,13 +409,13 @@ class Task(Aggregate):
             raise DomainError("task.completion_pending", number=self.number,
                               request=self.pending_completion)
 
-    def _check_lead(self, provenance: Provenance) -> None:
+    def _check_lead(self, provenance: Provenance, carrying: tuple[str, ...] = ()) -> None:
         """Only a lead agency asks for completion or an extension (or the standing body,
-        which acts for no agency)."""
+        which acts for no agency), or the successor of a lead agency."""
         agency = provenance.on_behalf_of
-        if agency is None or agency in self.leads:
+        if agency is None or agency in self.leads or any(k in self.leads for k in carrying):
             return
-        if agency in self.coordinators:
+        if agency in self.coordinators or any(k in self.coordinators for k in carrying):
             raise DomainError("task.coordinator_not_lead", field="agency", number=self.number)
         raise DomainError("task.agency_not_involved", field="agency", agency=agency,
                           number=self.number)

@@ -36,6 +36,7 @@ from domain.periods import ReportingPeriod
 from projections.audit import AuditEntry
 from projections.plan_state import PlanState, TaskView
 from projections.plan_status import TaskStatus, task_status
+from projections.responsibility import carried_role
 
 REFUSAL_SHOWN_DAYS = 30  # how long a refused extension stays in the agency's queue
 
@@ -196,12 +197,15 @@ def agency_queue(state: PlanState, agency: str, today: date,
     coordinating: list[TaskDue] = []
     returned: list[ReturnedItem] = []
     for task in state.sorted_tasks():
+        # Its own tasks, and those it carries today as the successor of an agency named.
         if agency in task.leads:
             role = "lead"
         elif agency in task.coordinators:
             role = "coordinator"
         else:
-            continue
+            role = carried_role(state, task, agency, today)
+            if not role:
+                continue
         row = task_due(state, task, today, role, period, agency)
         (leading if role == "lead" else coordinating).append(row)
         returned += _returned(state, task, agency, today)

@@ -89,6 +89,27 @@ def _closed_on(task: TaskView | TaskRow) -> date | None:
     return task.completed_on if task.state == "completed" else None
 
 
+def carried_role(state: PlanState, task: TaskView | TaskRow, agency: str, on: date) -> str:
+    """"lead" or "coordinator" when `agency` carries that part of the task on `on` (named
+    itself, or as a successor of an agency named), else ""."""
+    closed = _closed_on(task)
+    for role, keys in (("lead", task.leads), ("coordinator", task.coordinators)):
+        if any(agency in carriers(state, k, on, closed) for k in keys):
+            return role
+    return ""
+
+
+def involved(state: PlanState, task: TaskView | TaskRow, on: date,
+             roles: tuple[str, ...] = ("lead", "coordinator")) -> tuple[str, ...]:
+    """The keys of the agencies a task names (in the given roles) and of those carrying
+    their duties on `on`: who may report on it."""
+    closed = _closed_on(task)
+    named = [k for role, keys in (("lead", task.leads), ("coordinator", task.coordinators))
+             if role in roles for k in keys]
+    return tuple(dict.fromkeys(
+        [*named, *(c for k in named for c in carriers(state, k, on, closed))]))
+
+
 def task_carriers(state: PlanState, task: TaskView | TaskRow, on: date) -> tuple[str, ...]:
     """The names of the agencies carrying a task's lead on `on`."""
     return carried_names(state, task.leads, on, _closed_on(task))

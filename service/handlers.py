@@ -377,14 +377,25 @@ def report_progress(ledger: TenantLedger, task: Task, command: ReportProgress,
 
 
 def reporting_agency(ledger: TenantLedger, task: Task, ctx: Context) -> str | None:
-    """The key of the agency reporting, which must lead or coordinate the task."""
+    """The key of the agency reporting, which must lead or coordinate the task, or carry
+    the duty of one that does (its successor)."""
     if ctx.agency is None:
         return None
     key = ledger.agency_keys([ctx.agency], "agency")[0]
-    if not task.involves(key):
+    if not task.involves(key) and not carrying(ledger, task, key, ctx):
         raise DomainError("task.agency_not_involved", field="agency", agency=ctx.agency,
                           number=task.number)
     return key
+
+
+def carrying(ledger: TenantLedger, task: Task, key: str | None, ctx: Context
+             ) -> tuple[str, ...]:
+    """The agencies the task names whose duties `key` carries on the command's date, as
+    their successor (none when it is named itself)."""
+    if key is None or task.involves(key):
+        return ()
+    return ledger.carried_by(task.leads + task.coordinators, key,
+                             ctx.effective_on or ledger.today())
 
 
 @changes(VerifyReport, Task)
@@ -410,7 +421,8 @@ def complete_task(ledger: TenantLedger, task: Task, command: CompleteTask,
                                 provenance, ledger.today(), files, clean(command.note))
         return {"request": request, "state": task.status}
     request = task.request_completion(command.completed_on, clean(command.output_document),
-                                      files, clean(command.note), provenance, ledger.today())
+                                      files, clean(command.note), provenance, ledger.today(),
+                                      carrying(ledger, task, agency_key, ctx))
     return {"request": request, "state": task.status}
 
 
@@ -446,7 +458,8 @@ def request_extension(ledger: TenantLedger, task: Task, command: RequestExtensio
     proposed = parse_deadline(command.deadline)
     request = task.request_extension(proposed, clean(command.reason),
                                      ledger.files.resolve(command.files),
-                                     ledger.provenance(ctx, agency_key))
+                                     ledger.provenance(ctx, agency_key),
+                                     carrying(ledger, task, agency_key, ctx))
     return {"request": request}
 
 
@@ -476,7 +489,8 @@ def answer_direction(ledger: TenantLedger, task: Task, command: AnswerDirection,
     agency_key = reporting_agency(ledger, task, ctx)
     task.answer_direction(command.direction, clean(command.text),
                           ledger.files.resolve(command.files),
-                          ledger.provenance(ctx, agency_key))
+                          ledger.provenance(ctx, agency_key),
+                          carrying(ledger, task, agency_key, ctx))
 
 
 @changes(CancelTask, Task)

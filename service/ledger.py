@@ -23,6 +23,7 @@ from domain.plan import Plan
 from domain.provenance import Provenance
 from domain.task import Task
 from domain.text import clean, fold
+from projections.responsibility import carriers
 from service import handlers
 from service.application import LedgerApplication
 from service.commands import Command, Context
@@ -160,6 +161,11 @@ class TenantLedger:
             if fold(name) == wanted:
                 return self._get(Agency, Agency.create_id(key), missing)
         raise missing
+
+    def carried_by(self, keys: Sequence[str], carrier: str, on: date) -> tuple[str, ...]:
+        """Those of `keys` whose duties `carrier` carries on `on` (as their successor)."""
+        state = TenantQueries(self.app).state()
+        return tuple(k for k in keys if carrier in carriers(state, k, on))
 
     def plan(self, number: str | None = None) -> Plan:
         return self._get(Plan, self.catalogue().resolve(number),

@@ -39,7 +39,7 @@ from api.schemas.tasks import (
 from api.services import clock
 from domain.policy import Action
 from projections.details import TaskDetail
-from projections.responsibility import Responsibility
+from projections.responsibility import Responsibility, involved
 from service.audit_texts import entry_json
 from service.commands import (
     AcceptCompletion,
@@ -114,7 +114,12 @@ def task_history(number: str, query: dict[str, Any]) -> dict[str, Any]:
 def _involved(number: str, body: dict[str, Any], **_: Any) -> tuple[str, ...]:
     """The agencies leading or coordinating a task: the only ones whose reporters report it."""
     task = scope.ledger().task(number, body.get("plan"))
-    return (*task.leads, *task.coordinators)
+    state = scope.queries().state()
+    view = state.tasks.get(task.id)
+    if view is None:
+        return (*task.leads, *task.coordinators)
+    # And, from the day an agency's duties passed on, its successors.
+    return involved(state, view, clock().today())
 
 
 def _task_command(rule: str, schema: Any, action: Action, status: int = 200,

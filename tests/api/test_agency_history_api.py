@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from domain.access import Role
 from tests.api.conftest import assert_problem
+from tests.api.principals import login
 
 DISTRICTS = "UBND các huyện, thị xã, thành phố"
 COMMUNES = "UBND các xã, phường"
@@ -91,3 +93,18 @@ def test_collectives_are_marked_expanded_and_scored_apart(
     not_named = assert_problem(client.post(f"{seeded}/tasks/10/expand", json={
         "collective": DISTRICTS, "members": ["UBND thành phố Tam Kỳ"], "reason": "x"}), 422)
     assert "collective" in not_named["errors"]
+
+
+def test_the_successors_reporter_reports_on_the_tasks_it_carries(
+    client: FlaskClient, seeded: str
+) -> None:
+    client.post(f"{seeded}/agencies", json={"name": COMMUNES})
+    reporter = login(client.application, "test.xa",
+                     (Role.AGENCY_REPORTER, "quang-nam", COMMUNES))
+    report = {"period": "2025-Q3", "percent": 20, "narrative": "Đang triển khai"}
+    assert_problem(reporter.post(f"{seeded}/tasks/10/reports", json=report), 403)
+    assert client.post(f"{seeded}/agencies/{DISTRICTS}/succeed", json={
+        "successors": [COMMUNES], "reason": "Không tổ chức cấp huyện",
+        "effective_on": "01/07/2025"}).status_code == 200
+    sent = reporter.post(f"{seeded}/tasks/10/reports", json=report)
+    assert sent.status_code == 201, sent.get_json()

@@ -236,3 +236,24 @@ def test_collectives_are_marked_expanded_into_members_and_scored_apart(
         ledger.handle(ExpandCollective(task="10", collective=DISTRICTS, members=members,
                                        reason="x"), DOST)
     assert refused.value.code == "task.collective_not_named"
+
+
+def test_the_successor_reports_and_asks_for_completion_of_the_tasks_it_carries(
+    reorganised: TenantLedger,
+) -> None:
+    before = Context(actor="r", effective_on=date(2025, 2, 28), agency=DOST_NAME)
+    with pytest.raises(DomainError) as refused:  # not yet its duty then
+        reorganised.handle(ReportProgress(task="61", period="2025-02", percent=5,
+                                          narrative="Chưa"), before)
+    assert refused.value.code == "task.agency_not_involved"
+    after = Context(actor="r", effective_on=date(2025, 3, 15), agency=DOST_NAME)
+    reorganised.handle(ReportProgress(task="61", period="2025-Q1", percent=50,
+                                      narrative="Đang làm"), after)
+    reorganised.handle(CompleteTask(task="61", completed_on=date(2025, 3, 20),
+                                    output_document="Kế hoạch 5/KH-SKHCN"), after)
+    queries = TenantQueries(reorganised.app)
+    detail = queries.task_detail("61", None, date(2025, 3, 31))
+    assert detail.state == "completion_pending"
+    assert detail.reports[0].agency == reorganised.agency(DOST_NAME).key
+    queue = queries.agency_queue(reorganised.agency(COMMUNES).key, date(2025, 7, 15))
+    assert {"6", "10", "28"} <= {t.number for t in queue.leading}

@@ -18,7 +18,7 @@ from web.messages import WebError, period_vi
 from web.routes import Routes
 from web.state import dispatch, queries, state
 from web.uploads import uploaded_files
-from web.views.common import plan_ref, requested_task, task_url
+from web.views.common import concerned, plan_ref, requested_task, task_url
 from web.views.forms_flow import context, day, lines, required, run_form
 
 routes = Routes()
@@ -41,17 +41,16 @@ def _task_for(slug: str, number: str) -> tuple[PlanState, TaskView, str, Viewer]
     """The tenant's state, the task, its plan's number, and who acts."""
     plan = queries(slug).state()
     task, plan_number = requested_task(plan, number)
-    return plan, task, plan_number, require(Action.TASK_REPORT, slug,
-                                            task.leads + task.coordinators)
+    return plan, task, plan_number, require(Action.TASK_REPORT, slug, concerned(plan, task))
 
 
 def acting_choices(plan: PlanState, task: TaskView, viewer: Viewer, slug: str
                    ) -> list[tuple[str, str]]:
     """(key, name) of the agencies one may report for: a reporter's own, else any of the
     task's (or none: the standing body reporting itself)."""
-    concerned = task.leads + task.coordinators
-    acting = agencies_acting(viewer.grants, Action.TASK_REPORT, slug, concerned)
-    keys = sorted(acting) if acting is not None else list(concerned)
+    named = concerned(plan, task)
+    acting = agencies_acting(viewer.grants, Action.TASK_REPORT, slug, named)
+    keys = sorted(acting) if acting is not None else list(named)
     return [(key, plan.agency_name(key)) for key in keys]
 
 
@@ -75,7 +74,7 @@ def report(slug: str, number: str) -> Response | tuple[str, int]:
     plan, task, plan_number, viewer = _task_for(slug, number)
     choices = acting_choices(plan, task, viewer, slug)
     bound = agencies_acting(viewer.grants, Action.TASK_REPORT, slug,
-                            task.leads + task.coordinators) is not None
+                            concerned(plan, task)) is not None
 
     def record() -> str:
         percent = parse_int(request.form.get("percent", ""), "percent", 0, 100,
@@ -112,7 +111,7 @@ def complete(slug: str, number: str) -> Response | tuple[str, int]:
     plan, task, plan_number, viewer = _task_for(slug, number)
     choices = acting_choices(plan, task, viewer, slug)
     bound = agencies_acting(viewer.grants, Action.TASK_REPORT, slug,
-                            task.leads + task.coordinators) is not None
+                            concerned(plan, task)) is not None
 
     def record() -> str:
         completed_on = parse_day(request.form.get("completed_on", ""), "completed_on")

@@ -14,6 +14,7 @@ from domain.indicator import Indicator
 from domain.obligations import Timing, timing
 from domain.text import fold
 from projections.plan_state import IndicatorView, PlanState, PlanView, TaskView
+from projections.responsibility import involved
 from projections.summary import PlanSummary
 from web.charts import stacked_bars
 from web.formatting import parse_day
@@ -175,3 +176,14 @@ def task_url(slug: str, plan: PlanState, task: TaskView, anchor: str | None = No
     """A task's page, naming its plan when the tenant holds several."""
     return url_for("web.task_page", slug=slug, number=task.number,
                    plan=plan_ref(plan, task_plan(plan, task)), _anchor=anchor or None)
+
+
+def concerned(plan: PlanState, task: TaskView) -> tuple[str, ...]:
+    """The agencies whose reporters report on a task: those it names and, today, their
+    successors."""
+    return involved(plan, task, state().today())
+
+
+def leading(plan: PlanState, task: TaskView) -> tuple[str, ...]:
+    """The agencies that lead a task today: those it names as leads and their successors."""
+    return involved(plan, task, state().today(), ("lead",))

@@ -33,7 +33,7 @@ from web.routes import Routes
 from web.state import dispatch, queries, tenancy
 from web.uploads import uploaded_files
 from web.views.commands import acting_choices, chosen_agency
-from web.views.common import plan_ref, requested_task, task_url
+from web.views.common import concerned, leading, plan_ref, requested_task, task_url
 from web.views.forms_flow import context, run_form
 
 routes = Routes()
@@ -47,9 +47,8 @@ CORRECTION_FIELDS = ("completed_on", "reason", "decision_ref", "effective_on")
 def _task(slug: str, number: str, action: Action) -> tuple[PlanState, TaskView, str, Viewer]:
     plan = queries(slug).state()
     task, plan_number = requested_task(plan, number)
-    concerned = task.leads + task.coordinators
     bound = action in (Action.TASK_REPORT,)
-    viewer = require(action, slug, concerned if bound else None)
+    viewer = require(action, slug, concerned(plan, task) if bound else None)
     return plan, task, plan_number, viewer
 
 
@@ -69,9 +68,10 @@ def download(slug: str, sha256: str) -> Response:
 def extension(slug: str, number: str) -> Response | tuple[str, int]:
     """A lead agency asks for a later deadline, with its reason and documents."""
     plan, task, plan_number, viewer = _task(slug, number, Action.TASK_REPORT)
-    choices = [(k, n) for k, n in acting_choices(plan, task, viewer, slug) if k in task.leads]
+    choices = [(k, n) for k, n in acting_choices(plan, task, viewer, slug)
+               if k in leading(plan, task)]
     bound = agencies_acting(viewer.grants, Action.TASK_REPORT, slug,
-                            task.leads + task.coordinators) is not None
+                            concerned(plan, task)) is not None
     if bound and not choices:
         raise WebError("Chỉ cơ quan chủ trì được đề nghị gia hạn.", field="agency")
 
@@ -160,7 +160,7 @@ def answer(slug: str, number: str, direction: int) -> Response:
     plan, task, plan_number, viewer = _task(slug, number, Action.TASK_REPORT)
     choices = acting_choices(plan, task, viewer, slug)
     bound = agencies_acting(viewer.grants, Action.TASK_REPORT, slug,
-                            task.leads + task.coordinators) is not None
+                            concerned(plan, task)) is not None
 
     def record() -> str:
         ctx = context(viewer, agency=chosen_agency(choices, bound))

@@ -21,8 +21,10 @@ from web.messages import error_vi
 from web.routes import Routes
 from web.state import queries, state
 from web.views.common import (
+    concerned,
     day_arg,
     group_titles,
+    leading,
     plan_ref,
     requested_task,
     row_timings,
@@ -141,7 +143,8 @@ def task_page(slug: str, number: str) -> str:
         group_title=plan.plans[task.plan_id].groups.get(task.group_code, ""),
         leads=[plan.agency_name(k) for k in task.leads],
         coordinators=[plan.agency_name(k) for k in task.coordinators],
-        agency_name=plan.agency_name, concerned=task.leads + task.coordinators,
+        agency_name=plan.agency_name, concerned=concerned(plan, task),
+        leading=leading(plan, task),
         plan_number=plan_number, several_plans=several_plans(plan),
         plan_ref=plan_ref(plan, plan_number), timing=timing(task.facts(), state().today()),
     )
