@@ -27,7 +27,7 @@ from service.commands import (
     SucceedAgency,
 )
 from service.ledger import TenantLedger
-from service.queries import TenantQueries
+from service.queries import TenantQueries, read_events
 from service.tenancy import Tenancy
 
 DOST = Context(actor="dost-officer")
@@ -257,3 +257,16 @@ def test_the_successor_reports_and_asks_for_completion_of_the_tasks_it_carries(
     assert detail.reports[0].agency == reorganised.agency(DOST_NAME).key
     queue = queries.agency_queue(reorganised.agency(COMMUNES).key, date(2025, 7, 15))
     assert {"6", "10", "28"} <= {t.number for t in queue.leading}
+
+
+def test_as_known_before_the_succession_was_recorded_the_old_agency_is_answered(
+    tenancy: Tenancy, seed_path: Path,
+) -> None:
+    ledger = seed_ledger(tenancy, seed_path)
+    queries = TenantQueries(ledger.app)
+    recorded_before = max(e.timestamp for _, e in read_events(ledger.app))
+    ledger.handle(SucceedAgency(agency=ICT, successors=(DOST_NAME,), reason="Hợp nhất"),
+                  on(date(2025, 3, 1)))
+    assert queries.responsibility("61", None, date(2025, 6, 1)).responsible == (DOST_NAME,)
+    then = queries.responsibility("61", None, date(2025, 6, 1), known_at=recorded_before)
+    assert then.responsible == (ICT,)

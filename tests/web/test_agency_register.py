@@ -4,11 +4,12 @@ says who carried the task on a date; the scorecard shows collectives apart."""
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import quote
 
 from flask.testing import FlaskClient
 
-from service.commands import Context, RegisterAgency
+from service.commands import Context, RegisterAgency, SucceedAgency
 from service.tenancy import Tenancy
 from tests.web.conftest import TENANT, Tokens, form_fields, sign_in, text
 
@@ -99,3 +100,16 @@ def test_a_collective_is_expanded_from_the_task_page_and_scored_apart(
     assert done.status_code == 303, text(done)
     page = text(client.get(f"/t/{TENANT}/tasks/10"))
     assert "UBND thành phố Tam Kỳ" in page.split("Cơ quan phối hợp")[0]
+
+
+def test_the_successors_reporter_reports_on_a_task_it_carries(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    sign_in(client, province.reporter)  # Sở Nội vụ's reporter
+    assert "Báo cáo tiến độ</a>" not in text(client.get(f"/t/{TENANT}/tasks/10"))
+    assert client.get(f"/t/{TENANT}/tasks/10/report").status_code == 403
+    tenancy.ledger(TENANT, for_writing=True).handle(
+        SucceedAgency(agency=DISTRICTS, successors=("Sở Nội vụ",), reason="Thử"),
+        Context("setup", effective_on=date(2025, 7, 1)))
+    assert "Báo cáo tiến độ</a>" in text(client.get(f"/t/{TENANT}/tasks/10"))
+    assert client.get(f"/t/{TENANT}/tasks/10/report").status_code == 200
