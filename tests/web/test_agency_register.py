@@ -35,9 +35,10 @@ def test_a_succession_recorded_on_the_register_changes_who_carries_the_task_from
     url = f"/t/{TENANT}/agencies/{quote(_key(tenancy, DISTRICTS))}/succeed"
     refused = _post(client, url, successors=COMMUNES, reason="Không tổ chức cấp huyện")
     assert refused.status_code == 422  # type: ignore[attr-defined]
-    assert "Ngày hiệu lực" in text(refused)
+    assert 'id="f-effective_on-error"' in text(refused)
+    assert 'id="f-confirm-error"' in text(refused)  # it cannot be undone: confirmed first
     done = _post(client, url, successors=COMMUNES, reason="Không tổ chức cấp huyện",
-                 decision_ref="202/2025/QH15", effective_on="01/07/2025")
+                 decision_ref="202/2025/QH15", effective_on="01/07/2025", confirm="yes")
     assert done.status_code == 303, text(done)  # type: ignore[attr-defined]
     register = text(client.get(f"/t/{TENANT}/agencies"))
     assert f"Được kế nhiệm bởi {COMMUNES} từ ngày 01/07/2025" in register
@@ -58,11 +59,12 @@ def test_merger_dissolution_alias_and_collective_forms(
     sign_in(client, province.admin)
     health, finance = _key(tenancy, "Sở Y tế"), _key(tenancy, "Sở Tài chính")
     merged = _post(client, f"/t/{TENANT}/agencies/{quote(health)}/merge", agencies=finance,
-                   into="Sở Y tế và Tài chính", reason="Hợp nhất", effective_on="01/03/2025")
+                   into="Sở Y tế và Tài chính", reason="Hợp nhất", effective_on="01/03/2025",
+                   confirm="yes")
     assert merged.status_code == 303, text(merged)  # type: ignore[attr-defined]
     assert "Hợp nhất vào Sở Y tế và Tài chính" in text(client.get(f"/t/{TENANT}/agencies"))
     ended = _post(client, f"/t/{TENANT}/agencies/{quote(health)}/dissolve", reason="Giải thể",
-                  effective_on="01/04/2025")
+                  effective_on="01/04/2025", confirm="yes")
     assert ended.status_code == 422  # type: ignore[attr-defined]
     tenancy.ledger(TENANT, for_writing=True).handle(
         RegisterAgency(name="Sở Khoa học - Công nghệ"), Context("setup"))

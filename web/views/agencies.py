@@ -92,13 +92,14 @@ def _lifecycle_form(slug: str, key: str, kind: str) -> Response | tuple[str, int
         return _register_url(slug)
 
     checks: dict[str, Check] = {
-        "reason": required("Hãy ghi rõ lý do."), "effective_on": day(needed=True)}
+        "reason": required("Hãy ghi rõ lý do."), "effective_on": day(needed=True),
+        "confirm": required("Hãy đánh dấu xác nhận trước khi ghi nhận.")}
     if kind == "succession":
         checks["successors"] = required("Hãy nhập ít nhất một cơ quan kế nhiệm.")
     if kind == "merger":
         checks["agencies"] = chosen("agencies", "Hãy chọn ít nhất một cơ quan cùng hợp nhất.")
         checks["into"] = required("Hãy nhập tên cơ quan sau hợp nhất.")
-    return run_form(slug, "web/agency_form.html", LIFECYCLE_FIELDS, record,
+    return run_form(slug, "web/agency_form.html", (*LIFECYCLE_FIELDS, "confirm"), record,
                     {"agency": "successors"}, checks=checks,
                     agency=agency, kind=kind, others=others, preview=None)
 
