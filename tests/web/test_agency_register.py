@@ -51,6 +51,9 @@ def test_a_succession_recorded_on_the_register_changes_who_carries_the_task_from
     assert f"Cơ quan thực hiện: Các Sở, ban, ngành; {COMMUNES}" in travel
     before = text(client.get(f"/t/{TENANT}/time-travel?on=15/06/2025&mode=effective"))
     assert COMMUNES not in before
+    log = text(client.get(f"/changes?tenant={TENANT}&type=agency_succeeded"))
+    assert f"{DISTRICTS} được {COMMUNES} kế nhiệm từ ngày 01/07/2025" in log
+    assert "Kế nhiệm cơ quan" in log and "202/2025/QH15" in log
 
 
 def test_merger_dissolution_alias_and_collective_forms(
