@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from domain.accounts import Account, TenantPolicy
+from domain.agency import Agency
 from domain.clock import fixed
 from domain.status import StatusClass
 from domain.task import Task
@@ -28,6 +29,9 @@ TODAY = date(2026, 11, 29)
 CANNOT_APPEAR = {
     Task.Completed: "written by logs from before completions were reviewed; no command "
                     "records it any more (completions are requested, then accepted)",
+    Agency.CollectiveMarked: "every collective plan 1534 names is recognised by its name "
+                             "(\"Các Sở, ban, ngành\", \"UBND các huyện, ...\"), so the "
+                             "standing body never has to mark one",
 }
 ACCESS_LOG = {
     "Principal": "people and their grants live in the shared access log, not a tenant's",
