@@ -107,7 +107,7 @@ def test_r57_serve_migrates_loads_the_demo_and_serves_it_through_gunicorn(
                 time.sleep(0.2)
         assert status == 200
         _, body = _get(f"http://127.0.0.1:{port}/api/v1/tenants/demo/status", DOST_TOKEN)
-        assert len(json.loads(body)["tasks"]) == 60
+        assert len(json.loads(body)["tasks"]) == 61  # 60, and one the story adds
         with pytest.raises(urllib.error.HTTPError) as anonymous:
             _get(f"http://127.0.0.1:{port}/api/v1/tenants/demo/status")
         assert anonymous.value.code == 401
