@@ -26,6 +26,16 @@ class PlanSummary:
     by_lead: dict[str, dict[str, int]]
     due_soon: list[TaskStatus] = field(default_factory=list)
     missing_report: list[TaskStatus] = field(default_factory=list)
+    # Each key of `by_group`: its label ("I. Title", led by the plan's number when the
+    # tenant holds several plans) and the (plan number, group code) it counts.
+    group_labels: dict[str, str] = field(default_factory=dict)
+    group_refs: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def group_key(plan: str, code: str, several: bool) -> str:
+    """A group's key in the summary: its code alone, or with its plan's number when the
+    tenant holds several plans (two plans may both have a group I)."""
+    return f"{plan} · {code}" if several else code
 
 
 def _counts(rows: list[TaskStatus]) -> dict[str, int]:
@@ -51,17 +61,32 @@ def summarise(state: PlanState, on: date, period: ReportingPeriod | None = None,
     period = period or current_quarter(on)
     tasks = state.task_rows() if tasks is None else tasks
     rows = plan_status(state, on, tasks)
-    groups = sorted({r.group for r in rows}, key=[t.group_code for t in tasks].index)
+    several = len(state.plans) > 1
+    titles = {p.number: p.groups for p in state.plans.values()}
+    plans = [p.number for p in state.plans.values()]
+    order = [(r.plan, r.group) for r in rows]
+    groups = sorted(set(order), key=lambda g: (
+        plans.index(g[0]) if g[0] in plans else len(plans), order.index(g)))
+    keys = {g: group_key(*g, several) for g in groups}
     leads = sorted({lead for r in rows for lead in r.leads}, key=sort_key)
     return PlanSummary(
         on=on,
         period=period.code,
         overall=_counts(rows),
-        by_group={g: _counts([r for r in rows if r.group == g]) for g in groups},
+        by_group={keys[g]: _counts([r for r in rows if (r.plan, r.group) == g])
+                  for g in groups},
         by_lead={a: _counts([r for r in rows if a in r.leads]) for a in leads},
         due_soon=[r for r in rows if is_due_soon(r, on, due_within_days)],
         missing_report=[
             row for row, task in zip(rows, tasks, strict=True)
             if missing_report(task.facts(), period)
         ],
+        group_labels={keys[g]: _label(g, titles.get(g[0], {}), several) for g in groups},
+        group_refs={keys[g]: g for g in groups},
     )
+
+
+def _label(group: tuple[str, str], titles: dict[str, str], several: bool) -> str:
+    plan, code = group
+    label = f"{code}. {titles.get(code, '')}".rstrip(". ")
+    return f"Kế hoạch {plan} · {label}" if several else label

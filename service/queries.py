@@ -249,16 +249,26 @@ class TenantQueries:
         self.refresh()
         return self.store.last_position_recorded_by(known_at)
 
+    def _of_plan(self, state: PlanState, tasks: list[TaskRow], plan: str | None
+                 ) -> list[TaskRow]:
+        """The rows of the plan named (all plans' when none is)."""
+        if plan is None:
+            return tasks
+        plan_id = self._plan_id(state, plan)
+        return [t for t in tasks if t.plan_id == plan_id]
+
     def status(self, on: date, *, search: str | None = None, group: str | None = None,
                agency: str | None = None, status: str | None = None,
-               **when: Any) -> list[TaskStatus]:
+               plan: str | None = None, **when: Any) -> list[TaskStatus]:
         state, tasks = self._rows_at(**when)
-        rows = plan_status(state, on, tasks)
+        rows = plan_status(state, on, self._of_plan(state, tasks, plan))
         return filter_status(rows, search=search, group=group, agency=agency, status=status)
 
-    def summary(self, on: date, **when: Any) -> PlanSummary:
+    def summary(self, on: date, *, plan: str | None = None, **when: Any) -> PlanSummary:
+        """The summary of every plan's tasks, or of the plan named; groups are counted
+        per plan."""
         state, tasks = self._rows_at(**when)
-        return summarise(state, on, tasks=tasks)
+        return summarise(state, on, tasks=self._of_plan(state, tasks, plan))
 
     def scorecard(self, year: int, today: date | None = None, **when: Any) -> list[AgencyScore]:
         """The agencies ranked (collectives are not agencies: `collective_scores`)."""

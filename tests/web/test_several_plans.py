@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
@@ -199,3 +200,62 @@ def test_indicator_forms_act_on_the_named_plans_indicator(
     assert plan_a.target.text == "≥ 95" and plan_b.target.text == "≥ 80"
     page_b = text(client.get(f"{T}/indicators/7.8", query_string={"plan": PLAN_B}))
     assert "Tỷ lệ hồ sơ lưu trữ được số hóa" in page_b and "62,5" in page_b
+
+
+def seed_group_sizes(tenancy: Tenancy) -> dict[str, int]:
+    state = tenancy.queries(TENANT).state()
+    sizes: dict[str, int] = {}
+    for task in state.tasks.values():
+        if state.plans[task.plan_id].number == PLAN_A:
+            sizes[task.group_code] = sizes.get(task.group_code, 0) + 1
+    return sizes
+
+
+def test_groups_are_counted_per_plan_and_each_plans_counts_add_up(
+    two_plans: FlaskClient, tenancy: Tenancy
+) -> None:
+    sizes = seed_group_sizes(tenancy)
+    summary = tenancy.queries(TENANT).summary(date(2025, 6, 30))
+    totals = {key: counts["total"] for key, counts in summary.by_group.items()}
+    assert totals == {**{f"{PLAN_A} · {code}": n for code, n in sizes.items()},
+                      f"{PLAN_B} · I": 1}
+    assert summary.overall["total"] == sum(sizes.values()) + 1
+    assert summary.group_labels[f"{PLAN_B} · I"] == f"Kế hoạch {PLAN_B} · I. Dữ liệu"
+
+    page = text(two_plans.get(f"{T}/", query_string={"on": "30/06/2025"}))
+    assert f"Kế hoạch {PLAN_B} · I. Dữ liệu" in page
+    assert f"Kế hoạch {PLAN_A} · I." in page
+    assert '<select id="f-plan" name="plan">' in page
+    # The bar of plan B's group I leads to that group of that plan only.
+    assert f"group=I&amp;plan={PLAN_B}" in two_plans.get(
+        f"{T}/", query_string={"on": "30/06/2025"}).get_data(as_text=True)
+
+    only_b = tenancy.queries(TENANT).summary(date(2025, 6, 30), plan=PLAN_B)
+    assert only_b.overall["total"] == 1 and list(only_b.by_group) == [f"{PLAN_B} · I"]
+    page_b = text(two_plans.get(f"{T}/", query_string={"on": "30/06/2025", "plan": PLAN_B}))
+    assert f"Kế hoạch {PLAN_B} · I. Dữ liệu" in page_b
+    assert f"Kế hoạch {PLAN_A} · I." not in page_b
+    assert two_plans.get(f"{T}/", query_string={"plan": "99/KH-UBND"}).status_code == 404
+
+
+def test_one_plan_keeps_its_groups_as_they_were(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    sign_in(client, province.admin)
+    summary = tenancy.queries(TENANT).summary(date(2025, 6, 30))
+    assert set(summary.by_group) == set(seed_group_sizes(tenancy))
+    assert 'id="f-plan"' not in text(client.get(f"{T}/"))
+
+
+def test_the_task_list_narrows_to_the_chosen_plan(
+    two_plans: FlaskClient, tenancy: Tenancy
+) -> None:
+    listed = text(two_plans.get(f"{T}/tasks", query_string={"plan": PLAN_B}))
+    assert TITLE_B in listed and f"/tasks/1?plan={PLAN_A}" not in listed
+    assert "1 nhiệm vụ" in listed and f"kế hoạch số {PLAN_B}" in listed
+    assert f'<option value="{PLAN_B}" selected>' in listed
+    every = text(two_plans.get(f"{T}/tasks"))
+    assert f"/tasks/1?plan={PLAN_A}" in every and f"/tasks/1?plan={PLAN_B}" in every
+    group_a = text(two_plans.get(f"{T}/tasks", query_string={"plan": PLAN_A, "group": "I"}))
+    assert f"{seed_group_sizes(tenancy)['I']} nhiệm vụ, tình trạng" in group_a
+    assert TITLE_B not in group_a

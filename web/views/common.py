@@ -122,6 +122,16 @@ def find_indicator(plan: PlanState, code: str, plan_number: str | None = None
     return found[0][1]
 
 
+def chosen_plan(plan: PlanState) -> str | None:
+    """The plan a page listing tasks or counts is narrowed to (`?plan=`), by its number as
+    the tenant knows it; None (all plans) when none is chosen or the tenant has one plan.
+    A plan the tenant does not hold: not found."""
+    named = request.args.get(PLAN_FIELD, "").strip()
+    if not named or not several_plans(plan):
+        return None
+    return find_plan(plan, named).number
+
+
 def plan_ref(plan: PlanState, number: str) -> str | None:
     """What a task's or indicator's URL and forms carry as `plan`: its plan's number when
     the tenant holds several plans, else nothing (single-plan URLs stay as they were)."""
@@ -131,13 +141,13 @@ def plan_ref(plan: PlanState, number: str) -> str | None:
 def summary_charts(summary: PlanSummary, plan: PlanState, slug: str | None = None
                    ) -> dict[str, Markup]:
     """The dashboard's two charts; given the tenant, each bar leads to the tasks it counts."""
-    titles = group_titles(plan)
-    groups = [(f"{code}. {titles.get(code, '')}".rstrip(". "), counts)
-              for code, counts in summary.by_group.items()]
+    groups = [(summary.group_labels.get(key, key), counts)
+              for key, counts in summary.by_group.items()]
     leads = list(summary.by_lead.items())
     group_links = lead_links = None
     if slug is not None:
-        group_links = [tasks_url(slug, summary.on, group=code) for code in summary.by_group]
+        group_links = [tasks_url(slug, summary.on, **_group_filter(summary, key, plan))
+                       for key in summary.by_group]
         lead_links = [tasks_url(slug, summary.on, lead=name) for name in summary.by_lead]
     return {
         "groups": stacked_bars("bd-nhom", "Tình trạng nhiệm vụ theo nhóm", groups,
@@ -145,6 +155,19 @@ def summary_charts(summary: PlanSummary, plan: PlanState, slug: str | None = Non
         "leads": stacked_bars("bd-co-quan", "Tình trạng nhiệm vụ theo cơ quan chủ trì", leads,
                               lead_links),
     }
+
+
+def group_rows(summary: PlanSummary) -> list[tuple[str, dict[str, int]]]:
+    """The summary's group counts, each labelled as a reader knows the group."""
+    return [(summary.group_labels.get(key, key), counts)
+            for key, counts in summary.by_group.items()]
+
+
+def _group_filter(summary: PlanSummary, key: str, plan: PlanState) -> dict[str, str]:
+    plan_number, code = summary.group_refs.get(key, ("", key))
+    if several_plans(plan) and plan_number:
+        return {"group": code, PLAN_FIELD: plan_number}
+    return {"group": code}
 
 
 def tasks_url(slug: str, on: date, **filters: str) -> str:

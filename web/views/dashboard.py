@@ -10,7 +10,15 @@ from web.auth import OPEN
 from web.charts import legend
 from web.routes import Routes
 from web.state import queries
-from web.views.common import day_arg, row_timings, several_plans, summary_charts, tasks_url
+from web.views.common import (
+    chosen_plan,
+    day_arg,
+    group_rows,
+    row_timings,
+    several_plans,
+    summary_charts,
+    tasks_url,
+)
 from web.views.insight import recent_years, year_arg
 
 routes = Routes()
@@ -22,12 +30,17 @@ def dashboard(slug: str) -> str:
     on, error = day_arg("on")
     reads = queries(slug)
     plan = reads.state()
-    summary = reads.summary(on)
-    links = {status.value: tasks_url(slug, on, status=status.value) for status in StatusClass}
-    links |= {"total": tasks_url(slug, on), "due_soon": tasks_url(slug, on, due_within="30"),
-              "missing": tasks_url(slug, on, missing="1")}
+    chosen = chosen_plan(plan)
+    summary = reads.summary(on, plan=chosen)
+    narrowed = {"plan": chosen} if chosen else {}
+    links = {status.value: tasks_url(slug, on, status=status.value, **narrowed)
+             for status in StatusClass}
+    links |= {"total": tasks_url(slug, on, **narrowed),
+              "due_soon": tasks_url(slug, on, due_within="30", **narrowed),
+              "missing": tasks_url(slug, on, missing="1", **narrowed)}
     return render_template("web/dashboard.html", summary=summary, on=on, date_error=error,
                            charts=summary_charts(summary, plan, slug), legend=legend(),
+                           group_rows=group_rows(summary), chosen_plan=chosen,
                            plans=list(plan.plans.values()), several_plans=several_plans(plan),
                            links=links, timings=row_timings(plan, on))
 
@@ -39,9 +52,11 @@ def public_page(slug: str) -> str:
     year = year_arg(on.year)
     reads = queries(slug)
     plan = reads.state()
-    summary = reads.summary(on)
+    chosen = chosen_plan(plan)
+    summary = reads.summary(on, plan=chosen)
     scores = reads.scorecard(year, on)
     return render_template("web/public.html", summary=summary, on=on, scores=scores, year=year,
-                           years=recent_years(),
+                           years=recent_years(), group_rows=group_rows(summary),
+                           chosen_plan=chosen,
                            charts=summary_charts(summary, plan), legend=legend(),
                            plans=list(plan.plans.values()), public_view=True)

@@ -21,6 +21,7 @@ from web.messages import error_vi
 from web.routes import Routes
 from web.state import queries, state
 from web.views.common import (
+    chosen_plan,
     concerned,
     day_arg,
     group_titles,
@@ -46,10 +47,11 @@ class TaskFilter:
     lead: str = ""  # an agency's name, among the leads only (the dashboard's bars)
     due_within: int | None = None  # open and due within so many days of the judging date
     missing: bool = False  # owes the current period's report and has sent none
+    plan: str = ""  # a plan's number, when the tenant holds several and one is chosen
 
     @property
     def active(self) -> bool:
-        return any((self.search, self.group, self.agency, self.status, self.due_from,
+        return any((self.plan, self.search, self.group, self.agency, self.status, self.due_from,
                     self.due_to, self.lead, self.due_within, self.missing))
 
     def keeps(self, row: TaskStatus, on: date, missing: set[tuple[str, str]]) -> bool:
@@ -64,7 +66,7 @@ class TaskFilter:
         return not (self.missing and (row.plan, row.number) not in missing)
 
 
-def read_filter() -> tuple[TaskFilter, dict[str, str]]:
+def read_filter(plan: str | None = None) -> tuple[TaskFilter, dict[str, str]]:
     args, errors = request.args, {}
     days: dict[str, date | None] = {}
     for name in ("due_from", "due_to"):
@@ -80,20 +82,22 @@ def read_filter() -> tuple[TaskFilter, dict[str, str]]:
         status=status if status in {s.value for s in StatusClass} else "",
         due_from=days["due_from"], due_to=days["due_to"], lead=args.get("lead", "")[:300],
         due_within=int(within) if within in DUE_WITHIN else None,
-        missing=args.get("missing") == "1",
+        missing=args.get("missing") == "1", plan=plan or "",
     ), errors
 
 
 def filtered_rows(slug: str) -> tuple[list[TaskStatus], TaskFilter, dict[str, str], date]:
     """The status table as the list's filters ask; the exports reuse it."""
     on, error = day_arg("on")
-    chosen, errors = read_filter()
+    reads = queries(slug)
+    chosen, errors = read_filter(chosen_plan(reads.state()))
     if error:
         errors["on"] = error
-    reads = queries(slug)
+    plan = chosen.plan or None
     rows = reads.status(on, search=chosen.search or None, group=chosen.group or None,
-                        agency=chosen.agency or None, status=chosen.status or None)
-    missing = {(r.plan, r.number) for r in reads.summary(on).missing_report
+                        agency=chosen.agency or None, status=chosen.status or None,
+                        plan=plan)
+    missing = {(r.plan, r.number) for r in reads.summary(on, plan=plan).missing_report
                } if chosen.missing else set()
     return [r for r in rows if chosen.keeps(r, on, missing)], chosen, errors, on
 
@@ -112,7 +116,7 @@ def task_list(slug: str) -> str:
         leads=sorted(leads, key=sort_key), timings=row_timings(plan, on),
         period=current_period(on).code,
         statuses=list(StatusClass), query=request.query_string.decode(),
-        several_plans=several_plans(plan),
+        several_plans=several_plans(plan), plans=list(plan.plans.values()),
     )
 
 
