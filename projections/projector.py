@@ -7,6 +7,7 @@ projection loses nothing: the next catch-up applies what is missing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -18,10 +19,19 @@ from projections.codec import encode
 from projections.entries import entry_for
 from projections.plan_state import TASK, PlanState
 from projections.specs import apply, spec_for
-from projections.store import ReadModelStore, row_documents, view_documents, view_keys
+from projections.store import (
+    ReadModelStore,
+    checkpoint_document,
+    row_documents,
+    view_documents,
+    view_keys,
+)
 
 EventSource = Callable[[int], Iterator[tuple[int, Any]]]  # events after a position
 BATCH = 2000
+# A checkpoint of the whole state at the last event up to each multiple of this position:
+# a read as known at a past time folds at most this many events after the one it starts from.
+CHECKPOINT_EVERY = 5000
 
 
 def _view_key(event: Any) -> tuple[str, str]:
@@ -36,12 +46,23 @@ def catch_up(store: ReadModelStore, events_after: EventSource, head: int | None)
             return position
         # Read the log before taking the projection lock: on SQLite the log shares the
         # file, and reading it while holding the write lock would wait on waiting writers.
-        batch = list(islice(events_after(position), BATCH))
-        if not batch:
+        fetched = list(islice(events_after(position), BATCH))
+        if not fetched:
             return position
+        # Checkpoints as apply_all takes them: stop at a boundary when the events reach it;
+        # when the log jumps past one (positions may skip), the state as it stands is the
+        # last before it.
+        boundary = (position // CHECKPOINT_EVERY + 1) * CHECKPOINT_EVERY
+        before = fetched[0][0] > boundary and position % CHECKPOINT_EVERY != 0
+        if fetched[0][0] > boundary:
+            boundary = (fetched[0][0] // CHECKPOINT_EVERY + 1) * CHECKPOINT_EVERY
+        batch = [pe for pe in fetched if pe[0] <= boundary]
+        after = batch[-1][0] % CHECKPOINT_EVERY == 0 or len(batch) < len(fetched)
         with store.db.transaction() as cursor:
             if store.lock_position(cursor) != position:
                 continue  # another reader caught up meanwhile; start from where it got
+            if before and position:
+                store.save_checkpoint(cursor, position, checkpoint_document(store.load(cursor)))
             keys = {_view_key(e) for _, e in batch}
             state = store.load(cursor, keys)
             entries = apply_all(state, batch)
@@ -50,16 +71,28 @@ def catch_up(store: ReadModelStore, events_after: EventSource, head: int | None)
                 UUID(i) for kind, i in keys if kind == TASK and UUID(i) in state.tasks))
             store.save_entries(cursor, entries)
             store.set_position(cursor, batch[-1][0])
-        if len(batch) < BATCH:
+            if after:
+                store.save_checkpoint(cursor, batch[-1][0],
+                                      checkpoint_document(store.load(cursor)))
+        if len(fetched) < BATCH and len(batch) == len(fetched):
             return batch[-1][0]
 
 
-def apply_all(state: PlanState, events: Iterable[tuple[int, Any]]) -> list[AuditEntry]:
-    """Fold events into the state, describing each against the state just before it."""
+def apply_all(state: PlanState, events: Iterable[tuple[int, Any]],
+              checkpoints: list[tuple[int, str]] | None = None) -> list[AuditEntry]:
+    """Fold events into the state, describing each against the state just before it. Given
+    a list, add to it the checkpoints a catch-up would take on the way: the whole state at
+    the last event up to each multiple of CHECKPOINT_EVERY."""
     entries = []
     for position, event in events:
+        if (checkpoints is not None and state.position % CHECKPOINT_EVERY != 0
+                and position > (state.position // CHECKPOINT_EVERY + 1) * CHECKPOINT_EVERY):
+            # The log jumps past a boundary (positions may skip): the last state before it.
+            checkpoints.append((state.position, checkpoint_document(state)))
         entries.append(entry_for(position, event, state))
         apply(state, position, event)
+        if checkpoints is not None and position % CHECKPOINT_EVERY == 0:
+            checkpoints.append((position, checkpoint_document(state)))
     return entries
 
 
@@ -68,13 +101,16 @@ def rebuild(store: ReadModelStore, events_after: EventSource) -> int:
     # Fold first, outside the lock (see catch_up); events appended meanwhile are applied
     # by the next catch-up, from the position this rebuild records.
     state = PlanState()
-    entries = apply_all(state, events_after(0))
+    checkpoints: list[tuple[int, str]] = []
+    entries = apply_all(state, events_after(0), checkpoints)
     with store.db.transaction() as cursor:
         store.lock_position(cursor)
         store.clear(cursor)
         store.save_views(cursor, state, view_keys(state))
         store.save_rows(cursor, state, state.tasks)
         store.save_entries(cursor, entries)
+        for position, document in checkpoints:
+            store.save_checkpoint(cursor, position, document)
         store.set_position(cursor, state.position)
         return state.position
 
@@ -92,14 +128,20 @@ def check(store: ReadModelStore, events_after: EventSource) -> list[Difference]:
         position = store.lock_position(cursor)
         live_state = store.load(cursor)
         live_rows = store.row_documents(cursor)
+        live_checkpoints = store.checkpoint_documents(cursor)
         live_entries = {e.position: e.to_dict() for e in store.all_entries(cursor)}
     fresh = PlanState()
+    fresh_checkpoints: list[tuple[int, str]] = []
     fresh_entries = {
         e.position: e.to_dict()
-        for e in apply_all(fresh, (pe for pe in events_after(0) if pe[0] <= position))
+        for e in apply_all(fresh, (pe for pe in events_after(0) if pe[0] <= position),
+                           fresh_checkpoints)
     }
     differences = _compare(view_documents(live_state), view_documents(fresh), "view")
     differences += _compare(live_rows, row_documents(fresh), "status row")
+    # Checkpoints taken before the table existed are missing, not different.
+    folded = {p: json.loads(doc) for p, doc in fresh_checkpoints if p in live_checkpoints}
+    differences += _compare(live_checkpoints, folded, "checkpoint")
     differences += _compare(live_entries, fresh_entries, "entry")
     return differences
 

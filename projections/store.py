@@ -233,6 +233,40 @@ class ReadModelStore:
             )
         self._stored_reports = {}
 
+    # -- fold checkpoints ----------------------------------------------------------------
+
+    def save_checkpoint(self, cursor: Cursor, position: int, document: str) -> None:
+        """The whole state as folded up to `position` (its `checkpoint_document`)."""
+        cursor.execute(
+            "INSERT INTO rm_checkpoints (tenant, position, doc) VALUES (:t, :p, :d) "
+            "ON CONFLICT (tenant, position) DO UPDATE SET doc = excluded.doc",
+            {"t": self.tenant, "p": position, "d": document},
+        )
+
+    def checkpoint_for(self, known_at: datetime, stop: int) -> PlanState | None:
+        """The latest checkpoint that the plan as known at `known_at` contains whole: at or
+        before `stop`, and before the first event recorded after `known_at`."""
+        when = self._when(known_at if known_at.tzinfo else known_at.replace(tzinfo=UTC))
+        with self.db.transaction(write=False) as cursor:
+            cursor.execute("SELECT MIN(position) AS p FROM rm_entries WHERE tenant = :t "
+                           "AND recorded_at > :r", {"t": self.tenant, "r": when})
+            row = cursor.fetchone()
+            first_after = row["p"] if row and row["p"] is not None else None
+            limit = stop if first_after is None else min(stop, int(first_after) - 1)
+            cursor.execute("SELECT position, doc FROM rm_checkpoints WHERE tenant = :t "
+                           "AND position <= :p ORDER BY position DESC LIMIT 1",
+                           {"t": self.tenant, "p": limit})
+            found = cursor.fetchone()
+        if found is None:
+            return None
+        return checkpoint_state(int(found["position"]), found["doc"])
+
+    def checkpoint_documents(self, cursor: Cursor) -> dict[int, Any]:
+        """Every stored checkpoint as its parsed document (used by `check`)."""
+        cursor.execute("SELECT position, doc FROM rm_checkpoints WHERE tenant = :t",
+                       {"t": self.tenant})
+        return {int(r["position"]): json.loads(r["doc"]) for r in cursor.fetchall()}
+
     # -- entries -----------------------------------------------------------------------
 
     def save_entries(self, cursor: Cursor, entries: Sequence[AuditEntry]) -> None:
@@ -302,9 +336,10 @@ _SELECT_POSITION_FOR_UPDATE = _SELECT_POSITION + " FOR UPDATE"
 _DELETE_TENANT_ROWS = ("DELETE FROM rm_entries WHERE tenant = :t",
                        "DELETE FROM rm_views WHERE tenant = :t",
                        "DELETE FROM rm_task_rows WHERE tenant = :t",
-                       "DELETE FROM rm_task_reports WHERE tenant = :t")
+                       "DELETE FROM rm_task_reports WHERE tenant = :t",
+                       "DELETE FROM rm_checkpoints WHERE tenant = :t")
 _EMPTY_TENANT_FILE = ("DELETE FROM rm_entries", "DELETE FROM rm_views", "DELETE FROM rm_task_rows",
-                      "DELETE FROM rm_task_reports")
+                      "DELETE FROM rm_task_reports", "DELETE FROM rm_checkpoints")
 _NO_LIMIT = 2**31 - 1
 _LATEST_REPORTS = ("SELECT doc FROM rm_task_reports WHERE tenant = :t AND task_id = :i "
                    "ORDER BY number DESC LIMIT :n")
@@ -427,6 +462,21 @@ def report_from_doc(doc: dict[str, Any]) -> ReportView:
         files=tuple(decode(EvidenceFile, f) for f in doc.get("files", ())),
         decision_reason=doc.get("decision_reason", ""),
     )
+
+
+def checkpoint_document(state: PlanState) -> str:
+    """The whole state as one document: every view, a task's with all its reports."""
+    return to_json([[kind, id_, _view(state, kind, id_)] for kind, id_ in sorted(view_keys(state))])
+
+
+def checkpoint_state(position: int, document: str) -> PlanState:
+    state = PlanState(position=position)
+    for kind, _, doc in json.loads(document):
+        reports = doc.pop("reports", []) if kind == TASK else []
+        _put(state, kind, doc)
+        if kind == TASK:
+            state.tasks[UUID(doc["id"])].reports = [report_from_doc(r) for r in reports]
+    return state
 
 
 def _view(state: PlanState, kind: str, id_: str) -> Any:

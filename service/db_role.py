@@ -27,8 +27,8 @@ from tenants.storage import PostgresStorage
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # Rows the web workers change in place; events and the hash chain are append-only.
 MUTABLE_TABLES = ("r57_idempotency_keys", "rm_tracking", "rm_views", "rm_task_rows",
-                  "rm_task_reports", "rm_entries", "integrity_tracking", "integrity_verifications",
-                  "r57_replicas")
+                  "rm_task_reports", "rm_checkpoints", "rm_entries", "integrity_tracking",
+                  "integrity_verifications", "r57_replicas")
 OWNER_WRITES = ("r57_tenants", "r57_schema_migrations")  # provisioning, migrations
 _ATTRIBUTES = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
 

@@ -156,8 +156,12 @@ class TenantQueries:
         stop = self._last_position_known_at(known_at) if known_at is not None else None
         if stop == 0:
             return PlanState()
-        events = read_events(self.app, 0, stop)
-        return fold(events, known_at=known_at, effective_on=effective_on)
+        start = None
+        if known_at is not None and stop is not None and effective_on is None:
+            # From the latest fold checkpoint that time has seen whole (projections/projector).
+            start = self.store.checkpoint_for(known_at, stop)
+        events = read_events(self.app, start.position if start else 0, stop)
+        return fold(events, known_at=known_at, effective_on=effective_on, state=start)
 
     def _live_state(self) -> PlanState:
         """The read models as plan state, loaded once per log position: the reads of one

@@ -48,10 +48,12 @@ def fold(
     *,
     known_at: datetime | None = None,
     effective_on: date | None = None,
+    state: PlanState | None = None,
 ) -> PlanState:
-    """Fold (position, event) pairs. `known_at` keeps events recorded by then (transaction
-    time); `effective_on` keeps events that had taken effect by then (valid time)."""
-    state = PlanState()
+    """Fold (position, event) pairs (into `state`, when given). `known_at` keeps events
+    recorded by then (transaction time); `effective_on` keeps events that had taken effect
+    by then (valid time)."""
+    state = PlanState() if state is None else state
     for position, event in events:
         if known_at is not None and event.timestamp > known_at:
             continue

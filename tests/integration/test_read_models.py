@@ -13,7 +13,10 @@ from domain.errors import DomainError
 from domain.plan_document import IndicatorRow, PlanDocument, PlanHeader, TaskGroup, TaskRow
 from domain.status import StatusClass
 from migrations import migrations_for
+from projections import projector
 from projections.change_log import ChangeFilter
+from projections.specs import fold
+from projections.store import view_documents
 from service.commands import (
     CancelTask,
     ChangeDeadline,
@@ -28,7 +31,7 @@ from service.commands import (
     ReturnReport,
 )
 from service.ledger import TenantLedger
-from service.queries import TenantQueries
+from service.queries import TenantQueries, read_events
 from service.tenancy import Tenancy
 
 DOST = Context(actor="dost")
@@ -366,6 +369,38 @@ def test_a_tasks_reports_are_rows_of_their_own_that_check_covers(
     queries.rebuild()
     assert queries.check() == []
     assert tenancy.queries("demo").task_reports("2", None, 4, 1)[0][0].narrative == "Lần 3"
+
+
+def test_as_known_at_starts_from_the_latest_checkpoint_that_time_has_seen(
+    ledger: TenantLedger, queries: TenantQueries, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(projector, "CHECKPOINT_EVERY", 4)
+    moments = []
+    for n in range(1, 8):
+        ledger.handle(ReportProgress(task="2", period="2025-Q1", percent=10 * n,
+                                     narrative=f"Lần {n}"), DOST)
+        if n % 3:
+            queries.refresh()  # some events caught up one by one, some together
+        moments.append(datetime.now(UTC))
+    ledger.handle(ReturnReport(task="2", report=3, reason="Thiếu số liệu"), DOST)
+    moments.append(datetime.now(UTC))
+    head = queries.refresh()
+    with queries.store.db.transaction(write=False) as cursor:
+        taken = queries.store.checkpoint_documents(cursor)
+    assert len(taken) >= head // 4 - 1
+    start = queries.store.checkpoint_for(moments[-1], head)
+    assert start is not None and start.position == max(taken)
+    for moment in moments:
+        whole = fold(read_events(queries.app), known_at=moment)
+        assert view_documents(queries.state(known_at=moment)) == view_documents(whole)
+    assert queries.check() == []
+    queries.rebuild()
+    with queries.store.db.transaction(write=False) as cursor:
+        assert queries.store.checkpoint_documents(cursor) == taken
+    with queries.store.db.transaction() as cursor:
+        cursor.execute("UPDATE rm_checkpoints SET doc = REPLACE(doc, 'Lần 1', 'Lần 9') "
+                       "WHERE tenant = :t", {"t": "demo"})
+    assert any(d.what.startswith("checkpoint") for d in queries.check())
 
 
 def _stored_entry_docs(queries: TenantQueries) -> list[dict[str, object]]:
