@@ -4,15 +4,17 @@ that plan's item only, and a number alone that two plans share is refused, not g
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from datetime import date
 
+import openpyxl
 import pytest
 from flask.testing import FlaskClient
 from openpyxl import Workbook
 
-from service.commands import Context, ReportProgress
+from service.commands import ChangeDeadline, Context, ReportProgress
 from service.tenancy import Tenancy
 from tests.web.conftest import TENANT, Tokens, form_fields, sign_in, text
 from tests.web.test_forms import REPORT
@@ -259,3 +261,44 @@ def test_the_task_list_narrows_to_the_chosen_plan(
     group_a = text(two_plans.get(f"{T}/tasks", query_string={"plan": PLAN_A, "group": "I"}))
     assert f"{seed_group_sizes(tenancy)['I']} nhiệm vụ, tình trạng" in group_a
     assert TITLE_B not in group_a
+
+
+def test_the_exports_name_each_rows_plan(two_plans: FlaskClient, tenancy: Tenancy) -> None:
+    rows = list(csv.reader(io.StringIO(
+        two_plans.get(f"{T}/tasks.csv").data.decode("utf-8-sig"))))
+    plan_at = rows[0].index("Kế hoạch")
+    ones = sorted(row[plan_at] for row in rows[1:] if row[:2] == ["I", "1"])
+    assert ones == sorted([PLAN_A, PLAN_B])
+    keys = [(row[plan_at], row[0], row[1]) for row in rows[1:]]
+    assert len(keys) == len(set(keys)) == len(tenancy.queries(TENANT).state().tasks)
+
+    only_b = list(csv.reader(io.StringIO(two_plans.get(
+        f"{T}/tasks.csv", query_string={"plan": PLAN_B}).data.decode("utf-8-sig"))))
+    assert [(row[plan_at], row[2]) for row in only_b[1:]] == [(PLAN_B, TITLE_B)]
+    sheet = openpyxl.load_workbook(io.BytesIO(two_plans.get(
+        f"{T}/tasks.xlsx", query_string={"plan": PLAN_B}).data)).active
+    assert sheet is not None
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(values) if "Kế hoạch" in row)
+    at = values[header].index("Kế hoạch")
+    assert [row[at] for row in values[header + 1:] if row[at]] == [PLAN_B]
+
+
+def test_a_change_log_link_opens_the_named_plans_task(
+    two_plans: FlaskClient, tenancy: Tenancy
+) -> None:
+    client = two_plans
+    tenancy.ledger(TENANT).handle(ChangeDeadline(
+        task="1", deadline="6/2026", reason="Chờ kinh phí", decision_ref="12/QĐ-UBND",
+        plan=PLAN_B), Context("setup"))
+    page = text(client.get("/changes", query_string={"tenant": TENANT}))
+    link = f"{T}/tasks/1?plan={PLAN_B}"
+    assert f'<a href="{link}">Nhiệm vụ 1 (Kế hoạch {PLAN_B})</a>' in page
+    opened = client.get(link)
+    assert opened.status_code == 200, text(opened)
+    assert TITLE_B in text(opened) and "6/2026" in text(opened)
+
+    lines = list(csv.reader(io.StringIO(client.get(
+        "/changes.csv", query_string={"tenant": TENANT, "type": "deadline_changed"}
+    ).data.decode("utf-8-sig"))))
+    assert [(line[4], line[-1]) for line in lines[1:]] == [("Nhiệm vụ 1", PLAN_B)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import render_template, request
@@ -23,6 +24,7 @@ from web.formatting import parse_day
 from web.messages import error_vi
 from web.routes import Routes
 from web.state import end_of_day, queries, state
+from web.views.common import entry_plans, several_plans
 
 routes = Routes()
 MAX_EXPORT = 20_000
@@ -113,6 +115,24 @@ def all_changes(tenants: list[Tenant], where: ChangeFilter) -> list[TenantChange
     return found
 
 
+def plan_finder(tenants: list[Tenant], *, every: bool = False
+                ) -> Callable[[TenantChange], str]:
+    """The plan a change's task or indicator belongs to, per tenant: for every tenant
+    (`every`, as the exports' plan column), else only where a tenant holds several plans
+    (what a link carries as `plan`)."""
+    plans: dict[tuple[str, str], str] = {}
+    for tenant in {t.slug: t for t in tenants}.values():
+        plan = queries(tenant.slug).state()
+        if every and not several_plans(plan):
+            numbers = [view.number for view in plan.plans.values()]
+            found = {str(k): numbers[0] for k in (*plan.tasks, *plan.indicators)
+                     } if numbers else {}
+        else:
+            found = entry_plans(plan)
+        plans |= {(tenant.slug, key): number for key, number in found.items()}
+    return lambda change: plans.get((change.tenant.slug, change.entry.aggregate_id), "")
+
+
 def selected(tenants: list[Tenant]) -> list[Tenant]:
     chosen = request.args.get("tenant", "")
     return [t for t in tenants if t.slug == chosen] if chosen else tenants
@@ -129,6 +149,7 @@ def change_log() -> str:
     args.pop("cursor", None)
     return render_template(
         "web/changes.html", tenants=tenants, changes=changes, errors=errors,
+        plan_of=plan_finder([c.tenant for c in changes]),
         types=[(t, change_type_text(t, "vi")) for t in CHANGE_TYPE_NAMES],
         chosen_types=set(where.types), args=args,
         next_cursor=encode(following) if following is not None else None,

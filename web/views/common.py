@@ -132,6 +132,23 @@ def chosen_plan(plan: PlanState) -> str | None:
     return find_plan(plan, named).number
 
 
+def entry_plans(plan: PlanState) -> dict[str, str]:
+    """The plan number of each task and indicator, by its aggregate id (as an audit entry
+    names it): what a link from a log entry carries as `plan`, so that task 1 of one plan
+    opens that plan's task 1. Empty when the tenant holds one plan (its links stay as
+    they were)."""
+    if not several_plans(plan):
+        return {}
+    found = {str(task.id): plan.plans[task.plan_id].number
+             for task in plan.tasks.values() if task.plan_id in plan.plans}
+    for indicator in plan.indicators.values():
+        try:
+            found[str(indicator.id)] = indicator_plan(plan, indicator)
+        except NotFound:
+            continue
+    return found
+
+
 def plan_ref(plan: PlanState, number: str) -> str | None:
     """What a task's or indicator's URL and forms carry as `plan`: its plan's number when
     the tenant holds several plans, else nothing (single-plan URLs stay as they were)."""

@@ -3,14 +3,11 @@ periodic report as a printable page or a Word document."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import suppress
 from datetime import date
 
 from flask import abort, render_template
 from werkzeug.wrappers import Response
 
-from domain.errors import NotFound
 from domain.policy import Action
 from i18n import render
 from reports.pdf import PdfUnavailable, docx_to_pdf, office
@@ -18,7 +15,6 @@ from reports.periodic import PeriodicReport, province_of
 from reports.periodic_docx import title, to_docx
 from reports.periods import KINDS
 from reports.spreadsheet import Heading
-from tenants.registry import Tenant
 from web import periodic
 from web.routes import Routes
 from web.state import queries, state, tenancy
@@ -31,8 +27,7 @@ from web.tables import (
     to_csv,
     to_xlsx,
 )
-from web.views.changes import TenantChange, all_changes, read_filter, selected, visible_tenants
-from web.views.common import indicator_plan
+from web.views.changes import all_changes, plan_finder, read_filter, selected, visible_tenants
 from web.views.insight import year_arg
 from web.views.tasks import filtered_rows
 
@@ -89,20 +84,6 @@ def scorecard_export(slug: str, kind: str) -> Response:
                    heading, f"xep-hang-co-quan-{slug}-{year}", kind)
 
 
-def _plan_finder(tenants: list[Tenant]) -> Callable[[TenantChange], str]:
-    """The plan a change's task or indicator belongs to, per tenant."""
-    plans: dict[tuple[str, str], str] = {}
-    for tenant in tenants:
-        plan = queries(tenant.slug).state()
-        for task in plan.tasks.values():
-            if task.plan_id in plan.plans:
-                plans[(tenant.slug, str(task.id))] = plan.plans[task.plan_id].number
-        for indicator in plan.indicators.values():
-            with suppress(NotFound):
-                plans[(tenant.slug, str(indicator.id))] = indicator_plan(plan, indicator)
-    return lambda change: plans.get((change.tenant.slug, change.entry.aggregate_id), "")
-
-
 @routes.route("/changes.<kind>", Action.READ_CHANGES)
 def changes_export(kind: str) -> Response:
     where, _ = read_filter()
@@ -112,7 +93,7 @@ def changes_export(kind: str) -> Response:
     issuer = (f"Ủy ban nhân dân {province_of(tenants[0].display_name, [])[0]}"
               if len(tenants) == 1 else "Các đơn vị được theo dõi")
     heading = Heading(issuer, "", "", today, simulated=any(t.simulated for t in tenants))
-    return _tables([changes_table(changes, _plan_finder(tenants))], heading,
+    return _tables([changes_table(changes, plan_finder(tenants, every=True))], heading,
                    f"nhat-ky-thay-doi-{today:%Y%m%d}", kind)
 
 

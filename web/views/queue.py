@@ -21,7 +21,7 @@ from service.visits import VisitStore
 from web.auth import Viewer, require
 from web.routes import Routes
 from web.state import queries, state
-from web.views.common import row_timings, several_plans
+from web.views.common import entry_plans, row_timings, several_plans
 
 routes = Routes()
 log = logging.getLogger("r57.web")
@@ -64,7 +64,7 @@ def queue_page(slug: str) -> str:
                                                        queue.count)
     plan = queries(slug).state()
     return render_template("web/queue.html", queue=queue, since=since,
-                           several_plans=several_plans(plan))
+                           several_plans=several_plans(plan), entry_plans=entry_plans(plan))
 
 
 @routes.route("/t/<slug>/my-tasks", Action.READ_STATUS)
