@@ -121,8 +121,9 @@ class TenantQueries:
             self.read_primary += 1
             self._live = self._rows = None
         position = self.store.position()
-        if position < head:
-            self.caught_up_here += 1
+        if position >= head:
+            return position  # already there: no second look at the position
+        self.caught_up_here += 1
         return catch_up(self.store, self._events_after, head)
 
     def _wait_for(self, head: int, wait: ReadWait) -> int | None:
