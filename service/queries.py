@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -275,14 +275,25 @@ class TenantQueries:
         state, tasks = self._rows_at(**when)
         return summarise(state, on, tasks=self._of_plan(state, tasks, plan))
 
-    def scorecard(self, year: int, today: date | None = None, **when: Any) -> list[AgencyScore]:
-        """The agencies ranked (collectives are not agencies: `collective_scores`)."""
-        return scorecard(self.state(**when), year, today)
+    def _state_of_plan(self, plan: str | None, **when: Any) -> PlanState:
+        """The plan state, its tasks narrowed to the plan named (all when none is)."""
+        state = self.state(**when)
+        if plan is None:
+            return state
+        plan_id = self._plan_id(state, plan)
+        return replace(state, tasks={k: t for k, t in state.tasks.items()
+                                     if t.plan_id == plan_id})
 
-    def collective_scores(self, year: int, today: date | None = None,
-                          **when: Any) -> list[AgencyScore]:
+    def scorecard(self, year: int, today: date | None = None, *, plan: str | None = None,
+                  **when: Any) -> list[AgencyScore]:
+        """The agencies ranked (collectives are not agencies: `collective_scores`), on the
+        tasks of every plan or of the plan named."""
+        return scorecard(self._state_of_plan(plan, **when), year, today)
+
+    def collective_scores(self, year: int, today: date | None = None, *,
+                          plan: str | None = None, **when: Any) -> list[AgencyScore]:
         """The collectives' results, shown apart from the ranking."""
-        return scorecard(self.state(**when), year, today, collectives=True)
+        return scorecard(self._state_of_plan(plan, **when), year, today, collectives=True)
 
     # -- agency history ----------------------------------------------------------------------
 

@@ -302,3 +302,40 @@ def test_a_change_log_link_opens_the_named_plans_task(
         "/changes.csv", query_string={"tenant": TENANT, "type": "deadline_changed"}
     ).data.decode("utf-8-sig"))))
     assert [(line[4], line[-1]) for line in lines[1:]] == [("Nhiệm vụ 1", PLAN_B)]
+
+
+def test_indicators_scorecard_time_travel_and_public_page_narrow_to_the_chosen_plan(
+    two_plans: FlaskClient, tenancy: Tenancy
+) -> None:
+    client = two_plans
+    indicators = text(client.get(f"{T}/indicators", query_string={"plan": PLAN_B}))
+    assert f"/indicators/7.8?plan={PLAN_B}" in indicators
+    assert f"?plan={PLAN_A}" not in indicators
+    assert '<select id="f-plan" name="plan">' in indicators
+
+    reads = tenancy.queries(TENANT)
+    only_b = reads.scorecard(2025, date(2025, 12, 31), plan=PLAN_B)
+    assert [(s.rank, s.agency, s.led) for s in only_b] == [(1, "Sở Nội vụ", 1)]
+    every = {s.agency: s.led for s in reads.scorecard(2025, date(2025, 12, 31))}
+    only_a = {s.agency: s.led for s in reads.scorecard(2025, date(2025, 12, 31), plan=PLAN_A)}
+    assert every["Sở Nội vụ"] == only_a["Sở Nội vụ"] + 1
+    scores = text(client.get(f"{T}/scorecard", query_string={"year": "2025", "plan": PLAN_B}))
+    assert '<th scope="row">Sở Nội vụ</th><td class="num">1</td>' in scores
+    assert f'<option value="{PLAN_B}" selected>' in scores
+    assert f"plan={PLAN_B}" in client.get(
+        f"{T}/scorecard", query_string={"year": "2025", "plan": PLAN_B}).get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(client.get(
+        f"{T}/scorecard.csv", query_string={"year": "2025", "plan": PLAN_B}
+    ).data.decode("utf-8-sig"))))
+    assert [(row[1], row[-1]) for row in rows[1:]] == [("Sở Nội vụ", PLAN_B)]
+
+    today = tenancy.clock.today().strftime("%d/%m/%Y")
+    travel = text(client.get(f"{T}/time-travel", query_string={"on": today, "plan": PLAN_B}))
+    assert TITLE_B in travel and f"/tasks/1?plan={PLAN_A}" not in travel
+    before = text(client.get(f"{T}/time-travel",
+                             query_string={"on": "01/01/2025", "plan": PLAN_B}))
+    assert TITLE_B not in before
+
+    public = text(client.get(f"/p/{TENANT}", query_string={"plan": PLAN_B}))
+    assert f"Kế hoạch {PLAN_B} · I. Dữ liệu" in public
+    assert f"Kế hoạch {PLAN_A} · I." not in public

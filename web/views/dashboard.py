@@ -54,7 +54,7 @@ def public_page(slug: str) -> str:
     plan = reads.state()
     chosen = chosen_plan(plan)
     summary = reads.summary(on, plan=chosen)
-    scores = reads.scorecard(year, on)
+    scores = reads.scorecard(year, on, plan=chosen)
     return render_template("web/public.html", summary=summary, on=on, scores=scores, year=year,
                            years=recent_years(), group_rows=group_rows(summary),
                            chosen_plan=chosen,

@@ -28,6 +28,7 @@ from web.tables import (
     to_xlsx,
 )
 from web.views.changes import all_changes, plan_finder, read_filter, selected, visible_tenants
+from web.views.common import chosen_plan
 from web.views.insight import year_arg
 from web.views.tasks import filtered_rows
 
@@ -79,8 +80,11 @@ def scorecard_export(slug: str, kind: str) -> Response:
     year = year_arg()
     today = state().today()
     heading = _heading(slug, f"Năm {year}", min(today, date(year, 12, 31)))
-    rows = queries(slug).scorecard(year, today)
-    return _tables([scorecard_table(rows, year, heading.plan.removeprefix("Kế hoạch số "))],
+    reads = queries(slug)
+    chosen = chosen_plan(reads.state())
+    rows = reads.scorecard(year, today, plan=chosen)
+    plans = chosen or heading.plan.removeprefix("Kế hoạch số ")
+    return _tables([scorecard_table(rows, year, plans)],
                    heading, f"xep-hang-co-quan-{slug}-{year}", kind)
 
 

@@ -12,10 +12,17 @@ from domain.policy import Action
 from domain.status import StatusClass
 from projections.diff import DiffItem
 from projections.indicator_progress import indicator_progress
+from projections.summary import summarise
 from web.charts import legend
 from web.routes import Routes
 from web.state import end_of_day, queries, state
-from web.views.common import day_arg, indicator_plan, several_plans, summary_charts
+from web.views.common import (
+    chosen_plan,
+    day_arg,
+    indicator_plan,
+    several_plans,
+    summary_charts,
+)
 
 routes = Routes()
 FIRST_YEAR, LAST_YEAR = 2020, 2100
@@ -61,8 +68,11 @@ def indicators(slug: str) -> str:
     ordered = sorted(plan.indicators.values(),
                      key=lambda i: tuple(int(p) for p in i.code.split(".") if p.isdigit()))
     plans = [indicator_plan(plan, i) for i in ordered]
-    return render_template("web/indicators.html", rows=list(zip(rows, plans, strict=True)),
-                           several_plans=several_plans(plan))
+    chosen = chosen_plan(plan)
+    return render_template("web/indicators.html", rows=[
+        (row, number) for row, number in zip(rows, plans, strict=True)
+        if chosen is None or number == chosen], several_plans=several_plans(plan),
+        plans=list(plan.plans.values()), chosen_plan=chosen)
 
 
 def year_arg(default: int | None = None) -> int:
@@ -80,10 +90,13 @@ def recent_years() -> range:
 def scorecard(slug: str) -> str:
     year = year_arg()
     reads = queries(slug)
-    rows = reads.scorecard(year, state().today())
-    collectives = reads.collective_scores(year, state().today())
+    plan = reads.state()
+    chosen = chosen_plan(plan)
+    rows = reads.scorecard(year, state().today(), plan=chosen)
+    collectives = reads.collective_scores(year, state().today(), plan=chosen)
     return render_template("web/scorecard.html", rows=rows, collectives=collectives,
-                           year=year, years=recent_years())
+                           year=year, years=recent_years(), plans=list(plan.plans.values()),
+                           chosen_plan=chosen)
 
 
 @routes.route("/t/<slug>/time-travel", Action.READ_HISTORY)
@@ -95,11 +108,18 @@ def time_travel(slug: str) -> str:
     when = {"effective_on": on} if mode == "effective" else {"known_at": end_of_day(on)}
     reads = queries(slug)
     plan = reads.state(**when)
-    summary = reads.summary(on, **when)
-    rows = reads.status(on, **when)
+    now = reads.state()
+    chosen = chosen_plan(now)
+    if chosen is not None and not any(p.number == chosen for p in plan.plans.values()):
+        # The plan chosen was not yet in the ledger then: nothing of it to show.
+        summary, rows = summarise(plan, on, tasks=[]), []
+    else:
+        summary = reads.summary(on, plan=chosen, **when)
+        rows = reads.status(on, plan=chosen, **when)
     return render_template("web/time_travel.html", on=on, mode=mode, date_error=error,
                            summary=summary, rows=rows, charts=summary_charts(summary, plan),
-                           legend=legend(), several_plans=several_plans(reads.state()))
+                           legend=legend(), several_plans=several_plans(now),
+                           plans=list(now.plans.values()), chosen_plan=chosen)
 
 
 @routes.route("/t/<slug>/diff", Action.READ_HISTORY)
