@@ -134,8 +134,8 @@ def _counts(counts: dict[str, int]) -> list[str]:
 
 def _groups(document: Document, report: PeriodicReport) -> None:
     heading(document, "II. KẾT QUẢ THEO NHÓM NHIỆM VỤ")
-    rows = [[f"{code}. {report.groups.get(code, '')}".rstrip(". "), *_counts(counts)]
-            for code, counts in report.summary.by_group.items()]
+    rows = [[report.summary.group_labels.get(key, key), *_counts(counts)]
+            for key, counts in report.summary.by_group.items()]
     _count_grid(document, "Nhóm nhiệm vụ", rows)
 
 

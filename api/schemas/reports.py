@@ -18,6 +18,7 @@ class TimeTravelSchema(Strict):
 
 class SummaryQuerySchema(TimeTravelSchema):
     on = FlexibleDate(metadata={"description": "Judge status on this date (default today)."})
+    plan = text(100, metadata={"description": "Only this plan's tasks (default every plan)."})
 
 
 class ClassCountsSchema(Strict):
@@ -36,7 +37,11 @@ class SummarySchema(Strict):
     period = fields.String(required=True, metadata={"description": "The current quarter."})
     overall = fields.Nested(ClassCountsSchema, required=True)
     by_group = fields.Dict(keys=fields.String(), values=fields.Nested(ClassCountsSchema),
-                           required=True)
+                           required=True, metadata={
+                               "description": "By group code; when the tenant holds several "
+                               "plans, by \"plan number · group code\"."})
+    group_labels = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                               metadata={"description": "Each group's label, by its key."})
     by_lead = fields.Dict(keys=fields.String(), values=fields.Nested(ClassCountsSchema),
                           required=True)
     due_soon = fields.List(fields.Nested(TaskStatusSchema), required=True)
@@ -45,6 +50,7 @@ class SummarySchema(Strict):
 
 class ScorecardQuerySchema(TimeTravelSchema):
     year = fields.Integer(required=True, strict=False, validate=validate.Range(2000, 2100))
+    plan = text(100, metadata={"description": "Only this plan's tasks (default every plan)."})
 
 
 class AgencyScoreSchema(Strict):

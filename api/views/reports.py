@@ -42,7 +42,7 @@ def show_summary(query: dict[str, Any]) -> PlanSummary:
     """Counts per status class, per group and per lead agency; tasks due soon; open tasks
     missing their report for the current quarter."""
     on = query.get("on") or clock().today()
-    return scope.queries().summary(on, **_when(query))
+    return scope.queries().summary(on, plan=query.get("plan") or None, **_when(query))
 
 
 @bp.operation("/scorecard", action=Action.READ_STATUS, query=ScorecardQuerySchema(),
@@ -50,8 +50,10 @@ def show_summary(query: dict[str, Any]) -> PlanSummary:
 def show_scorecard(query: dict[str, Any]) -> dict[str, Any]:
     """The agencies' results for a year and their ranking, with the rule that ranks them."""
     queries = scope.queries()
-    scores = queries.scorecard(query["year"], clock().today(), **_when(query))
-    collectives = queries.collective_scores(query["year"], clock().today(), **_when(query))
+    plan = query.get("plan") or None
+    scores = queries.scorecard(query["year"], clock().today(), plan=plan, **_when(query))
+    collectives = queries.collective_scores(query["year"], clock().today(), plan=plan,
+                                            **_when(query))
     return {"year": query["year"], "rule": (scorecard_rules.__doc__ or "").strip(),
             "agencies": scores, "collectives": collectives}
 

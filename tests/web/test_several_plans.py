@@ -339,3 +339,31 @@ def test_indicators_scorecard_time_travel_and_public_page_narrow_to_the_chosen_p
     public = text(client.get(f"/p/{TENANT}", query_string={"plan": PLAN_B}))
     assert f"Kế hoạch {PLAN_B} · I. Dữ liệu" in public
     assert f"Kế hoạch {PLAN_A} · I." not in public
+
+
+def test_the_periodic_report_counts_each_plans_groups_apart(two_plans: FlaskClient) -> None:
+    page = text(two_plans.get(f"{T}/periodic-report"))
+    assert f"<td>Kế hoạch {PLAN_B} · I. Dữ liệu</td>" in page
+    assert f"<td>Kế hoạch {PLAN_A} · I." in page
+
+
+def test_the_api_summary_and_scorecard_keep_each_plans_groups_and_narrow_by_plan(
+    two_plans: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    api = f"/api/v1/tenants/{TENANT}"
+    bearer = {"Authorization": f"Bearer {province.admin}"}
+    every = two_plans.get(f"{api}/summary?on=30/06/2025", headers=bearer)
+    assert every.status_code == 200, every.get_json()
+    body = every.get_json()
+    assert body["by_group"][f"{PLAN_B} · I"]["total"] == 1
+    assert body["by_group"][f"{PLAN_A} · I"]["total"] == seed_group_sizes(tenancy)["I"]
+    assert body["group_labels"][f"{PLAN_B} · I"] == f"Kế hoạch {PLAN_B} · I. Dữ liệu"
+    only_b = two_plans.get(f"{api}/summary", query_string={"plan": PLAN_B},
+                           headers=bearer).get_json()
+    assert only_b["overall"]["total"] == 1 and list(only_b["by_group"]) == [f"{PLAN_B} · I"]
+    scores = two_plans.get(f"{api}/scorecard", query_string={"year": "2025", "plan": PLAN_B},
+                           headers=bearer).get_json()
+    assert [(s["agency"], s["led"]) for s in scores["agencies"]] == [("Sở Nội vụ", 1)]
+    unknown = two_plans.get(f"{api}/summary", query_string={"plan": "99/KH-UBND"},
+                            headers=bearer)
+    assert unknown.status_code == 404
