@@ -63,7 +63,8 @@ def summarise(state: PlanState, on: date, period: ReportingPeriod | None = None,
     rows = plan_status(state, on, tasks)
     several = len(state.plans) > 1
     titles = {p.number: p.groups for p in state.plans.values()}
-    plans = [p.number for p in state.plans.values()]
+    plans = [p.number for p in sorted(state.plans.values(), key=lambda p: (
+        p.issued_on or date.max, sort_key(p.number)))]  # the earliest issued first
     order = [(r.plan, r.group) for r in rows]
     groups = sorted(set(order), key=lambda g: (
         plans.index(g[0]) if g[0] in plans else len(plans), order.index(g)))

@@ -367,3 +367,9 @@ def test_the_api_summary_and_scorecard_keep_each_plans_groups_and_narrow_by_plan
     unknown = two_plans.get(f"{api}/summary", query_string={"plan": "99/KH-UBND"},
                             headers=bearer)
     assert unknown.status_code == 404
+
+
+def test_the_earlier_plans_groups_come_first(two_plans: FlaskClient, tenancy: Tenancy) -> None:
+    summary = tenancy.queries(TENANT).summary(date(2025, 6, 30))
+    plans = [plan for plan, _ in summary.group_refs.values()]
+    assert plans == sorted(plans, key=lambda number: number != PLAN_A)  # 27/02 before 05/03

@@ -24,6 +24,7 @@ from web.views.common import (
     chosen_plan,
     concerned,
     day_arg,
+    find_plan,
     group_titles,
     leading,
     plan_ref,
@@ -112,7 +113,8 @@ def task_list(slug: str) -> str:
            for r in rows} if chosen.search or chosen.agency else {}
     return render_template(
         "web/tasks.html", rows=rows, chosen=chosen, errors=errors, on=on, why=why,
-        groups=group_titles(plan), agencies=sorted(names, key=sort_key),
+        groups=(find_plan(plan, chosen.plan).groups if chosen.plan else group_titles(plan)),
+        agencies=sorted(names, key=sort_key),
         leads=sorted(leads, key=sort_key), timings=row_timings(plan, on),
         period=current_period(on).code,
         statuses=list(StatusClass), query=request.query_string.decode(),
