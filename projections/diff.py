@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from uuid import UUID
 
+from domain.indicator import Indicator
 from domain.status import classify
 from projections.plan_state import PlanState, TaskView
 
@@ -16,6 +18,7 @@ class DiffItem:
     before: str
     after: str
     text: str
+    plan: str = ""  # the number of the plan the task or indicator belongs to
 
 
 @dataclass(frozen=True)
@@ -25,8 +28,15 @@ class PlanDiff:
     items: list[DiffItem] = field(default_factory=list)
 
 
-def _by_number(state: PlanState) -> dict[str, TaskView]:
-    return {t.number: t for t in state.sorted_tasks()}
+def _by_id(state: PlanState) -> dict[UUID, TaskView]:
+    """Each task by its id: two plans may both number a task 1, and each is compared with
+    itself."""
+    return {t.id: t for t in state.sorted_tasks()}
+
+
+def _plan_of(before: PlanState, after: PlanState, plan_id: UUID) -> str:
+    view = after.plans.get(plan_id) or before.plans.get(plan_id)
+    return view.number if view else ""
 
 
 def _names(state: PlanState, keys: tuple[str, ...]) -> str:
@@ -35,25 +45,38 @@ def _names(state: PlanState, keys: tuple[str, ...]) -> str:
 
 def diff_states(before: PlanState, after: PlanState, on_before: date, on_after: date,
                 before_label: str, after_label: str) -> PlanDiff:
-    a, b = _by_number(before), _by_number(after)
+    a, b = _by_id(before), _by_id(after)
     items: list[DiffItem] = []
-    for number in [n for n in b if n not in a]:
-        items.append(DiffItem("task_added", f"task {number}", "", b[number].title,
-                              f"Task {number} added: {b[number].title}"))
-    for number in [n for n in a if n not in b]:
-        items.append(DiffItem("task_removed", f"task {number}", a[number].title, "",
-                              f"Task {number} no longer in the plan"))
-    for number in [n for n in b if n in a]:
-        items += _task_changes(number, before, after, a[number], b[number], on_before, on_after)
-    codes_a = {i.code: i for i in before.indicators.values()}
+    for key in [k for k in b if k not in a]:
+        task = b[key]
+        items.append(DiffItem("task_added", f"task {task.number}", "", task.title,
+                              f"Task {task.number} added: {task.title}",
+                              _plan_of(before, after, task.plan_id)))
+    for key in [k for k in a if k not in b]:
+        task = a[key]
+        items.append(DiffItem("task_removed", f"task {task.number}", task.title, "",
+                              f"Task {task.number} no longer in the plan",
+                              _plan_of(before, after, task.plan_id)))
+    for key in [k for k in b if k in a]:
+        items += [replace(item, plan=_plan_of(before, after, b[key].plan_id))
+                  for item in _task_changes(b[key].number, before, after, a[key], b[key],
+                                            on_before, on_after)]
     for indicator in after.indicators.values():
-        old = codes_a.get(indicator.code)
+        old = before.indicators.get(indicator.id)  # its id derives from its plan's
         if old and old.target.text != indicator.target.text:
             items.append(DiffItem("target_changed", f"indicator {indicator.code}",
                                   old.target.text, indicator.target.text,
                                   f"Indicator {indicator.code}: target '{old.target.text}' → "
-                                  f"'{indicator.target.text}'"))
+                                  f"'{indicator.target.text}'",
+                                  _indicator_plan(after, indicator.id)))
     return PlanDiff(before_label, after_label, items)
+
+
+def _indicator_plan(state: PlanState, indicator_id: UUID) -> str:
+    for view in state.plans.values():
+        if Indicator.create_id(view.id, state.indicators[indicator_id].code) == indicator_id:
+            return view.number
+    return ""
 
 
 def _task_changes(number: str, before: PlanState, after: PlanState, old: TaskView,

@@ -129,6 +129,8 @@ class DiffItemSchema(Strict):
     before = fields.String(required=True)
     after = fields.String(required=True)
     text = fields.String(required=True)
+    plan = fields.String(required=True, metadata={
+        "description": "The number of the plan the task or indicator belongs to."})
 
 
 class DiffSchema(Strict):

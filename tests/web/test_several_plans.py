@@ -5,16 +5,19 @@ that plan's item only, and a number alone that two plans share is refused, not g
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
 from flask.testing import FlaskClient
 from openpyxl import Workbook
 
-from service.commands import ChangeDeadline, Context, ReportProgress
+from importers import read_plan_document
+from service.commands import ChangeDeadline, Context, ImportPlan, ReportProgress
 from service.tenancy import Tenancy
 from tests.web.conftest import TENANT, Tokens, form_fields, sign_in, text
 from tests.web.test_forms import REPORT
@@ -373,3 +376,35 @@ def test_the_earlier_plans_groups_come_first(two_plans: FlaskClient, tenancy: Te
     summary = tenancy.queries(TENANT).summary(date(2025, 6, 30))
     plans = [plan for plan, _ in summary.group_refs.values()]
     assert plans == sorted(plans, key=lambda number: number != PLAN_A)  # 27/02 before 05/03
+
+
+def test_the_comparison_of_two_times_keeps_each_plans_task_1_apart(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy, tmp_path: Path
+) -> None:
+    reads = tenancy.queries(TENANT)
+    start = datetime.now(UTC)
+    second = tmp_path / "88.xlsx"
+    second.write_bytes(plan_b_workbook())
+    ledger = tenancy.ledger(TENANT, for_writing=True)
+    ledger.handle(ImportPlan(document=read_plan_document(second),
+                             sha256=hashlib.sha256(second.read_bytes()).hexdigest()),
+                  Context("setup"))
+    ledger.handle(ChangeDeadline(task="1", deadline="6/2026", reason="Chờ kinh phí",
+                                 decision_ref="12/QĐ-UBND", plan=PLAN_B), Context("setup"))
+    middle = datetime.now(UTC)
+    ledger.handle(ChangeDeadline(task="1", deadline="9/2026", reason="Chờ kinh phí",
+                                 decision_ref="13/QĐ-UBND", plan=PLAN_B), Context("setup"))
+    end = datetime.now(UTC)
+
+    added = reads.diff(start, middle).items
+    assert [(i.kind, i.subject, i.plan, i.after) for i in added] == [
+        ("task_added", "task 1", PLAN_B, TITLE_B)]
+    moved = reads.diff(middle, end).items
+    assert [(i.kind, i.subject, i.plan, i.before, i.after) for i in moved] == [
+        ("deadline_moved", "task 1", PLAN_B, "6/2026", "9/2026")]
+
+    sign_in(client, province.auditor)
+    today = tenancy.clock.today().strftime("%d/%m/%Y")
+    page = text(client.get(f"{T}/diff", query_string={"before": "01/01/2025",
+                                                       "after": today}))
+    assert f"Nhiệm vụ 1 (Kế hoạch {PLAN_B})" in page

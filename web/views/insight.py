@@ -54,8 +54,11 @@ def _value_vi(item: DiffItem, value: str) -> str:
     return value
 
 
-def diff_lines(items: list[DiffItem]) -> list[DiffLine]:
-    return [DiffLine(_subject_vi(i.subject), _KINDS_VI.get(i.kind, i.kind),
+def diff_lines(items: list[DiffItem], several: bool = False) -> list[DiffLine]:
+    """Each change as a reader sees it; naming the plan when the tenant holds several."""
+    return [DiffLine(_subject_vi(i.subject) + (f" (Kế hoạch {i.plan})" if several and i.plan
+                                               else ""),
+                     _KINDS_VI.get(i.kind, i.kind),
                      _value_vi(i, i.before), _value_vi(i, i.after)) for i in items]
 
 
@@ -129,11 +132,12 @@ def diff(slug: str) -> str:
     before, before_error = day_arg("before", after - timedelta(days=90))
     errors = {k: v for k, v in (("before", before_error), ("after", after_error)) if v}
     items: list[DiffItem] = []
+    reads = queries(slug)
     if before <= after and not errors:
-        items = queries(slug).diff(end_of_day(before), end_of_day(after)).items
+        items = reads.diff(end_of_day(before), end_of_day(after)).items
     elif not errors:
         errors["before"] = "Ngày đầu phải trước hoặc bằng ngày sau."
     return render_template("web/diff.html", before=before, after=after, errors=errors,
-                           lines=diff_lines(items))
+                           lines=diff_lines(items, several_plans(reads.state())))
 
 
