@@ -27,6 +27,9 @@ class ChangeFilter:
     recorded_to: datetime | None = None
     effective_from: date | None = None
     effective_to: date | None = None
+    # Only the entries of these tasks and indicators (their aggregate ids), as when one
+    # plan of several is chosen; None: every entry.
+    aggregates: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         unknown = [t for t in self.types if t not in CHANGE_TYPE_NAMES]
@@ -102,6 +105,11 @@ def _select(store: ReadModelStore, f: ChangeFilter, after: int, limit: int
         if value is not None:
             clauses.append(clause)
             params[name] = value
+    if f.aggregates is not None:
+        ids = {f"agg{i}": a for i, a in enumerate(f.aggregates)}
+        clauses.append("e.aggregate_id IN (" + ", ".join(f":{n}" for n in ids) + ")"
+                       if ids else "1 = 0")
+        params.update(ids)
     # Every fragment above is a constant of this module; every value is a bound parameter.
     sql = (ENTRY_SELECT + " e WHERE " + " AND ".join(clauses)
            + " ORDER BY e.position LIMIT :limit")

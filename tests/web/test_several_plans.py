@@ -408,3 +408,26 @@ def test_the_comparison_of_two_times_keeps_each_plans_task_1_apart(
     page = text(client.get(f"{T}/diff", query_string={"before": "01/01/2025",
                                                        "after": today}))
     assert f"Nhiệm vụ 1 (Kế hoạch {PLAN_B})" in page
+
+
+def test_the_change_log_narrows_to_the_chosen_plan(
+    two_plans: FlaskClient, tenancy: Tenancy
+) -> None:
+    client = two_plans
+    ledger = tenancy.ledger(TENANT)
+    for plan, deadline in ((PLAN_A, "6/2026"), (PLAN_B, "9/2026")):
+        ledger.handle(ChangeDeadline(task="1", deadline=deadline, reason="Chờ kinh phí",
+                                     decision_ref="12/QĐ-UBND", plan=plan), Context("setup"))
+    query = {"tenant": TENANT, "type": "deadline_changed"}
+    every = text(client.get("/changes", query_string=query))
+    assert f"Nhiệm vụ 1 (Kế hoạch {PLAN_A})" in every
+    assert f"Nhiệm vụ 1 (Kế hoạch {PLAN_B})" in every
+    assert '<select id="f-plan" name="plan">' in every
+    only_b = text(client.get("/changes", query_string={**query, "plan": PLAN_B}))
+    assert f"Nhiệm vụ 1 (Kế hoạch {PLAN_B})" in only_b
+    assert f"Nhiệm vụ 1 (Kế hoạch {PLAN_A})" not in only_b
+    lines = list(csv.reader(io.StringIO(client.get(
+        "/changes.csv", query_string={**query, "plan": PLAN_A}).data.decode("utf-8-sig"))))
+    assert [(line[4], line[-1]) for line in lines[1:]] == [("Nhiệm vụ 1", PLAN_A)]
+    none = text(client.get("/changes", query_string={**query, "plan": "99/KH-UBND"}))
+    assert "Không có thay đổi nào khớp bộ lọc." in none

@@ -7,12 +7,12 @@ import base64
 import binascii
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import render_template, request
 
 from domain.agencies import normalise_agency
-from domain.errors import DomainError
+from domain.errors import DomainError, NotFound
 from domain.policy import Action
 from projections.audit import AuditEntry
 from projections.change_log import ChangeFilter, encode_cursor
@@ -24,10 +24,15 @@ from web.formatting import parse_day
 from web.messages import error_vi
 from web.routes import Routes
 from web.state import end_of_day, queries, state
-from web.views.common import entry_plans, several_plans
+from web.views.common import entry_plans, find_plan, several_plans
 
 routes = Routes()
 MAX_EXPORT = 20_000
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    number: str
 
 
 @dataclass(frozen=True)
@@ -85,14 +90,38 @@ def encode(positions: dict[str, int]) -> str:
     return base64.urlsafe_b64encode(json.dumps(positions, sort_keys=True).encode()).decode()
 
 
+def chosen_plan_number() -> str | None:
+    """The plan the change log is narrowed to (`?plan=`), by its number; None: every plan."""
+    return request.args.get("plan", "").strip() or None
+
+
+def _of_plan(where: ChangeFilter, slug: str, number: str | None) -> ChangeFilter:
+    """The filter narrowed to the tasks and indicators of the tenant's plan with this
+    number (none, when the tenant holds no such plan)."""
+    if number is None:
+        return where
+    plan = queries(slug).state()
+    try:
+        plan_id = find_plan(plan, number).id
+    except NotFound:
+        return replace(where, aggregates=())
+    ids = [str(plan_id), *(str(t.id) for t in plan.tasks.values() if t.plan_id == plan_id)]
+    ids += [key for key, held in entry_plans(plan).items()
+            if held == plan.plans[plan_id].number and key not in ids]
+    if not several_plans(plan):
+        ids += [str(k) for k in plan.indicators]
+    return replace(where, aggregates=tuple(ids))
+
+
 def merged_page(tenants: list[Tenant], where: ChangeFilter, limit: int,
-                after: dict[str, int]) -> tuple[list[TenantChange], dict[str, int] | None]:
+                after: dict[str, int], plan: str | None = None
+                ) -> tuple[list[TenantChange], dict[str, int] | None]:
     """The next `limit` changes across tenants, oldest first, and where the next page
-    starts in each tenant (None: no more)."""
+    starts in each tenant (None: no more); of the plan with number `plan` when given."""
     found: list[TenantChange] = []
     more = False
     for tenant in tenants:
-        page = queries(tenant.slug).changes(where, limit,
+        page = queries(tenant.slug).changes(_of_plan(where, tenant.slug, plan), limit,
                                             encode_cursor(after.get(tenant.slug, 0)))
         found += [TenantChange(tenant, e) for e in page.entries]
         more = more or page.next_cursor is not None
@@ -106,11 +135,12 @@ def merged_page(tenants: list[Tenant], where: ChangeFilter, limit: int,
     return shown, positions
 
 
-def all_changes(tenants: list[Tenant], where: ChangeFilter) -> list[TenantChange]:
+def all_changes(tenants: list[Tenant], where: ChangeFilter, plan: str | None = None
+                ) -> list[TenantChange]:
     found: list[TenantChange] = []
     after: dict[str, int] | None = {}
     while after is not None and len(found) < MAX_EXPORT:
-        page, after = merged_page(tenants, where, 500, after)
+        page, after = merged_page(tenants, where, 500, after, plan)
         found += page
     return found
 
@@ -143,13 +173,17 @@ def change_log() -> str:
     tenants = visible_tenants()
     where, errors = read_filter()
     cursor = request.args.get("cursor", "")
+    plan = chosen_plan_number()
     changes, following = merged_page(selected(tenants), where, state().config.page_size,
-                                     decode(cursor))
+                                     decode(cursor), plan)
+    numbers = sorted({view.number for t in selected(tenants)
+                      for view in queries(t.slug).state().plans.values()})
     args = request.args.to_dict(flat=False)
     args.pop("cursor", None)
     return render_template(
         "web/changes.html", tenants=tenants, changes=changes, errors=errors,
-        plan_of=plan_finder([c.tenant for c in changes]),
+        plan_of=plan_finder([c.tenant for c in changes]), chosen_plan=plan,
+        plans=[PlanChoice(n) for n in numbers] if len(numbers) > 1 else [],
         types=[(t, change_type_text(t, "vi")) for t in CHANGE_TYPE_NAMES],
         chosen_types=set(where.types), args=args,
         next_cursor=encode(following) if following is not None else None,

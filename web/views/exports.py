@@ -27,7 +27,14 @@ from web.tables import (
     to_csv,
     to_xlsx,
 )
-from web.views.changes import all_changes, plan_finder, read_filter, selected, visible_tenants
+from web.views.changes import (
+    all_changes,
+    chosen_plan_number,
+    plan_finder,
+    read_filter,
+    selected,
+    visible_tenants,
+)
 from web.views.common import chosen_plan
 from web.views.insight import year_arg
 from web.views.tasks import filtered_rows
@@ -92,7 +99,7 @@ def scorecard_export(slug: str, kind: str) -> Response:
 def changes_export(kind: str) -> Response:
     where, _ = read_filter()
     tenants = selected(visible_tenants())
-    changes = all_changes(tenants, where)
+    changes = all_changes(tenants, where, chosen_plan_number())
     today = state().today()
     issuer = (f"Ủy ban nhân dân {province_of(tenants[0].display_name, [])[0]}"
               if len(tenants) == 1 else "Các đơn vị được theo dõi")
