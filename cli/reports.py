@@ -42,7 +42,8 @@ def _on(t: Tenancy, args: argparse.Namespace) -> date:
 def cmd_status(t: Tenancy, args: argparse.Namespace) -> None:
     on = _on(t, args)
     rows = _queries(t, args).status(on, search=args.search, group=args.group,
-                                    agency=args.agency, status=args.status, **_when(args))
+                                    agency=args.agency, status=args.status, plan=args.plan,
+                                    **_when(args))
     if args.json:
         print_shape(StatusSchema(), {"on": on, **_when(args), "tasks": rows})
         return
@@ -64,7 +65,7 @@ def _as_of(args: argparse.Namespace) -> str:
 
 
 def cmd_summary(t: Tenancy, args: argparse.Namespace) -> None:
-    summary = _queries(t, args).summary(_on(t, args), **_when(args))
+    summary = _queries(t, args).summary(_on(t, args), plan=args.plan, **_when(args))
     if args.json:
         print_shape(SummarySchema(), summary)
         return
@@ -81,7 +82,7 @@ def cmd_summary(t: Tenancy, args: argparse.Namespace) -> None:
 
 
 def cmd_scorecard(t: Tenancy, args: argparse.Namespace) -> None:
-    scores = _queries(t, args).scorecard(args.year, **_when(args))
+    scores = _queries(t, args).scorecard(args.year, plan=args.plan, **_when(args))
     if args.json:
         print_shape(ScorecardSchema(), {"year": args.year, "agencies": scores,
                                         "rule": (scorecard_rules.__doc__ or "").strip()})
@@ -191,9 +192,13 @@ def register(sub: Any, add: Any, parse_date: Any, parse_instant: Any) -> None:
     p.add_argument("--group", help="task group, e.g. III")
     p.add_argument("--agency", help="lead or coordinating agency (diacritics optional)")
     p.add_argument("--status", choices=[c.value for c in StatusClass])
-    timed(add(sub, "summary", cmd_summary, "counts per status, due soon, missing reports"))
+    p.add_argument("--plan", help="only this plan's tasks (default every plan)")
+    p = add(sub, "summary", cmd_summary, "counts per status, due soon, missing reports")
+    timed(p)
+    p.add_argument("--plan", help="only this plan's tasks (default every plan)")
     p = add(sub, "scorecard", cmd_scorecard, "agency scorecard and ranking for a year")
     p.add_argument("year", type=int)
+    p.add_argument("--plan", help="only this plan's tasks (default every plan)")
     timed(p, on=False)
     timed(add(sub, "indicators", cmd_indicators, "indicator progress against targets"),
           on=False)

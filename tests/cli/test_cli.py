@@ -9,6 +9,7 @@ import pytest
 
 from cli.main import main
 from service.config import Settings
+from tests.web.test_several_plans import PLAN_A, PLAN_B, TITLE_B, plan_b_workbook
 
 
 class Cli:
@@ -200,3 +201,26 @@ def test_a_plan_without_a_table_is_typed_in_from_the_command_line(cli: Cli) -> N
     assert isinstance(status, dict)
     assert [(t["number"], t["deadline"]) for t in status["tasks"]] == [
         ("1", "Quý II/2025"), ("2", "Theo tiến độ của Trung ương")]
+
+
+def test_summary_status_and_scorecard_take_a_plan_when_a_tenant_holds_two(
+    imported: Cli, tmp_path: Path
+) -> None:
+    second = tmp_path / "88.xlsx"
+    second.write_bytes(plan_b_workbook())
+    code, _, err = imported("plan", "import", "quang-nam", str(second))
+    assert code == 0, err
+    every = imported.json("summary", "quang-nam", "--on", "30/06/2025")
+    assert isinstance(every, dict)
+    assert every["overall"]["total"] == 61
+    assert every["by_group"][f"{PLAN_B} · I"]["total"] == 1
+    assert sum(c["total"] for c in every["by_group"].values()) == 61
+    assert {key.split(" · ")[0] for key in every["by_group"]} == {PLAN_A, PLAN_B}
+    only_b = imported.json("summary", "quang-nam", "--on", "30/06/2025", "--plan", PLAN_B)
+    assert isinstance(only_b, dict) and only_b["overall"]["total"] == 1
+    status = imported.json("status", "quang-nam", "--plan", PLAN_B)
+    assert isinstance(status, dict)
+    assert [t["title"] for t in status["tasks"]] == [TITLE_B]
+    scores = imported.json("scorecard", "quang-nam", "2025", "--plan", PLAN_B)
+    assert isinstance(scores, dict)
+    assert [s["agency"] for s in scores["agencies"]] == ["Sở Nội vụ"]
