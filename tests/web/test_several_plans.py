@@ -431,3 +431,11 @@ def test_the_change_log_narrows_to_the_chosen_plan(
     assert [(line[4], line[-1]) for line in lines[1:]] == [("Nhiệm vụ 1", PLAN_A)]
     none = text(client.get("/changes", query_string={**query, "plan": "99/KH-UBND"}))
     assert "Không có thay đổi nào khớp bộ lọc." in none
+
+
+def test_pages_list_the_earlier_plan_first(two_plans: FlaskClient) -> None:
+    for path in (f"{T}/", f"/p/{TENANT}"):
+        page = text(two_plans.get(path))
+        assert page.index(f"Kế hoạch số {PLAN_A}") < page.index(f"Kế hoạch số {PLAN_B}")
+    listed = text(two_plans.get(f"{T}/tasks"))
+    assert listed.index(f'<option value="{PLAN_A}"') < listed.index(f'<option value="{PLAN_B}"')

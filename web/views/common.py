@@ -40,6 +40,12 @@ def group_titles(plan: PlanState) -> dict[str, str]:
     return titles
 
 
+def plans_in_order(plan: PlanState) -> list[PlanView]:
+    """The tenant's plans, the earliest issued first (as the summary orders their groups)."""
+    return sorted(plan.plans.values(), key=lambda view: (
+        view.issued_on or date.max, view.number))
+
+
 def several_plans(plan: PlanState) -> bool:
     """Whether the tenant holds more than one plan: only then do pages name a task's plan."""
     return len(plan.plans) > 1

@@ -14,6 +14,7 @@ from web.views.common import (
     chosen_plan,
     day_arg,
     group_rows,
+    plans_in_order,
     row_timings,
     several_plans,
     summary_charts,
@@ -41,7 +42,7 @@ def dashboard(slug: str) -> str:
     return render_template("web/dashboard.html", summary=summary, on=on, date_error=error,
                            charts=summary_charts(summary, plan, slug), legend=legend(),
                            group_rows=group_rows(summary), chosen_plan=chosen,
-                           plans=list(plan.plans.values()), several_plans=several_plans(plan),
+                           plans=plans_in_order(plan), several_plans=several_plans(plan),
                            links=links, timings=row_timings(plan, on))
 
 
@@ -59,4 +60,4 @@ def public_page(slug: str) -> str:
                            years=recent_years(), group_rows=group_rows(summary),
                            chosen_plan=chosen,
                            charts=summary_charts(summary, plan), legend=legend(),
-                           plans=list(plan.plans.values()), public_view=True)
+                           plans=plans_in_order(plan), public_view=True)

@@ -20,6 +20,7 @@ from web.views.common import (
     chosen_plan,
     day_arg,
     indicator_plan,
+    plans_in_order,
     several_plans,
     summary_charts,
 )
@@ -75,7 +76,7 @@ def indicators(slug: str) -> str:
     return render_template("web/indicators.html", rows=[
         (row, number) for row, number in zip(rows, plans, strict=True)
         if chosen is None or number == chosen], several_plans=several_plans(plan),
-        plans=list(plan.plans.values()), chosen_plan=chosen)
+        plans=plans_in_order(plan), chosen_plan=chosen)
 
 
 def year_arg(default: int | None = None) -> int:
@@ -98,7 +99,7 @@ def scorecard(slug: str) -> str:
     rows = reads.scorecard(year, state().today(), plan=chosen)
     collectives = reads.collective_scores(year, state().today(), plan=chosen)
     return render_template("web/scorecard.html", rows=rows, collectives=collectives,
-                           year=year, years=recent_years(), plans=list(plan.plans.values()),
+                           year=year, years=recent_years(), plans=plans_in_order(plan),
                            chosen_plan=chosen)
 
 
@@ -122,7 +123,7 @@ def time_travel(slug: str) -> str:
     return render_template("web/time_travel.html", on=on, mode=mode, date_error=error,
                            summary=summary, rows=rows, charts=summary_charts(summary, plan),
                            legend=legend(), several_plans=several_plans(now),
-                           plans=list(now.plans.values()), chosen_plan=chosen)
+                           plans=plans_in_order(now), chosen_plan=chosen)
 
 
 @routes.route("/t/<slug>/diff", Action.READ_HISTORY)

@@ -28,6 +28,7 @@ from web.views.common import (
     group_titles,
     leading,
     plan_ref,
+    plans_in_order,
     requested_task,
     row_timings,
     several_plans,
@@ -118,7 +119,7 @@ def task_list(slug: str) -> str:
         leads=sorted(leads, key=sort_key), timings=row_timings(plan, on),
         period=current_period(on).code,
         statuses=list(StatusClass), query=request.query_string.decode(),
-        several_plans=several_plans(plan), plans=list(plan.plans.values()),
+        several_plans=several_plans(plan), plans=plans_in_order(plan),
     )
 
 
