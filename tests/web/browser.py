@@ -92,3 +92,24 @@ def after_navigation(driver: WebDriver, act: Callable[[], object]) -> str:
 def body_text(driver: WebDriver) -> str:
     text: str = driver.find_element(By.TAG_NAME, "body").text
     return text
+
+
+def sign_in_with_token(driver: WebDriver, token: str) -> str:
+    """On the sign-in page: sign in with an API token; the text of the page it leads to."""
+    driver.find_element(By.CSS_SELECTOR, "details.tokens summary").click()
+    driver.find_element(By.ID, "f-token").send_keys(token)
+    return after_navigation(driver, driver.find_element(By.ID, "token-submit").click)
+
+
+def look_at_widths(driver: WebDriver, name: str, widths: tuple[int, ...]) -> None:
+    """The page at each width, emulated as a phone below 640 px: no sideways scrolling, and a
+    screenshot to look at (test-artifacts/screenshots/<name>-<width>.png)."""
+    for width in widths:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 640})
+        driver.refresh()
+        fits = driver.execute_script(
+            "return document.documentElement.scrollWidth <= window.innerWidth + 1;")
+        assert fits, f"{name} scrolls sideways at {width} px"
+        screenshot(driver, f"{name}-{width}")
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

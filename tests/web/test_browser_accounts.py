@@ -23,7 +23,7 @@ from service.container import build_tenancy
 from service.tenancy import Tenancy
 from tests.conftest import SEED
 from tests.oidc.loopback import CLIENT_ID, CLIENT_SECRET, _free_port, provider
-from tests.web.browser import after_navigation, body_text, chromium, screenshot
+from tests.web.browser import after_navigation, body_text, chromium, screenshot, sign_in_with_token
 from tests.web.conftest import OTHER, TENANT, Tokens, issue_tokens, seed_tenant
 
 ADMIN = "admin.qn@skhcn.quangnam.gov.vn"
@@ -140,9 +140,7 @@ def test_an_administrator_enrols_a_second_factor_and_invites_an_officer(site: Si
 def test_the_system_administrators_tenant_page(site: Site) -> None:
     site.driver.delete_all_cookies()
     site.open("/sign-in")
-    site.driver.find_element(By.CSS_SELECTOR, "details.tokens summary").click()
-    site.driver.find_element(By.ID, "f-token").send_keys(site.tokens.system)
-    after_navigation(site.driver, site.driver.find_element(By.ID, "token-submit").click)
+    sign_in_with_token(site.driver, site.tokens.system)
     page = site.open("/admin/tenants")
     assert "Tạo đơn vị" in page and "quang-nam" in page
     site.look("tenants")

@@ -16,7 +16,7 @@ from server.app import create_app
 from server.serve import demo_token, ensure_demo, ensure_demo_principals
 from service.config import Settings
 from service.container import build_tenancy
-from tests.web.browser import after_navigation, chromium, screenshot, serving
+from tests.web.browser import after_navigation, chromium, screenshot, serving, sign_in_with_token
 
 DOST = demo_token("demodost", "demo-only-tenant-admin")
 
@@ -33,9 +33,7 @@ def test_the_demo_dashboard_shows_the_story_under_its_banner(tmp_path: Path) -> 
             driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
                 "width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False})
             driver.get(base + "/sign-in")
-            driver.find_element(By.CSS_SELECTOR, "details.tokens summary").click()
-            driver.find_element(By.ID, "f-token").send_keys(DOST)
-            after_navigation(driver, driver.find_element(By.ID, "token-submit").click)
+            sign_in_with_token(driver, DOST)
             page = after_navigation(driver, lambda: driver.get(base + "/t/demo/"))
             banner = driver.find_element(By.CSS_SELECTOR, "[data-simulated]")
             assert banner.is_displayed() and "DỮ LIỆU MÔ PHỎNG ĐỂ TRÌNH DIỄN" in banner.text

@@ -20,7 +20,14 @@ from service.config import Settings
 from service.container import build_tenancy
 from service.tenancy import Tenancy
 from tests.conftest import SEED
-from tests.web.browser import after_navigation, body_text, chromium, screenshot, serving
+from tests.web.browser import (
+    after_navigation,
+    body_text,
+    chromium,
+    screenshot,
+    serving,
+    sign_in_with_token,
+)
 from tests.web.conftest import OTHER, TENANT, Tokens, issue_tokens, seed_tenant
 
 MAIN_FORM = "main form[method=post]"
@@ -40,10 +47,7 @@ class Site:
     def sign_in(self, token: str) -> None:
         self.driver.delete_all_cookies()
         self.open("/sign-in")
-        self.driver.find_element(By.CSS_SELECTOR, "details.tokens summary").click()
-        self.driver.find_element(By.ID, "f-token").send_keys(token)
-        button = self.driver.find_element(By.ID, "token-submit")
-        assert "Xin chào" in after_navigation(self.driver, button.click)
+        assert "Xin chào" in sign_in_with_token(self.driver, token)
 
     def fill(self, values: dict[str, str]) -> None:
         for name, value in values.items():

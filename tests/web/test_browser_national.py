@@ -19,7 +19,14 @@ from service.container import build_tenancy
 from service.replication import Replicator, add_replica
 from tests.conftest import SEED
 from tests.integration.replication_source import served_source
-from tests.web.browser import after_navigation, body_text, chromium, screenshot, serving
+from tests.web.browser import (
+    after_navigation,
+    body_text,
+    chromium,
+    look_at_widths,
+    serving,
+    sign_in_with_token,
+)
 from tests.web.conftest import OTHER, TENANT, seed_tenant
 
 WIDTHS = (1400, 390)
@@ -35,21 +42,10 @@ class Site:
     def sign_in(self) -> str:
         self.driver.delete_all_cookies()
         self.driver.get(self.base + "/sign-in")
-        self.driver.find_element(By.CSS_SELECTOR, "details.tokens summary").click()
-        self.driver.find_element(By.ID, "f-token").send_keys(self.monitor)
-        button = self.driver.find_element(By.ID, "token-submit")
-        return after_navigation(self.driver, button.click)
+        return sign_in_with_token(self.driver, self.monitor)
 
     def look(self, name: str) -> None:
-        for width in WIDTHS:
-            self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-                "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 640})
-            self.driver.refresh()
-            fits = self.driver.execute_script(
-                "return document.documentElement.scrollWidth <= window.innerWidth + 1;")
-            assert fits, f"{name} scrolls sideways at {width} px"
-            screenshot(self.driver, f"national/{name}-{width}")
-        self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        look_at_widths(self.driver, f"national/{name}", WIDTHS)
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from service.commands import ChangeDeadline, Context, ImportPlan
 from service.config import Settings
 from service.container import build_tenancy
 from tests.conftest import SEED
-from tests.web.browser import after_navigation, chromium, screenshot, serving
+from tests.web.browser import after_navigation, chromium, screenshot, serving, sign_in_with_token
 from tests.web.conftest import OTHER, TENANT, Tokens, issue_tokens, seed_tenant
 from tests.web.test_several_plans import PLAN_A, PLAN_B, TITLE_B, plan_b_workbook
 
@@ -35,10 +35,7 @@ class Site:
     def sign_in(self, token: str) -> str:
         self.driver.delete_all_cookies()
         self.driver.get(self.base + "/sign-in")
-        self.driver.find_element(By.CSS_SELECTOR, "details.tokens summary").click()
-        self.driver.find_element(By.ID, "f-token").send_keys(token)
-        button = self.driver.find_element(By.ID, "token-submit")
-        return after_navigation(self.driver, button.click)
+        return sign_in_with_token(self.driver, token)
 
 
 @pytest.fixture(scope="module")

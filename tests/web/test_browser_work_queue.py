@@ -18,7 +18,14 @@ from service.config import Settings
 from service.container import build_tenancy
 from service.tenancy import Tenancy
 from tests.conftest import SEED
-from tests.web.browser import after_navigation, body_text, chromium, screenshot, serving
+from tests.web.browser import (
+    after_navigation,
+    body_text,
+    chromium,
+    look_at_widths,
+    serving,
+    sign_in_with_token,
+)
 from tests.web.conftest import OTHER, REPORTER_AGENCY, TENANT, Tokens, issue_tokens, seed_tenant
 
 WIDTHS = (1400, 390)
@@ -36,25 +43,13 @@ class Site:
     def sign_in(self, token: str) -> str:
         self.driver.delete_all_cookies()
         self.driver.get(self.base + "/sign-in")
-        self.driver.find_element(By.CSS_SELECTOR, "details.tokens summary").click()
-        self.driver.find_element(By.ID, "f-token").send_keys(token)
-        button = self.driver.find_element(By.ID, "token-submit")
-        return after_navigation(self.driver, button.click)
+        return sign_in_with_token(self.driver, token)
 
     def header_count(self) -> int:
         return int(self.driver.find_element(By.CSS_SELECTOR, "[data-queue-count]").text)
 
     def look(self, name: str) -> None:
-        """The page at each width: no sideways scrolling, and a screenshot to look at."""
-        for width in WIDTHS:
-            self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-                "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 640})
-            self.driver.refresh()
-            fits = self.driver.execute_script(
-                "return document.documentElement.scrollWidth <= window.innerWidth + 1;")
-            assert fits, f"{name} scrolls sideways at {width} px"
-            screenshot(self.driver, f"work-queue/{name}-{width}")
-        self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        look_at_widths(self.driver, f"work-queue/{name}", WIDTHS)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from datetime import date
 from urllib.parse import quote
 
 import pytest
-from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from api.config import ApiSettings
@@ -20,7 +19,7 @@ from service.commands import ChangeDeadline, Context, ReportProgress
 from service.config import Settings
 from service.container import build_tenancy
 from tests.conftest import SEED
-from tests.web.browser import after_navigation, chromium, screenshot, serving
+from tests.web.browser import chromium, screenshot, serving, sign_in_with_token
 from tests.web.conftest import OTHER, REPORTER_AGENCY, TENANT, Tokens, issue_tokens, seed_tenant
 
 T = f"/t/{TENANT}"
@@ -82,10 +81,7 @@ class Browser:
         if not who:
             return
         self.driver.get(self.base + "/sign-in")
-        self.driver.find_element(By.CSS_SELECTOR, "details.tokens summary").click()
-        self.driver.find_element(By.ID, "f-token").send_keys(getattr(self.tokens, who))
-        button = self.driver.find_element(By.ID, "token-submit")
-        after_navigation(self.driver, button.click)
+        sign_in_with_token(self.driver, getattr(self.tokens, who))
 
     def size(self, width: int, height: int) -> None:
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
