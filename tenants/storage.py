@@ -8,6 +8,7 @@ schema, all reached through one pool that the process holds, whatever the tenant
 
 from __future__ import annotations
 
+import select
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,9 @@ from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory
 from eventsourcing.postgres import PostgresDatastore, PostgresFactory
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory
 from eventsourcing.utils import Environment
+from psycopg import Connection, Error
+from psycopg.pq import TransactionStatus
+from psycopg_pool import ConnectionPool
 
 from integrity.store import IntegrityStore
 from tenants.availability import ObservedConnection
@@ -131,6 +135,19 @@ class Timeouts:
     reconnect: float = 2.0
 
 
+def check_unless_quiet(conn: Connection[Any]) -> None:
+    """The pool's check of a connection it hands out, without a round trip while the socket
+    has nothing to say. A server that went away (a restart, a killed backend) leaves the
+    socket readable, with its goodbye or the end of the stream; only then, or when the
+    connection is not idle, is it pinged (and replaced when the ping fails)."""
+    try:
+        readable = bool(select.select([conn.fileno()], [], [], 0)[0])
+    except (OSError, ValueError, Error):  # closed: the ping below raises and the pool replaces it
+        readable = True
+    if readable or conn.info.transaction_status != TransactionStatus.IDLE:
+        ConnectionPool.check_connection(conn)
+
+
 class PostgresStorage:
     tenant_migrations: str | None = None
 
@@ -149,7 +166,8 @@ class PostgresStorage:
             lock_timeout=lock_timeout,
             idle_in_transaction_session_timeout=30,
             connect_timeout=timeouts.pool,  # the library's name for the pool's wait
-            pre_ping=True,  # a connection the server dropped (a restart) is replaced unseen
+            pre_ping=True,  # a connection the server dropped (a restart) is replaced unseen;
+            # the check itself is `check_unless_quiet`, set below
         )
         # Opened on first use, so the connection arguments can still be completed here.
         kwargs = self.datastore.pool.kwargs
@@ -159,6 +177,7 @@ class PostgresStorage:
         # Its attempts to connect tell a timeout of an unreachable database from a busy one.
         self.datastore.pool.connection_class = ObservedConnection
         self.datastore.pool.reconnect_timeout = timeouts.reconnect
+        self.datastore.pool._check = check_unless_quiet  # the library takes only its own
         self.database: Database = PostgresDatabase(self.datastore)
 
     def factory(self, slug: str, env: Environment) -> InfrastructureFactory[Any]:

@@ -11,13 +11,14 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 from flask import Flask
+from psycopg_pool import ConnectionPool
 
 from server.app import create_app
 from server.serve import DEMO_SLUG, demo_token, ensure_demo, ensure_demo_principals
 from service.config import Settings
 from service.container import build_tenancy
 from tenants.availability import unavailable_reason
-from tenants.storage import open_storage
+from tenants.storage import check_unless_quiet, open_storage
 from tests.api.conftest import SMALL_LIMITS, assert_problem
 from tests.conftest import ADMIN_URL, reset_schema
 
@@ -63,6 +64,31 @@ def test_a_lost_postgresql_answers_503_and_the_service_recovers_by_itself(
             time.sleep(0.5)
     finally:
         tenancy.close()
+
+
+@pytest.mark.postgres
+def test_the_pool_pings_only_a_connection_the_server_dropped(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quiet connection is handed out without a round trip; one whose backend the server
+    ended (a restart, a killed backend) fails its check, and the pool replaces it."""
+    pinged: list[object] = []
+    ping = ConnectionPool.check_connection
+    monkeypatch.setattr(ConnectionPool, "check_connection",
+                        staticmethod(lambda conn: (pinged.append(conn), ping(conn))))
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("SELECT 1")
+        check_unless_quiet(conn)
+        assert pinged == []
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            pid = conn.info.backend_pid
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            while admin.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s",
+                                (pid,)).fetchone() != (0,):
+                time.sleep(0.05)
+        with pytest.raises(psycopg.OperationalError):
+            check_unless_quiet(conn)
+        assert pinged == [conn]
 
 
 @pytest.mark.postgres
