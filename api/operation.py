@@ -55,14 +55,28 @@ class Reply:
     events: int = 1
 
 
+@dataclass(frozen=True)
+class Serialised:
+    """A view's result already dumped by its response schema and serialised (an answer
+    kept by position, api/answers.py): sent as it is."""
+
+    body: str
+
+
+def serialise(schema: Schema | None, data: Any) -> str:
+    """The JSON body of a result, dumped by the response schema (when there is one)."""
+    payload = schema.dump(data) if schema is not None else data
+    return json.dumps(payload, ensure_ascii=False)
+
+
 def render(op: Operation, result: Any) -> Response:
     if isinstance(result, Response):  # a download answers its own bytes
         return result
+    if isinstance(result, Serialised):
+        return current_app.response_class(result.body, op.status, mimetype="application/json")
     reply = result if isinstance(result, Reply) else Reply(result)
-    payload = op.response.dump(reply.data) if op.response is not None else reply.data
     response = current_app.response_class(
-        json.dumps(payload, ensure_ascii=False), reply.status or op.status,
-        mimetype="application/json",
+        serialise(op.response, reply.data), reply.status or op.status, mimetype="application/json",
     )
     if op.etag is not None:
         response.headers["ETag"] = f'"{op.etag(reply.data)}"'

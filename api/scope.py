@@ -55,11 +55,13 @@ def ledger() -> TenantLedger:
 
 
 def queries() -> TenantQueries:
-    """The tenant's reads, made once per request. The first use records how far behind the
-    read models are, before the read brings them up to date and hides it."""
+    """The tenant's reads, made once per request. The first read records how far behind the
+    read models were, before it brings them up to date and hides it."""
     found: TenantQueries | None = g.get("r57_queries")
     if found is None:
-        found = services().tenancy.queries(ledger().app.slug)
-        services().metrics.set_read_model_lag(found.app.slug, found.lag())
+        found = services().tenancy.queries(ledger().app.slug,
+                                           tenant=g.get("r57_tenant_record"))
+        metrics, slug = services().metrics, found.app.slug
+        found.observe_lag = lambda lag: metrics.set_read_model_lag(slug, lag)
         g.r57_queries = found
     return found

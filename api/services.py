@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import current_app
 
+from api.answers import AnswerCache
 from api.config import ApiSettings
 from api.metrics import Metrics
 from domain.clock import Clock
@@ -25,6 +26,7 @@ class Services:
     metrics: Metrics
     throttle: AuthThrottle  # failed authentications, counted in the shared database
     cache: dict[str, Any] = field(default_factory=dict)  # built once per app (the spec)
+    answers: AnswerCache = field(default_factory=AnswerCache)  # by read-model position
 
 
 def services() -> Services:

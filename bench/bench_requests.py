@@ -8,8 +8,8 @@ plan and the demo principals, then measures through Flask's test client (no netw
 - a progress report (POST .../tasks/<n>/reports with an Idempotency-Key): CPU ms, SQL
   statements and transactions per request, against a trivial Flask JSON POST and one raw
   INSERT+COMMIT on the same store;
-- the plan status and a task page, p50/p95 ms, at 0, 100 and 1,000 reports on the task,
-  against the trivial POST.
+- the plan status, a task's API answer and its web page, p50/p95 ms, at 0, 100 and 1,000
+  reports on the task, against the trivial POST.
 
     .venv/bin/python bench/bench_requests.py [--stores sqlite,postgres] [--writes 200]
         [--postgres-url URL] [--profile] [--json]
@@ -21,7 +21,9 @@ tenants picked at random; it prints the provisioning time per tenant, the read p
 the most server connections the process held.
 
 `--profile` prints the cProfile top entries (cumulative) of one write instead of the table
-(bench/README.md keeps a before and an after).
+(bench/README.md keeps a before and an after); `--profile-reads` those of 30 status reads
+and 30 task pages (API answer and web page) after 100 reports, with the SQL statements and
+transactions one read makes.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import io
 import json
 import pstats
 import random
+import re
 import sqlite3
 import statistics
 import sys
@@ -209,6 +212,13 @@ class World:
         ensure_demo_principals(tenancy)
         self.app = create_app(settings, tenancy)
         self.client = self.app.test_client()
+        self.web = self.app.test_client()  # a signed-in browser, for the web task page
+        page = self.web.get("/sign-in").get_data(as_text=True)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert csrf is not None, "the sign-in page has no CSRF token"
+        signed = self.web.post("/sign-in", data={
+            "token": AUTH["Authorization"].removeprefix("Bearer "), "csrf_token": csrf[1]})
+        assert signed.status_code == 303, signed.get_data(True)
         self.reports = 0
         # The task reported on and read: the first the demo leaves open (it takes reports).
         self.task = next(r.number for r in tenancy.queries(DEMO_SLUG).status(
@@ -224,6 +234,10 @@ class World:
         )
         assert response.status_code == 201, response.get_data(True)
         return response
+
+    def web_task_page(self) -> None:
+        response = self.web.get(f"/t/{DEMO_SLUG}/tasks/{self.task}")
+        assert response.status_code == 200, response.get_data(True)
 
     def get(self, path: str) -> None:
         response = self.client.get(f"/api/v1/tenants/{DEMO_SLUG}{path}", headers=AUTH)
@@ -256,8 +270,10 @@ def measure(kind: str, url: str, writes: int) -> dict[str, Any]:
             world.report()
         status = latencies(lambda: world.get("/status"), 30)
         task = latencies(lambda: world.get(f"/tasks/{world.task}"), 30)
+        web = latencies(world.web_task_page, 30)
         reads[target] = {"status_p50": status[0], "status_p95": status[1],
-                         "task_p50": task[0], "task_p95": task[1]}
+                         "task_p50": task[0], "task_p95": task[1],
+                         "web_p50": web[0], "web_p95": web[1]}
     row["reads"] = reads
     return row
 
@@ -275,6 +291,34 @@ def profile_one_write(url: str) -> str:
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("cumulative").print_stats(25)
     stats.sort_stats("tottime").print_stats(15)
+    text = out.getvalue().replace(str(ROOT / ".venv/lib/python3.11/site-packages") + "/", "")
+    return text.replace(str(ROOT) + "/", "")
+
+
+def profile_reads(url: str) -> str:
+    world = World(url)
+    for _ in range(100):
+        world.report()
+    reads = {"status": lambda: world.get("/status"),
+             "task": lambda: world.get(f"/tasks/{world.task}"),
+             "web task page": world.web_task_page}
+    out = io.StringIO()
+    for name, read in reads.items():
+        read()  # the read models catch up once
+        COUNTER.statements = COUNTER.transactions = 0
+        COUNTER.on = True
+        read()
+        COUNTER.on = False
+        out.write(f"### {name}: {COUNTER.statements} SQL statements in "
+                  f"{COUNTER.transactions} transactions per read\n")
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(30):
+            read()
+        profiler.disable()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(30)
+        stats.sort_stats("tottime").print_stats(15)
     text = out.getvalue().replace(str(ROOT / ".venv/lib/python3.11/site-packages") + "/", "")
     return text.replace(str(ROOT) + "/", "")
 
@@ -361,6 +405,8 @@ def table(rows: list[dict[str, Any]]) -> str:
             lines.append(f"| {s} | task page p50/p95 ms, {n} reports | "
                          f"{figures['task_p50']:.1f} / {figures['task_p95']:.1f} | | | "
                          "p95 <= 10 |")
+            lines.append(f"| {s} | web task page p50/p95 ms, {n} reports | "
+                         f"{figures['web_p50']:.1f} / {figures['web_p95']:.1f} | | | |")
     return "\n".join(lines)
 
 
@@ -370,6 +416,7 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=200)
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--profile-reads", action="store_true")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--tenants", type=int, default=0)
     parser.add_argument("--reads", type=int, default=200)
@@ -385,9 +432,12 @@ def main() -> None:
             if args.profile:
                 print(f"## {kind}\n```\n{profile_one_write(url)}```")
                 continue
+            if args.profile_reads:
+                print(f"## {kind}\n```\n{profile_reads(url)}```")
+                continue
             print(f"measuring {kind} ...", file=sys.stderr)
             rows.append(measure(kind, url, args.writes))
-    if args.profile:
+    if args.profile or args.profile_reads:
         return
     print(json.dumps(rows, indent=1) if args.json else table(rows))
 

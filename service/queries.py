@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -89,6 +89,8 @@ class TenantQueries:
         self._live: tuple[int, PlanState] | None = None  # (position, state) last loaded
         # (position, plans and agencies, status rows) last loaded
         self._rows: tuple[int, PlanState, list[TaskRow]] | None = None
+        # Told, at the first refresh, how far behind the read models were (a metric).
+        self.observe_lag: Callable[[int], None] | None = None
 
     def _events_after(self, position: int) -> Iterator[tuple[int, Any]]:
         return read_events(self.app, position)
@@ -107,7 +109,17 @@ class TenantQueries:
     def refresh(self) -> int:
         """The read models at the head of the log; returns the position reached. With a
         projector, wait for it; otherwise (or when it is late) catch up here."""
-        head = self.head()
+        if self.primary is None:
+            # The head and the position in one statement: the store shares the log's database.
+            head, position = self.store.head_and_position(
+                self.app.storage.events_table(self.app.slug))
+        else:
+            head, position = self.head(), self.store.position()
+        if self.observe_lag is not None:
+            observe, self.observe_lag = self.observe_lag, None
+            observe(max(0, head - position))
+        if position >= head:
+            return position
         if self.wait is not None:
             reached = self._wait_for(head, self.wait)
             if reached is not None:

@@ -138,10 +138,13 @@ class Tenancy:
         ledger.file_limits = self.file_limits
         return ledger
 
-    def queries(self, slug: str) -> TenantQueries:
-        """Reads of one tenant; archived tenants stay readable. With a standby, the reads
-        go there and wait for it to replay the primary's head."""
-        app = self.application(self.registry.get(slug).slug)
+    def queries(self, slug: str, *, tenant: Tenant | None = None) -> TenantQueries:
+        """Reads of one tenant (or of the record the caller resolved); archived tenants stay
+        readable. With a standby, the reads go there and wait for it to replay the
+        primary's head."""
+        if tenant is None or tenant.slug != slug:
+            tenant = self.registry.get(slug)
+        app = self.application(tenant.slug)
         if self.standby is not None:
             return TenantQueries(self.standby.application(app.slug),
                                  self.read_wait or ReadWait(), primary=app)

@@ -130,6 +130,22 @@ def test_status_is_judged_on_a_date_as_known_at_a_time_and_as_effective_on_a_dat
     assert_problem(client.get(f"{seeded}/status?colour=red"), 422)
 
 
+def test_a_status_read_again_is_the_same_until_a_write_changes_it(
+    client: FlaskClient, seeded: str
+) -> None:
+    first = client.get(f"{seeded}/status?on=2025-06-01")
+    again = client.get(f"{seeded}/status?on=2025-06-01")
+    assert again.get_data() == first.get_data()
+    post(client, f"{seeded}/tasks/3/reports", {"period": "2025-Q2", "percent": 30,
+                                               "narrative": "Đang làm"})
+    after = client.get(f"{seeded}/status?on=2025-06-01").get_json()
+    task3 = next(t for t in after["tasks"] if t["number"] == "3")
+    assert task3["last_report"] == {"period": "2025-Q2", "percent": 30,
+                                    "narrative": "Đang làm"}
+    elsewhere = client.get(f"{seeded}/status?on=2025-06-02").get_json()
+    assert elsewhere["on"] == "2025-06-02"
+
+
 def test_a_task_shows_its_latest_reports_and_pages_back_through_the_others(
     client: FlaskClient, seeded: str
 ) -> None:
