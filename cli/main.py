@@ -69,6 +69,7 @@ from service.commands import (
 from service.config import Settings
 from service.container import build_tenancy
 from service.handlers import ImportRefused
+from service.merger import GRANT_CHOICES, TenantMerger
 from service.replication import SourceUnavailable
 from service.tenancy import Tenancy
 from tenants.availability import unavailable_reason
@@ -202,6 +203,21 @@ def cmd_tenant_rename(t: Tenancy, args: argparse.Namespace) -> None:
 def cmd_tenant_archive(t: Tenancy, args: argparse.Namespace) -> None:
     tenant = t.registry.archive(args.slug)
     _done(args, tenant, f"Archived tenant {tenant.slug}; its history stays readable")
+
+
+def cmd_tenant_merge(t: Tenancy, args: argparse.Namespace) -> None:
+    results = TenantMerger(t, args.key_dir).merge(
+        args.old, args.into, args.on, actor=args.actor, decision_ref=args.decision or "",
+        grants=args.grants)
+    if args.json:
+        print_json(results)
+        return
+    for r in results:
+        done = "merged" if r.recorded else "was merged already"
+        print(f"Tenant {r.old} {done} into {r.into} from {vn_date(r.merged_on)}: plans "
+              f"{', '.join(r.plans)}, {r.tasks} tasks; its log ends at {r.tree_size} entries, "
+              f"root {r.root_hash}{' (signed)' if r.signed else ''}; "
+              f"{r.grants} grants re-issued")
 
 
 def cmd_plan_import(t: Tenancy, args: argparse.Namespace) -> None:
@@ -370,6 +386,19 @@ def _tenant_commands(sub: Any) -> None:
     c.add_argument("name")
     c = _add(tsub, "archive", cmd_tenant_archive, "archive a tenant", tenant=False)
     c.add_argument("slug")
+    c = _add(tsub, "merge", cmd_tenant_merge,
+             "merge tenants into another: they become read-only archives, it carries on "
+             "their plans", tenant=False, writes=True)
+    c.add_argument("old", nargs="+", help="the slugs of the tenants merged")
+    c.add_argument("--into", required=True, help="the slug of the tenant they merge into")
+    c.add_argument("--on", required=True, type=parse_date,
+                   help="the merger's effective date, dd/mm/yyyy")
+    c.add_argument("--decision", help="the deciding document, e.g. 'Nghị quyết "
+                   "1659/NQ-UBTVQH15'")
+    c.add_argument("--grants", choices=GRANT_CHOICES, default="keep",
+                   help="move: re-issue the old tenants' grants on the new one")
+    c.add_argument("--key-dir", type=Path,
+                   help="sign the old tenants' final checkpoints with keys here")
 
 
 def _plan_commands(sub: Any) -> None:

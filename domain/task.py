@@ -132,6 +132,48 @@ class Task(Aggregate):
         self.extension_requests = 0
         self.directions = 0
 
+    @classmethod
+    def carry(cls, *, origin: dict[str, str], carried: dict[str, Any], **added: Any) -> Task:
+        """The task as a merged tenant held it, continued in the tenant it merged into:
+        `added` as Added records a task, `origin` where it came from (tenant, tenant_name,
+        plan, number, task_id) and `carried` its state there (service/merger.py)."""
+        task: Task = cls._create(cls.Carried, id=cls.create_id(added["plan_id"],
+                                                               added["number"]),
+                                 origin=dict(origin), carried=dict(carried), **added)
+        return task
+
+    class Carried(Added):
+        """A task carried over from a merged tenant, with its state there: its status, the
+        numbers of its reports, requests and directions (so new ones follow on), and its
+        views as that tenant's read models showed them (`carried`, JSON)."""
+
+        origin: dict[str, str]
+        carried: dict[str, Any]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.carry_state(self.carried)
+
+    def carry_state(self, carried: dict[str, Any]) -> None:
+        """Resume the state a carried task had in its former tenant."""
+        self.status = str(carried.get("state", OPEN))
+        done = carried.get("completed_on")
+        self.completed_on = date.fromisoformat(done) if done else None
+        self.reports = [Report(int(r["number"]), str(r["period"]), int(r["percent"]),
+                               str(r.get("state", SUBMITTED))) for r in carried["reports"]]
+        completions = carried.get("completions", [])
+        self.completion_requests = len(completions)
+        pending = [c for c in completions if c.get("state") == "pending"]
+        if pending:
+            self.pending_completion = int(pending[-1]["number"])
+            self.requested_completion_on = date.fromisoformat(pending[-1]["completed_on"])
+        extensions = carried.get("extensions", [])
+        self.extension_requests = len(extensions)
+        waiting = [x for x in extensions if x.get("state") == "pending"]
+        if waiting:
+            self.open_extension = int(waiting[-1]["number"])
+            self.extension_proposed = Deadline.from_dict(waiting[-1]["proposed"])
+        self.directions = len(carried.get("directions", []))
+
     # -- rules -------------------------------------------------------------------------
 
     def check_can_change(self) -> None:

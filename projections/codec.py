@@ -70,6 +70,11 @@ def _hints(cls: Any) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
+def decode_value(hint: Any, value: Any) -> Any:
+    """A value of the type `hint` names (a view, a list of views, a date...) from JSON."""
+    return _decode_value(hint, value)
+
+
 def _decode_value(hint: Any, value: Any) -> Any:
     if value is None:
         return None

@@ -19,6 +19,7 @@ from projections.plan_state import (
     IndicatorView,
     PlanState,
     ReportView,
+    TaskOrigin,
     TaskRow,
     TaskView,
 )
@@ -37,6 +38,7 @@ class TaskDetail(TaskStatus):
     extensions: tuple[ExtensionRequestView, ...] = ()
     directions: tuple[DirectionView, ...] = ()
     reports_total: int = 0  # how many reports the task has, shown or not
+    origin: TaskOrigin | None = None  # carried over from a merged tenant
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,8 @@ def detail_of(state: PlanState, task: TaskView, row: TaskRow, on: date,
                       completions=tuple(task.completions),
                       extensions=tuple(task.extensions),
                       directions=tuple(task.directions),
-                      reports_total=reports_total)
+                      reports_total=reports_total,
+                      origin=task.origin)
 
 
 def _code_key(indicator: IndicatorView) -> tuple[int, ...]:

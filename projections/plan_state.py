@@ -84,6 +84,17 @@ class DirectionView:
     answers: list[AnswerView] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class TaskOrigin:
+    """Where a task carried over from a merged tenant came from (service/merger.py)."""
+
+    tenant: str  # the old tenant's slug: its archive stays readable there
+    tenant_name: str
+    plan: str
+    number: str
+    merged_on: date
+
+
 @dataclass
 class TaskView:
     id: UUID
@@ -111,6 +122,7 @@ class TaskView:
     completions: list[CompletionRequestView] = field(default_factory=list)
     extensions: list[ExtensionRequestView] = field(default_factory=list)
     directions: list[DirectionView] = field(default_factory=list)
+    origin: TaskOrigin | None = None  # carried over from a merged tenant
 
     @property
     def pending_completion(self) -> CompletionRequestView | None:

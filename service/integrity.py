@@ -26,12 +26,18 @@ from integrity.audit import HeldCopy
 from integrity.bundle import write_bundle
 from integrity.canonical import ChainHead, Entry, Link
 from integrity.chain import extend_chain
-from integrity.checkpoints import Checkpoint, MalformedCheckpoint, parse, signature_problem
+from integrity.checkpoints import (
+    Checkpoint,
+    MalformedCheckpoint,
+    TreeHead,
+    parse,
+    signature_problem,
+)
 from integrity.evidence import cited_files, file_problems
 from integrity.findings import Finding, FindingsStore
 from integrity.keys import Keyring, PublicKey
 from integrity.proofs import check_document, consistency_document, inclusion_document
-from integrity.signer import RefusedToSign, issue_checkpoint
+from integrity.signer import RefusedToSign, heads_at, issue_checkpoint
 from integrity.store import IntegrityStore
 from integrity.verify import LogChecker, Report, pair_up
 from service.application import LedgerApplication
@@ -115,6 +121,18 @@ class TenantIntegrity:
         except RefusedToSign as exc:
             raise IntegrityRefused("integrity.sign_refused", field="tenant",
                                    reason=exc.message) from None
+
+    def final_head(self, actor: str = "system") -> tuple[TreeHead, Checkpoint | None]:
+        """The head of the whole log, verified, for a tenant about to be archived by a
+        merger: signed (a checkpoint, the same one again if that head was signed already)
+        when a key directory is configured, else only computed. The log is not changed."""
+        if self.keyring is not None and self.source_keys is None:
+            checkpoint = self.checkpoint(actor=actor)
+            return checkpoint.head, checkpoint
+        head = self.chain()
+        self.require_intact("merge", actor=actor)
+        root, chain = heads_at(self._leaves(), ())[head.tree_size]
+        return TreeHead(self.app.slug, head.tree_size, head.position, root, chain), None
 
     def public_keys(self) -> dict[str, PublicKey]:
         if self.source_keys is not None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from domain.errors import AlreadyExists, DomainError, NotFound
@@ -28,11 +29,14 @@ class Tenant:
     created_at: datetime
     updated_at: datetime
     simulated: bool = False  # its history is simulated for demonstration (`r57 demo`)
+    merged_into: str | None = None  # archived by a merger into this tenant (its slug)
+    merged_on: date | None = None  # the merger's effective date
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["created_at"] = self.created_at.isoformat()
         data["updated_at"] = self.updated_at.isoformat()
+        data["merged_on"] = self.merged_on.isoformat() if self.merged_on else None
         return data
 
 
@@ -112,6 +116,30 @@ class TenantRegistry:
         self._update(slug, _SET_STATUS, ARCHIVED)
         return self.get(slug)
 
+    def mark_merged(self, slug: str, into: str, on: date) -> Tenant:
+        """Archive a tenant merged into `into` from `on` (service/merger.py decides when).
+        Marking it again with the same target and date changes nothing."""
+        params = {"slug": validate_slug(slug), "into": validate_slug(into), "now": self._now(),
+                  "on": on.isoformat() if self._db.dialect == "sqlite" else on}
+        with self._db.transaction() as cursor:
+            cursor.execute("SELECT * FROM r57_tenants WHERE slug = :slug", params)
+            row = cursor.fetchone()
+            if row is None:
+                raise NotFound("tenant.not_found", field="tenant", tenant=slug)
+            current = _tenant(row)
+            if current.merged_into == into and current.merged_on == on:
+                return current
+            if current.status != ACTIVE:
+                raise DomainError("tenant.archived", field="tenant", tenant=slug)
+            cursor.execute(
+                "UPDATE r57_tenants SET status = 'archived', merged_into = :into,"
+                " merged_on = :on, updated_at = :now WHERE slug = :slug", params)
+        return self.get(slug)
+
+    def merged_into(self, slug: str) -> builtins.list[Tenant]:
+        """The tenants merged into this one."""
+        return [t for t in self.list(include_archived=True) if t.merged_into == slug]
+
     def _update(self, slug: str, statement: str, value: Any) -> None:
         params = {"slug": validate_slug(slug), "value": value, "now": self._now()}
         with self._db.transaction() as cursor:
@@ -133,4 +161,12 @@ def _tenant(row: Row) -> Tenant:
         created_at=when(row["created_at"]),
         updated_at=when(row["updated_at"]),
         simulated=bool(row["simulated"]),
+        merged_into=row["merged_into"],
+        merged_on=_day(row["merged_on"]),
     )
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)

@@ -7,6 +7,7 @@ from typing import Any
 from domain.agency import Agency
 from domain.catalogue import PlanCatalogue
 from domain.indicator import Indicator
+from domain.lineage import TenantLineage
 from domain.plan import Plan
 from projections import plan_state
 from projections.plan_state import (
@@ -44,6 +45,13 @@ PLAN = Subject(plan_state.PLAN, _plan_subject)
 INDICATOR = Subject(plan_state.INDICATOR, _indicator_subject)
 AGENCY = Subject(plan_state.AGENCY, _agency_subject)
 CATALOGUE = Subject("", _catalogue_subject)  # no view: the ledger reads the aggregate
+
+
+def _lineage_subject(state: PlanState, e: Any) -> tuple[str, tuple[str, ...]]:
+    return f"tenant {getattr(e, 'old_tenant', '?')}", ()
+
+
+LINEAGE = Subject("", _lineage_subject)  # no view: the merger's page reads the aggregate
 
 
 # -- Plan ----------------------------------------------------------------------------------
@@ -206,6 +214,14 @@ def _plan_listed_audit(state: PlanState, e: PlanCatalogue.PlanAdded) -> Audit:
     return Audit({"number": e.number})
 
 
+# -- TenantLineage -------------------------------------------------------------------------
+
+def _merger_audit(state: PlanState, e: TenantLineage.MergerRecorded) -> Audit:
+    return Audit({"tenant": e.old_name, "merged_on": e.merged_on.isoformat(),
+                  "plans": ", ".join(e.plans), "tasks": e.tasks, "tree_size": e.tree_size,
+                  "root_hash": e.root_hash})
+
+
 SPECS: dict[type[Any], EventSpec] = {
     Plan.Issued: EventSpec(PLAN, _plan_issued, "audit.plan_issued", _plan_issued_audit),
     Plan.GroupAdded: EventSpec(PLAN, _group_added, "audit.group_added", _group_added_audit),
@@ -234,4 +250,6 @@ SPECS: dict[type[Any], EventSpec] = {
     PlanCatalogue.Opened: EventSpec(CATALOGUE, ignore, "audit.catalogue_opened", nothing),
     PlanCatalogue.PlanAdded: EventSpec(CATALOGUE, ignore, "audit.plan_listed",
                                        _plan_listed_audit),
+    TenantLineage.MergerRecorded: EventSpec(LINEAGE, ignore, "audit.tenant_merged",
+                                            _merger_audit, "tenant_merged"),
 }

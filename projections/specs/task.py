@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
+from domain.deadlines import Deadline
 from domain.task import Task
-from projections import plan_state
-from projections.plan_state import PlanState, ReportView, TaskView
+from projections import codec, plan_state
+from projections.plan_state import (
+    CompletionRequestView,
+    DirectionView,
+    ExtensionRequestView,
+    PlanState,
+    ReportView,
+    TaskOrigin,
+    TaskView,
+)
 from projections.specs.base import Audit, EventSpec, Subject, names
 
 
@@ -49,6 +59,37 @@ def _added(state: PlanState, e: Task.Added) -> None:
 def _added_audit(state: PlanState, e: Task.Added) -> Audit:
     return Audit({"number": e.number, "leads": names(state, e.leads),
                   "deadline": e.deadline.text})
+
+
+# -- Carried (from a merged tenant) ---------------------------------------------------------
+
+_CARRIED_VIEWS = {"reports": list[ReportView], "completions": list[CompletionRequestView],
+                  "extensions": list[ExtensionRequestView],
+                  "directions": list[DirectionView]}
+
+
+def _carried(state: PlanState, e: Task.Carried) -> None:
+    _added(state, e)
+    task = state.tasks[e.originator_id]
+    held = e.carried
+    for name, hint in _CARRIED_VIEWS.items():
+        setattr(task, name, codec.decode_value(hint, held.get(name, [])))
+    task.state = str(held.get("state", "open"))
+    task.original_deadline = Deadline.from_dict(held["original_deadline"])
+    task.deadline_changes = int(held.get("deadline_changes", 0))
+    task.slip_days = int(held.get("slip_days", 0))
+    task.completed_on = codec.decode_value(date | None, held.get("completed_on"))
+    task.output_document = str(held.get("output_document", ""))
+    task.triggered_on = codec.decode_value(date | None, held.get("triggered_on"))
+    task.origin = TaskOrigin(
+        tenant=e.origin["tenant"], tenant_name=e.origin["tenant_name"],
+        plan=e.origin["plan"], number=e.origin["number"],
+        merged_on=e.provenance.effective_on)
+
+
+def _carried_audit(state: PlanState, e: Task.Carried) -> Audit:
+    return Audit({"number": e.number, "tenant": e.origin["tenant_name"],
+                  "old_number": e.origin["number"]})
 
 
 # -- Reassigned ----------------------------------------------------------------------------
@@ -188,6 +229,7 @@ def _state_changed_to(new: str) -> Callable[[PlanState, Any], Audit]:
 
 SPECS: dict[type[Any], EventSpec] = {
     Task.Added: EventSpec(TASK, _added, "audit.task_added", _added_audit),
+    Task.Carried: EventSpec(TASK, _carried, "audit.task_carried", _carried_audit),
     Task.Reassigned: EventSpec(TASK, _reassigned, "audit.task_reassigned", _reassigned_audit,
                                "reassigned"),
     Task.DeadlineChanged: EventSpec(TASK, _deadline_changed, "audit.deadline_changed",

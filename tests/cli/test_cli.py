@@ -224,3 +224,20 @@ def test_summary_status_and_scorecard_take_a_plan_when_a_tenant_holds_two(
     scores = imported.json("scorecard", "quang-nam", "2025", "--plan", PLAN_B)
     assert isinstance(scores, dict)
     assert [s["agency"] for s in scores["agencies"]] == ["Sở Nội vụ"]
+
+
+def test_a_province_is_merged_into_a_city_from_the_command_line(imported: Cli) -> None:
+    cli = imported
+    assert cli("tenant", "create", "da-nang", "Đà Nẵng", "--code", "48")[0] == 0
+    code, out, err = cli("tenant", "merge", "quang-nam", "--into", "da-nang", "--on",
+                         "01/07/2099", "--decision", "Nghị quyết 1659/NQ-UBTVQH15")
+    assert code == 0, err
+    assert "Tenant quang-nam merged into da-nang from 01/07/2099" in out
+    assert "60 tasks" in out
+    shown = cli.json("tenant", "show", "quang-nam")
+    assert isinstance(shown, dict)
+    assert (shown["status"], shown["merged_into"], shown["merged_on"]) == (
+        "archived", "da-nang", "2099-07-01")
+    code, out, err = cli("tenant", "merge", "da-nang", "--into", "da-nang", "--on",
+                         "01/07/2099")
+    assert code != 0 and "itself" in err

@@ -1,0 +1,193 @@
+"""Quảng Nam merged into Đà Nẵng on 01/07/2025, replayed on both stores: the old tenant an
+archive whose log verifies exactly as before, the new one carrying its plan on."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from domain.clock import fixed
+from domain.errors import DomainError, NotFound
+from domain.lineage import TenantLineage
+from importers import read_plan_document
+from integrity.offline import verify_file
+from service.commands import (
+    Context,
+    ImportPlan,
+    ReportProgress,
+    SucceedAgency,
+    SuspendTask,
+)
+from service.integrity import TenantIntegrity
+from service.merger import MergerResult, TenantMerger
+from service.queries import read_events
+from service.tenancy import Tenancy, TenantArchived
+
+DISTRICTS = "UBND các huyện, thị xã, thành phố"
+COMMUNES = "UBND các xã, phường"
+DECISION = "Nghị quyết 1659/NQ-UBTVQH15"
+PLAN = "1534/KH-UBND"
+
+
+def at(day: date) -> Context:
+    return Context(actor="dost-officer", effective_on=day)
+
+
+def record(tenancy: Tenancy, slug: str, day: date, *commands: object) -> None:
+    clock = fixed(datetime(day.year, day.month, day.day, 3, tzinfo=UTC))
+    ledger = tenancy.ledger(slug, for_writing=True, clock=clock)
+    for command in commands:
+        ledger.handle(command, at(day))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def first_half(tenancy: Tenancy, seed_path: Path) -> Tenancy:
+    """Plan 1534 imported on 27/02/2025 and reported on until June; Đà Nẵng exists."""
+    tenancy.create_tenant("quang-nam", "Quảng Nam", "49")
+    tenancy.create_tenant("da-nang", "Đà Nẵng", "48")
+    sha = hashlib.sha256(seed_path.read_bytes()).hexdigest()
+    record(tenancy, "quang-nam", date(2025, 2, 27),
+           ImportPlan(document=read_plan_document(seed_path), sha256=sha))
+    record(tenancy, "quang-nam", date(2025, 4, 5),
+           ReportProgress(task="10", period="2025-Q1", percent=20, narrative="Đã khởi động"))
+    record(tenancy, "quang-nam", date(2025, 5, 20),
+           SuspendTask(task="12", reason="Chờ hướng dẫn của Bộ"))
+    record(tenancy, "quang-nam", date(2025, 6, 28),
+           ReportProgress(task="10", period="2025-H1", percent=45, narrative="Đang triển khai"))
+    return tenancy
+
+
+def merge(tenancy: Tenancy, key_dir: Path, *olds: str) -> list[MergerResult]:
+    clock = fixed(datetime(2025, 7, 1, 2, tzinfo=UTC))
+    return TenantMerger(tenancy, key_dir, clock).merge(
+        olds or ("quang-nam",), "da-nang", date(2025, 7, 1), actor="sysadmin",
+        decision_ref=DECISION)
+
+
+def test_the_new_city_carries_the_provinces_plan_on_and_the_archive_verifies_as_before(
+    first_half: Tenancy, tmp_path: Path,
+) -> None:
+    tenancy, keys = first_half, tmp_path / "keys"
+    old = TenantIntegrity(tenancy.application("quang-nam"), keys)
+    signed_before = old.checkpoint()
+    checkpoints_before = old.store.checkpoints()
+    old.export(tmp_path / "before.zip")
+
+    (result,) = merge(tenancy, keys)
+
+    # The old tenant: archived, pointing to the city, its log exactly as it was.
+    archived = tenancy.registry.get("quang-nam")
+    assert (archived.status, archived.merged_into, archived.merged_on) == (
+        "archived", "da-nang", date(2025, 7, 1))
+    with pytest.raises(TenantArchived):
+        tenancy.ledger("quang-nam", for_writing=True)
+    after = TenantIntegrity(tenancy.application("quang-nam"), keys)
+    assert after.verify().ok
+    assert after.store.checkpoints() == checkpoints_before
+    after.export(tmp_path / "after.zip")
+    assert verify_file(tmp_path / "after.zip").ok
+    assert _entries(tmp_path / "before.zip") == _entries(tmp_path / "after.zip")
+
+    # The city's log records the merger with the old log's final tree head.
+    lineage = tenancy.ledger("da-nang").existing(TenantLineage.create_id("quang-nam"))
+    assert isinstance(lineage, TenantLineage)
+    head = signed_before.head
+    assert (lineage.tree_size, lineage.root_hash, lineage.chain_hash) == (
+        head.tree_size, head.root_hash.hex(), head.chain_hash.hex())
+    assert lineage.checkpoint == signed_before.to_dict()
+    assert (lineage.plans, lineage.tasks, lineage.decision_ref) == ((PLAN,), 60, DECISION)
+    assert (result.recorded, result.tree_size, result.signed) == (True, head.tree_size, True)
+
+    # After the merger, the districts' duties pass to the communes and wards, in the city.
+    record(tenancy, "da-nang", date(2025, 7, 1),
+           SucceedAgency(agency=DISTRICTS, successors=(COMMUNES,),
+                         reason="Không tổ chức cấp huyện",
+                         decision_ref="Nghị quyết 202/2025/QH15"))
+    record(tenancy, "da-nang", date(2025, 7, 20),
+           ReportProgress(task="10", period="2025-07", percent=60, narrative="Tiếp tục"))
+
+    june = {r.number: r for r in tenancy.queries("quang-nam").status(
+        date(2025, 6, 15), effective_on=date(2025, 6, 15))}
+    july = {r.number: r for r in tenancy.queries("da-nang").status(
+        date(2025, 7, 15), effective_on=date(2025, 7, 15))}
+    assert set(june) == set(july) and len(july) == 60
+    assert DISTRICTS in june["10"].responsible and COMMUNES not in june["10"].responsible
+    assert COMMUNES in july["10"].responsible and DISTRICTS not in july["10"].responsible
+    assert july["10"].plan == PLAN and july["12"].state == "suspended"
+    assert july["10"].last_report_percent == 45  # the progress reported in Quảng Nam
+    # Nothing of it in the city before the merger.
+    assert tenancy.queries("da-nang").status(date(2025, 6, 15),
+                                             effective_on=date(2025, 6, 15)) == []
+
+    # A carried task shows where it came from, with its reports there and after.
+    detail = tenancy.queries("da-nang").task_detail("10", None, date(2025, 7, 31))
+    assert detail.origin is not None
+    assert (detail.origin.tenant, detail.origin.tenant_name, detail.origin.number) == (
+        "quang-nam", "Quảng Nam", "10")
+    assert [(r.number, r.percent) for r in detail.reports] == [(1, 20), (2, 45), (3, 60)]
+
+
+def test_running_the_merger_again_records_nothing_twice(first_half: Tenancy,
+                                                        tmp_path: Path) -> None:
+    merge(first_half, tmp_path / "keys")
+    head = first_half.queries("da-nang").head()
+    (again,) = merge(first_half, tmp_path / "keys")
+    assert not again.recorded and again.tasks == 60
+    assert first_half.queries("da-nang").head() == head
+
+
+def test_what_cannot_be_merged_is_refused_with_its_reason(first_half: Tenancy,
+                                                          tmp_path: Path) -> None:
+    merger = TenantMerger(first_half, tmp_path / "keys")
+    july = date(2025, 7, 1)
+    refusals = {
+        "tenant_merge.into_itself": (["da-nang"], "da-nang", july),
+        "tenant_merge.events_after_date": (["quang-nam"], "da-nang", date(2025, 6, 1)),
+    }
+    for code, (olds, into, on) in refusals.items():
+        with pytest.raises(DomainError) as refused:
+            merger.merge(olds, into, on, actor="sysadmin")
+        assert refused.value.code == code
+    with pytest.raises(NotFound):
+        merger.merge(["ha-noi"], "da-nang", july, actor="sysadmin")
+    first_half.create_tenant("hue", "Huế", "46")
+    merge(first_half, tmp_path / "keys")
+    with pytest.raises(DomainError) as refused:
+        merger.merge(["quang-nam"], "hue", july, actor="sysadmin")
+    assert refused.value.code == "tenant_merge.already_merged"
+    with pytest.raises(DomainError) as refused:
+        merger.merge(["hue"], "quang-nam", july, actor="sysadmin")
+    assert refused.value.code == "tenant_merge.target_archived"
+    assert first_half.registry.get("hue").status == "active"
+    assert len(list(read_events(first_half.application("hue")))) == 0
+
+
+def _entries(bundle: Path) -> tuple[bytes, bytes]:
+    """A bundle's log entries and checkpoints, byte for byte."""
+    with zipfile.ZipFile(bundle) as z:
+        names = z.namelist()
+        events = next(n for n in names if n.endswith("events.jsonl"))
+        checkpoints = next(n for n in names if n.endswith("checkpoints.json"))
+        return z.read(events), z.read(checkpoints)
+
+
+def test_grants_move_to_the_city_and_still_read_the_archive(first_half: Tenancy,
+                                                            tmp_path: Path) -> None:
+    access = first_half.access
+    access.create_principal("kiem-toan", "Kiểm toán", by="sysadmin")
+    access.grant("kiem-toan", "auditor", "quang-nam", "", by="sysadmin")
+    access.create_principal("so-khcn", "Sở KH&CN", by="sysadmin")
+    access.grant("so-khcn", "agency_reporter", "quang-nam", "Sở Khoa học và Công nghệ",
+                 by="sysadmin")
+    (result,) = TenantMerger(first_half, tmp_path / "keys").merge(
+        ["quang-nam"], "da-nang", date(2025, 7, 1), actor="sysadmin", grants="move")
+    assert result.grants == 2
+    auditor = {(g.role.value, g.tenant) for g in access.principal("kiem-toan").grants}
+    assert auditor == {("auditor", "quang-nam"), ("auditor", "da-nang")}
+    reporter = {(g.tenant, g.agency) for g in access.principal("so-khcn").grants}
+    dost = first_half.ledger("da-nang").agency("Sở Khoa học và Công nghệ").key
+    assert ("da-nang", dost) in reporter
