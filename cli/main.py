@@ -19,10 +19,11 @@ from cli import access as cli_access
 from cli import agencies as cli_agencies
 from cli import integrity as cli_integrity
 from cli import plan_entry as cli_plan_entry
+from cli import plan_revision as cli_plan_revision
 from cli import reminders as cli_reminders
 from cli import replica as cli_replica
 from cli import reports as cli_reports
-from cli.output import print_json, print_shape, print_table, shorten, vn_date
+from cli.output import UsageError, print_json, print_shape, print_table, shorten, vn_date
 from domain.clock import Clock
 from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
 from domain.messages import Message
@@ -77,10 +78,6 @@ from tenants.idempotency import IdempotencyStore
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_CONFLICT, EXIT_NOT_FOUND = 1, 2, 3, 4
 EXIT_UNAVAILABLE = 75  # sysexits EX_TEMPFAIL: the database is down or busy; retry
-
-
-class UsageError(Exception):
-    pass
 
 
 def parse_date(text: str) -> date:
@@ -416,6 +413,7 @@ def _plan_commands(sub: Any) -> None:
     c.add_argument("--title", help="the plan's title (overrides the file)")
     _add(psub, "show", cmd_plan_show, "show the tenant's plans")
     cli_plan_entry.register(psub, _add, parse_date)
+    cli_plan_revision.register(psub, _add, parse_date)
 
 
 def _agency_commands(sub: Any) -> None:

@@ -14,6 +14,10 @@ from uuid import UUID
 from marshmallow import Schema
 
 
+class UsageError(Exception):
+    """A command line that cannot be carried out as given (a file that is not there)."""
+
+
 def to_jsonable(value: Any) -> Any:
     if hasattr(value, "to_dict"):
         return to_jsonable(value.to_dict())

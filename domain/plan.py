@@ -21,6 +21,9 @@ _PLAN_NAMESPACE = uuid5(NAMESPACE_URL, "r57-plan-ledger:plan")
 class Plan(Aggregate):
     """One issued plan. Its identity is its number, so a plan cannot be issued twice."""
 
+    # The SHA-256 of each amending document recorded against the plan (see `revise`).
+    revisions: tuple[str, ...] = ()
+
     class Event(Aggregate.Event):
         """Its events are stamped by the clock the ledger records with."""
 
@@ -112,3 +115,33 @@ class Plan(Aggregate):
     @event(GroupAdded)
     def _group_added(self, code: str, title: str) -> None:
         self.groups = (*self.groups, (code, title))
+
+    # -- revisions: an amending document changes the plan's tasks -----------------------
+
+    def was_revised_by(self, sha256: str) -> bool:
+        """Whether this document was recorded against the plan already (or is the plan's own)."""
+        return sha256 == self.source_sha256 or sha256 in self.revisions
+
+    def revise(self, decision_ref: str, amending_on: date | None, sha256: str,
+               counts: dict[str, int], reason: str, provenance: Provenance) -> None:
+        """Record that an amending document (`decision_ref`) changed the plan; its changes
+        are the tasks' own events, recorded with this one."""
+        if not decision_ref.strip():
+            raise DomainError("revision.needs_amending", field="amending")
+        if self.was_revised_by(sha256):
+            raise DomainError("revision.already_recorded", field="file", plan=self.number)
+        self.trigger_event(self.Revised, decision_ref=decision_ref, amending_on=amending_on,
+                           sha256=sha256, counts=dict(counts), reason=reason,
+                           provenance=provenance)
+
+    class Revised(Aggregate.Event):
+        decision_ref: str  # the amending document: "Quyết định số 123/QĐ-UBND"
+        amending_on: date | None
+        sha256: str
+        counts: dict[str, int]  # change kind -> tasks: "added", "removed", "reworded", ...
+        reason: str
+        provenance: Provenance
+
+    @event(Revised)
+    def _revised(self, sha256: str) -> None:
+        self.revisions = (*self.revisions, sha256)

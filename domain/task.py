@@ -232,6 +232,23 @@ class Task(Aggregate):
             provenance=provenance,
         )
 
+    def reword(
+        self, title: str, expected_output: str, reason: str, decision_ref: str,
+        provenance: Provenance,
+    ) -> None:
+        """The plan's wording of the task changes (an amending document re-words it)."""
+        self.check_can_change()
+        if not title.strip():
+            raise DomainError("task.needs_title", field="title")
+        if (title, expected_output) == (self.title, self.expected_output):
+            raise DomainError("task.already_worded", field="title", number=self.number)
+        self._require_reason(reason)
+        self.trigger_event(
+            self.Reworded, old_title=self.title, title=title,
+            old_expected_output=self.expected_output, expected_output=expected_output,
+            reason=reason, decision_ref=decision_ref, provenance=provenance,
+        )
+
     def record_trigger(self, triggered_on: date, note: str, provenance: Provenance) -> None:
         """The outside event a conditional deadline waits for has happened."""
         self.check_can_change()
@@ -515,6 +532,19 @@ class Task(Aggregate):
     @event(DeadlineChanged)
     def _deadline_changed(self, new: Deadline) -> None:
         self.deadline = new
+
+    class Reworded(Aggregate.Event):
+        old_title: str
+        title: str
+        old_expected_output: str
+        expected_output: str
+        reason: str
+        decision_ref: str
+        provenance: Provenance
+
+    @event(Reworded)
+    def _reworded(self, title: str, expected_output: str) -> None:
+        self.title, self.expected_output = title, expected_output
 
     class TriggerRecorded(Aggregate.Event):
         triggered_on: date

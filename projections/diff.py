@@ -46,7 +46,7 @@ def _names(state: PlanState, keys: tuple[str, ...]) -> str:
 def diff_states(before: PlanState, after: PlanState, on_before: date, on_after: date,
                 before_label: str, after_label: str) -> PlanDiff:
     a, b = _by_id(before), _by_id(after)
-    items: list[DiffItem] = []
+    items: list[DiffItem] = _revisions(before, after)
     for key in [k for k in b if k not in a]:
         task = b[key]
         items.append(DiffItem("task_added", f"task {task.number}", "", task.title,
@@ -72,6 +72,22 @@ def diff_states(before: PlanState, after: PlanState, on_before: date, on_after: 
     return PlanDiff(before_label, after_label, items)
 
 
+def _revisions(before: PlanState, after: PlanState) -> list[DiffItem]:
+    """The amending documents recorded between the two states, each with what it changed."""
+    items = []
+    for plan in after.plans.values():
+        old = before.plans.get(plan.id)
+        known = {r.sha256 for r in old.revisions} if old else set()
+        for revision in plan.revisions:
+            if revision.sha256 not in known:
+                changed = ", ".join(f"{kind} {n}" for kind, n in revision.counts.items() if n)
+                items.append(DiffItem("plan_revised", f"plan {plan.number}", "",
+                                      revision.amending,
+                                      f"Plan {plan.number} revised by {revision.amending}: "
+                                      f"{changed or 'no change'}", plan.number))
+    return items
+
+
 def _indicator_plan(state: PlanState, indicator_id: UUID) -> str:
     for view in state.plans.values():
         if Indicator.create_id(view.id, state.indicators[indicator_id].code) == indicator_id:
@@ -83,6 +99,9 @@ def _task_changes(number: str, before: PlanState, after: PlanState, old: TaskVie
                   new: TaskView, on_before: date, on_after: date) -> list[DiffItem]:
     items = []
     subject = f"task {number}"
+    if (old.title, old.expected_output) != (new.title, new.expected_output):
+        items.append(DiffItem("task_reworded", subject, old.title, new.title,
+                              f"Task {number}: reworded '{old.title}' → '{new.title}'"))
     if old.deadline.text != new.deadline.text or old.deadline.due != new.deadline.due:
         items.append(DiffItem("deadline_moved", subject, old.deadline.text, new.deadline.text,
                               f"Task {number}: deadline '{old.deadline.text}' → "

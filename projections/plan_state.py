@@ -233,6 +233,19 @@ class IndicatorView:
 
 
 @dataclass
+class RevisionView:
+    """An amending document recorded against the plan, and how many tasks it changed."""
+
+    amending: str  # "Quyết định số 123/QĐ-UBND"
+    amending_on: date | None
+    effective_on: date
+    sha256: str
+    counts: dict[str, int]
+    actor: str
+    recorded_at: datetime
+
+
+@dataclass
 class PlanView:
     id: UUID
     number: str
@@ -242,6 +255,7 @@ class PlanView:
     signer: str
     legal_basis: tuple[str, ...]
     groups: dict[str, str]
+    revisions: list[RevisionView] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,19 @@ class PlanCommand(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RevisePlan(PlanCommand):
+    """Record what a revised or amending document changes in a plan's tasks, each change an
+    event of its own citing `amending`, in one transaction (nothing when already recorded)."""
+
+    document: PlanDocument
+    sha256: str
+    amending: str  # the amending document: "Quyết định số 123/QĐ-UBND"
+    amending_on: date | None = None  # its date; the changes take effect then by default
+    reason: str = ""
+    accept_problems: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class AddGroup(PlanCommand):
     code: str  # as the plan writes it: "I", "II"
     title: str

@@ -540,5 +540,6 @@ def _decimal(text: str) -> Decimal:
     return value
 
 
-# Plans typed in by hand have their handlers in their own module; importing it registers them.
-from service import plan_entry  # noqa: E402, F401
+# Plans typed in by hand and plan revisions have their handlers in modules of their own;
+# importing them registers the handlers.
+from service import plan_entry, revision  # noqa: E402, F401

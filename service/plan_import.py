@@ -61,7 +61,7 @@ def build_plan(document: PlanDocument, sha256: str, provenance: Provenance) -> P
     return built
 
 
-def _agencies(cell: str, built: PlanAggregates) -> tuple[str, ...]:
+def agency_keys(cell: str, built: PlanAggregates) -> tuple[str, ...]:
     keys = []
     for name in split_agencies(cell):
         key = built.registered.get(fold(name.name))
@@ -81,10 +81,10 @@ def build_task(plan: Plan, row: TaskRow, provenance: Provenance, built: PlanAggr
         built.warnings.append(message(
             "import.deadline_kept_as_text", number=row.number, row=row.source_row,
             deadline=row.deadline, warning=deadline.warning_message or deadline.warning))
-    leads = _agencies(row.leads, built)
+    leads = agency_keys(row.leads, built)
     if not leads:
         built.warnings.append(message("import.no_lead", number=row.number, row=row.source_row))
-    coordinators = tuple(k for k in _agencies(row.coordinators, built) if k not in leads)
+    coordinators = tuple(k for k in agency_keys(row.coordinators, built) if k not in leads)
     return Task(
         plan_id=plan.id,
         plan_issued_on=plan.issued_on,
@@ -112,7 +112,7 @@ def build_indicator(
         name=row.name,
         unit=row.unit,
         target=parse_target(row.target, row.unit),
-        responsible=_agencies(row.responsible, built),
+        responsible=agency_keys(row.responsible, built),
         responsible_text=row.responsible,
         horizon_year=row.horizon_year,
         is_heading=row.is_heading,

@@ -16,6 +16,7 @@ from projections.plan_state import (
     IndicatorView,
     PlanState,
     PlanView,
+    RevisionView,
 )
 from projections.specs.base import Audit, EventSpec, Subject, ignore, names, nothing
 
@@ -77,6 +78,24 @@ def _group_added(state: PlanState, e: Plan.GroupAdded) -> None:
 
 def _group_added_audit(state: PlanState, e: Plan.GroupAdded) -> Audit:
     return Audit({"code": e.code, "title": e.title})
+
+
+def _plan_revised(state: PlanState, e: Plan.Revised) -> None:
+    if plan := state.plans.get(e.originator_id):
+        plan.revisions.append(RevisionView(
+            amending=e.decision_ref, amending_on=e.amending_on,
+            effective_on=e.provenance.effective_on, sha256=e.sha256, counts=dict(e.counts),
+            actor=e.provenance.actor, recorded_at=e.timestamp,
+        ))
+
+
+def _plan_revised_audit(state: PlanState, e: Plan.Revised) -> Audit:
+    counts = {kind: e.counts.get(kind, 0) for kind in (
+        "added", "removed", "reworded", "deadline_changed", "lead_changed",
+        "coordinators_changed")}
+    return Audit({"amending": e.decision_ref,
+                  "amending_on": e.amending_on.isoformat() if e.amending_on else None,
+                  **counts})
 
 
 # -- Agency --------------------------------------------------------------------------------
@@ -225,6 +244,8 @@ def _merger_audit(state: PlanState, e: TenantLineage.MergerRecorded) -> Audit:
 SPECS: dict[type[Any], EventSpec] = {
     Plan.Issued: EventSpec(PLAN, _plan_issued, "audit.plan_issued", _plan_issued_audit),
     Plan.GroupAdded: EventSpec(PLAN, _group_added, "audit.group_added", _group_added_audit),
+    Plan.Revised: EventSpec(PLAN, _plan_revised, "audit.plan_revised", _plan_revised_audit,
+                            "plan_revised"),
     Agency.Registered: EventSpec(AGENCY, _agency_registered, "audit.agency_registered",
                                  _agency_registered_audit),
     Agency.Renamed: EventSpec(AGENCY, _agency_renamed, "audit.agency_renamed",

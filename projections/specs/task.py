@@ -106,6 +106,20 @@ def _reassigned_audit(state: PlanState, e: Task.Reassigned) -> Audit:
     })
 
 
+# -- Reworded ------------------------------------------------------------------------------
+
+def _reworded(state: PlanState, e: Task.Reworded) -> None:
+    if task := _task(state, e):
+        task.title, task.expected_output = e.title, e.expected_output
+
+
+def _reworded_audit(state: PlanState, e: Task.Reworded) -> Audit:
+    changes = {"title": (e.old_title, e.title)} if e.old_title != e.title else {}
+    if e.old_expected_output != e.expected_output:
+        changes["expected_output"] = (e.old_expected_output, e.expected_output)
+    return Audit({"title": e.title}, changes)
+
+
 # -- DeadlineChanged -----------------------------------------------------------------------
 
 def _deadline_changed(state: PlanState, e: Task.DeadlineChanged) -> None:
@@ -232,6 +246,8 @@ SPECS: dict[type[Any], EventSpec] = {
     Task.Carried: EventSpec(TASK, _carried, "audit.task_carried", _carried_audit),
     Task.Reassigned: EventSpec(TASK, _reassigned, "audit.task_reassigned", _reassigned_audit,
                                "reassigned"),
+    Task.Reworded: EventSpec(TASK, _reworded, "audit.task_reworded", _reworded_audit,
+                             "reworded"),
     Task.DeadlineChanged: EventSpec(TASK, _deadline_changed, "audit.deadline_changed",
                                     _deadline_changed_audit, "deadline_changed"),
     Task.TriggerRecorded: EventSpec(TASK, _trigger_recorded, "audit.trigger_recorded",

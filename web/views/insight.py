@@ -41,17 +41,21 @@ _KINDS_VI = {
     "task_added": "Nhiệm vụ mới", "task_removed": "Nhiệm vụ không còn trong kế hoạch",
     "deadline_moved": "Thay đổi thời hạn", "reassigned": "Giao lại",
     "status_changed": "Thay đổi tình trạng", "target_changed": "Thay đổi mục tiêu",
+    "task_reworded": "Sửa nội dung", "plan_revised": "Sửa đổi kế hoạch",
 }
 
 
 def _subject_vi(subject: str) -> str:
     kind, _, ref = subject.partition(" ")
-    return {"task": "Nhiệm vụ", "indicator": "Chỉ tiêu"}.get(kind, kind) + " " + ref
+    return {"task": "Nhiệm vụ", "indicator": "Chỉ tiêu", "plan": "Kế hoạch"}.get(kind, kind) \
+        + " " + ref
 
 
 def _value_vi(item: DiffItem, value: str) -> str:
     if item.kind == "status_changed" and value in {s.value for s in StatusClass}:
         return StatusClass(value).label_vi
+    if item.kind == "plan_revised" and value:
+        return f"Sửa đổi bởi {value}"
     return value
 
 

@@ -1,0 +1,248 @@
+"""What a revised plan document changes in a plan: which tasks it adds, removes, re-words,
+re-dates or gives to other agencies.
+
+Pure: the plan's tasks as they stand (`CurrentTask`, taken from the read model by the
+service) against the rows of the revised document. A row is matched to a task by its group
+and number; when an amendment renumbers tasks (one dropped, the rest moved up), rows are
+matched by wording instead. Wording is compared as Vietnamese is read: NFC, case and
+spacing aside, diacritics kept, a tone mark's place in the syllable aside ("hoá" and "hóa"
+are one word, "hoa" another).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from domain.deadlines import Deadline, DeadlineKind, parse_deadline
+from domain.plan_document import TaskRow
+from domain.text import fold, nfc
+
+ADDED, REMOVED, REWORDED = "added", "removed", "reworded"
+DEADLINE_CHANGED, LEAD_CHANGED, COORDINATORS_CHANGED = (
+    "deadline_changed", "lead_changed", "coordinators_changed")
+UNCHANGED = "unchanged"
+KINDS = (ADDED, REMOVED, REWORDED, DEADLINE_CHANGED, LEAD_CHANGED, COORDINATORS_CHANGED)
+CLOSED = ("completed", "cancelled")  # a task in these states takes no change
+
+# Rows this alike (in words) are the same task re-worded, whatever their numbers.
+SAME_TASK = 0.6
+# A row's own number counts for this much when rows are matched by wording.
+_SAME_NUMBER_BONUS = 0.15
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_WORD = re.compile(r"\w+")
+
+KeysOf = Callable[[str], tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class CurrentTask:
+    """A task of the plan as it stands."""
+
+    number: str
+    group_code: str
+    title: str
+    expected_output: str
+    leads: tuple[str, ...]  # agency keys
+    coordinators: tuple[str, ...]
+    deadline: Deadline
+    state: str = "open"
+
+
+@dataclass(frozen=True)
+class TaskDifference:
+    """One task the revision touches (or leaves as it is)."""
+
+    kinds: tuple[str, ...]  # KINDS, or (UNCHANGED,)
+    reference: str  # the task's number in the ledger (for an added task: the one it gets)
+    written_number: str  # its number in the revised document ("" for a removed task)
+    group_code: str
+    before: CurrentTask | None  # None: added
+    after: TaskRow | None  # None: removed
+    leads: tuple[str, ...] = ()  # the agency keys the revised row names
+    coordinators: tuple[str, ...] = ()
+    deadline: Deadline | None = None  # the revised row's deadline, parsed
+    similarity: float = 1.0  # of the wordings matched
+
+    @property
+    def applicable(self) -> bool:
+        """False for a change to a task already completed or cancelled: it stays as it is."""
+        return self.before is None or self.before.state not in CLOSED
+
+    @property
+    def changed(self) -> bool:
+        return self.kinds != (UNCHANGED,)
+
+
+@dataclass(frozen=True)
+class RevisionDiff:
+    tasks: tuple[TaskDifference, ...]  # removed tasks last
+
+    def of_kind(self, kind: str) -> tuple[TaskDifference, ...]:
+        return tuple(t for t in self.tasks if kind in t.kinds)
+
+    @property
+    def changes(self) -> tuple[TaskDifference, ...]:
+        return tuple(t for t in self.tasks if t.changed)
+
+    @property
+    def skipped(self) -> tuple[TaskDifference, ...]:
+        return tuple(t for t in self.changes if not t.applicable)
+
+    def counts(self) -> dict[str, int]:
+        """Tasks per kind of change that will be recorded (a task may count under several)."""
+        return {kind: sum(1 for t in self.of_kind(kind) if t.applicable) for kind in KINDS}
+
+
+# -- wording -----------------------------------------------------------------------------
+
+def _word_key(word: str) -> str:
+    """A word without where its tone mark sits: the tone is kept, after the letters."""
+    marks = unicodedata.normalize("NFD", word.casefold())
+    tones = "".join(m for m in marks if m in _TONES)
+    return unicodedata.normalize("NFC", "".join(m for m in marks if m not in _TONES)) + tones
+
+
+@lru_cache(maxsize=4096)
+def wording(text: str) -> tuple[str, ...]:
+    """The words of a text as compared: NFC, case, spacing and punctuation aside."""
+    return tuple(_word_key(w) for w in _WORD.findall(nfc(text)))
+
+
+def same_wording(a: str, b: str) -> bool:
+    return wording(a) == wording(b)
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two wordings are, 0 to 1, by their words in order."""
+    return SequenceMatcher(None, wording(a), wording(b), autojunk=False).ratio()
+
+
+def same_deadline(a: Deadline, b: Deadline) -> bool:
+    if fold(a.text) == fold(b.text):
+        return True
+    if DeadlineKind.UNPARSED in (a.kind, b.kind):
+        return False
+    return (a.kind, a.due, a.start) == (b.kind, b.due, b.start)
+
+
+# -- matching ----------------------------------------------------------------------------
+
+def _slot(group: str, number: str) -> tuple[str, str]:
+    return fold(group), nfc(number).rstrip(".")
+
+
+def match_rows(current: Sequence[CurrentTask], rows: Sequence[TaskRow]
+               ) -> tuple[list[tuple[CurrentTask, TaskRow, float]], list[TaskRow],
+                          list[CurrentTask]]:
+    """Pairs (task, row, similarity), rows matching no task, tasks no row matches.
+
+    First the same wording (anywhere), then the most alike wordings (a row's own slot
+    counting for a little), then whatever is left in the same slot (its wording replaced)."""
+    tasks, left = list(current), list(rows)
+    pairs: list[tuple[CurrentTask, TaskRow, float]] = []
+
+    def take(task: CurrentTask, row: TaskRow, score: float) -> None:
+        pairs.append((task, row, score))
+        tasks.remove(task)
+        left.remove(row)
+
+    for row in list(left):
+        same = [t for t in tasks if same_wording(t.title, row.title)]
+        if same:
+            own = [t for t in same if _slot(t.group_code, t.number)
+                   == _slot(row.group_code, row.number)]
+            take((own or same)[0], row, 1.0)
+    scored = sorted(
+        ((similarity(t.title, r.title), i, j) for i, t in enumerate(tasks)
+         for j, r in enumerate(left)),
+        key=lambda s: -(s[0] + _SAME_NUMBER_BONUS * (
+            _slot(tasks[s[1]].group_code, tasks[s[1]].number)
+            == _slot(left[s[2]].group_code, left[s[2]].number))))
+    chosen_tasks: set[int] = set()
+    chosen_rows: set[int] = set()
+    alike: list[tuple[CurrentTask, TaskRow, float]] = []
+    for score, i, j in scored:
+        if score >= SAME_TASK and i not in chosen_tasks and j not in chosen_rows:
+            chosen_tasks.add(i)
+            chosen_rows.add(j)
+            alike.append((tasks[i], left[j], score))
+    for task, row, score in alike:
+        take(task, row, score)
+    for row in list(left):
+        slot = _slot(row.group_code, row.number)
+        own = [t for t in tasks if _slot(t.group_code, t.number) == slot]
+        if own:
+            take(own[0], row, similarity(own[0].title, row.title))
+    return pairs, left, tasks
+
+
+# -- the diff ----------------------------------------------------------------------------
+
+def revision_diff(current: Sequence[CurrentTask], rows: Sequence[TaskRow],
+                  keys_of: KeysOf) -> RevisionDiff:
+    """`keys_of`: the agency keys a cell names, as an import would record them."""
+    pairs, _, removed = match_rows(current, rows)
+    by_row = {id(row): (task, score) for task, row, score in pairs}
+    taken = {t.number for t in current}
+    out: list[TaskDifference] = []
+    for row in rows:
+        leads, coordinators = _agencies(row, keys_of)
+        deadline = parse_deadline(row.deadline)
+        if id(row) in by_row:
+            task, score = by_row[id(row)]
+            out.append(TaskDifference(
+                _kinds(task, row, leads, coordinators, deadline), task.number,
+                row.shown_number, task.group_code, task, row, leads, coordinators, deadline,
+                score))
+        else:
+            reference = _free_reference(row, taken)
+            taken.add(reference)
+            out.append(TaskDifference((ADDED,), reference, row.shown_number, row.group_code,
+                                      None, row, leads, coordinators, deadline, 0.0))
+    # A task cancelled already is gone from the plan: a revision that leaves it out agrees.
+    out += [TaskDifference((REMOVED,), t.number, "", t.group_code, t, None, similarity=0.0)
+            for t in removed if t.state != "cancelled"]
+    return RevisionDiff(tuple(out))
+
+
+def _agencies(row: TaskRow, keys_of: KeysOf) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """As an import records them: coordinators that also lead are left out."""
+    leads = keys_of(row.leads)
+    return leads, tuple(k for k in keys_of(row.coordinators) if k not in leads)
+
+
+def _kinds(task: CurrentTask, row: TaskRow, leads: tuple[str, ...],
+           coordinators: tuple[str, ...], deadline: Deadline) -> tuple[str, ...]:
+    kinds = []
+    if not (same_wording(task.title, row.title)
+            and same_wording(task.expected_output, row.expected_output)):
+        kinds.append(REWORDED)
+    if not same_deadline(task.deadline, deadline):
+        kinds.append(DEADLINE_CHANGED)
+    if set(leads) != set(task.leads):
+        kinds.append(LEAD_CHANGED)
+    if set(coordinators) != set(task.coordinators):
+        kinds.append(COORDINATORS_CHANGED)
+    return tuple(kinds) or (UNCHANGED,)
+
+
+def _free_reference(row: TaskRow, taken: set[str]) -> str:
+    """The row's own number when no task of the plan has it (numbers key a plan's tasks,
+    whatever their group), else the next number free (after the last of its group's, when
+    numbers are qualified by group: "II.7")."""
+    number = nfc(row.number).rstrip(".")
+    if number not in taken:
+        return number
+    prefix, _, last = number.rpartition(".")
+    used = [int(n.rpartition(".")[2]) for n in taken
+            if n.rpartition(".")[0] == prefix and n.rpartition(".")[2].isdigit()]
+    candidate = max(used, default=int(last) if last.isdigit() else 0) + 1
+    while (reference := f"{prefix}.{candidate}" if prefix else str(candidate)) in taken:
+        candidate += 1
+    return reference

@@ -1,0 +1,36 @@
+"""`r57 plan revise` on both stores: a preview that records nothing, --apply that records
+the changes citing the amending decision, and a second --apply that records nothing."""
+
+from __future__ import annotations
+
+from tests.cli.test_cli import Cli, cli, imported  # noqa: F401  (fixtures)
+from tests.fixtures import REVISED_SEED as REVISED
+
+ARGS = ("--plan", "1534/KH-UBND", "--amending", "Quyết định số 245/QĐ-UBND", "--on", "15/07/2025")
+
+
+def test_a_revision_is_previewed_then_applied_once(imported: Cli) -> None:  # noqa: F811
+    code, out, err = imported("plan", "revise", "quang-nam", str(REVISED), *ARGS)
+    assert code == 0, err
+    assert "5 tasks changed, 56 unchanged" in out
+    assert "- task 9 (no. 8 in the document): lead changed" in out
+    assert "lead: Sở Nội vụ -> Sở Khoa học và Công nghệ" in out
+    assert "- task 61 (no. 60 in the document): added" in out
+    assert "Preview only: nothing recorded" in out
+    assert imported.json("history", "quang-nam", "3")[-1]["event"] == "Added"
+
+    code, out, err = imported("plan", "revise", "quang-nam", str(REVISED), *ARGS, "--apply")
+    assert code == 0, err
+    assert "1 added, 1 removed, 1 reworded, 1 deadline changed, 1 lead changed" in out
+    last = imported.json("history", "quang-nam", "3")[-1]
+    assert (last["event"], last["document"], last["effective_on"]) == (
+        "DeadlineChanged", "Quyết định số 245/QĐ-UBND", "2025-07-15")
+
+    code, out, err = imported("plan", "revise", "quang-nam", str(REVISED), *ARGS, "--apply")
+    assert code == 0 and "nothing recorded" in out
+
+
+def test_revising_a_plan_the_tenant_lacks_is_refused(imported: Cli) -> None:  # noqa: F811
+    code, out, err = imported("plan", "revise", "quang-nam", str(REVISED), "--plan", "9/KH-UBND",
+                              "--amending", "Quyết định số 1/QĐ-UBND")
+    assert code != 0 and out == "" and "9/KH-UBND" in err

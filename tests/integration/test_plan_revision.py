@@ -1,0 +1,149 @@
+"""A plan revised by an amending decision, on both stores: the preview lists the differences
+and records nothing; applying them records ordinary events citing the decision, effective on
+its date, in one transaction; the read models, the change log and the baseline comparison
+show them; the same document applied again records nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from domain.errors import DomainError, NotFound
+from domain.plan_document import PlanDocument
+from importers import read_plan_document
+from projections.change_log import ChangeFilter
+from service.commands import CommandResult, Context, ImportPlan, RevisePlan
+from service.ledger import TenantLedger
+from service.queries import TenantQueries, read_events
+from service.revision import preview_revision
+from service.tenancy import Tenancy
+from tests.fixtures import REVISED_SEED as REVISED
+
+DOST = Context(actor="dost:nguyen-van-a")
+PLAN = "1534/KH-UBND"
+DECISION = "Quyết định số 245/QĐ-UBND"
+ON = date(2025, 7, 15)
+REVISED_SHA = hashlib.sha256(REVISED.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def ledger(tenancy: Tenancy, seed_path: Path) -> TenantLedger:
+    tenancy.create_tenant("quang-nam", "Quảng Nam", "49")
+    ledger = tenancy.ledger("quang-nam", for_writing=True)
+    ledger.handle(ImportPlan(document=read_plan_document(seed_path),
+                             sha256=hashlib.sha256(seed_path.read_bytes()).hexdigest()), DOST)
+    return ledger
+
+
+def revise(ledger: TenantLedger, document: PlanDocument | None = None,
+           sha256: str = REVISED_SHA, plan: str = PLAN) -> CommandResult:
+    result = ledger.handle(RevisePlan(
+        plan=plan, document=document or read_plan_document(REVISED), sha256=sha256,
+        amending=DECISION, amending_on=ON), Context(DOST.actor, ON))
+    assert isinstance(result, CommandResult)
+    return result
+
+
+def events(ledger: TenantLedger) -> int:
+    return sum(1 for _ in read_events(ledger.app))
+
+
+def test_the_preview_lists_exactly_the_changes_and_records_nothing(ledger: TenantLedger) -> None:
+    before = events(ledger)
+    preview = preview_revision(ledger, ledger.plan(PLAN), read_plan_document(REVISED),
+                               REVISED_SHA)
+    assert [(d.reference, d.kinds) for d in preview.diff.changes] == [
+        ("2", ("reworded",)), ("3", ("deadline_changed",)), ("9", ("lead_changed",)),
+        ("61", ("added",)), ("7", ("removed",))]
+    assert preview.new_agencies == {"so ngoai vu": "Sở Ngoại vụ"}
+    assert not preview.recorded_already
+    assert events(ledger) == before
+
+
+def test_applying_records_each_change_as_an_ordinary_event_citing_the_decision(
+        ledger: TenantLedger) -> None:
+    result = revise(ledger)
+    assert result.detail["recorded"] and result.detail["counts"]["removed"] == 1
+    recorded = [e for _, e in read_events(ledger.app)][-result.detail["events"]:]
+    names = sorted(type(e).__qualname__ for e in recorded)
+    assert names == ["Agency.Registered", "Plan.Revised", "Task.Added", "Task.Cancelled",
+                     "Task.DeadlineChanged", "Task.Reassigned", "Task.Reworded"]
+    for event in recorded:
+        assert event.provenance.effective_on == ON
+        assert event.provenance.actor == DOST.actor
+        assert getattr(event, "decision_ref", DECISION) == DECISION
+
+    state = TenantQueries(ledger.app).state()
+    tasks = {t.number: t for t in state.tasks.values()}
+    assert "báo điện tử" in tasks["2"].title
+    assert tasks["3"].deadline.text == "9/2025" and tasks["3"].deadline.due == date(2025, 9, 30)
+    assert tasks["9"].leads == ("so khoa hoc va cong nghe",)
+    assert tasks["7"].state == "cancelled"
+    assert tasks["61"].leads == ("so ngoai vu",) and tasks["61"].group_code == "VII"
+    (revision,) = next(iter(state.plans.values())).revisions
+    assert (revision.amending, revision.amending_on, revision.sha256) == (
+        DECISION, ON, REVISED_SHA)
+
+
+def test_the_change_log_shows_who_when_why_and_on_what_authority(ledger: TenantLedger) -> None:
+    revise(ledger)
+    entries = TenantQueries(ledger.app).changes(
+        ChangeFilter(types=("reworded", "plan_revised", "cancelled"))).entries
+    assert [(e.subject, e.change_type) for e in entries] == [
+        ("plan 1534/KH-UBND", "plan_revised"), ("task 2", "reworded"), ("task 7", "cancelled")]
+    for entry in entries:
+        assert (entry.actor, entry.effective_on, entry.document) == (DOST.actor, ON, DECISION)
+        assert entry.reason == f"Điều chỉnh Kế hoạch {PLAN} theo {DECISION}"
+    assert "báo điện tử" in entries[1].changes["title"][1]
+
+
+def test_the_baseline_comparison_shows_the_revision_against_the_original_plan(
+        ledger: TenantLedger) -> None:
+    imported = datetime.now().astimezone()
+    revise(ledger)
+    diff = TenantQueries(ledger.app).diff(imported, imported + timedelta(days=1))
+    kinds = [(item.kind, item.subject) for item in diff.items]
+    assert ("plan_revised", "plan 1534/KH-UBND") in kinds
+    assert {("task_added", "task 61"), ("task_reworded", "task 2"), ("deadline_moved", "task 3"),
+            ("reassigned", "task 9"), ("status_changed", "task 7")} <= set(kinds)
+
+
+def test_the_same_document_applied_again_records_nothing(ledger: TenantLedger) -> None:
+    revise(ledger)
+    after_first = events(ledger)
+    again = revise(ledger)
+    assert not again.detail["recorded"] and again.position is None
+    assert events(ledger) == after_first
+    preview = preview_revision(ledger, ledger.plan(PLAN), read_plan_document(REVISED),
+                               REVISED_SHA)
+    assert preview.recorded_already
+
+
+def test_a_document_with_no_tasks_or_an_unknown_plan_is_refused_and_stores_nothing(
+        ledger: TenantLedger) -> None:
+    before = events(ledger)
+    empty = replace(read_plan_document(REVISED), tasks=())
+    with pytest.raises(DomainError) as refused:
+        revise(ledger, empty, sha256="0" * 64)
+    assert refused.value.code == "revision.no_tasks"
+    with pytest.raises(NotFound) as missing:
+        revise(ledger, plan="99/KH-UBND")
+    assert missing.value.code == "plan.not_found"
+    assert events(ledger) == before
+
+
+def test_a_change_refused_part_way_leaves_nothing_recorded(ledger: TenantLedger) -> None:
+    """Task 9 left with no lead is refused after the other changes were made: none is kept."""
+    document = read_plan_document(REVISED)
+    rows = tuple(replace(r, leads="") if r.number == "8" else r for r in document.tasks)
+    before = events(ledger)
+    with pytest.raises(DomainError) as refused:
+        revise(ledger, replace(document, tasks=rows), sha256="1" * 64)
+    assert refused.value.code == "task.needs_lead"
+    assert events(ledger) == before
+    assert ledger.task("3", PLAN).deadline.text == "3/2025"
+    assert not ledger.plan(PLAN).revisions
