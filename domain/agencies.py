@@ -7,6 +7,7 @@ a group of agencies ("Các Sở, ban, ngành"). Agency names themselves contain 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -126,8 +127,10 @@ _NOT_NAMES = {"ngành", "ban", "sở", "cáo", "hành", "nghị", "thảo", "ph�
 _COLLECTIVE_STARTS = {"các", "những"}
 
 
+@functools.lru_cache(maxsize=8192)
 def split_agencies(cell: str, *, province: str = "") -> tuple[AgencyName, ...]:
-    """The agencies a cell names, in order, each once (by key)."""
+    """The agencies a cell names, in order, each once (by key). Kept per process: tenants
+    provisioned from the same plan document split the same cells."""
     seen: dict[str, AgencyName] = {}
     for part in _group(_pieces(cell)):
         if nfc(part).strip(_EDGE_JUNK):

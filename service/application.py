@@ -100,10 +100,19 @@ class LedgerApplication(Application[UUID]):
                         aggregate_id, version, self.slug, exc_info=True)
 
     def create_tables(self) -> None:
-        """Provisioning only: web workers and commands never run DDL."""
-        recorder: Any = self.recorder  # every concrete recorder can create its table
-        recorder.create_table()
-        self.create_snapshots_table()
+        """Provisioning only: web workers and commands never run DDL. The events and the
+        snapshots tables in one transaction (the library's composite type is left out: it
+        serves only its database functions, which the append does not use)."""
+        assert self.snapshots is not None
+        recorders: list[Any] = [self.recorder, self.snapshots.recorder]
+        datastore = recorders[0].datastore
+        if recorders[1].datastore is not datastore:
+            for recorder in recorders:
+                recorder.create_table()
+            return
+        with datastore.transaction(commit=True) as cursor:
+            for recorder in recorders:
+                recorder._create_table(cursor)  # its statements, in this transaction
 
     def create_snapshots_table(self) -> None:
         """Idempotent (CREATE TABLE IF NOT EXISTS); `Tenancy.migrate` runs it for tenants

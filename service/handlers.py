@@ -172,10 +172,11 @@ def import_plan(ledger: TenantLedger, command: ImportPlan, ctx: Context) -> Outc
     built = build_plan(document, command.sha256, ledger.provenance(issued))
     catalogue = ledger.catalogue()
     catalogue.add_plan(built.plan.id, built.plan.number)
+    registered = ledger.recorded_ids([Agency.create_id(key) for key in built.agencies])
     new_agencies = [
         Agency.register(name, ledger.provenance(issued))
         for key, name in built.agencies.items()
-        if Agency.create_id(key) not in ledger.app.repository
+        if Agency.create_id(key) not in registered
     ]
     # One commit, one transaction: a failure part-way leaves nothing behind.
     return Outcome(

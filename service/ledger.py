@@ -99,6 +99,12 @@ class TenantLedger:
             return None
         return found
 
+    def recorded_ids(self, ids: Sequence[UUID]) -> set[UUID]:
+        """Those of `ids` that name an item with events, in one statement."""
+        recorder: Any = self.app.recorder  # both tenant recorders answer it
+        found: set[UUID] = recorder.recorded_originators(list(ids))
+        return found
+
     def commit(self, *aggregates: Aggregate, answer: Callable[[int | None], Any] | None = None,
                on_conflict: DomainError | None = None) -> int | None:
         """Save the aggregates a command changed: the only place that saves. One transaction:

@@ -106,9 +106,13 @@ class Tenancy:
         tenant = self.registry.create(slug, display_name, admin_code, simulated=simulated)
         # Provisioning is the only place where a tenant's DDL runs.
         app = LedgerApplication(slug, self.storage)
-        app.create_tables()
-        app.close()
-        self._migrate_tenant(slug)
+        try:
+            app.create_tables()  # the events and the snapshots tables
+        finally:
+            app.close()
+        folder = self.storage.tenant_migrations
+        if folder is not None:
+            apply_migrations(self.storage.tenant_database(slug), folder)
         return tenant
 
     def application(self, slug: str) -> LedgerApplication:
