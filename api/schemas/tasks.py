@@ -136,6 +136,16 @@ class DirectionSchema(Strict):
 REPORTS_SHOWN = 20  # the latest reports a task's answer carries; the rest are paged
 
 
+class TaskOriginSchema(Strict):
+    tenant = fields.String(required=True, metadata={
+        "description": "The merged tenant the task was carried over from: its archive "
+                       "keeps the task's history there."})
+    tenant_name = fields.String(required=True)
+    plan = fields.String(required=True)
+    number = fields.String(required=True)
+    merged_on = fields.Date(required=True)
+
+
 class TaskDetailSchema(TaskStatusSchema):
     leads_text = fields.String(required=True)
     coordinators_text = fields.String(required=True)
@@ -147,6 +157,9 @@ class TaskDetailSchema(TaskStatusSchema):
     completions = fields.List(fields.Nested(CompletionRequestSchema), required=True)
     extensions = fields.List(fields.Nested(ExtensionRequestSchema), required=True)
     directions = fields.List(fields.Nested(DirectionSchema), required=True)
+    origin = fields.Nested(TaskOriginSchema, required=True, allow_none=True, metadata={
+        "description": "Where a task carried over from a merged tenant came from; null "
+                       "for the tenant's own tasks."})
 
 
 class ReportPageQuerySchema(PlanQuerySchema):

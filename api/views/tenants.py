@@ -8,17 +8,20 @@ from flask import url_for
 
 from api import scope
 from api.operation import Reply
-from api.principal import current_principal
+from api.principal import current_actor, current_principal
 from api.routing import ApiBlueprint
 from api.schemas.tenants import (
+    MergerListSchema,
     TenantCreateSchema,
     TenantListQuerySchema,
     TenantListSchema,
+    TenantMergeSchema,
     TenantRenameSchema,
     TenantSchema,
 )
 from api.services import services
 from domain.policy import Action, tenants_readable
+from service.merger import TenantMerger
 from tenants.registry import Tenant
 
 bp = ApiBlueprint("tenants", __name__, url_prefix="/api/v1/tenants")
@@ -48,6 +51,19 @@ def create_tenant(body: dict[str, Any]) -> Reply:
                                               body["admin_code"])
     location = url_for("tenants.show_tenant", tenant=tenant.slug)
     return Reply(tenant, headers={"Location": location}, events=0)
+
+
+@bp.operation("/mergers", "POST", action=ADMINISTER, body=TenantMergeSchema(),
+              response=MergerListSchema(), command=True)
+def merge_tenants(body: dict[str, Any]) -> Reply:
+    """Merge tenants into another: each becomes a read-only archive whose log verifies as
+    before; the other carries its plans, tasks and (grants=move) grants on, and records the
+    old log's final tree head. Running it again completes it and records nothing twice."""
+    tenancy = services().tenancy
+    results = TenantMerger(tenancy).merge(
+        body["tenants"], body["into"], body["merged_on"], actor=current_actor(),
+        decision_ref=body["decision_ref"], grants=body["grants"])
+    return Reply({"items": results}, events=sum(1 for r in results if r.recorded))
 
 
 @bp.operation("/<tenant>", action=Action.TENANT_LIST, response=TenantSchema())

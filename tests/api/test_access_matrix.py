@@ -57,6 +57,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "agencies.register_agency": {"name": "Sở Mới"},
     # Refused on their merits (the seed has them already): the world stays as it is.
     "plans.create_plan": {"number": "1534/KH-UBND"},
+    "tenants.merge_tenants": {"tenants": [OWN], "into": OWN, "merged_on": "01/07/2025"},
     "plans.add_group": {"code": "I", "title": "Nhóm I"},
     "plans.add_task": {"group": "I", "number": "1", "title": "Nhiệm vụ 1"},
     "plans.add_indicator": {"code": "1", "name": "Chỉ tiêu 1"},

@@ -91,3 +91,31 @@ def test_bad_names_and_codes_name_their_field(admin_client: FlaskClient) -> None
     assert set(body["errors"]) == {"display_name"}
     assert_problem(admin_client.post("/api/v1/tenants/nowhere/rename",
                                      json={"display_name": "X"}), 404)
+
+
+def test_a_system_administrator_merges_a_province_into_a_city(
+    client: FlaskClient, admin_client: FlaskClient, seeded: str
+) -> None:
+    create_tenant(client, "da-nang", "Đà Nẵng")
+    body = {"tenants": ["quang-nam"], "into": "da-nang", "merged_on": "01/07/2025",
+            "decision_ref": "Nghị quyết 1659/NQ-UBTVQH15", "grants": "move"}
+    assert_problem(client.post("/api/v1/tenants/mergers", json=body), 403)
+    merged = admin_client.post("/api/v1/tenants/mergers", json=body)
+    assert merged.status_code == 200, merged.get_json()
+    (result,) = merged.get_json()["items"]
+    assert (result["old"], result["into"], result["merged_on"], result["tasks"]) == (
+        "quang-nam", "da-nang", "2025-07-01", 60)
+    assert result["recorded"] and result["plans"] == ["1534/KH-UBND"]
+    old = admin_client.get("/api/v1/tenants/quang-nam").get_json()
+    assert (old["status"], old["merged_into"], old["merged_on"]) == (
+        "archived", "da-nang", "2025-07-01")
+    task = client.get("/api/v1/tenants/da-nang/tasks/3").get_json()
+    assert task["origin"] == {"tenant": "quang-nam", "tenant_name": "Quảng Nam",
+                              "plan": "1534/KH-UBND", "number": "3",
+                              "merged_on": "2025-07-01"}
+    assert client.get(f"{seeded}/tasks/3").get_json()["origin"] is None
+    again = admin_client.post("/api/v1/tenants/mergers", json=body).get_json()
+    assert again["items"][0]["recorded"] is False
+    refused = admin_client.post("/api/v1/tenants/mergers", json={
+        **body, "tenants": ["da-nang"]})
+    assert "itself" in assert_problem(refused, 422)["detail"]
