@@ -25,7 +25,12 @@ from service.commands import AgencyCommand, Command, Context, IndicatorCommand, 
 from service.handlers import Result
 from service.recording import IdempotentRequest, idempotent
 from tenants import faults
-from tenants.idempotency import KeyAlreadyRecorded, KeyInProgress, KeyReused, StoredResponse
+from tenants.idempotency import (
+    IdempotencyStore,
+    KeyInProgress,
+    KeyReused,
+    StoredResponse,
+)
 
 IF_MATCH_PATTERN = r'^"?[0-9]{1,9}"?$|^\*$'
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
@@ -96,29 +101,40 @@ def run_command(op: Operation, call: Callable[[], Any], inputs: Mapping[str, Any
 def _run_in_one_transaction(op: Operation, call: Callable[[], Any], slug: str, key: str,
                             fingerprint: str) -> Response:
     """A tenant's command: its key and answer are written in the transaction that records
-    its events (service/recording.py), so a retry after any crash replays or runs once."""
+    its events (service/recording.py), so a retry after any crash replays or runs once.
+
+    The key is not looked up first: writing it is what finds a key already recorded (the
+    transaction then rolls back, recording nothing, and the kept answer is replayed). A
+    retry whose command is now refused (its report is already there) is answered from
+    the key too, and a key used with another request is refused either way."""
     tenancy = services().tenancy
     keys = services().idempotency.on(tenancy.storage.tenant_database(slug))
-    with _key_problems():
-        stored = keys.recorded(slug, key, fingerprint)
-    if stored is not None:
-        return _replay(stored)
+    keys.housekeep()
     faults.reached("before_events")
     request = IdempotentRequest(keys, slug, key, fingerprint,
                                 respond=lambda result: _kept(render(op, result)))
     try:
         with idempotent(request):
             result = call()
-    except KeyAlreadyRecorded:  # the same request, sent twice at once, committed first
-        with _key_problems():
-            stored = keys.recorded(slug, key, fingerprint)
+    except Exception:  # KeyAlreadyRecorded, or a refusal: is there an answer to replay?
+        stored = _stored(keys, slug, key, fingerprint)
         if stored is None:
             raise
         return _replay(stored)
-    response = _respond(op, result)
     if not request.answered:  # the command recorded nothing: its answer is kept alone
+        stored = _stored(keys, slug, key, fingerprint)
+        if stored is not None:
+            return _replay(stored)
+        response = _respond(op, result)
         keys.remember(slug, key, fingerprint, _kept(response))
-    return response
+        return response
+    return _respond(op, result)
+
+
+def _stored(keys: IdempotencyStore, slug: str, key: str,
+            fingerprint: str) -> StoredResponse | None:
+    with _key_problems():
+        return keys.recorded(slug, key, fingerprint)
 
 
 @contextmanager

@@ -4,7 +4,8 @@ A command on a tenant's log keeps its key in the tenant's own database (the tena
 file; on PostgreSQL the shared table, keyed by tenant, in the one database), and writes it
 with its answer in the transaction that records its events (`record`, called from that
 transaction): a crash leaves the key, the events and the answer all there or all absent.
-A retry looks the key up first (`recorded`) and replays the answer, or runs the command.
+A command writing a key already recorded is rolled back (KeyAlreadyRecorded); the API then
+replays the answer kept (`recorded`).
 
 Writes outside a tenant's log (the registry, principals, web form tokens) reserve a key
 before the command runs (the table's primary key makes the reservation
@@ -77,11 +78,14 @@ class IdempotencyStore:
 
     # -- commands recorded in one transaction -------------------------------------------
 
+    def housekeep(self) -> None:
+        """Prune a batch of expired keys every `prune_every`-th command."""
+        if self._prune_every > 0 and next(self._begun) % self._prune_every == 0:
+            self._prune_quietly()
+
     def recorded(self, tenant: str, key: str, fingerprint: str) -> StoredResponse | None:
         """The answer kept for this key (None: not used, or expired); KeyReused when it
         was used with another request."""
-        if self._prune_every > 0 and next(self._begun) % self._prune_every == 0:
-            self._prune_quietly()
         row = self._row({"tenant": tenant, "key": key})
         if row is None or row["created_at"] < self._stamp(self._clock() - self.retention):
             return None

@@ -83,6 +83,25 @@ def test_a_retried_command_with_the_same_idempotency_key_records_one_event(
     assert len(events(client, seeded)) == before + 1
 
 
+def test_a_retry_after_the_item_moved_on_gets_the_first_answer_not_a_refusal(
+    client: FlaskClient, seeded: str
+) -> None:
+    """A retry runs into the key while recording, or into a rule its own first attempt
+    now breaks (the task was cancelled since): either way the first answer is replayed."""
+    headers = {"Idempotency-Key": "report-5-before-cancel"}
+    first = client.post(f"{seeded}/tasks/5/reports", json=REPORT, headers=headers)
+    assert first.status_code == 201
+    assert client.post(f"{seeded}/tasks/5/cancel", json={"reason": "gộp"}).status_code == 200
+    before = len(events(client, seeded))
+    again = client.post(f"{seeded}/tasks/5/reports", json=REPORT, headers=headers)
+    assert (again.status_code, again.get_json()) == (201, first.get_json())
+    assert again.headers["Idempotent-Replayed"] == "true"
+    other = client.post(f"{seeded}/tasks/5/reports", json={**REPORT, "percent": 90},
+                        headers=headers)
+    assert assert_problem(other, 422)["type"].endswith("idempotency-key-reused")
+    assert len(events(client, seeded)) == before
+
+
 def test_a_reused_idempotency_key_with_another_body_gets_422(
     client: FlaskClient, seeded: str
 ) -> None:
