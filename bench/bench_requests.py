@@ -20,6 +20,14 @@ then one process with a pool of 10 serves status and change-log reads (service l
 tenants picked at random; it prints the provisioning time per tenant, the read p50/p95 and
 the most server connections the process held.
 
+`--known-at 10000,100000` is the time-travel run instead: per store, a tenant with the seed
+plan and that many events (each task in turn through a deadline change, a report, its review
+and a reassignment; one transaction per round of the 60 tasks, so that positions follow
+timestamps), its read models caught up, then p50/p95 over samples at several past times
+(the timestamps of events at 5-95 % of the log) of the status, a task page and the whole
+state as known at T (service layer), against folding the log from the start up to T in the
+same run (the read without checkpoints).
+
 `--profile` prints the cProfile top entries (cumulative) of one write instead of the table
 (bench/README.md keeps a before and an after); `--profile-reads` those of 30 status reads
 and 30 task pages (API answer and web page) after 100 reports, with the SQL statements and
@@ -54,9 +62,15 @@ from flask import Flask
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "bench"))
+
+import benchkit  # noqa: E402
+from bench_read_models import Script  # noqa: E402
 
 from importers import read_plan_document  # noqa: E402
 from projections.change_log import ChangeFilter  # noqa: E402
+from projections.plan_status import plan_status  # noqa: E402
+from projections.specs import fold  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.serve import (  # noqa: E402
     DEMO_SLUG,
@@ -67,6 +81,7 @@ from server.serve import (  # noqa: E402
 from service.commands import Context, ImportPlan  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.container import build_tenancy  # noqa: E402
+from service.queries import TenantQueries, read_events  # noqa: E402
 
 AUTH = {"Authorization": "Bearer r57_demodost_demo-only-tenant-admin"}  # api/README.md
 REPORTS_AT = (0, 100, 1000)
@@ -384,6 +399,75 @@ def national(url: str, tenants: int, reads: int) -> str:
     ])
 
 
+def known_at_run(kind: str, admin_url: str, events: int, samples: int) -> list[dict[str, Any]]:
+    """Time-travel reads at `events` events: see the module's docstring."""
+    tenancies = (benchkit.sqlite_tenancy() if kind == "sqlite"
+                 else benchkit.postgres_tenancy(admin_url))
+    with tenancies as tenancy:
+        seed = benchkit.Seed.load()
+        ledger = benchkit.seeded_tenant(tenancy, "asof", seed, Context("bench"))
+        script = Script([ledger.task(number) for number in seed.numbers])
+        began = time.perf_counter()
+        while (ledger.app.recorder.max_notification_id() or 0) < events:
+            ledger.app.save(*{t.id: t for t in (script.next() for _ in seed.numbers)}.values())
+        print(f"  {kind} {events}: generated in {time.perf_counter() - began:.0f} s",
+              file=sys.stderr)
+        began = time.perf_counter()
+        queries: TenantQueries = tenancy.queries("asof")
+        head = queries.refresh()
+        print(f"  {kind} {events}: caught up in {time.perf_counter() - began:.0f} s",
+              file=sys.stderr)
+        if kind == "postgres":
+            with psycopg.connect(tenancy.settings.database_url, autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE")
+        rng = random.Random(57)
+        positions = [int(head * (0.05 + 0.9 * i / max(1, samples - 1))) + rng.randrange(60)
+                     for i in range(samples)]
+        moments = [next(read_events(queries.app, p - 1, p))[1].timestamp for p in positions]
+        on = datetime.now(UTC).date()
+        number = seed.numbers[len(seed.numbers) // 2]
+        timings: dict[str, list[float]] = {"status": [], "task page": [], "whole state": [],
+                                           "fold from the start": []}
+
+        def fold_from_start(reads: TenantQueries, moment: datetime) -> None:
+            stop = reads.store.last_position_recorded_by(moment)
+            plan_status(fold(read_events(reads.app, 0, stop), known_at=moment), on)
+
+        reads: dict[str, Callable[[TenantQueries, datetime], Any]] = {
+            "status": lambda q, m: q.status(on, known_at=m),
+            "task page": lambda q, m: q.task_detail(number, None, on, 20, known_at=m),
+            "whole state": lambda q, m: q.state(known_at=m),
+            "fold from the start": fold_from_start,
+        }
+        for moment in moments:
+            for name in rng.sample(sorted(reads), len(reads)):  # in turn, in random order
+                fresh = tenancy.queries("asof")  # nothing cached from another read
+                try:
+                    started = time.perf_counter()
+                    reads[name](fresh, moment)
+                    timings[name].append((time.perf_counter() - started) * 1000)
+                except TypeError:  # a version without the task page as known at T
+                    pass
+    rows = []
+    base = timings["fold from the start"]
+    for name, values in timings.items():
+        if values:
+            rows.append({"store": kind, "events": head, "read": name,
+                         "p50": benchkit.median(values), "p95": benchkit.p95(values),
+                         "vs_fold_p50": benchkit.median(values) / benchkit.median(base)})
+    return rows
+
+
+def known_at_table(rows: list[dict[str, Any]]) -> str:
+    lines = ["| store | events | read as known at T | p50 ms | p95 ms | p50 / fold from the start"
+             " (same run) | target |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        target = "p95 <= 500 ms at 100k" if r["read"] == "status" else ""
+        lines.append(f"| {r['store']} | {r['events']:,} | {r['read']} | {r['p50']:.0f} | "
+                     f"{r['p95']:.0f} | {r['vs_fold_p50']:.2f} | {target} |")
+    return "\n".join(lines)
+
+
 def table(rows: list[dict[str, Any]]) -> str:
     lines = ["| store | figure | measured | baseline (same run) | ratio | target |",
              "|---|---|---|---|---|---|"]
@@ -420,7 +504,15 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--tenants", type=int, default=0)
     parser.add_argument("--reads", type=int, default=200)
+    parser.add_argument("--known-at", default="", metavar="EVENTS,...")
+    parser.add_argument("--samples", type=int, default=20)
     args = parser.parse_args()
+    if args.known_at:
+        found = [row for kind in args.stores.split(",")
+                 for size in args.known_at.split(",")
+                 for row in known_at_run(kind, args.postgres_url, int(size), args.samples)]
+        print(json.dumps(found, indent=1) if args.json else known_at_table(found))
+        return
     if args.tenants:
         with store("postgres", args.postgres_url) as url:
             print(national(url, args.tenants, args.reads))

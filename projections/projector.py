@@ -15,13 +15,14 @@ from typing import Any
 from uuid import UUID
 
 from projections.audit import AuditEntry
+from projections.checkpoints import checkpoint_document, noting_reports, report_positions
 from projections.codec import encode
 from projections.entries import entry_for
 from projections.plan_state import TASK, PlanState
 from projections.specs import apply, spec_for
 from projections.store import (
     ReadModelStore,
-    checkpoint_document,
+    ReportPositions,
     row_documents,
     view_documents,
     view_keys,
@@ -29,8 +30,9 @@ from projections.store import (
 
 EventSource = Callable[[int], Iterator[tuple[int, Any]]]  # events after a position
 BATCH = 2000
-# A checkpoint of the whole state at the last event up to each multiple of this position:
-# a read as known at a past time folds at most this many events after the one it starts from.
+# A checkpoint of the state at the last event up to each multiple of this position
+# (projections/checkpoints): a read as known at a past time folds at most this many events
+# after the one it starts from.
 CHECKPOINT_EVERY = 5000
 
 
@@ -62,18 +64,18 @@ def catch_up(store: ReadModelStore, events_after: EventSource, head: int | None)
             if store.lock_position(cursor) != position:
                 continue  # another reader caught up meanwhile; start from where it got
             if before and position:
-                store.save_checkpoint(cursor, position, checkpoint_document(store.load(cursor)))
+                store.save_checkpoint(cursor, position, store.stored_checkpoint(cursor))
             keys = {_view_key(e) for _, e in batch}
             state = store.load(cursor, keys)
             entries = apply_all(state, batch)
-            store.save_views(cursor, state, sorted(k for k in keys if k[0]))
+            store.save_views(cursor, state, sorted(k for k in keys if k[0]),
+                             report_positions(batch))
             store.save_rows(cursor, state, sorted(
                 UUID(i) for kind, i in keys if kind == TASK and UUID(i) in state.tasks))
             store.save_entries(cursor, entries)
             store.set_position(cursor, batch[-1][0])
             if after:
-                store.save_checkpoint(cursor, batch[-1][0],
-                                      checkpoint_document(store.load(cursor)))
+                store.save_checkpoint(cursor, batch[-1][0], store.stored_checkpoint(cursor))
         if len(fetched) < BATCH and len(batch) == len(fetched):
             return batch[-1][0]
 
@@ -81,8 +83,8 @@ def catch_up(store: ReadModelStore, events_after: EventSource, head: int | None)
 def apply_all(state: PlanState, events: Iterable[tuple[int, Any]],
               checkpoints: list[tuple[int, str]] | None = None) -> list[AuditEntry]:
     """Fold events into the state, describing each against the state just before it. Given
-    a list, add to it the checkpoints a catch-up would take on the way: the whole state at
-    the last event up to each multiple of CHECKPOINT_EVERY."""
+    a list, add to it the checkpoints a catch-up would take on the way: the state at the
+    last event up to each multiple of CHECKPOINT_EVERY."""
     entries = []
     for position, event in events:
         if (checkpoints is not None and state.position % CHECKPOINT_EVERY != 0
@@ -102,11 +104,12 @@ def rebuild(store: ReadModelStore, events_after: EventSource) -> int:
     # by the next catch-up, from the position this rebuild records.
     state = PlanState()
     checkpoints: list[tuple[int, str]] = []
-    entries = apply_all(state, events_after(0), checkpoints)
+    made: dict[tuple[str, int], ReportPositions] = {}
+    entries = apply_all(state, noting_reports(events_after(0), made), checkpoints)
     with store.db.transaction() as cursor:
         store.lock_position(cursor)
         store.clear(cursor)
-        store.save_views(cursor, state, view_keys(state))
+        store.save_views(cursor, state, view_keys(state), made)
         store.save_rows(cursor, state, state.tasks)
         store.save_entries(cursor, entries)
         for position, document in checkpoints:
@@ -129,16 +132,21 @@ def check(store: ReadModelStore, events_after: EventSource) -> list[Difference]:
         live_state = store.load(cursor)
         live_rows = store.row_documents(cursor)
         live_checkpoints = store.checkpoint_documents(cursor)
+        live_made = store.report_position_documents(cursor)
         live_entries = {e.position: e.to_dict() for e in store.all_entries(cursor)}
     fresh = PlanState()
     fresh_checkpoints: list[tuple[int, str]] = []
+    made: dict[tuple[str, int], ReportPositions] = {}
     fresh_entries = {
         e.position: e.to_dict()
-        for e in apply_all(fresh, (pe for pe in events_after(0) if pe[0] <= position),
-                           fresh_checkpoints)
+        for e in apply_all(fresh, noting_reports(
+            (pe for pe in events_after(0) if pe[0] <= position), made), fresh_checkpoints)
     }
     differences = _compare(view_documents(live_state), view_documents(fresh), "view")
     differences += _compare(live_rows, row_documents(fresh), "status row")
+    differences += _compare(live_made, {f"{i} #{n}": [m.submitted, m.decided_from, m.decided]
+                                        for (i, n), m in made.items()
+                                        if f"{i} #{n}" in live_made}, "report positions")
     # Checkpoints taken before the table existed are missing, not different.
     folded = {p: json.loads(doc) for p, doc in fresh_checkpoints if p in live_checkpoints}
     differences += _compare(live_checkpoints, folded, "checkpoint")

@@ -7,7 +7,7 @@ position it brings the model to, so an event is applied exactly once.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -42,6 +42,18 @@ class AgencyDoc:
     is_collective: bool
     id: str
     change: AgencyChange | None = None  # how the agency ended, once it has
+
+
+@dataclass(frozen=True)
+class ReportPositions:
+    """The log positions that made a report: its submission, its first and last decision."""
+
+    submitted: int = 0
+    decided_from: int | None = None
+    decided: int | None = None
+
+
+_UNKNOWN_POSITIONS = ReportPositions()  # a report stored before: its row keeps them
 
 
 class ReadModelStore:
@@ -123,7 +135,7 @@ class ReadModelStore:
             rows = [r for r in cursor.fetchall() if wanted is None or r["kind"] == AGENCY
                     or (r["kind"], r["id"]) in wanted]
         for row in rows:
-            _put(state, row["kind"], json.loads(row["doc"]))
+            put_view(state, row["kind"], json.loads(row["doc"]))
         self._attach_reports(cursor, state, whole=wanted is None)
         return state
 
@@ -176,7 +188,7 @@ class ReadModelStore:
         state = self._tracked(cursor)
         cursor.execute(_SELECT_KINDS, {"t": self.tenant, "a": AGENCY, "b": PLAN})
         for row in cursor.fetchall():
-            _put(state, row["kind"], json.loads(row["doc"]))
+            put_view(state, row["kind"], json.loads(row["doc"]))
         return state
 
     def load_rows(self, cursor: Cursor) -> list[TaskRow]:
@@ -219,19 +231,31 @@ class ReadModelStore:
         cursor.execute("SELECT id, doc FROM rm_task_rows WHERE tenant = :t", {"t": self.tenant})
         return {r["id"]: json.loads(r["doc"]) for r in cursor.fetchall()}
 
-    def save_views(self, cursor: Cursor, state: PlanState, keys: Iterable[tuple[str, str]]) -> None:
+    def report_position_documents(self, cursor: Cursor) -> dict[str, Any]:
+        """Every stored report's positions, [submitted, first decided, last decided], by
+        "task id #number" (used by `check`)."""
+        cursor.execute("SELECT task_id, number, position, decided_from, decided "
+                       "FROM rm_task_reports WHERE tenant = :t", {"t": self.tenant})
+        return {f"{r['task_id']} #{r['number']}": [int(r["position"]), r["decided_from"],
+                                                   r["decided"]] for r in cursor.fetchall()}
+
+    def save_views(self, cursor: Cursor, state: PlanState, keys: Iterable[tuple[str, str]],
+                   made: Mapping[tuple[str, int], ReportPositions] | None = None) -> None:
         """The given views as they stand in the state. A task's reports are rows of their
         own (a task page reads the latest alone): only those not stored as they stand are
-        written."""
+        written, with the log positions `made` says made them (projections/checkpoints)."""
         rows, reports = [], []
         stored = self._stored_reports
+        made = made or {}
         for kind, id_ in keys:
-            view = _view(state, kind, id_)
+            view = view_of(state, kind, id_)
             if isinstance(view, TaskView):
                 for report in view.reports:
                     if stored.get((id_, report.number)) != vars(report):
+                        at = made.get((id_, report.number), _UNKNOWN_POSITIONS)
                         reports.append({"t": self.tenant, "i": id_, "n": report.number,
-                                        "d": to_json(report)})
+                                        "d": to_json(report), "p": at.submitted,
+                                        "f": at.decided_from, "l": at.decided})
                 view = replace(view, reports=[])
             rows.append({"t": self.tenant, "k": kind, "i": id_, "d": to_json(view)})
         if rows:
@@ -240,26 +264,70 @@ class ReadModelStore:
                 "ON CONFLICT (tenant, kind, id) DO UPDATE SET doc = excluded.doc", rows,
             )
         if reports:
+            # A report is inserted once, when submitted; a decision keeps the first one's
+            # position and moves the last one's.
             cursor.executemany(
-                "INSERT INTO rm_task_reports (tenant, task_id, number, doc) "
-                "VALUES (:t, :i, :n, :d) ON CONFLICT (tenant, task_id, number) "
-                "DO UPDATE SET doc = excluded.doc", reports,
+                "INSERT INTO rm_task_reports (tenant, task_id, number, doc, position, "
+                "decided_from, decided) VALUES (:t, :i, :n, :d, :p, :f, :l) "
+                "ON CONFLICT (tenant, task_id, number) DO UPDATE SET doc = excluded.doc, "
+                "decided_from = COALESCE(rm_task_reports.decided_from, excluded.decided_from), "
+                "decided = COALESCE(excluded.decided, rm_task_reports.decided)", reports,
             )
         self._stored_reports = {}
+
+    def reports_as_of(self, cursor: Cursor, position: int, task_ids: Iterable[UUID] | None = None
+                      ) -> dict[UUID, list[ReportView]] | None:
+        """The reports of the given tasks (of every task, without them) as folded up to
+        `position`, oldest first; None when a report decided more than once changed
+        between its decisions (the log breaks the one-decision rule): fold instead."""
+        found: list[dict[str, Any]] = []
+        if task_ids is None:
+            cursor.execute(_REPORTS_AS_OF + " ORDER BY task_id, number",
+                           {"t": self.tenant, "p": position})
+            found = cursor.fetchall()
+        else:
+            for task_id in sorted(str(i) for i in task_ids):
+                cursor.execute(_REPORTS_AS_OF + " AND task_id = :i ORDER BY number",
+                               {"t": self.tenant, "p": position, "i": task_id})
+                found += cursor.fetchall()
+        reports: dict[UUID, list[ReportView]] = {}
+        for row in found:
+            first, last = row["decided_from"], row["decided"]
+            report = report_from_doc(json.loads(row["doc"]))
+            if first is None or position < first:
+                report.state, report.decision_reason = "submitted", ""
+            elif position < last:
+                return None
+            reports.setdefault(UUID(row["task_id"]), []).append(report)
+        return reports
 
     # -- fold checkpoints ----------------------------------------------------------------
 
     def save_checkpoint(self, cursor: Cursor, position: int, document: str) -> None:
-        """The whole state as folded up to `position` (its `checkpoint_document`)."""
+        """The state as folded up to `position` (its projections/checkpoints document)."""
         cursor.execute(
             "INSERT INTO rm_checkpoints (tenant, position, doc) VALUES (:t, :p, :d) "
             "ON CONFLICT (tenant, position) DO UPDATE SET doc = excluded.doc",
             {"t": self.tenant, "p": position, "d": document},
         )
 
-    def checkpoint_for(self, known_at: datetime, stop: int) -> PlanState | None:
+    def stored_checkpoint(self, cursor: Cursor) -> str:
+        """The checkpoint document of the read models as they stand (the same as that of
+        the state they hold), assembled from the stored documents without decoding them."""
+        cursor.execute("SELECT kind, id, doc FROM rm_views WHERE tenant = :t",
+                       {"t": self.tenant})
+        views = sorted((r["kind"], r["id"], r["doc"]) for r in cursor.fetchall())
+        cursor.execute("SELECT id, doc FROM rm_task_rows WHERE tenant = :t", {"t": self.tenant})
+        rows = sorted((r["id"], r["doc"]) for r in cursor.fetchall())
+        return ('{"views": [' + ", ".join(
+            f"[{json.dumps(kind)}, {json.dumps(id_)}, {doc}]" for kind, id_, doc in views)
+            + '], "rows": [' + ", ".join(f"[{json.dumps(id_)}, {doc}]" for id_, doc in rows)
+            + "]}")
+
+    def checkpoint_for(self, known_at: datetime, stop: int) -> tuple[int, str] | None:
         """The latest checkpoint that the plan as known at `known_at` contains whole: at or
-        before `stop`, and before the first event recorded after `known_at`."""
+        before `stop`, and before the first event recorded after `known_at`. Its position
+        and document."""
         when = self._when(known_at if known_at.tzinfo else known_at.replace(tzinfo=UTC))
         with self.db.transaction(write=False) as cursor:
             cursor.execute("SELECT MIN(position) AS p FROM rm_entries WHERE tenant = :t "
@@ -271,9 +339,7 @@ class ReadModelStore:
                            "AND position <= :p ORDER BY position DESC LIMIT 1",
                            {"t": self.tenant, "p": limit})
             found = cursor.fetchone()
-        if found is None:
-            return None
-        return checkpoint_state(int(found["position"]), found["doc"])
+        return None if found is None else (int(found["position"]), found["doc"])
 
     def checkpoint_documents(self, cursor: Cursor) -> dict[int, Any]:
         """Every stored checkpoint as its parsed document (used by `check`)."""
@@ -359,6 +425,8 @@ _LATEST_REPORTS = ("SELECT doc FROM rm_task_reports WHERE tenant = :t AND task_i
                    "ORDER BY number DESC LIMIT :n")
 _REPORTS_BEFORE = ("SELECT doc FROM rm_task_reports WHERE tenant = :t AND task_id = :i "
                    "AND number < :b ORDER BY number DESC LIMIT :n")
+_REPORTS_AS_OF = ("SELECT task_id, doc, decided_from, decided FROM rm_task_reports "
+                  "WHERE tenant = :t AND position <= :p")
 _SELECT_KINDS = "SELECT kind, id, doc FROM rm_views WHERE tenant = :t AND kind IN (:a, :b)"
 _SELECT_VIEW = "SELECT kind, id, doc FROM rm_views WHERE tenant = :t AND kind = :k AND id = :i"
 _FEW_VIEWS = 20
@@ -478,22 +546,7 @@ def report_from_doc(doc: dict[str, Any]) -> ReportView:
     )
 
 
-def checkpoint_document(state: PlanState) -> str:
-    """The whole state as one document: every view, a task's with all its reports."""
-    return to_json([[kind, id_, _view(state, kind, id_)] for kind, id_ in sorted(view_keys(state))])
-
-
-def checkpoint_state(position: int, document: str) -> PlanState:
-    state = PlanState(position=position)
-    for kind, _, doc in json.loads(document):
-        reports = doc.pop("reports", []) if kind == TASK else []
-        _put(state, kind, doc)
-        if kind == TASK:
-            state.tasks[UUID(doc["id"])].reports = [report_from_doc(r) for r in reports]
-    return state
-
-
-def _view(state: PlanState, kind: str, id_: str) -> Any:
+def view_of(state: PlanState, kind: str, id_: str) -> Any:
     uid = UUID(id_)
     if kind == TASK:
         return state.tasks[uid]
@@ -507,10 +560,10 @@ def _view(state: PlanState, kind: str, id_: str) -> Any:
 
 
 def _doc(state: PlanState, kind: str, id_: str) -> Any:
-    return encode(_view(state, kind, id_))
+    return encode(view_of(state, kind, id_))
 
 
-def _put(state: PlanState, kind: str, doc: dict[str, Any]) -> None:
+def put_view(state: PlanState, kind: str, doc: dict[str, Any]) -> None:
     if kind == TASK:
         task = decode(TaskView, doc)
         state.tasks[task.id] = task

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -18,10 +18,12 @@ from domain.clock import Clock
 from domain.errors import NotFound
 from domain.indicator import Indicator
 from domain.policy import Grant
+from domain.task import Task
 from projections import details
 from projections.alias_preview import AliasPreview, alias_preview
 from projections.audit import AuditEntry
 from projections.change_log import ChangeFilter, ChangePage, query_changes
+from projections.checkpoints import Checkpoint, fold_since, in_order
 from projections.details import AgencyEntry, IndicatorDetail, PlanOutline, TaskDetail
 from projections.diff import PlanDiff, diff_states
 from projections.indicator_progress import IndicatorProgress, indicator_progress
@@ -166,15 +168,37 @@ class TenantQueries:
               effective_on: date | None = None) -> PlanState:
         if known_at is None and effective_on is None:
             return self._live_state()
+        if effective_on is None and known_at is not None:
+            return self._known_at(known_at)[0]
         stop = self._last_position_known_at(known_at) if known_at is not None else None
         if stop == 0:
             return PlanState()
-        start = None
-        if known_at is not None and stop is not None and effective_on is None:
-            # From the latest fold checkpoint that time has seen whole (projections/projector).
-            start = self.store.checkpoint_for(known_at, stop)
-        events = read_events(self.app, start.position if start else 0, stop)
-        return fold(events, known_at=known_at, effective_on=effective_on, state=start)
+        events = read_events(self.app, 0, stop)
+        return fold(events, known_at=known_at, effective_on=effective_on)
+
+    def _known_at(self, known_at: datetime, tasks: Collection[UUID] | None = None
+               ) -> tuple[PlanState, list[TaskRow]]:
+        """The plan as known at `known_at`, with the given tasks (every task, without them),
+        and every task's status row then. Folded from the latest checkpoint that time has
+        seen whole (projections/checkpoints), else from the start."""
+        stop = self._last_position_known_at(known_at)
+        if stop == 0:
+            return PlanState(), []
+        found = self.store.checkpoint_for(known_at, stop)
+        if found is not None:
+            start = Checkpoint(*found)
+            events = [(p, e) for p, e in read_events(self.app, start.position, stop)
+                      if e.timestamp <= known_at]
+
+            def earlier(ids: Collection[UUID] | None) -> dict[UUID, list[ReportView]] | None:
+                with self.store.db.transaction(write=False) as cursor:
+                    return self.store.reports_as_of(cursor, start.position, ids)
+
+            folded = fold_since(start, events, earlier, tasks)
+            if folded is not None:
+                return folded
+        state = fold(read_events(self.app, 0, stop), known_at=known_at)
+        return state, in_order([t.row() for t in state.tasks.values()])
 
     def _live_state(self) -> PlanState:
         """The read models as plan state, loaded once per log position: the reads of one
@@ -203,6 +227,8 @@ class TenantQueries:
                  effective_on: date | None = None) -> tuple[PlanState, list[TaskRow]]:
         if known_at is None and effective_on is None:
             return self._live_rows()
+        if effective_on is None and known_at is not None:
+            return self._known_at(known_at, tasks=())
         state = self.state(known_at=known_at, effective_on=effective_on)
         return state, state.task_rows()
 
@@ -210,11 +236,15 @@ class TenantQueries:
         return resolve_plan({p.number: p.id for p in state.plans.values()}, plan)
 
     def task_detail(self, number: str, plan: str | None, on: date,
-                    latest: int | None = None) -> TaskDetail:
-        """One task, its status judged on `on`, with every report or the `latest` few.
-        Unless the whole plan state is at hand, the task's view alone is read, with the
-        reports shown: the cost does not grow with the task's other reports."""
+                    latest: int | None = None, known_at: datetime | None = None
+                    ) -> TaskDetail:
+        """One task, its status judged on `on`, with every report or the `latest` few (as
+        known at `known_at`, when given). Unless the whole plan state is at hand, the
+        task's view alone is read, with the reports shown: the cost does not grow with the
+        task's other reports."""
         position = self.refresh()
+        if known_at is not None:
+            return self._task_known_at(number, plan, on, latest, known_at)
         if self._live is not None and self._live[0] == position:
             state = self._live[1]
             return details.task_detail(state, number, self._plan_id(state, plan), on, latest)
@@ -228,6 +258,17 @@ class TenantQueries:
             task, row = found
             reports, total = self.store.load_reports(cursor, task.id, limit=latest)
         return details.detail_of(outline, task, row, on, reports, total)
+
+    def _task_known_at(self, number: str, plan: str | None, on: date, latest: int | None,
+                       known_at: datetime) -> TaskDetail:
+        """The task as known at `known_at`: of the plan state then, that task's view alone
+        is folded with its reports (a plan is never removed, so its task is one of those
+        of the plans known now)."""
+        wanted = number.strip().rstrip(".")
+        with self.store.db.transaction(write=False) as cursor:
+            plans = list(self.store.load_outline(cursor).plans)
+        state = self._known_at(known_at, {Task.create_id(p, wanted) for p in plans})[0]
+        return details.task_detail(state, wanted, self._plan_id(state, plan), on, latest)
 
     def task_reports(self, number: str, plan: str | None, before: int | None,
                      limit: int) -> tuple[list[ReportView], int]:

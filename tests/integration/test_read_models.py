@@ -398,7 +398,7 @@ def test_as_known_at_starts_from_the_latest_checkpoint_that_time_has_seen(
     with queries.store.db.transaction(write=False) as cursor:
         assert queries.store.checkpoint_documents(cursor) == taken
     with queries.store.db.transaction() as cursor:
-        cursor.execute("UPDATE rm_checkpoints SET doc = REPLACE(doc, 'Lần 1', 'Lần 9') "
+        cursor.execute("UPDATE rm_checkpoints SET doc = REPLACE(doc, 'Nhiệm vụ 2', 'Nhiệm vụ 9') "
                        "WHERE tenant = :t", {"t": "demo"})
     assert any(d.what.startswith("checkpoint") for d in queries.check())
 
