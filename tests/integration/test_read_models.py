@@ -389,7 +389,7 @@ def test_as_known_at_starts_from_the_latest_checkpoint_that_time_has_seen(
         taken = queries.store.checkpoint_documents(cursor)
     assert len(taken) >= head // 4 - 1
     start = queries.store.checkpoint_for(moments[-1], head)
-    assert start is not None and start.position == max(taken)
+    assert start is not None and start[0] == max(taken)
     for moment in moments:
         whole = fold(read_events(queries.app), known_at=moment)
         assert view_documents(queries.state(known_at=moment)) == view_documents(whole)
