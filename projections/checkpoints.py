@@ -71,7 +71,12 @@ def noting_reports(events: Iterable[tuple[int, Any]],
                    made: dict[tuple[str, int], ReportPositions]) -> Iterator[tuple[int, Any]]:
     """The events, as they pass noting in `made` the positions that make each report."""
     for position, event in events:
-        if isinstance(event, Task.ProgressReported):
+        if isinstance(event, Task.Carried):  # reports made, and decided, in another tenant
+            for report in event.carried.get("reports", []):
+                decided = None if report.get("state", "submitted") == "submitted" else position
+                made[(str(event.originator_id), int(report["number"]))] = ReportPositions(
+                    position, decided, decided)
+        elif isinstance(event, Task.ProgressReported):
             made[(str(event.originator_id), event.report)] = ReportPositions(position)
         elif isinstance(event, Task.ReportVerified | Task.ReportReturned):
             key = (str(event.originator_id), event.report)

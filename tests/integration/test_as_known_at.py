@@ -5,10 +5,12 @@ from scratch gives back the same read models, checkpoints included."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from domain.clock import Clock
 from domain.errors import NotFound
 from domain.plan_document import IndicatorRow, PlanDocument, PlanHeader, TaskGroup, TaskRow
 from projections import details, projector
@@ -27,6 +29,7 @@ from service.commands import (
     ReturnReport,
     VerifyReport,
 )
+from service.merger import TenantMerger
 from service.queries import TenantQueries, read_events
 from service.tenancy import Tenancy
 
@@ -140,3 +143,39 @@ def test_check_sees_a_report_said_to_be_made_at_another_position(tenancy: Tenanc
     assert any(d.what.startswith("report positions") for d in queries.check())
     queries.rebuild()
     assert queries.check() == []
+
+
+def test_reports_carried_from_a_merged_tenant_are_known_as_they_were_carried(
+    tenancy: Tenancy, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(projector, "CHECKPOINT_EVERY", 3)
+    for slug in ("old", "new"):
+        tenancy.create_tenant(slug, f"Tỉnh {slug}")
+    old = tenancy.ledger("old", for_writing=True)
+    old.handle(ImportPlan(document=plan("7/KH-UBND"), sha256="a"), DOST)
+    for n in (1, 2, 3):
+        old.handle(ReportProgress(task="1", period="2025", percent=10 * n, narrative="x"), DOST)
+    old.handle(ReturnReport(task="1", report=2, reason="Thiếu"), DOST)
+    old.handle(VerifyReport(task="1", report=1), DOST)
+    TenantMerger(tenancy, tmp_path / "keys").merge(("old",), "new", Clock().today(),
+                                                     actor="admin")
+    moments = [datetime.now(UTC)]
+    new = tenancy.ledger("new", for_writing=True)
+    for command in (ReportProgress(task="1", period="2025", percent=50, narrative="y"),
+                    ReturnReport(task="1", report=3, reason="Sai"),
+                    ReportProgress(task="2", period="2025", percent=5, narrative="z")):
+        new.handle(command, DOST)
+        moments.append(datetime.now(UTC))
+    queries = tenancy.queries("new")
+    queries.refresh()
+    assert queries.check() == []
+    on = date(2025, 6, 30)
+    for moment in moments:
+        whole = fold(read_events(queries.app), known_at=moment)
+        reads = tenancy.queries("new")
+        assert view_documents(reads.state(known_at=moment)) == view_documents(whole)
+        assert reads.status(on, known_at=moment) == plan_status(whole, on,
+                                                                in_order(whole.task_rows()))
+        (plan_id,) = whole.plans
+        assert reads.task_detail("1", None, on, known_at=moment) == details.task_detail(
+            whole, "1", plan_id, on)
