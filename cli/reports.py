@@ -82,14 +82,24 @@ def cmd_summary(t: Tenancy, args: argparse.Namespace) -> None:
 
 
 def cmd_scorecard(t: Tenancy, args: argparse.Namespace) -> None:
-    scores = _queries(t, args).scorecard(args.year, plan=args.plan, **_when(args))
+    queries = _queries(t, args)
+    scores = queries.scorecard(args.year, plan=args.plan, **_when(args))
+    collectives = queries.collective_scores(args.year, plan=args.plan, **_when(args))
+    ended = queries.ended_scores(args.year, plan=args.plan, **_when(args))
     if args.json:
         print_shape(ScorecardSchema(), {"year": args.year, "agencies": scores,
+                                        "collectives": collectives, "ended": ended,
                                         "rule": (scorecard_rules.__doc__ or "").strip()})
         return
     print_table(["rank", "agency", "led", "on time", "late", "overdue", "reports on time"], [
-        [str(s.rank), shorten(s.agency, 50), str(s.led), str(s.done_on_time), str(s.done_late),
-         str(s.overdue), f"{s.reports_on_time}/{s.reports}"] for s in scores])
+        [str(s.rank) if s.rank else "-", shorten(s.agency, 50), str(s.led), str(s.done_on_time),
+         str(s.done_late), str(s.overdue), f"{s.reports_on_time}/{s.reports}"]
+        for s in (*scores, *collectives, *ended)])
+    for s in collectives:
+        print(f"Not ranked: {s.agency} is a collective")
+    for s in ended:
+        to = f" to {'; '.join(s.successors)}" if s.successors else ""
+        print(f"Not ranked: {s.agency}, {s.ended}{to} from {vn_date(s.ended_on)}")
 
 
 def cmd_indicators(t: Tenancy, args: argparse.Namespace) -> None:

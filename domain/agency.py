@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -48,6 +49,7 @@ class Agency(Aggregate):
         self.is_collective = is_collective
         self.registered_on = provenance.effective_on
         self.ended_by = ""  # "succession", "merger", "dissolution" or "alias" once ended
+        self.ended_on: date | None = None
         self.successors: tuple[str, ...] = ()
 
     def rename(self, new_name: str, reason: str, provenance: Provenance) -> None:
@@ -77,6 +79,18 @@ class Agency(Aggregate):
     def ended(self) -> bool:
         return bool(self.ended_by)
 
+    def check_may_act_on(self, day: date, successor_names: tuple[str, ...]) -> None:
+        """An agency whose duties passed on (succession, merger, dissolution) no longer acts
+        from that date: what it did before may still be entered late. An alias is the same
+        agency under another name, so it always may."""
+        if self.ended_on is None or self.ended_by == "alias" or day < self.ended_on:
+            return
+        if self.ended_by == "dissolution":
+            raise DomainError("agency.dissolved", field="agency", agency=self.name,
+                              since=self.ended_on.isoformat())
+        raise DomainError("agency.succeeded", field="agency", agency=self.name,
+                          since=self.ended_on.isoformat(), successors=list(successor_names))
+
     def _check_open(self) -> None:
         if self.ended:
             raise DomainError("agency.already_ended", field="agency", agency=self.name)
@@ -103,8 +117,10 @@ class Agency(Aggregate):
         provenance: Provenance
 
     @event(Succeeded)
-    def _succeeded(self, successors: tuple[str, ...], kind: str) -> None:
+    def _succeeded(self, successors: tuple[str, ...], kind: str,
+                   provenance: Provenance) -> None:
         self.ended_by = kind
+        self.ended_on = provenance.effective_on
         self.successors = tuple(successors)
 
     def dissolve(self, reason: str, decision_ref: str, provenance: Provenance) -> None:
@@ -122,8 +138,9 @@ class Agency(Aggregate):
         provenance: Provenance
 
     @event(Dissolved)
-    def _dissolved(self) -> None:
+    def _dissolved(self, provenance: Provenance) -> None:
         self.ended_by = "dissolution"
+        self.ended_on = provenance.effective_on
         self.successors = ()
 
     def merge_as_alias(self, into: str, reason: str, provenance: Provenance) -> None:
@@ -140,8 +157,9 @@ class Agency(Aggregate):
         provenance: Provenance
 
     @event(AliasMerged)
-    def _alias_merged(self, into: str) -> None:
+    def _alias_merged(self, into: str, provenance: Provenance) -> None:
         self.ended_by = "alias"
+        self.ended_on = provenance.effective_on
         self.successors = (into,)
 
     def mark_collective(self, is_collective: bool, reason: str, provenance: Provenance) -> None:

@@ -9,19 +9,25 @@ Ranking: by on-time rate (done on time / led), then fewer overdue, then more rep
 time, then name in Vietnamese order. Agencies that led nothing in Y are not ranked.
 Collectives ("Các Sở, ban, ngành") are not agencies: they are scored apart and never ranked.
 Two names merged as one agency are scored as that agency.
+A task counts for the agencies carrying its lead on the date judged: once an agency's duties
+pass to a successor (succession, merger), its open tasks count for the successor; what it
+completed before that date stays its own. An agency whose duties had passed on by the date
+judged is shown apart with that record, never ranked. A report counts for the agency that
+made it (a report of the standing body: for those carrying the lead on the report's date).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from domain.deadlines import DeadlineKind
 from domain.periods import ReportingPeriod
 from domain.status import StatusClass, classify
 from domain.text import sort_key
-from projections.plan_state import PlanState, TaskView
-from projections.responsibility import canonical
+from projections.plan_state import AgencyChange, PlanState, ReportView, TaskView
+from projections.responsibility import canonical, carriers
 
 REPORT_GRACE_DAYS = 10
 
@@ -35,8 +41,11 @@ class AgencyScore:
     overdue: int
     reports: int
     reports_on_time: int
-    rank: int = 0  # 0: not ranked (a collective)
+    rank: int = 0  # 0: not ranked (a collective, or an agency whose duties passed on)
     is_collective: bool = False
+    ended: str = ""  # "succession", "merger" or "dissolution" by the date judged
+    ended_on: date | None = None
+    successors: tuple[str, ...] = ()  # the names of the agencies its duties passed to
 
     @property
     def on_time_rate(self) -> float:
@@ -56,17 +65,35 @@ def _report_on_time(period_code: str, recorded: date) -> bool:
     return recorded <= ReportingPeriod.parse(period_code).end + timedelta(REPORT_GRACE_DAYS)
 
 
-def _leads(state: PlanState, task: TaskView) -> set[str]:
-    return {canonical(state, k) for k in task.leads}
+def _closed_on(task: TaskView) -> date | None:
+    return task.completed_on if task.state == "completed" else None
 
 
-def _score(state: PlanState, key: str, year: int, on: date) -> AgencyScore:
-    led = [t for t in state.tasks.values() if key in _leads(state, t)]
-    tasks = [t for t in led if counts_in(t, year)]
+def _carrying(state: PlanState, task: TaskView, on: date) -> set[str]:
+    """The agencies carrying the task's lead on `on` (aliases resolved)."""
+    return {c for k in task.leads for c in carriers(state, k, on, _closed_on(task))}
+
+
+def _credited(state: PlanState, task: TaskView, report: ReportView) -> set[str]:
+    """Whom a report counts for: the agency that made it, when it led the task or carried
+    its lead then; the standing body's report counts for those carrying the lead then."""
+    carrying = _carrying(state, task, report.effective_on)
+    if report.agency is None:
+        return carrying
+    made_by = canonical(state, report.agency)
+    named = {canonical(state, k) for k in task.leads}
+    return {made_by} & (carrying | named)
+
+
+def _ended_by(state: PlanState, key: str, on: date) -> AgencyChange | None:
+    change = state.agency_changes.get(key)
+    return change if change is not None and change.kind != "alias" and change.on <= on else None
+
+
+def _score(state: PlanState, key: str, tasks: list[TaskView], reports: list[ReportView],
+           on: date) -> AgencyScore:
     classes = [classify(t.facts(), on) for t in tasks]
-    reports = [r for t in led for r in t.reports
-               if r.period.startswith(str(year))
-               and (r.agency is None or canonical(state, r.agency) == key)]
+    change = _ended_by(state, key, on)
     return AgencyScore(
         agency=state.agency_name(key),
         led=len(tasks),
@@ -76,19 +103,40 @@ def _score(state: PlanState, key: str, year: int, on: date) -> AgencyScore:
         reports=len(reports),
         reports_on_time=sum(_report_on_time(r.period, r.recorded_at.date()) for r in reports),
         is_collective=key in state.collectives,
+        ended=change.kind if change else "",
+        ended_on=change.on if change else None,
+        successors=tuple(state.agency_name(k) for k in change.successors) if change else (),
     )
 
 
+def _scores(state: PlanState, year: int, on: date) -> list[AgencyScore]:
+    """Every agency with a task or a report in year Y, judged on `on`."""
+    led: dict[str, list[TaskView]] = defaultdict(list)
+    reported: dict[str, list[ReportView]] = defaultdict(list)
+    for task in state.tasks.values():
+        if counts_in(task, year):
+            for key in _carrying(state, task, on):
+                led[key].append(task)
+        for report in task.reports:
+            if report.period.startswith(str(year)):
+                for key in _credited(state, task, report):
+                    reported[key].append(report)
+    return [_score(state, k, led[k], reported[k], on) for k in {*led, *reported}]
+
+
 def scorecard(state: PlanState, year: int, today: date | None = None, *,
-              collectives: bool = False) -> list[AgencyScore]:
-    """The agencies ranked; with `collectives`, the collectives instead, scored alike but
-    never ranked (rank 0)."""
+              part: str = "ranked") -> list[AgencyScore]:
+    """The agencies ranked ("ranked"); or, never ranked (rank 0), the collectives scored
+    alike ("collectives") or the agencies whose duties had passed on by then ("ended")."""
     on = min(date(year, 12, 31), today) if today else date(year, 12, 31)
-    leads = {k for t in state.tasks.values() for k in _leads(state, t)
-             if (k in state.collectives) == collectives}
-    scores = [s for s in (_score(state, k, year, on) for k in leads) if s.led]
-    scores.sort(key=lambda s: (-s.on_time_rate, s.overdue, -s.reports_on_time,
+    scores = _scores(state, year, on)
+    if part == "ended":
+        chosen = [s for s in scores if s.ended and (s.led or s.reports)]
+    else:
+        chosen = [s for s in scores if not s.ended and s.led
+                  and s.is_collective == (part == "collectives")]
+    chosen.sort(key=lambda s: (-s.on_time_rate, s.overdue, -s.reports_on_time,
                                sort_key(s.agency)))
-    if collectives:
-        return scores
-    return [AgencyScore(**{**s.__dict__, "rank": i}) for i, s in enumerate(scores, start=1)]
+    if part != "ranked":
+        return chosen
+    return [replace(s, rank=i) for i, s in enumerate(chosen, start=1)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -377,12 +378,18 @@ def report_progress(ledger: TenantLedger, task: Task, command: ReportProgress,
     return {"report": report}
 
 
-def reporting_agency(ledger: TenantLedger, task: Task, ctx: Context) -> str | None:
+def reporting_agency(ledger: TenantLedger, task: Task, ctx: Context,
+                     about: date | None = None) -> str | None:
     """The key of the agency reporting, which must lead or coordinate the task, or carry
-    the duty of one that does (its successor)."""
+    the duty of one that does (its successor); and must not have passed its duties on by
+    the command's date (or by `about`, the date it reports on, when later)."""
     if ctx.agency is None:
         return None
-    key = ledger.agency_keys([ctx.agency], "agency")[0]
+    agency = ledger.agency(ledger.agency_keys([ctx.agency], "agency")[0])
+    day = ctx.effective_on or ledger.today()
+    agency.check_may_act_on(max(day, about or day),
+                            tuple(ledger.agency(k).name for k in agency.successors))
+    key = agency.key
     if not task.involves(key) and not carrying(ledger, task, key, ctx):
         raise DomainError("task.agency_not_involved", field="agency", agency=ctx.agency,
                           number=task.number)
@@ -414,7 +421,7 @@ def return_report(ledger: TenantLedger, task: Task, command: ReturnReport,
 @changes(CompleteTask, Task)
 def complete_task(ledger: TenantLedger, task: Task, command: CompleteTask,
                   ctx: Context) -> dict[str, Any]:
-    agency_key = reporting_agency(ledger, task, ctx)
+    agency_key = reporting_agency(ledger, task, ctx, command.completed_on)
     files = ledger.files.resolve(command.files)
     provenance = ledger.provenance(ctx, agency_key)
     if agency_key is None:  # the standing body records a completion it accepts

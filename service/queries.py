@@ -346,7 +346,13 @@ class TenantQueries:
     def collective_scores(self, year: int, today: date | None = None, *,
                           plan: str | None = None, **when: Any) -> list[AgencyScore]:
         """The collectives' results, shown apart from the ranking."""
-        return scorecard(self._state_of_plan(plan, **when), year, today, collectives=True)
+        return scorecard(self._state_of_plan(plan, **when), year, today, part="collectives")
+
+    def ended_scores(self, year: int, today: date | None = None, *,
+                     plan: str | None = None, **when: Any) -> list[AgencyScore]:
+        """The agencies whose duties had passed on (succession, merger, dissolution) by the
+        date judged: their record until then, shown apart from the ranking."""
+        return scorecard(self._state_of_plan(plan, **when), year, today, part="ended")
 
     # -- agency history ----------------------------------------------------------------------
 

@@ -67,6 +67,20 @@ def percent(value: float) -> str:
     return f"{value * 100:.1f}".replace(".", ",") + " %"
 
 
+def ended_note(score: Any) -> str:
+    """How an agency's duties passed on, for an agency shown apart from the ranking:
+    "Đã được kế nhiệm bởi Sở Khoa học và Công nghệ từ ngày 01/03/2025"."""
+    successors = "; ".join(score.successors)
+    when = f"từ ngày {day(score.ended_on)}"
+    if score.ended == "succession":
+        return f"Đã được kế nhiệm bởi {successors} {when}"
+    if score.ended == "merger":
+        return f"Đã hợp nhất vào {successors} {when}"
+    if score.ended == "dissolution":
+        return f"Đã giải thể {when}"
+    return ""
+
+
 def parse_day(text: str, field: str, *, required: bool = True) -> date | None:
     """dd/mm/yyyy (or ISO yyyy-mm-dd, as date pickers send); refused with the field named."""
     text = ascii_digits(text).strip()
@@ -101,6 +115,7 @@ def parse_int(text: str, field: str, low: int, high: int, label: str) -> int:
 def install(bp: Blueprint) -> None:
     filters: dict[str, Callable[..., Any]] = {
         "vi_actor": actor_name,
+        "vi_ended": ended_note,
         "vi_day": day, "vi_moment": moment, "vi_number": number, "vi_percent": percent,
         "vi_period": period_vi, "vi_row_reason": lambda reason: render(reason, "vi"),
         "vi_audit": lambda entry: audit_text(entry, "vi"),

@@ -17,7 +17,7 @@ from reports.spreadsheet import Cell, Heading, Sheet, inert
 from reports.spreadsheet import to_xlsx as workbook
 from service.audit_texts import audit_text, change_type_text, changes_text
 from service.national import NationalComparison
-from web.formatting import FIVE_CLASSES, day, moment
+from web.formatting import FIVE_CLASSES, day, ended_note, moment
 from web.messages import period_vi
 from web.people import actor_name
 from web.views.changes import TenantChange
@@ -64,13 +64,22 @@ def _agency_order(item: tuple[tuple[str, str], object]) -> tuple[object, ...]:
     return (plan, sort_key(agency))
 
 
-def scorecard_table(rows: Sequence[AgencyScore], year: int, plans: str = "") -> Sheet:
+def scorecard_table(rows: Sequence[AgencyScore], year: int, plans: str = "",
+                    apart: Sequence[AgencyScore] = ()) -> Sheet:
+    """The ranked agencies, then, unranked with a note, the collectives and the agencies
+    whose duties had passed on (`apart`)."""
+    def note(s: AgencyScore) -> str:
+        if s.ended:
+            return f"{ended_note(s)}; không xếp hạng"
+        return "Nhóm cơ quan, không xếp hạng" if s.is_collective else ""
+
     return Sheet(f"Xếp hạng cơ quan năm {year}", f"Kết quả của các cơ quan năm {year}", (
         "Hạng", "Cơ quan", "Nhiệm vụ chủ trì", "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
-        "Quá hạn", "Tỷ lệ đúng hạn", "Báo cáo", "Báo cáo đúng hạn", "Kế hoạch"), [
-        (s.rank, s.agency, s.led, s.done_on_time, s.done_late, s.overdue,
-         s.on_time_rate, s.reports, s.reports_on_time, plans) for s in rows],
-        percent_columns=(6,), widths={1: 40, 9: 16})
+        "Quá hạn", "Tỷ lệ đúng hạn", "Báo cáo", "Báo cáo đúng hạn", "Kế hoạch", "Ghi chú"), [
+        (s.rank or None, s.agency, s.led, s.done_on_time, s.done_late, s.overdue,
+         s.on_time_rate, s.reports, s.reports_on_time, plans, note(s))
+        for s in (*rows, *apart)],
+        percent_columns=(6,), widths={1: 40, 9: 16, 10: 40})
 
 
 def changes_table(changes: Sequence[TenantChange],

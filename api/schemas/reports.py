@@ -64,6 +64,12 @@ class AgencyScoreSchema(Strict):
     reports_on_time = fields.Integer(required=True)
     on_time_rate = fields.Function(lambda score: round(score.on_time_rate, 4),
                                    required=True, metadata={"type": "number"})
+    ended = fields.String(required=True, metadata={
+        "description": "How its duties passed on by the date judged: succession, merger or "
+                       "dissolution; empty while it is active."})
+    ended_on = fields.Date(required=True, allow_none=True)
+    successors = fields.List(fields.String(), required=True, metadata={
+        "description": "The agencies its duties passed to."})
 
 
 class ScorecardSchema(Strict):
@@ -72,6 +78,10 @@ class ScorecardSchema(Strict):
     agencies = fields.List(fields.Nested(AgencyScoreSchema), required=True)
     collectives = fields.List(fields.Nested(AgencyScoreSchema), required=True, metadata={
         "description": "Collectives (groups of agencies) scored alike, apart and unranked."})
+    ended = fields.List(fields.Nested(AgencyScoreSchema), required=True, metadata={
+        "description": "Agencies succeeded, merged or dissolved by the date judged: their "
+                       "record until then (their open tasks count for their successors), "
+                       "apart and unranked."})
 
 
 class IndicatorProgressSchema(Strict):

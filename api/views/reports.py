@@ -54,8 +54,9 @@ def show_scorecard(query: dict[str, Any]) -> dict[str, Any]:
     scores = queries.scorecard(query["year"], clock().today(), plan=plan, **_when(query))
     collectives = queries.collective_scores(query["year"], clock().today(), plan=plan,
                                             **_when(query))
+    ended = queries.ended_scores(query["year"], clock().today(), plan=plan, **_when(query))
     return {"year": query["year"], "rule": (scorecard_rules.__doc__ or "").strip(),
-            "agencies": scores, "collectives": collectives}
+            "agencies": scores, "collectives": collectives, "ended": ended}
 
 
 @bp.operation("/indicator-progress", action=Action.READ_STATUS, query=TimeTravelSchema(),

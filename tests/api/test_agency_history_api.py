@@ -108,3 +108,26 @@ def test_the_successors_reporter_reports_on_the_tasks_it_carries(
         "effective_on": "01/07/2025"}).status_code == 200
     sent = reporter.post(f"{seeded}/tasks/10/reports", json=report)
     assert sent.status_code == 201, sent.get_json()
+
+
+def test_a_succeeded_agencys_reporter_enters_old_reports_but_none_from_the_succession_on(
+    client: FlaskClient, seeded: str
+) -> None:
+    reporter = login(client.application, "test.huyen",
+                     (Role.AGENCY_REPORTER, "quang-nam", DISTRICTS))
+    assert client.post(f"{seeded}/agencies/{DISTRICTS}/succeed", json={
+        "successors": [COMMUNES], "reason": "Không tổ chức cấp huyện",
+        "effective_on": "01/07/2025"}).status_code == 200
+    report = {"period": "2025-Q2", "percent": 20, "narrative": "Đang triển khai"}
+    late = reporter.post(f"{seeded}/tasks/10/reports",
+                         json={**report, "effective_on": "2025-06-20"})
+    assert late.status_code == 201, late.get_json()
+    refused = assert_problem(reporter.post(f"{seeded}/tasks/10/reports", json={
+        **report, "period": "2025-Q3", "effective_on": "2025-07-05"}), 422)
+    assert refused["code"] == "agency.succeeded" and COMMUNES in refused["detail"]
+    card = client.get(f"{seeded}/scorecard?year=2025").get_json()
+    assert DISTRICTS not in {a["agency"] for a in card["agencies"] + card["collectives"]}
+    (ended,) = card["ended"]
+    assert (ended["agency"], ended["rank"], ended["ended"], ended["ended_on"],
+            ended["successors"], ended["reports"]) == (
+        DISTRICTS, 0, "succession", "2025-07-01", [COMMUNES], 1)

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from flask.testing import FlaskClient
 
-from service.commands import Context, RegisterAgency, SucceedAgency
+from service.commands import Context, RegisterAgency, ReportProgress, SucceedAgency
 from service.tenancy import Tenancy
 from tests.web.conftest import TENANT, Tokens, form_fields, sign_in, text
 
@@ -118,3 +118,31 @@ def test_the_successors_reporter_reports_on_a_task_it_carries(
         Context("setup", effective_on=date(2025, 7, 1)))
     assert "Báo cáo tiến độ</a>" in text(client.get(f"/t/{TENANT}/tasks/10"))
     assert client.get(f"/t/{TENANT}/tasks/10/report").status_code == 200
+
+
+def test_the_scorecard_counts_a_succeeded_agencys_open_tasks_for_its_successor_and_shows_it_apart(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    health, science = "Sở Y tế", "Sở Khoa học và Công nghệ"
+    ledger = tenancy.ledger(TENANT, for_writing=True)
+    ledger.handle(ReportProgress(task="45", period="2025-02", percent=10, narrative="Khảo sát"),
+                  Context("setup", effective_on=date(2025, 2, 28), agency=health))
+    sign_in(client, province.admin)
+
+    def ranked_led(page: str, name: str) -> str:
+        row = page.split(f'<th scope="row">{name}</th>')[1].split("</tr>", maxsplit=1)[0]
+        return row.split('<td class="num">')[1].split("<")[0]
+
+    before = text(client.get(f"/t/{TENANT}/scorecard?year=2025"))
+    ledger.handle(SucceedAgency(agency=health, successors=(science,), reason="Thử",
+                                decision_ref="1/QĐ-UBND"),
+                  Context("setup", effective_on=date(2025, 3, 1)))
+    after = text(client.get(f"/t/{TENANT}/scorecard?year=2025"))
+    ranked, apart = after.split("Cơ quan đã được kế nhiệm, hợp nhất hoặc giải thể")
+    assert health in before and health not in ranked
+    # Tasks 45, 46 and 48 are the successor's from then on.
+    assert int(ranked_led(ranked, science)) == int(ranked_led(before, science)) + 3
+    assert f"Đã được kế nhiệm bởi {science} từ ngày 01/03/2025" in apart
+    sheet = client.get(f"/t/{TENANT}/scorecard.csv?year=2025").get_data(as_text=True)
+    (line,) = [li for li in sheet.splitlines() if li.startswith(f",{health},")]
+    assert f"Đã được kế nhiệm bởi {science} từ ngày 01/03/2025; không xếp hạng" in line

@@ -90,8 +90,10 @@ def scorecard_export(slug: str, kind: str) -> Response:
     reads = queries(slug)
     chosen = chosen_plan(reads.state())
     rows = reads.scorecard(year, today, plan=chosen)
+    apart = [*reads.collective_scores(year, today, plan=chosen),
+             *reads.ended_scores(year, today, plan=chosen)]
     plans = chosen or heading.plan.removeprefix("Kế hoạch số ")
-    return _tables([scorecard_table(rows, year, plans)],
+    return _tables([scorecard_table(rows, year, plans, apart)],
                    heading, f"xep-hang-co-quan-{slug}-{year}", kind)
 
 

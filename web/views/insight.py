@@ -102,7 +102,9 @@ def scorecard(slug: str) -> str:
     chosen = chosen_plan(plan)
     rows = reads.scorecard(year, state().today(), plan=chosen)
     collectives = reads.collective_scores(year, state().today(), plan=chosen)
+    ended = reads.ended_scores(year, state().today(), plan=chosen)
     return render_template("web/scorecard.html", rows=rows, collectives=collectives,
+                           ended=ended,
                            year=year, years=recent_years(), plans=plans_in_order(plan),
                            chosen_plan=chosen)
 
