@@ -27,6 +27,7 @@ from api.schemas.plans import (
     TaskAddedSchema,
     TaskAddSchema,
 )
+from api.schemas.revisions import PlanReviseFormSchema, PlanRevisionSchema
 from api.services import services
 from domain.errors import DomainError
 from domain.plan_document import PlanHeader
@@ -40,10 +41,12 @@ from service.commands import (
     CreatePlan,
     ImportPlan,
     ImportResult,
+    RevisePlan,
     build,
 )
 from service.handlers import Result
 from service.import_preview import build_preview, preview_json
+from service.revision import preview_revision, revision_json
 from service.uploads import UploadStore
 
 bp = ApiBlueprint("plans", __name__, url_prefix=TENANT_PREFIX + "/plans")
@@ -98,6 +101,38 @@ def import_plan(form: dict[str, Any]) -> Reply:
     first_plan = len(scope.ledger().catalogue().plans) == 1  # the catalogue opened with it
     events = 2 + int(first_plan) + result.tasks + result.indicators + result.new_agencies
     return Reply(result, events=events)
+
+
+@bp.operation("/revisions", "POST", action=Action.PLAN_IMPORT, status=201, also=(200,),
+              form=PlanReviseFormSchema(), response=PlanRevisionSchema(), command=True)
+def revise_plan(form: dict[str, Any]) -> Reply:
+    """Revise a plan by a revised or amending document: preview the differences, or record them.
+
+    The document's tasks are compared with the plan's: matched by group and number, or by
+    wording when an amendment renumbered them. Each change (a task added, removed, re-worded,
+    re-dated, given another lead or other coordinators) is recorded as the event a person
+    would record, citing `amending` and taking effect on its date, all in one transaction,
+    with `Plan.Revised`. `preview=true` answers the differences and records nothing. 201 when
+    recorded; 200 for a preview, or when this document was recorded against the plan before.
+    """
+    data, filename = _document_file(form)
+    document = read_isolated(data, filename, require_number=False)
+    sha256 = hashlib.sha256(data).hexdigest()
+    tenant = scope.ledger()
+    preview = preview_revision(tenant, tenant.plan(form["plan"]), document, sha256)
+    shown = revision_json(preview, scope.queries().state().agencies)
+    if form["preview"]:
+        return Reply({**shown, "recorded": False, "position": None, "events": 0}, status=200,
+                     events=0)
+    result = dispatch(RevisePlan(
+        plan=preview.plan, document=document, sha256=sha256, amending=form["amending"],
+        amending_on=form["amending_on"], reason=form["reason"],
+        accept_problems=form["accept_problems"]), form)
+    assert isinstance(result, CommandResult)
+    recorded = bool(result.detail["recorded"])
+    events = int(result.detail["events"])
+    return Reply({**shown, "recorded": recorded, "position": result.position,
+                  "events": events}, status=201 if recorded else 200, events=events)
 
 
 def _document_file(form: dict[str, Any]) -> tuple[bytes, str]:

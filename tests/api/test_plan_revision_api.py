@@ -1,0 +1,66 @@
+"""Revising a plan through the API, on both stores: `preview=true` answers the differences
+and records nothing; without it they are recorded once, citing the amending decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from tests.api.conftest import assert_problem, events
+from tests.fixtures import REVISED_SEED
+
+FORM = {"plan": "1534/KH-UBND", "amending": "Quyết định số 245/QĐ-UBND",
+        "amending_on": "15/07/2025"}
+
+
+def revise(client: FlaskClient, base: str, **form: Any) -> Any:
+    with REVISED_SEED.open("rb") as stream:
+        return client.post(f"{base}/plans/revisions",
+                           data={"file": (stream, REVISED_SEED.name), **FORM, **form},
+                           content_type="multipart/form-data")
+
+
+def test_a_preview_answers_the_differences_and_records_nothing(
+        client: FlaskClient, seeded: str) -> None:
+    before = len(events(client, seeded))
+    response = revise(client, seeded, preview="true")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert [(c["task"], c["written_number"], c["kinds"]) for c in body["changes"]] == [
+        ("2", "2", ["reworded"]), ("3", "3", ["deadline_changed"]),
+        ("9", "8", ["lead_changed"]), ("61", "60", ["added"]), ("7", None, ["removed"])]
+    lead = body["changes"][2]
+    assert (lead["before"]["leads"], lead["after"]["leads"]) == (
+        ["Sở Nội vụ"], ["Sở Khoa học và Công nghệ"])
+    assert (body["recorded"], body["unchanged"], body["new_agencies"]) == (
+        False, 56, ["Sở Ngoại vụ"])
+    assert len(events(client, seeded)) == before
+
+
+def test_recording_cites_the_decision_and_a_second_time_records_nothing(
+        client: FlaskClient, seeded: str) -> None:
+    before = len(events(client, seeded))
+    response = revise(client, seeded)
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["recorded"] and body["counts"]["added"] == 1
+    recorded = events(client, seeded)[before:]
+    assert len(recorded) == body["events"] == 7
+    assert body["position"] == len(events(client, seeded))
+    task = client.get(f"{seeded}/tasks/3").get_json()
+    assert task["deadline"] == "9/2025"
+    changes = client.get(f"{seeded}/changes?type=reworded").get_json()["entries"]
+    assert [(c["subject"], c["document"], c["effective_on"]) for c in changes] == [
+        ("task 2", "Quyết định số 245/QĐ-UBND", "2025-07-15")]
+    again = revise(client, seeded)
+    assert again.status_code == 200 and again.get_json()["recorded"] is False
+    assert len(events(client, seeded)) == before + 7
+
+
+def test_an_unknown_plan_is_refused_and_nothing_is_stored(
+        client: FlaskClient, seeded: str) -> None:
+    before = len(events(client, seeded))
+    refused = assert_problem(revise(client, seeded, plan="9/KH-UBND"), 404)
+    assert "plan" in refused.get("errors", {}) or "9/KH-UBND" in refused["detail"]
+    assert len(events(client, seeded)) == before
