@@ -258,6 +258,9 @@ def cmd_plan_show(t: Tenancy, args: argparse.Namespace) -> None:
         print(f"{plan.number} ({vn_date(plan.issued_on)}) {plan.issuing_body}, ký: {plan.signer}")
         print(f"  {plan.title}")
         print(f"  Căn cứ: {', '.join(plan.legal_basis)}")
+        for revision in plan.revisions:
+            print(f"  Sửa đổi bởi {revision.amending} ({vn_date(revision.amending_on)}), "
+                  f"hiệu lực từ {vn_date(revision.effective_on)}")
         for group in plan.groups:
             print(f"  {group.code}. {shorten(group.title, 100)}")
 

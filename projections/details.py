@@ -19,6 +19,7 @@ from projections.plan_state import (
     IndicatorView,
     PlanState,
     ReportView,
+    RevisionView,
     TaskOrigin,
     TaskRow,
     TaskView,
@@ -83,6 +84,7 @@ class PlanOutline:
     signer: str
     legal_basis: tuple[str, ...]
     groups: tuple[Group, ...]
+    revisions: tuple[RevisionView, ...] = ()  # amending documents, in the order recorded
 
 
 def task_detail(state: PlanState, number: str, plan_id: UUID, on: date,
@@ -150,4 +152,5 @@ def plans(state: PlanState) -> list[PlanOutline]:
         id=plan.id, number=plan.number, title=plan.title, issued_on=plan.issued_on,
         issuing_body=plan.issuing_body, signer=plan.signer, legal_basis=plan.legal_basis,
         groups=tuple(Group(code, title) for code, title in plan.groups.items()),
+        revisions=tuple(plan.revisions),
     ) for plan in state.plans.values()]

@@ -53,6 +53,7 @@ from web.views import (
     plan_entry,
     queue,
     review,
+    revisions,
     session,
     sso,
     tasks,
@@ -64,6 +65,7 @@ MODULES: tuple[Routes, ...] = (
     lifecycle.routes, insight.routes, indicator_forms.routes, changes.routes, imports.routes,
     exports.routes, account.routes, people.routes, sso.routes, review.routes,
     plan_entry.routes, queue.routes, notifications.routes, national.routes, agencies.routes,
+    revisions.routes,
 )
 _TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền truy cập",
            404: "Không tìm thấy", 405: "Thao tác không được hỗ trợ", 409: "Không thể ghi nhận",

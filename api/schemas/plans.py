@@ -22,6 +22,18 @@ class GroupSchema(Strict):
     title = fields.String(required=True)
 
 
+class PlanRevisionEntrySchema(Strict):
+    amending = fields.String(required=True, metadata={
+        "description": "The amending document: Quyết định số 245/QĐ-UBND."})
+    amending_on = fields.Date(required=True, allow_none=True)
+    effective_on = fields.Date(required=True)
+    sha256 = fields.String(required=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                         metadata={"description": "Tasks per kind of change recorded."})
+    actor = fields.String(required=True)
+    recorded_at = fields.DateTime(required=True)
+
+
 class PlanSchema(Strict):
     id = fields.UUID(required=True)
     number = fields.String(required=True)
@@ -31,6 +43,8 @@ class PlanSchema(Strict):
     signer = fields.String(required=True)
     legal_basis = fields.List(fields.String(), required=True)
     groups = fields.List(fields.Nested(GroupSchema), required=True)
+    revisions = fields.List(fields.Nested(PlanRevisionEntrySchema), required=True, metadata={
+        "description": "The amending documents recorded against the plan, oldest first."})
 
 
 class PlanListSchema(Strict):

@@ -53,6 +53,10 @@ def test_recording_cites_the_decision_and_a_second_time_records_nothing(
     changes = client.get(f"{seeded}/changes?type=reworded").get_json()["entries"]
     assert [(c["subject"], c["document"], c["effective_on"]) for c in changes] == [
         ("task 2", "Quyết định số 245/QĐ-UBND", "2025-07-15")]
+    (plan,) = client.get(f"{seeded}/plans").get_json()["items"]
+    (revision,) = plan["revisions"]
+    assert (revision["amending"], revision["amending_on"], revision["effective_on"]) == (
+        "Quyết định số 245/QĐ-UBND", "2025-07-15", "2025-07-15")
     again = revise(client, seeded)
     assert again.status_code == 200 and again.get_json()["recorded"] is False
     assert len(events(client, seeded)) == before + 7

@@ -28,6 +28,8 @@ def test_a_revision_is_previewed_then_applied_once(imported: Cli) -> None:  # no
 
     code, out, err = imported("plan", "revise", "quang-nam", str(REVISED), *ARGS, "--apply")
     assert code == 0 and "nothing recorded" in out
+    code, out, err = imported("plan", "show", "quang-nam")
+    assert "Sửa đổi bởi Quyết định số 245/QĐ-UBND (15/07/2025), hiệu lực từ 15/07/2025" in out
 
 
 def test_revising_a_plan_the_tenant_lacks_is_refused(imported: Cli) -> None:  # noqa: F811
