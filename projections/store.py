@@ -215,6 +215,20 @@ class ReadModelStore:
         return (decode(TaskView, json.loads(view["doc"])),
                 row_from_doc(json.loads(found["doc"])))
 
+    def load_numbered(self, cursor: Cursor, number: str) -> list[tuple[TaskView, TaskRow]]:
+        """The tasks with this number (one per plan that has it): their views without
+        their reports, and their status rows."""
+        cursor.execute("SELECT id, doc FROM rm_task_rows WHERE tenant = :t AND number = :n",
+                       {"t": self.tenant, "n": number})
+        found = []
+        for row in cursor.fetchall():
+            cursor.execute(_SELECT_VIEW, {"t": self.tenant, "k": TASK, "i": row["id"]})
+            view = cursor.fetchone()
+            if view is not None:
+                found.append((decode(TaskView, json.loads(view["doc"])),
+                              row_from_doc(json.loads(row["doc"]))))
+        return found
+
     def save_rows(self, cursor: Cursor, state: PlanState, ids: Iterable[UUID]) -> None:
         """The status rows of the given tasks, as they stand in the state."""
         rows = [{"t": self.tenant, "i": str(i), "p": str(state.tasks[i].plan_id),
@@ -390,6 +404,19 @@ class ReadModelStore:
             )
             return [entry_from_row(r) for r in cursor.fetchall()]
 
+    def latest_entries_of(self, subject: str, aggregate_id: str, limit: int | None
+                          ) -> tuple[list[AuditEntry], int]:
+        """The latest `limit` entries (every one, without a limit) of one subject's
+        aggregate ("task 5" of one plan), in log order, and how many it has in all."""
+        params = {"t": self.tenant, "s": subject, "a": aggregate_id,
+                  "n": _NO_LIMIT if limit is None else limit}
+        with self.db.transaction(write=False) as cursor:
+            cursor.execute(_COUNT_OF_AGGREGATE, params)
+            counted = cursor.fetchone()
+            cursor.execute(_LATEST_OF_AGGREGATE, params)
+            entries = [entry_from_row(r) for r in cursor.fetchall()]
+        return entries[::-1], int(counted["n"]) if counted else 0
+
     def entries_recorded_after(self, moment: datetime, limit: int, *, changes_only: bool
                                ) -> tuple[list[AuditEntry], int]:
         """Entries recorded after `moment` (of the change log only, when asked), the latest
@@ -436,6 +463,11 @@ _FEW_VIEWS = 20
 ENTRY_SELECT = ("SELECT position, aggregate_id, subject, event, change_type, actor, "
                 "recorded_at, effective_on, agencies, doc FROM rm_entries")
 
+
+_COUNT_OF_AGGREGATE = ("SELECT COUNT(*) AS n FROM rm_entries WHERE tenant = :t "
+                       "AND subject = :s AND aggregate_id = :a")
+_LATEST_OF_AGGREGATE = (ENTRY_SELECT + " WHERE tenant = :t AND subject = :s "
+                        "AND aggregate_id = :a ORDER BY position DESC LIMIT :n")
 
 _ENTRIES_AFTER = (
     "SELECT COUNT(*) AS n FROM rm_entries WHERE tenant = :t AND recorded_at > :after",

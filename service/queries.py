@@ -27,7 +27,7 @@ from projections.checkpoints import Checkpoint, fold_since, in_order
 from projections.details import AgencyEntry, IndicatorDetail, PlanOutline, TaskDetail
 from projections.diff import PlanDiff, diff_states
 from projections.indicator_progress import IndicatorProgress, indicator_progress
-from projections.plan_state import PlanState, ReportView, TaskRow
+from projections.plan_state import PlanState, ReportView, TaskRow, TaskView
 from projections.plan_status import TaskStatus, filter_status, plan_status
 from projections.projector import Difference, apply_all, catch_up, check, rebuild
 from projections.queues import (
@@ -62,6 +62,16 @@ def read_events(app: LedgerApplication, after: int = 0,
         if len(page) < PAGE:
             return
         start = page[-1].id + 1
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """One task's page: `state` holds the plans, the agencies and the tasks numbered so
+    (each with the reports shown); their status rows and details by task id."""
+
+    state: PlanState
+    rows: dict[UUID, TaskRow]
+    details: dict[UUID, TaskDetail]
 
 
 @dataclass(frozen=True)
@@ -269,6 +279,31 @@ class TenantQueries:
             plans = list(self.store.load_outline(cursor).plans)
         state = self._known_at(known_at, {Task.create_id(p, wanted) for p in plans})[0]
         return details.task_detail(state, wanted, self._plan_id(state, plan), on, latest)
+
+    def task_page(self, number: str, on: date, latest: int | None) -> TaskPage:
+        """What a task's page shows, whichever plan it is asked of: the plans and the
+        agencies, and the tasks with this number (one per plan that has it), each with
+        its detail judged on `on` and its `latest` reports (every one, without a limit).
+        The cost does not grow with the tasks' reports or the plan's other tasks."""
+        self.refresh()
+        wanted = number.strip().rstrip(".")
+        with self.store.db.transaction(write=False) as cursor:
+            state = self.store.load_outline(cursor)
+            rows: dict[UUID, TaskRow] = {}
+            detail: dict[UUID, TaskDetail] = {}
+            for task, row in self.store.load_numbered(cursor, wanted):
+                reports, total = self.store.load_reports(cursor, task.id, limit=latest)
+                task.reports = reports
+                state.tasks[task.id], rows[task.id] = task, row
+                detail[task.id] = details.detail_of(state, task, row, on, reports, total)
+        return TaskPage(state, rows, detail)
+
+    def task_timeline(self, task: TaskView, latest: int | None
+                      ) -> tuple[list[AuditEntry], int]:
+        """A task's latest `latest` audit entries (every one, without a limit), in log
+        order, and how many it has in all."""
+        self.refresh()
+        return self.store.latest_entries_of(f"task {task.number}", str(task.id), latest)
 
     def task_reports(self, number: str, plan: str | None, before: int | None,
                      limit: int) -> tuple[list[ReportView], int]:

@@ -112,6 +112,24 @@ def test_the_task_page_shows_details_reports_and_a_timeline_of_every_event(
     assert client.get(f"/t/{TENANT}/tasks/999").status_code == 404
 
 
+def test_a_task_page_shows_the_latest_reports_and_events_and_every_one_when_asked(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    ledger = tenancy.ledger(TENANT, for_writing=True)
+    for n in range(1, 56):
+        ledger.handle(ReportProgress(task="5", period="2025-Q2", percent=min(n, 100),
+                                     narrative=f"Bước {n}"), Context("dost.lan"))
+    sign_in(client, province.admin)
+    html = text(client.get(f"/t/{TENANT}/tasks/5"))
+    assert "20 báo cáo gần nhất trong 55 báo cáo" in html
+    assert "Bước 55" in html and "Bước 36<" in html and "Bước 35<" not in html
+    assert "Diễn biến (56 sự kiện)" in html and "50 sự kiện gần nhất" in html
+    assert "Giao nhiệm vụ 5" not in html  # the first event, older than the latest 50
+    every = text(client.get(f"/t/{TENANT}/tasks/5?all=1"))
+    assert "Bước 1<" in every and "Giao nhiệm vụ 5" in every
+    assert "báo cáo gần nhất" not in every and "sự kiện gần nhất" not in every
+
+
 def test_indicators_show_the_latest_value_against_the_target(
     client: FlaskClient, province: Tokens, tenancy: Tenancy
 ) -> None:

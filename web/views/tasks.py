@@ -36,6 +36,8 @@ from web.views.common import (
 
 routes = Routes()
 DUE_WITHIN = ("7", "30")  # the horizons the dashboard and the work queue count
+REPORTS_SHOWN = 20  # the latest reports a task's page shows (all of them on ?all=1)
+EVENTS_SHOWN = 50  # the latest events of its timeline
 
 
 @dataclass(frozen=True)
@@ -126,25 +128,30 @@ def task_list(slug: str) -> str:
 @routes.route("/t/<slug>/tasks/<number>", Action.READ_STATUS)
 def task_page(slug: str, number: str) -> str:
     reads = queries(slug)
-    plan = reads.state()
+    today = state().today()
+    # The latest reports and events unless every one is asked for (?all=1): the page
+    # costs the same however long the task's history.
+    every = request.args.get("all") == "1"
+    page = reads.task_page(number, today, None if every else REPORTS_SHOWN)
+    plan = page.state
     task, plan_number = requested_task(plan, number)
     viewer = require(Action.READ_STATUS, slug)
-    timeline = None
+    timeline, timeline_total = None, 0
     if viewer.can(Action.READ_HISTORY, slug):
-        # Several plans may number a task alike: keep this task's own entries.
-        timeline = [e for e in reads.history(task.number) if e.aggregate_id == str(task.id)]
-    row = reads.task_detail(task.number, plan_number, state().today())
+        timeline, timeline_total = reads.task_timeline(task, None if every else EVENTS_SHOWN)
+    row = page.details[task.id]
     # Who carried the task on a date: today from the live state; another date asked
     # (?on=dd/mm/yyyy) from the plan as it stood then.
     on, on_error = day_arg("on")
     try:
         carried: Responsibility | None = (
-            responsibility(plan, task, on) if on == state().today() or on_error
+            responsibility(plan, task, on) if on == today or on_error
             else reads.responsibility(task.number, plan_number, on))
     except NotFound:  # the task was not yet in the plan on that date
         carried = None
     return render_template(
-        "web/task.html", task=task, row=row, timeline=timeline, carried=carried,
+        "web/task.html", task=task, row=row, timeline=timeline,
+        timeline_total=timeline_total, carried=carried,
         on_error=on_error, collective_named=any(
             k in plan.collectives for k in task.leads + task.coordinators),
         group_title=plan.plans[task.plan_id].groups.get(task.group_code, ""),
@@ -153,5 +160,6 @@ def task_page(slug: str, number: str) -> str:
         agency_name=plan.agency_name, concerned=concerned(plan, task),
         leading=leading(plan, task),
         plan_number=plan_number, several_plans=several_plans(plan),
-        plan_ref=plan_ref(plan, plan_number), timing=timing(task.facts(), state().today()),
+        plan_ref=plan_ref(plan, plan_number),
+        timing=timing(page.rows[task.id].facts(), today),
     )
