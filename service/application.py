@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterable, Sequence
+from copy import deepcopy
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -13,13 +16,15 @@ from eventsourcing.application import (
     Repository,
     project_aggregate,
 )
-from eventsourcing.domain import MutableOrImmutableAggregate
+from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, PersistenceError
 from eventsourcing.utils import Environment
 
+from domain.catalogue import CATALOGUE_ID, PlanCatalogue
 from domain.errors import DomainError
 from domain.task import Task
 from service.transcodings import DOMAIN_TRANSCODINGS
+from tenants.recorders import Wanted
 from tenants.slugs import table_prefix
 from tenants.storage import TenantStorage
 
@@ -65,6 +70,9 @@ class LedgerApplication(Application[UUID]):
     def __init__(self, slug: str, storage: TenantStorage) -> None:
         self.slug = slug
         self.storage = storage
+        # The plan catalogue as last read (it changes rarely); see `catalogue`.
+        self._kept_catalogue: PlanCatalogue | None = None
+        self._catalogue_lock = threading.Lock()
         # The library derives the events table name from the application name.
         self.name = table_prefix(slug)
         super().__init__(env={"CREATE_TABLE": "n", "IS_SNAPSHOTTING_ENABLED": "y"})
@@ -120,3 +128,64 @@ class LedgerApplication(Application[UUID]):
         assert self.snapshots is not None  # IS_SNAPSHOTTING_ENABLED is always on here
         recorder: Any = self.snapshots.recorder
         recorder.create_table()
+
+    # -- reading items in one statement ------------------------------------------------
+
+    def histories(self, wanted: Wanted) -> dict[UUID, list[DomainEventProtocol[UUID]]]:
+        """The events that fold each wanted item (its latest snapshot first), all read in
+        one statement (`tenants.recorders.Wanted` says what is read for each)."""
+        recorder: Any = self.recorder  # both tenant recorders answer it
+        assert self.snapshots is not None
+        snapshots: Any = self.snapshots.recorder
+        found = recorder.select_histories(snapshots.events_table_name, wanted)
+        to_event = self.mapper.to_domain_event
+        return {item: [to_event(s) for s in ([snapshot] if snapshot else [])]
+                + [to_event(e) for e in events]
+                for item, (snapshot, events) in found.items()}
+
+    def fold(self, item: UUID, events: Iterable[DomainEventProtocol[UUID]],
+             initial: Any = None) -> Any:
+        """The item its events make (from `initial`); a history that no longer folds is
+        refused as the repository refuses it (HistoryUnreadable)."""
+        aggregate = initial
+        try:
+            for event in events:
+                aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
+        except Exception as exc:  # whatever a forged event makes the fold raise
+            log.error("the stored history of %s does not load: %r", item, exc)
+            raise HistoryUnreadable("history.unreadable", field="history") from None
+        if aggregate is None:
+            raise AggregateNotFoundError(item)
+        return aggregate
+
+    def kept_catalogue(self) -> PlanCatalogue | None:
+        """The catalogue as last read by this process (None: not read yet); not to change."""
+        with self._catalogue_lock:
+            return self._kept_catalogue
+
+    def keep_catalogue(self, catalogue: PlanCatalogue) -> None:
+        """Keep a copy of the catalogue as read, unless a newer one is kept already."""
+        with self._catalogue_lock:
+            kept = self._kept_catalogue
+            if kept is None or kept.version < catalogue.version:
+                self._kept_catalogue = deepcopy(catalogue)
+
+    def catalogue(self, news: Sequence[DomainEventProtocol[UUID]] | None = None
+                  ) -> PlanCatalogue | None:
+        """The tenant's plan catalogue as stored now (None: no plan yet), a copy the caller
+        may change. Only the events after the version kept by this process are read (one
+        statement), or `news`, those events read already by the caller."""
+        kept = self.kept_catalogue()
+        if kept is None:
+            try:
+                found: Aggregate = self.repository.get(CATALOGUE_ID)
+            except AggregateNotFoundError:
+                return None
+        else:
+            if news is None:
+                news = self.histories([(CATALOGUE_ID, kept.version)])[CATALOGUE_ID]
+            found = self.fold(CATALOGUE_ID, news, deepcopy(kept))
+        assert isinstance(found, PlanCatalogue)
+        if kept is None or news:
+            self.keep_catalogue(found)
+        return found

@@ -15,7 +15,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.agencies import normalise_agency
 from domain.agency import Agency
-from domain.catalogue import PlanCatalogue
+from domain.catalogue import CATALOGUE_ID, PlanCatalogue
 from domain.clock import Clock, recording_by
 from domain.errors import Conflict, DomainError, NotFound
 from domain.indicator import Indicator
@@ -84,13 +84,41 @@ class TenantLedger:
         )
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: NotFound) -> A:
+        """An item as stored now: its latest snapshot and the events after it, read in
+        one statement."""
+        return self._fold(cls, aggregate_id, self.app.histories([(aggregate_id, None)]),
+                          missing)
+
+    def _fold(self, cls: type[A], aggregate_id: UUID,
+              histories: dict[UUID, list[Any]], missing: NotFound) -> A:
         try:
-            aggregate: Aggregate = self.app.repository.get(aggregate_id)
+            aggregate = self.app.fold(aggregate_id, histories[aggregate_id])
         except AggregateNotFoundError:
             raise missing from None
         if not isinstance(aggregate, cls):
             raise missing
         return aggregate
+
+    def _named(self, cls: type[A], item_id: Callable[[PlanCatalogue], UUID],
+               missing: NotFound) -> A:
+        """An item named within a plan (a task, an indicator, a plan), read in the same
+        statement as the catalogue's events after the version this process keeps: a
+        catalogue changed meanwhile (a plan added) is caught up and the name resolved
+        again."""
+        kept = self.app.kept_catalogue()
+        try:
+            target = item_id(kept) if kept is not None else None
+        except DomainError:  # the kept catalogue may not list the plan yet
+            target = None
+        if kept is None or target is None:
+            return self._get(cls, item_id(self.catalogue()), missing)
+        histories = self.app.histories([(target, None), (CATALOGUE_ID, kept.version)])
+        news = histories[CATALOGUE_ID]
+        if news:
+            catalogue = self.app.catalogue(news) or PlanCatalogue()
+            if item_id(catalogue) != target:
+                return self._get(cls, item_id(catalogue), missing)
+        return self._fold(cls, target, histories, missing)
 
     def existing(self, aggregate_id: UUID) -> Aggregate | None:
         try:
@@ -136,24 +164,18 @@ class TenantLedger:
                            current=aggregate.version)
 
     def catalogue(self) -> PlanCatalogue:
-        try:
-            catalogue: Aggregate = self.app.repository.get(PlanCatalogue.create_id())
-        except AggregateNotFoundError:
-            return PlanCatalogue()
-        assert isinstance(catalogue, PlanCatalogue)
-        return catalogue
+        """The plans the tenant holds, as stored now (a copy a command may change)."""
+        return self.app.catalogue() or PlanCatalogue()
 
     def task(self, number: str, plan: str | None = None) -> Task:
-        plan_id = self.catalogue().resolve(plan)
-        return self._get(Task, Task.create_id(plan_id, str(number).strip().rstrip(".")),
-                         NotFound("task.not_found", field="task", number=str(number)))
+        key = str(number).strip().rstrip(".")
+        return self._named(Task, lambda c: Task.create_id(c.resolve(plan), key),
+                           NotFound("task.not_found", field="task", number=str(number)))
 
     def indicator(self, code: str, plan: str | None = None) -> Indicator:
-        plan_id = self.catalogue().resolve(plan)
-        return self._get(
-            Indicator, Indicator.create_id(plan_id, code.strip().rstrip(".")),
-            NotFound("indicator.not_found", field="indicator", code=code),
-        )
+        key = code.strip().rstrip(".")
+        return self._named(Indicator, lambda c: Indicator.create_id(c.resolve(plan), key),
+                           NotFound("indicator.not_found", field="indicator", code=code))
 
     def agency(self, name_or_key: str) -> Agency:
         """By key, by the name it was registered under, or by its current name (a renamed
@@ -174,8 +196,8 @@ class TenantLedger:
         return tuple(k for k in keys if carrier in carriers(state, k, on))
 
     def plan(self, number: str | None = None) -> Plan:
-        return self._get(Plan, self.catalogue().resolve(number),
-                         NotFound("plan.not_found", field="plan", plan=number or ""))
+        return self._named(Plan, lambda c: c.resolve(number),
+                           NotFound("plan.not_found", field="plan", plan=number or ""))
 
     def agency_keys(self, names: Sequence[str], field_name: str) -> tuple[str, ...]:
         keys = []

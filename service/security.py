@@ -51,28 +51,27 @@ class AuthThrottle:
         """Seconds until this address may try this subject again; None: go ahead."""
         now, p = self._clock(), self.policy
         since = now - p.window_seconds
-        waits: list[float] = []
+        # One statement: the subject's lock, and the failure that fills each window (the
+        # n-th latest within it; none while fewer than n failed).
         with self._db.transaction(write=False) as cursor:
-            if subject:
-                cursor.execute("SELECT locked_until FROM r57_auth_locks WHERE subject = :s "
-                               "AND locked_until > :now", {"s": subject, "now": now})
-                lock = cursor.fetchone()
-                if lock is not None:
-                    waits.append(float(lock["locked_until"]) - now)
-                cursor.execute(
-                    "SELECT failed_at FROM r57_auth_failures WHERE subject = :s AND address = :a"
-                    " AND failed_at > :since ORDER BY failed_at DESC LIMIT :n",
-                    {"s": subject, "a": address, "since": since, "n": p.pair_limit})
-                rows = cursor.fetchall()
-                if len(rows) >= p.pair_limit:
-                    waits.append(float(rows[-1]["failed_at"]) + p.window_seconds - now)
             cursor.execute(
-                "SELECT failed_at FROM r57_auth_failures WHERE address = :a"
-                " AND failed_at > :since ORDER BY failed_at DESC LIMIT :n",
-                {"a": address, "since": since, "n": p.address_limit})
-            rows = cursor.fetchall()
-            if len(rows) >= p.address_limit:
-                waits.append(float(rows[-1]["failed_at"]) + p.window_seconds - now)
+                "SELECT (SELECT max(locked_until) FROM r57_auth_locks WHERE subject = :s"
+                " AND locked_until > :now) AS locked_until,"
+                " (SELECT failed_at FROM r57_auth_failures WHERE subject = :s AND address = :a"
+                " AND failed_at > :since ORDER BY failed_at DESC LIMIT 1 OFFSET :pair) AS pair,"
+                " (SELECT failed_at FROM r57_auth_failures WHERE address = :a"
+                " AND failed_at > :since ORDER BY failed_at DESC LIMIT 1 OFFSET :address)"
+                " AS address",
+                {"s": subject, "a": address, "now": now, "since": since,
+                 "pair": p.pair_limit - 1, "address": p.address_limit - 1})
+            row = cursor.fetchone() or {}
+        waits: list[float] = []
+        if subject and row.get("locked_until") is not None:
+            waits.append(float(row["locked_until"]) - now)
+        if subject and row.get("pair") is not None:
+            waits.append(float(row["pair"]) + p.window_seconds - now)
+        if row.get("address") is not None:
+            waits.append(float(row["address"]) + p.window_seconds - now)
         waits = [w for w in waits if w > 0]
         return max(1, math.ceil(max(waits))) if waits else None
 

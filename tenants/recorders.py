@@ -24,7 +24,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Rollback
-from psycopg.sql import SQL, Identifier, Literal
+from psycopg.sql import SQL, Composable, Identifier, Literal
 
 from integrity.canonical import Entry, link_entries
 from integrity.store import IntegrityStore
@@ -76,12 +76,56 @@ class AppendSteps:
                 for r in cursor.fetchall()]
 
 
+# (item, version): the item's latest snapshot and its events after it when version is None,
+# else its events after that version.
+Wanted = Sequence[tuple[UUID, int | None]]
+_COLUMNS = "originator_id, originator_version, topic, state"
+# Per item: its snapshot (or None) and the events to fold after it, in order.
+Histories = dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]]
+
+
+def _histories(rows: Sequence[Any], wanted: Wanted) -> Histories:
+    found: Histories = {item: (None, []) for item, _ in wanted}
+    for row in rows:
+        item = _uuid(row["originator_id"])
+        stored = StoredEvent(originator_id=item, originator_version=row["originator_version"],
+                             topic=row["topic"], state=bytes(row["state"]))
+        events = found[item][1]
+        if row["snapshot"]:
+            found[item] = (stored, events)
+        else:
+            events.append(stored)
+    return found
+
+
 def _uuid(value: Any) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
 class TenantSQLiteRecorder(SQLiteApplicationRecorder):
     steps: AppendSteps | None = None
+
+    def select_histories(self, snapshots_table: str, wanted: Wanted) -> Histories:
+        """What folds each wanted item (see `Wanted`), in one statement."""
+        parts: list[str] = []
+        params: list[Any] = []
+        for item, after in wanted:
+            if after is None:
+                latest = (f"(SELECT max(originator_version) FROM {snapshots_table}"  # noqa: S608
+                          " WHERE originator_id = ?)")
+                parts.append(f"SELECT 1 AS snapshot, {_COLUMNS} FROM {snapshots_table}"  # noqa: S608
+                             f" WHERE originator_id = ? AND originator_version = {latest}")
+                parts.append(f"SELECT 0 AS snapshot, {_COLUMNS} FROM {self.events_table_name}"  # noqa: S608
+                             f" WHERE originator_id = ? AND originator_version >"
+                             f" COALESCE({latest}, 0)")
+                params += [item.hex] * 4
+            else:
+                parts.append(f"SELECT 0 AS snapshot, {_COLUMNS} FROM {self.events_table_name}"  # noqa: S608
+                             " WHERE originator_id = ? AND originator_version > ?")
+                params += [item.hex, after]
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(" UNION ALL ".join(parts) + " ORDER BY 1 DESC, 3", params)
+            return _histories(c.fetchall(), wanted)
 
     def recorded_originators(self, ids: Sequence[UUID]) -> set[UUID]:
         """Those of `ids` that have events here, in one statement whatever their number."""
@@ -162,6 +206,33 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
             self.lock_table_statements[0],  # SET LOCAL lock_timeout
             SQL("SELECT r57_lock_events({0}::regclass)").format(Literal(table)),
         ]
+
+    def select_histories(self, snapshots_table: str, wanted: Wanted) -> Histories:
+        """What folds each wanted item (see `Wanted`), in one statement."""
+        schema = Identifier(self.datastore.schema)
+        events = SQL("{0}.{1}").format(schema, Identifier(self.events_table_name))
+        snapshots = SQL("{0}.{1}").format(schema, Identifier(snapshots_table))
+        latest = SQL("(SELECT max(originator_version) FROM {0} WHERE originator_id = %s)"
+                     ).format(snapshots)
+        rows = SQL("SELECT {0} AS snapshot, originator_id, originator_version, topic, state"
+                   " FROM {1} WHERE originator_id = %s")
+        parts: list[Composable] = []
+        params: list[Any] = []
+        for item, after in wanted:
+            if after is None:
+                parts.append(rows.format(SQL("true"), snapshots)
+                             + SQL(" AND originator_version = {0}").format(latest))
+                parts.append(rows.format(SQL("false"), events)
+                             + SQL(" AND originator_version > COALESCE({0}, 0)").format(latest))
+                params += [item] * 4
+            else:
+                parts.append(rows.format(SQL("false"), events)
+                             + SQL(" AND originator_version > %s"))
+                params += [item, after]
+        statement = SQL(" UNION ALL ").join(parts) + SQL(" ORDER BY 1 DESC, 3")
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, params, prepare=True)
+            return _histories(curs.fetchall(), wanted)
 
     def recorded_originators(self, ids: Sequence[UUID]) -> set[UUID]:
         """Those of `ids` that have events here, in one statement whatever their number."""
