@@ -118,40 +118,50 @@ class TenantMerger:
 
     def _merge_one(self, old: Tenant, new: Tenant, on: date, actor: str, decision_ref: str,
                    grants: str) -> MergerResult:
+        ledger = self.tenancy.ledger(new.slug, for_writing=True, clock=self.clock)
+        existing = ledger.existing(TenantLineage.create_id(old.slug))
+        if isinstance(existing, TenantLineage):  # recorded by an earlier run
+            position, lineage = None, existing
+        else:
+            position, lineage = self._carry(old, new, ledger, on, actor, decision_ref)
+        moved = self._move_grants(old.slug, new.slug, actor) if grants == "move" else 0
+        return MergerResult(old.slug, new.slug, on, position is not None, lineage.plans,
+                            lineage.tasks, lineage.tree_size, lineage.root_hash,
+                            bool(lineage.checkpoint), position, moved)
+
+    def _carry(self, old: Tenant, new: Tenant, ledger: TenantLedger, on: date, actor: str,
+               decision_ref: str) -> tuple[int | None, TenantLineage]:
+        """Check, archive, take the final head, then record everything in one step."""
         old_app = self.tenancy.application(old.slug)
         state, last_effective = _whole_state(old_app)
         if last_effective is not None and last_effective > on and old.merged_into is None:
             raise DomainError("tenant_merge.events_after_date", field="merged_on",
                               tenant=old.slug, last=last_effective.isoformat(),
                               on=on.isoformat())
+        carrier = _Carrier(ledger, old, state, on, actor)
+        carrier.check_plans_free()
+        integrity = TenantIntegrity(old_app, self.key_dir)
+        head, checkpoint = integrity.final_head(actor)  # refuses a log that fails to verify
         self.tenancy.registry.mark_merged(old.slug, new.slug, on)
-        head, checkpoint = TenantIntegrity(old_app, self.key_dir).final_head(actor)
-        # A command admitted before the archiving may have committed since the first read.
+        if (old_app.recorder.max_notification_id() or 0) > head.last_position:
+            # A command admitted before the archiving committed since: it is the last one.
+            head, checkpoint = integrity.final_head(actor)
         fold(read_events(old_app, state.position, stop=head.last_position), state=state)
-        ledger = self.tenancy.ledger(new.slug, for_writing=True, clock=self.clock)
-        existing = ledger.existing(TenantLineage.create_id(old.slug))
-        if isinstance(existing, TenantLineage):
-            position, lineage = None, existing
-        else:
-            carried = _Carrier(ledger, old, state, on, actor)
-            aggregates = carried.aggregates(self.tenancy, old_app.slug)
-            lineage = TenantLineage(
-                old_tenant=old.slug, old_name=old.display_name,
-                old_admin_code=old.admin_code or "", merged_on=on, decision_ref=decision_ref,
-                tree_size=head.tree_size, last_position=head.last_position,
-                root_hash=head.root_hash.hex(), chain_hash=head.chain_hash.hex(),
-                checkpoint=checkpoint.to_dict() if checkpoint else {},
-                plans=carried.plan_numbers, tasks=len(carried.tasks),
-                provenance=Provenance(actor, on))
-            # One transaction: everything carried, then the lineage (which a retry finds).
-            position = ledger.commit(*aggregates, lineage, on_conflict=DomainError(
-                "tenant_merge.concurrent", field="into", tenant=new.slug))
-            log.info("tenant %s merged into %s from %s: %d tasks carried", old.slug, new.slug,
-                     on.isoformat(), lineage.tasks)
-        moved = self._move_grants(old.slug, new.slug, actor) if grants == "move" else 0
-        return MergerResult(old.slug, new.slug, on, position is not None, lineage.plans,
-                            lineage.tasks, lineage.tree_size, lineage.root_hash,
-                            bool(lineage.checkpoint), position, moved)
+        aggregates = carrier.aggregates(self.tenancy, old_app.slug)
+        lineage = TenantLineage(
+            old_tenant=old.slug, old_name=old.display_name,
+            old_admin_code=old.admin_code or "", merged_on=on, decision_ref=decision_ref,
+            tree_size=head.tree_size, last_position=head.last_position,
+            root_hash=head.root_hash.hex(), chain_hash=head.chain_hash.hex(),
+            checkpoint=checkpoint.to_dict() if checkpoint else {},
+            plans=carrier.plan_numbers(), tasks=len(carrier.tasks),
+            provenance=Provenance(actor, on))
+        # One transaction: everything carried, then the lineage (which a retry finds).
+        position = ledger.commit(*aggregates, lineage, on_conflict=DomainError(
+            "tenant_merge.concurrent", field="into", tenant=new.slug))
+        log.info("tenant %s merged into %s from %s: %d tasks carried", old.slug, new.slug,
+                 on.isoformat(), lineage.tasks)
+        return position, lineage
 
     def _move_grants(self, old: str, new: str, actor: str) -> int:
         access = self.tenancy.access
@@ -204,18 +214,25 @@ class _Carrier:
         self.ledger, self.old, self.state, self.on = ledger, old, state, on
         self.provenance = Provenance(actor, on)
         self.tasks: list[Task] = []
-        self.plan_numbers: tuple[str, ...] = tuple(
-            p.number for p in sorted(state.plans.values(), key=lambda p: p.number))
+
+    def plan_numbers(self) -> tuple[str, ...]:
+        return tuple(sorted(p.number for p in self.state.plans.values()))
+
+    def check_plans_free(self) -> None:
+        """The new tenant holds none of the old plans: they stay distinct."""
+        listed = self.ledger.catalogue().plans
+        for view in self.state.plans.values():
+            if view.number in listed or self.ledger.existing(view.id) is not None:
+                raise DomainError("tenant_merge.plan_taken", field="into", plan=view.number,
+                                  tenant=self.ledger.app.slug)
 
     def aggregates(self, tenancy: Tenancy, old_slug: str) -> list[Aggregate]:
         old_app = tenancy.application(old_slug)
+        self.check_plans_free()
         catalogue = self.ledger.catalogue()
         held: list[Any] = [old_app.repository.get(i.id) for i in self.state.indicators.values()]
         plans = []
         for view in self.state.plans.values():
-            if view.number in catalogue.plans or self.ledger.existing(view.id) is not None:
-                raise DomainError("tenant_merge.plan_taken", field="into", plan=view.number,
-                                  tenant=self.ledger.app.slug)
             plan: Any = old_app.repository.get(view.id)
             catalogue.add_plan(plan.id, plan.number)
             plans.append(self._plan(plan, tuple(i.code for i in held

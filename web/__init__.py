@@ -161,6 +161,17 @@ def _simulated() -> bool:
                if not chosen or t.slug == chosen)
 
 
+def _merged_into() -> Tenant | None:
+    """The tenant the page's tenant was merged into: its pages say where it went."""
+    tenant = _tenant()
+    if tenant is None or tenant.merged_into is None:
+        return None
+    try:
+        return state().tenancy.registry.get(tenant.merged_into)
+    except DomainError:
+        return None
+
+
 def _tenant_slug() -> str | None:
     found = _tenant()
     return found.slug if found is not None else None
@@ -206,6 +217,7 @@ def _page_context() -> dict[str, Any]:
         "viewer": viewer, "Action": Action, "csrf_token": auth.csrf_token,
         "form_token": new_form_token, "today": state().today(), "tenant": _tenant(),
         "simulated": _simulated(),
+        "merged_into": _merged_into(),
         "sso_name": _sso_name(),
         "integrity_failed": _integrity_failed(),
         "queue_badge": lambda: queue.queue_badge(viewer, _tenant_slug()),

@@ -163,3 +163,37 @@ def test_the_system_administrator_creates_renames_and_archives_a_tenant(
         "csrf_token": csrf_of(page)}).status_code == 303
     tenant = tenancy.registry.get("ha-noi")
     assert tenant.display_name == "Thành phố Hà Nội" and tenant.status == "archived"
+
+
+def test_the_system_administrator_merges_a_province_and_its_pages_say_where_it_went(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    tenancy.create_tenant("thanh-pho", "Thành phố mới", "48")
+    sign_in(client, province.system)
+    page = text(client.get("/admin/tenants"))
+    assert "Sáp nhập đơn vị" in page
+    form = {"csrf_token": csrf_of(page), "old": TENANT, "merged_on": "01/07/2025",
+            "decision_ref": "Nghị quyết 1659/NQ-UBTVQH15", "grants": "move"}
+    taken = client.post("/admin/tenants/merge", data={**form, "into": OTHER})
+    assert taken.status_code == 422 and "đã có kế hoạch 1534/KH-UBND" in text(taken)
+    assert tenancy.registry.get(TENANT).status == "active"
+    merged = client.post("/admin/tenants/merge", data={**form, "into": "thanh-pho"})
+    assert merged.status_code == 303
+    assert "Đã sáp nhập vào thanh-pho từ 01/07/2025" in text(client.get("/admin/tenants"))
+    # The public page of the archive points to the city; a carried task to its origin.
+    public = text(client.get(f"/p/{TENANT}"))
+    assert "Đã sáp nhập vào Thành phố mới từ 01/07/2025" in words(public)
+    assert 'href="/p/thanh-pho"' in public
+    auditor = client.application.test_client()
+    sign_in(auditor, province.auditor)  # its grant on Quảng Nam was re-issued on the city
+    task = text(auditor.get("/t/thanh-pho/tasks/3"))
+    assert "Chuyển từ Quảng Nam (nhiệm vụ 3) khi sáp nhập ngày 01/07/2025" in words(task)
+    assert f'href="/t/{TENANT}/tasks/3' in task
+    archive = text(auditor.get(f"/t/{TENANT}/tasks/3"))
+    assert "Đã sáp nhập vào Thành phố mới" in words(archive)
+    assert 'href="/t/thanh-pho/"' in archive
+
+
+def words(page: str) -> str:
+    """A page's text without its markup."""
+    return re.sub(r"<[^>]+>", "", page)

@@ -24,7 +24,10 @@ from domain.policy import Action
 from domain.text import nfc, sort_key
 from service.access import PrincipalView
 from service.accounts import people_of
+from service.merger import TenantMerger
 from web.auth import Viewer, require
+from web.formatting import parse_day
+from web.messages import error_vi
 from web.routes import Routes
 from web.state import queries, state
 from web.views.account import accounts, journal
@@ -303,8 +306,9 @@ def _tenants_page(errors: dict[str, str] | None = None, form: dict[str, str] | N
                   shown_once: dict[str, str] | None = None, status: int = 200
                   ) -> tuple[str, int]:
     tenants = state().tenancy.registry.list(include_archived=True)
+    active = [(t.slug, t.display_name) for t in tenants if t.status == "active"]
     return render_template("web/tenants_admin.html", tenants=tenants, errors=errors or {},
-                           form=form or {}, shown_once=shown_once), status
+                           form=form or {}, shown_once=shown_once, active=active), status
 
 
 @routes.route("/admin/tenants", Action.TENANT_ADMINISTER, ("GET", "POST"))
@@ -352,6 +356,31 @@ def rename_tenant(slug: str) -> Response | tuple[str, int]:
         return _tenants_page({"display_name": "Hãy nhập tên đơn vị."}, status=422)
     flash("Đã đổi tên đơn vị.", "success")
     return redirect(url_for("web.tenants_admin"), 303)
+
+
+@routes.route("/admin/tenants/merge", Action.TENANT_ADMINISTER, ("POST",))
+def merge_tenant() -> Response | tuple[str, int]:
+    """A province merged into a city: the old tenant an archive, the new one carrying on."""
+    viewer = require(Action.TENANT_ADMINISTER)
+    form = {k: request.form.get(k, "")[:500].strip()
+            for k in ("old", "into", "merged_on", "decision_ref", "grants")}
+    try:
+        on = parse_day(form["merged_on"], "merged_on")
+        assert on is not None  # required
+        (result,) = TenantMerger(state().tenancy).merge(
+            [form["old"]], form["into"], on, actor=viewer.name,
+            decision_ref=form["decision_ref"], grants=form["grants"] or "keep")
+    except DomainError as error:
+        field = error.field if error.field in _MERGE_FIELDS else "old"
+        return _tenants_page({field: error_vi(error)}, form, status=422)
+    names = {t.slug: t.display_name for t in state().tenancy.registry.list(True)}
+    flash(f"Đã sáp nhập {names[result.old]} vào {names[result.into]} từ ngày "
+          f"{result.merged_on:%d/%m/%Y}: {result.tasks} nhiệm vụ được chuyển, "
+          f"{result.grants} quyền được cấp lại.", "success")
+    return redirect(url_for("web.tenants_admin"), 303)
+
+
+_MERGE_FIELDS = ("old", "into", "merged_on", "decision_ref", "grants")
 
 
 @routes.route("/admin/tenants/<slug>/archive", Action.TENANT_ADMINISTER, ("POST",))
