@@ -14,6 +14,7 @@ from itertools import islice
 from typing import Any
 from uuid import UUID
 
+from domain.task import Task
 from projections.audit import AuditEntry
 from projections.checkpoints import checkpoint_document, noting_reports, report_positions
 from projections.codec import encode
@@ -23,6 +24,7 @@ from projections.specs import apply, spec_for
 from projections.store import (
     ReadModelStore,
     ReportPositions,
+    ReportsNeeded,
     row_documents,
     view_documents,
     view_keys,
@@ -66,7 +68,7 @@ def catch_up(store: ReadModelStore, events_after: EventSource, head: int | None)
             if before and position:
                 store.save_checkpoint(cursor, position, store.stored_checkpoint(cursor))
             keys = {_view_key(e) for _, e in batch}
-            state = store.load(cursor, keys)
+            state = store.load(cursor, keys, reports_needed(e for _, e in batch))
             entries = apply_all(state, batch)
             store.save_views(cursor, state, sorted(k for k in keys if k[0]),
                              report_positions(batch))
@@ -78,6 +80,26 @@ def catch_up(store: ReadModelStore, events_after: EventSource, head: int | None)
                 store.save_checkpoint(cursor, batch[-1][0], store.stored_checkpoint(cursor))
         if len(fetched) < BATCH and len(batch) == len(fetched):
             return batch[-1][0]
+
+
+def reports_needed(events: Iterable[Any]) -> dict[str, ReportsNeeded]:
+    """Which stored reports of each task the events read (projections/specs/task.py): a
+    report reads the latest of its period, a verification the report verified; a report
+    returned changes what the task's status row makes of the others, so it reads them all."""
+    periods: dict[str, set[str]] = {}
+    numbers: dict[str, set[int]] = {}
+    every: set[str] = set()
+    for event in events:
+        task = str(event.originator_id)
+        if isinstance(event, Task.ProgressReported):
+            periods.setdefault(task, set()).add(event.period)
+        elif isinstance(event, Task.ReportVerified):
+            numbers.setdefault(task, set()).add(event.report)
+        elif isinstance(event, Task.ReportReturned):
+            every.add(task)
+    return {task: ReportsNeeded(task in every, frozenset(periods.get(task, ())),
+                                frozenset(numbers.get(task, ())))
+            for task in {*periods, *numbers, *every}}
 
 
 def apply_all(state: PlanState, events: Iterable[tuple[int, Any]],

@@ -32,7 +32,18 @@ from projections.plan_state import (
     TaskView,
     sort_rows,
 )
-from tenants.database import Cursor, Database
+from tenants.database import Cursor, Database, Row
+
+
+@dataclass(frozen=True)
+class ReportsNeeded:
+    """Which of a task's stored reports a batch of events reads: every one, or the latest
+    of each period reported (a second report of a period is a correction) and those
+    numbered (a report verified)."""
+
+    every: bool = False
+    periods: frozenset[str] = frozenset()
+    numbers: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,9 @@ class ReadModelStore:
         self.tenant = tenant
         # The reports a catch-up's load found stored, (task id, number) -> their fields.
         self._stored_reports: dict[tuple[str, int], dict[str, Any]] = {}
+        # Tasks a catch-up loaded with some of their reports: task id -> the status row
+        # stored (what every report before the batch made of it) and the numbers loaded.
+        self._partial: dict[str, tuple[TaskRow, set[int]]] = {}
 
     # -- values as each dialect stores them ------------------------------------------------
 
@@ -116,8 +130,12 @@ class ReadModelStore:
 
     # -- views -------------------------------------------------------------------------
 
-    def load(self, cursor: Cursor, kinds_ids: Iterable[tuple[str, str]] | None = None) -> PlanState:
-        """The stored views (all of them, or the given ones plus every agency) as state."""
+    def load(self, cursor: Cursor, kinds_ids: Iterable[tuple[str, str]] | None = None,
+             reports: Mapping[str, ReportsNeeded] | None = None) -> PlanState:
+        """The stored views (all of them, or the given ones plus every agency) as state.
+        Given the reports a batch of events needs (by task id), a task named there gets
+        those alone, and its status row is saved from the row stored plus the reports
+        added: a catch-up's cost does not grow with the task's reports."""
         state = self._tracked(cursor)
         wanted = set(kinds_ids) if kinds_ids is not None else None
         if wanted is not None and len(wanted) <= _FEW_VIEWS:
@@ -136,13 +154,14 @@ class ReadModelStore:
                     or (r["kind"], r["id"]) in wanted]
         for row in rows:
             put_view(state, row["kind"], json.loads(row["doc"]))
-        self._attach_reports(cursor, state, whole=wanted is None)
+        self._attach_reports(cursor, state, whole=wanted is None, needed=reports)
         return state
 
-    def _attach_reports(self, cursor: Cursor, state: PlanState, *, whole: bool) -> None:
+    def _attach_reports(self, cursor: Cursor, state: PlanState, *, whole: bool,
+                        needed: Mapping[str, ReportsNeeded] | None) -> None:
         """Put the loaded tasks' reports back into their views. A load of some views (a
         catch-up's) remembers them as stored, so that saving writes only those that changed."""
-        self._stored_reports = {}
+        self._stored_reports, self._partial = {}, {}
         if whole:
             cursor.execute("SELECT task_id, doc FROM rm_task_reports WHERE tenant = :t "
                            "ORDER BY task_id, number", {"t": self.tenant})
@@ -150,10 +169,14 @@ class ReadModelStore:
         else:
             found = []
             for task_id in sorted(str(i) for i in state.tasks):
-                cursor.execute("SELECT task_id, doc FROM rm_task_reports WHERE tenant = :t "
-                               "AND task_id = :i ORDER BY number",
-                               {"t": self.tenant, "i": task_id})
-                found += cursor.fetchall()
+                some = (None if needed is None
+                        else self._some_reports(cursor, task_id, needed.get(task_id)))
+                if some is None:
+                    cursor.execute("SELECT task_id, doc FROM rm_task_reports WHERE tenant = :t "
+                                   "AND task_id = :i ORDER BY number",
+                                   {"t": self.tenant, "i": task_id})
+                    some = cursor.fetchall()
+                found += some
         tasks = {str(i): task for i, task in state.tasks.items()}
         for row in found:
             task = tasks.get(row["task_id"])
@@ -162,6 +185,30 @@ class ReadModelStore:
                 task.reports.append(report)
                 if not whole:
                     self._stored_reports[(row["task_id"], report.number)] = dict(vars(report))
+
+    def _some_reports(self, cursor: Cursor, task_id: str, needed: ReportsNeeded | None
+                      ) -> list[Row] | None:
+        """The reports of a task that a batch needs (the latest of each period reported,
+        the ones decided), remembering its stored status row; None when it needs every
+        one (a report returned changes what the row makes of the others)."""
+        if needed is None:
+            needed = ReportsNeeded()
+        if needed.every:
+            return None
+        cursor.execute("SELECT doc FROM rm_task_rows WHERE tenant = :t AND id = :i",
+                       {"t": self.tenant, "i": task_id})
+        stored = cursor.fetchone()
+        if stored is None:
+            return None
+        found: dict[int, Row] = {}
+        for period in sorted(needed.periods):
+            cursor.execute(_LATEST_OF_PERIOD, {"t": self.tenant, "i": task_id, "p": period})
+            found.update((int(r["number"]), r) for r in cursor.fetchall())
+        for number in sorted(needed.numbers - set(found)):
+            cursor.execute(_REPORT_NUMBERED, {"t": self.tenant, "i": task_id, "n": number})
+            found.update((int(r["number"]), r) for r in cursor.fetchall())
+        self._partial[task_id] = (row_from_doc(json.loads(stored["doc"])), set(found))
+        return [found[n] for n in sorted(found)]
 
     def load_reports(self, cursor: Cursor, task_id: UUID, *, before: int | None = None,
                      limit: int | None = None) -> tuple[list[ReportView], int]:
@@ -232,13 +279,35 @@ class ReadModelStore:
     def save_rows(self, cursor: Cursor, state: PlanState, ids: Iterable[UUID]) -> None:
         """The status rows of the given tasks, as they stand in the state."""
         rows = [{"t": self.tenant, "i": str(i), "p": str(state.tasks[i].plan_id),
-                 "n": state.tasks[i].number, "d": to_json(state.tasks[i].row())} for i in ids]
+                 "n": state.tasks[i].number, "d": to_json(self._row(state.tasks[i]))}
+                for i in ids]
         if rows:
             cursor.executemany(
                 "INSERT INTO rm_task_rows (tenant, id, plan_id, number, doc) "
                 "VALUES (:t, :i, :p, :n, :d) ON CONFLICT (tenant, id) DO UPDATE SET "
                 "plan_id = excluded.plan_id, number = excluded.number, doc = excluded.doc", rows,
             )
+        self._partial = {}
+
+    def _row(self, task: TaskView) -> TaskRow:
+        """A task's status row; for a task loaded with some of its reports, the row stored
+        with the reports added since folded in (as `reported` and `last_report` would)."""
+        partial = self._partial.get(str(task.id))
+        if partial is None:
+            return task.row()
+        stored, loaded = partial
+        highest = {fact.period: fact.percent for fact in stored.reported}
+        last = stored.last_report_period, stored.last_report_percent, stored.last_report_narrative
+        for report in task.reports:
+            if report.number not in loaded and report.state != "returned":
+                highest[report.period] = max(highest.get(report.period, report.percent),
+                                             report.percent)
+                last = report.period, report.percent, report.narrative
+        return replace(
+            task.row(), last_report_period=last[0], last_report_percent=last[1],
+            last_report_narrative=last[2],
+            reported=tuple(ReportFact(period, percent, "submitted")
+                           for period, percent in highest.items()))
 
     def row_documents(self, cursor: Cursor) -> dict[str, Any]:
         """Every stored status row as its document (used by `check`)."""
@@ -269,7 +338,8 @@ class ReadModelStore:
                         at = made.get((id_, report.number), _UNKNOWN_POSITIONS)
                         reports.append({"t": self.tenant, "i": id_, "n": report.number,
                                         "d": to_json(report), "p": at.submitted,
-                                        "f": at.decided_from, "l": at.decided})
+                                        "f": at.decided_from, "l": at.decided,
+                                        "r": report.period, "s": report.state})
                 view = replace(view, reports=[])
             rows.append({"t": self.tenant, "k": kind, "i": id_, "d": to_json(view)})
         if rows:
@@ -282,10 +352,12 @@ class ReadModelStore:
             # position and moves the last one's.
             cursor.executemany(
                 "INSERT INTO rm_task_reports (tenant, task_id, number, doc, position, "
-                "decided_from, decided) VALUES (:t, :i, :n, :d, :p, :f, :l) "
+                "decided_from, decided, period, state) "
+                "VALUES (:t, :i, :n, :d, :p, :f, :l, :r, :s) "
                 "ON CONFLICT (tenant, task_id, number) DO UPDATE SET doc = excluded.doc, "
                 "decided_from = COALESCE(rm_task_reports.decided_from, excluded.decided_from), "
-                "decided = COALESCE(excluded.decided, rm_task_reports.decided)", reports,
+                "decided = COALESCE(excluded.decided, rm_task_reports.decided), "
+                "period = excluded.period, state = excluded.state", reports,
             )
         self._stored_reports = {}
 
@@ -374,7 +446,7 @@ class ReadModelStore:
             cursor.copy_rows("rm_entries", _ENTRY_COLUMNS, rows)
 
     def clear(self, cursor: Cursor) -> None:
-        self._stored_reports = {}
+        self._stored_reports, self._partial = {}, {}
         if self.db.dialect == "sqlite":
             # The file holds this tenant alone: an unqualified DELETE empties the tables at
             # once instead of deleting row by row through the indexes.
@@ -448,6 +520,10 @@ _DELETE_TENANT_ROWS = ("DELETE FROM rm_entries WHERE tenant = :t",
 _EMPTY_TENANT_FILE = ("DELETE FROM rm_entries", "DELETE FROM rm_views", "DELETE FROM rm_task_rows",
                       "DELETE FROM rm_task_reports", "DELETE FROM rm_checkpoints")
 _NO_LIMIT = 2**31 - 1
+_LATEST_OF_PERIOD = ("SELECT number, task_id, doc FROM rm_task_reports WHERE tenant = :t "
+                     "AND task_id = :i AND period = :p ORDER BY number DESC LIMIT 1")
+_REPORT_NUMBERED = ("SELECT number, task_id, doc FROM rm_task_reports WHERE tenant = :t "
+                    "AND task_id = :i AND number = :n")
 _LATEST_REPORTS = ("SELECT doc FROM rm_task_reports WHERE tenant = :t AND task_id = :i "
                    "ORDER BY number DESC LIMIT :n")
 _REPORTS_BEFORE = ("SELECT doc FROM rm_task_reports WHERE tenant = :t AND task_id = :i "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,7 @@ from domain.plan_document import IndicatorRow, PlanDocument, PlanHeader, TaskGro
 from domain.status import StatusClass
 from migrations import migrations_for
 from projections import projector
+from projections import store as store_module
 from projections.change_log import ChangeFilter
 from projections.specs import fold
 from projections.store import view_documents
@@ -29,6 +31,7 @@ from service.commands import (
     ReportIndicatorValue,
     ReportProgress,
     ReturnReport,
+    VerifyReport,
 )
 from service.ledger import TenantLedger
 from service.queries import TenantQueries, read_events
@@ -369,6 +372,57 @@ def test_a_tasks_reports_are_rows_of_their_own_that_check_covers(
     queries.rebuild()
     assert queries.check() == []
     assert tenancy.queries("demo").task_reports("2", None, 4, 1)[0][0].narrative == "Lần 3"
+
+
+def test_a_catch_up_after_a_report_reads_the_latest_report_of_its_period_alone(
+    ledger: TenantLedger, queries: TenantQueries, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(1, 31):
+        ledger.handle(ReportProgress(task="2", period=f"2025-{n % 12 + 1:02d}", percent=n,
+                                     narrative=f"Lần {n}"), DOST)
+    queries.refresh()
+    decoded: list[int] = []
+    original = store_module.report_from_doc
+
+    def counted(doc: dict[str, Any]) -> Any:
+        decoded.append(doc["number"])
+        return original(doc)
+
+    monkeypatch.setattr(store_module, "report_from_doc", counted)
+    ledger.handle(ReportProgress(task="2", period="2025-03", percent=5, narrative="Lần 31"),
+                  DOST)
+    queries.refresh()
+    assert decoded == [26]  # the latest report of 2025-03: this one corrects it
+    assert queries.store.entries_about("task 2")[-1].change_type == "report_corrected"
+    decoded.clear()
+    ledger.handle(VerifyReport(task="2", report=7, note="Đạt"), DOST)
+    queries.refresh()
+    assert decoded == [7]
+    row = next(r for r in queries.status(date(2025, 3, 1)) if r.number == "2")
+    assert (row.last_report.percent if row.last_report else None) == 5
+    ledger.handle(ReturnReport(task="2", report=31, reason="Sai số liệu"), DOST)
+    row = next(r for r in queries.status(date(2025, 3, 1)) if r.number == "2")
+    assert row.last_report is not None and row.last_report.narrative == "Lần 30"
+    monkeypatch.undo()
+    assert queries.check() == []
+
+
+def test_a_reports_period_and_state_are_taken_from_its_document_by_the_migration(
+    ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    ledger.handle(ReportProgress(task="2", period="2025-Q1", percent=10, narrative="x"), DOST)
+    ledger.handle(ReturnReport(task="2", report=1, reason="Thiếu"), DOST)
+    queries.refresh()
+    folder = "postgres" if queries.store.db.dialect == "postgres" else "sqlite_tenant"
+    (migration,) = [m for m in migrations_for(folder) if m.name == "report_period_and_state"]
+    (update,) = [s for s in migration.sql.split(";") if "UPDATE" in s]
+    with queries.store.db.transaction() as cursor:
+        cursor.execute("UPDATE rm_task_reports SET period = '', state = ''")
+        cursor.execute("\n".join(line for line in update.splitlines()
+                                 if not line.startswith("--")))
+        cursor.execute("SELECT period, state FROM rm_task_reports WHERE tenant = :t",
+                       {"t": "demo"})
+        assert cursor.fetchall() == [{"period": "2025-Q1", "state": "returned"}]
 
 
 def test_as_known_at_starts_from_the_latest_checkpoint_that_time_has_seen(
