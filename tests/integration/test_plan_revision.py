@@ -16,7 +16,7 @@ from domain.errors import DomainError, NotFound
 from domain.plan_document import PlanDocument
 from importers import read_plan_document
 from projections.change_log import ChangeFilter
-from service.commands import CommandResult, Context, ImportPlan, RevisePlan
+from service.commands import CommandResult, Context, CreatePlan, ImportPlan, RevisePlan
 from service.ledger import TenantLedger
 from service.queries import TenantQueries, read_events
 from service.revision import preview_revision
@@ -133,6 +133,19 @@ def test_a_document_with_no_tasks_or_an_unknown_plan_is_refused_and_stores_nothi
     with pytest.raises(NotFound) as missing:
         revise(ledger, plan="99/KH-UBND")
     assert missing.value.code == "plan.not_found"
+    assert events(ledger) == before
+
+
+def test_a_document_that_is_another_plan_of_the_tenant_cannot_revise_this_one(
+        ledger: TenantLedger) -> None:
+    ledger.handle(CreatePlan(number="9/KH-UBND", issued_on=date(2025, 3, 5)), DOST)
+    document = read_plan_document(REVISED)
+    other = replace(document, header=replace(document.header, number="9/KH-UBND"))
+    before = events(ledger)
+    with pytest.raises(DomainError) as refused:
+        revise(ledger, other, sha256="2" * 64)
+    assert (refused.value.code, refused.value.params["other"]) == (
+        "revision.another_plan", "9/KH-UBND")
     assert events(ledger) == before
 
 
