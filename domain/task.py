@@ -142,6 +142,23 @@ class Task(Aggregate):
                                  origin=dict(origin), carried=dict(carried), **added)
         return task
 
+    @classmethod
+    def add_by_amendment(cls, *, reason: str, decision_ref: str, **added: Any) -> Task:
+        """A task an amending document adds to a plan already issued: `added` as Added
+        records a task, with the document it cites and why (service/revision.py)."""
+        if not reason.strip():
+            raise DomainError("change.needs_reason", field="reason")
+        task: Task = cls._create(cls.AddedByAmendment,
+                                 id=cls.create_id(added["plan_id"], added["number"]),
+                                 reason=reason, decision_ref=decision_ref, **added)
+        return task
+
+    class AddedByAmendment(Added):
+        """A task added to a plan by an amending document (the change log files it)."""
+
+        reason: str
+        decision_ref: str
+
     class Carried(Added):
         """A task carried over from a merged tenant, with its state there: its status, the
         numbers of its reports, requests and directions (so new ones follow on), and its

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from domain.agencies import AgencyName, split_agencies
@@ -76,6 +77,12 @@ def build_task(plan: Plan, row: TaskRow, provenance: Provenance, built: PlanAggr
     """A task row of the plan as its aggregate: the deadline parsed (kept as text with a
     warning when it is not understood), the agencies split and named by key, coordinators
     that also lead dropped. Imports and tasks typed in by hand both come through here."""
+    return Task(**task_fields(plan, row, provenance, built))
+
+
+def task_fields(plan: Plan, row: TaskRow, provenance: Provenance, built: PlanAggregates
+                ) -> dict[str, Any]:
+    """What `Task.Added` records of a row, read as `build_task` says."""
     deadline = parse_deadline(row.deadline)
     if deadline.kind is DeadlineKind.UNPARSED:
         built.warnings.append(message(
@@ -85,21 +92,13 @@ def build_task(plan: Plan, row: TaskRow, provenance: Provenance, built: PlanAggr
     if not leads:
         built.warnings.append(message("import.no_lead", number=row.number, row=row.source_row))
     coordinators = tuple(k for k in agency_keys(row.coordinators, built) if k not in leads)
-    return Task(
-        plan_id=plan.id,
-        plan_issued_on=plan.issued_on,
-        group_code=row.group_code,
-        number=row.number,
-        title=row.title,
-        leads=leads,
-        coordinators=coordinators,
-        leads_text=row.leads,
-        coordinators_text=row.coordinators,
-        expected_output=row.expected_output,
-        deadline=deadline,
-        extra=dict(row.extra),
-        provenance=provenance,
-    )
+    return {
+        "plan_id": plan.id, "plan_issued_on": plan.issued_on, "group_code": row.group_code,
+        "number": row.number, "title": row.title, "leads": leads,
+        "coordinators": coordinators, "leads_text": row.leads,
+        "coordinators_text": row.coordinators, "expected_output": row.expected_output,
+        "deadline": deadline, "extra": dict(row.extra), "provenance": provenance,
+    }
 
 
 def build_indicator(

@@ -38,7 +38,7 @@ from domain.text import clean, fold, nfc
 from projections.plan_state import PlanState
 from service.commands import CommandResult, Context, RevisePlan
 from service.handlers import ImportRefused, Outcome, handles
-from service.plan_import import PlanAggregates, agency_keys, build_task
+from service.plan_import import PlanAggregates, agency_keys, build_task, task_fields
 from service.queries import TenantQueries
 
 if TYPE_CHECKING:
@@ -148,7 +148,8 @@ def _record(ledger: TenantLedger, plan: Plan, difference: TaskDifference, reason
     row = difference.after
     if ADDED in difference.kinds:
         assert row is not None
-        return build_task(plan, replace(row, number=difference.reference), provenance, built)
+        fields = task_fields(plan, replace(row, number=difference.reference), provenance, built)
+        return Task.add_by_amendment(reason=reason, decision_ref=amending, **fields)
     task = ledger.task(difference.reference, plan.number)
     if REMOVED in difference.kinds:
         task.cancel(reason, amending, provenance)

@@ -243,6 +243,9 @@ def _state_changed_to(new: str) -> Callable[[PlanState, Any], Audit]:
 
 SPECS: dict[type[Any], EventSpec] = {
     Task.Added: EventSpec(TASK, _added, "audit.task_added", _added_audit),
+    # A task an amending document adds is a change inspectors follow, as a cancelled one is.
+    Task.AddedByAmendment: EventSpec(TASK, _added, "audit.task_added", _added_audit,
+                                     "task_added"),
     Task.Carried: EventSpec(TASK, _carried, "audit.task_carried", _carried_audit),
     Task.Reassigned: EventSpec(TASK, _reassigned, "audit.task_reassigned", _reassigned_audit,
                                "reassigned"),

@@ -70,7 +70,7 @@ def test_applying_records_each_change_as_an_ordinary_event_citing_the_decision(
     assert result.detail["recorded"] and result.detail["counts"]["removed"] == 1
     recorded = [e for _, e in read_events(ledger.app)][-result.detail["events"]:]
     names = sorted(type(e).__qualname__ for e in recorded)
-    assert names == ["Agency.Registered", "Plan.Revised", "Task.Added", "Task.Cancelled",
+    assert names == ["Agency.Registered", "Plan.Revised", "Task.AddedByAmendment", "Task.Cancelled",
                      "Task.DeadlineChanged", "Task.Reassigned", "Task.Reworded"]
     for event in recorded:
         assert event.provenance.effective_on == ON
@@ -92,9 +92,10 @@ def test_applying_records_each_change_as_an_ordinary_event_citing_the_decision(
 def test_the_change_log_shows_who_when_why_and_on_what_authority(ledger: TenantLedger) -> None:
     revise(ledger)
     entries = TenantQueries(ledger.app).changes(
-        ChangeFilter(types=("reworded", "plan_revised", "cancelled"))).entries
+        ChangeFilter(types=("reworded", "plan_revised", "cancelled", "task_added"))).entries
     assert [(e.subject, e.change_type) for e in entries] == [
-        ("plan 1534/KH-UBND", "plan_revised"), ("task 2", "reworded"), ("task 7", "cancelled")]
+        ("plan 1534/KH-UBND", "plan_revised"), ("task 2", "reworded"), ("task 61", "task_added"),
+        ("task 7", "cancelled")]
     for entry in entries:
         assert (entry.actor, entry.effective_on, entry.document) == (DOST.actor, ON, DECISION)
         assert entry.reason == f"Điều chỉnh Kế hoạch {PLAN} theo {DECISION}"
