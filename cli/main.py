@@ -33,6 +33,8 @@ from i18n import render
 from importers.errors import ImportFormatError
 from importers.isolation import read_isolated
 from importers.limits import check_file_size
+from integrity.audit import BundleUnreadable
+from integrity.offline import verify_file
 from server.serve import ensure_demo, serve
 from service import db_role
 from service.commands import (
@@ -70,7 +72,8 @@ from service.commands import (
 from service.config import Settings
 from service.container import build_tenancy
 from service.handlers import ImportRefused
-from service.merger import GRANT_CHOICES, TenantMerger
+from service.integrity import IntegrityRefused
+from service.merger import GRANT_CHOICES, TenantMerger, check_continuation, lineages
 from service.replication import SourceUnavailable
 from service.tenancy import Tenancy
 from tenants.availability import unavailable_reason
@@ -215,6 +218,36 @@ def cmd_tenant_merge(t: Tenancy, args: argparse.Namespace) -> None:
               f"{', '.join(r.plans)}, {r.tasks} tasks; its log ends at {r.tree_size} entries, "
               f"root {r.root_hash}{' (signed)' if r.signed else ''}; "
               f"{r.grants} grants re-issued")
+
+
+def cmd_tenant_lineage(t: Tenancy, args: argparse.Namespace) -> None:
+    if args.bundle is not None:
+        try:
+            report = verify_file(Path(args.bundle), args.keys)
+        except (BundleUnreadable, OSError, ValueError, KeyError) as exc:
+            raise IntegrityRefused("integrity.unreadable_bundle", field="file",
+                                   reason=str(exc)) from None
+        proved = check_continuation(t, args.slug, report)
+        if args.json:
+            print_json({"continues": True, "old": proved.old_tenant, "into": args.slug,
+                        "tree_size": proved.tree_size, "root_hash": proved.root_hash})
+            return
+        print(f"The bundle of {proved.old_tenant} verifies and ends at the head "
+              f"{args.slug}'s log recorded when it merged on {vn_date(proved.merged_on)}: "
+              f"{proved.tree_size} entries, root {proved.root_hash}.")
+        return
+    found = lineages(t, args.slug)
+    if args.json:
+        print_json([{"old": x.old_tenant, "name": x.old_name, "merged_on": x.merged_on,
+                     "decision_ref": x.decision_ref, "plans": list(x.plans),
+                     "tasks": x.tasks, "tree_size": x.tree_size,
+                     "last_position": x.last_position, "root_hash": x.root_hash,
+                     "chain_hash": x.chain_hash, "checkpoint": x.checkpoint or None}
+                    for x in found])
+        return
+    print_table(["old", "name", "merged on", "decision", "tasks", "entries", "root"],
+                [[x.old_tenant, x.old_name, vn_date(x.merged_on), x.decision_ref or "-",
+                  str(x.tasks), str(x.tree_size), x.root_hash] for x in found])
 
 
 def cmd_plan_import(t: Tenancy, args: argparse.Namespace) -> None:
@@ -399,6 +432,14 @@ def _tenant_commands(sub: Any) -> None:
                    help="move: re-issue the old tenants' grants on the new one")
     c.add_argument("--key-dir", type=Path,
                    help="sign the old tenants' final checkpoints with keys here")
+    c = _add(tsub, "lineage", cmd_tenant_lineage,
+             "the tenants merged into this one, with the final tree head of each; with "
+             "--bundle, prove that an old tenant's export is the log the merger recorded",
+             tenant=False)
+    c.add_argument("slug")
+    c.add_argument("--bundle", type=Path, help="an export (r57 export) of a merged tenant")
+    c.add_argument("--keys", type=Path, action="append", default=[],
+                   help="public keys published out of band (r57 keys list --json)")
 
 
 def _plan_commands(sub: Any) -> None:

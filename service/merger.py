@@ -41,6 +41,7 @@ from domain.plan import Plan
 from domain.provenance import Provenance
 from domain.task import Task
 from domain.text import clean
+from integrity.verify import Report
 from projections import codec
 from projections.plan_state import PlanState, TaskView
 from projections.responsibility import canonical, carriers
@@ -178,6 +179,35 @@ class TenantMerger:
                     held.add((grant.role, agency))
                     moved += 1
         return moved
+
+
+# -- the auditor's side ------------------------------------------------------------------------
+
+def lineages(tenancy: Tenancy, slug: str) -> list[TenantLineage]:
+    """The mergers recorded in a tenant's log, oldest merger first."""
+    ledger = tenancy.ledger(slug)
+    found = [ledger.existing(TenantLineage.create_id(t.slug))
+             for t in tenancy.registry.merged_into(tenancy.registry.get(slug).slug)]
+    return sorted((f for f in found if isinstance(f, TenantLineage)),
+                  key=lambda x: (x.merged_on, x.old_tenant))
+
+
+def check_continuation(tenancy: Tenancy, slug: str, report: Report) -> TenantLineage:
+    """The merger a verified bundle of an old tenant continues into `slug`: refused unless
+    the bundle verifies and ends exactly at the tree head the new log recorded."""
+    if not report.ok:
+        raise DomainError("tenant_merge.bundle_fails", field="bundle", tenant=report.tenant)
+    lineage = next((x for x in lineages(tenancy, slug) if x.old_tenant == report.tenant),
+                   None)
+    if lineage is None:
+        raise NotFound("tenant_merge.no_lineage", field="bundle", tenant=report.tenant,
+                       into=slug)
+    recorded = (lineage.tree_size, lineage.root_hash, lineage.chain_hash)
+    if (report.entries, report.root_hash.hex(), report.chain_hash.hex()) != recorded:
+        raise DomainError("tenant_merge.bundle_not_continued", field="bundle",
+                          tenant=report.tenant, into=slug, entries=report.entries,
+                          tree_size=lineage.tree_size)
+    return lineage
 
 
 def _agency_in(ledger: TenantLedger, key: str) -> tuple[str, ...]:

@@ -129,11 +129,13 @@ class TenantRegistry:
             current = _tenant(row)
             if current.merged_into == into and current.merged_on == on:
                 return current
-            if current.status != ACTIVE:
-                raise DomainError("tenant.archived", field="tenant", tenant=slug)
+            # Only an active tenant is archived: of two mergers at once, one wins.
             cursor.execute(
                 "UPDATE r57_tenants SET status = 'archived', merged_into = :into,"
-                " merged_on = :on, updated_at = :now WHERE slug = :slug", params)
+                " merged_on = :on, updated_at = :now WHERE slug = :slug AND status = 'active'"
+                " RETURNING slug", params)
+            if cursor.fetchone() is None:
+                raise DomainError("tenant.archived", field="tenant", tenant=slug)
         return self.get(slug)
 
     def merged_into(self, slug: str) -> builtins.list[Tenant]:

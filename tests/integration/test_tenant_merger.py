@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from domain.clock import fixed
 from domain.errors import DomainError, NotFound
 from domain.lineage import TenantLineage
@@ -22,8 +23,9 @@ from service.commands import (
     SucceedAgency,
     SuspendTask,
 )
+from service.config import Settings
 from service.integrity import TenantIntegrity
-from service.merger import MergerResult, TenantMerger
+from service.merger import MergerResult, TenantMerger, check_continuation, lineages
 from service.queries import read_events
 from service.tenancy import Tenancy, TenantArchived
 
@@ -191,3 +193,26 @@ def test_grants_move_to_the_city_and_still_read_the_archive(first_half: Tenancy,
     reporter = {(g.tenant, g.agency) for g in access.principal("so-khcn").grants}
     dost = first_half.ledger("da-nang").agency("Sở Khoa học và Công nghệ").key
     assert ("da-nang", dost) in reporter
+
+
+def test_an_auditor_proves_the_old_export_is_the_log_the_city_continued(
+    first_half: Tenancy, tmp_path: Path, settings: Settings,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    merge(first_half, tmp_path / "keys")
+    old = TenantIntegrity(first_half.application("quang-nam"), tmp_path / "keys")
+    old.export(tmp_path / "quang-nam.zip")
+    (lineage,) = lineages(first_half, "da-nang")
+    assert check_continuation(first_half, "da-nang", verify_file(tmp_path / "quang-nam.zip")
+                              ) == lineage
+    # An export of another log is no proof.
+    other = TenantIntegrity(first_half.application("da-nang"), tmp_path / "keys")
+    other.export(tmp_path / "da-nang.zip")
+    with pytest.raises(NotFound):
+        check_continuation(first_half, "da-nang", verify_file(tmp_path / "da-nang.zip"))
+    code = main(["tenant", "lineage", "da-nang", "--bundle", str(tmp_path / "quang-nam.zip")],
+                settings=settings)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"ends at the head da-nang's log recorded when it merged on 01/07/2025: " \
+           f"{lineage.tree_size} entries" in out
