@@ -28,9 +28,19 @@ def stacked_bars(chart_id: str, title: str, rows: Sequence[tuple[str, Mapping[st
                  links: Sequence[str] | None = None) -> Markup:
     """One horizontal bar per row, split into the five status classes, on a common scale.
     With `links` (one address per row, already carrying a query), each label leads to its
-    row's tasks and each segment to those of its class (`&status=...` added)."""
+    row's tasks and each segment to those of its class (`&status=...` added).
+    Two drawings of the same numbers, one shown at a time by the style sheet: one picture
+    on wide screens; on phones, where that picture would shrink to unreadable type, one row
+    per item, its name in full above its bar and its counts in words beneath."""
     most = max((sum(counts.get(c.value, 0) for c in FIVE_CLASSES) for _, counts in rows),
                default=0) or 1
+    return Markup(  # noqa: S704 (both drawings escape every value)
+        f'<div class="chart-box">{_picture(chart_id, title, rows, links, most)}'
+        f"{_rows(chart_id, title, rows, links, most)}</div>")
+
+
+def _picture(chart_id: str, title: str, rows: Sequence[tuple[str, Mapping[str, int]]],
+             links: Sequence[str] | None, most: int) -> str:
     scale = (WIDTH - LABEL_WIDTH - TOTAL_WIDTH) / most
     height = ROW_HEIGHT * len(rows) + 8
     parts = [
@@ -57,7 +67,37 @@ def stacked_bars(chart_id: str, title: str, rows: Sequence[tuple[str, Mapping[st
         total = sum(counts.get(c.value, 0) for c in FIVE_CLASSES)
         parts.append(f'<text x="{x + 6:.1f}" y="{y + 15}" fill="#1f2937">{total}</text>')
     parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 (every value above is escaped)
+    return "".join(parts)
+
+
+def _rows(chart_id: str, title: str, rows: Sequence[tuple[str, Mapping[str, int]]],
+          links: Sequence[str] | None, most: int) -> str:
+    """The phone's drawing: a list, each item its name and total, a bar on the common scale
+    (drawn in an SVG: the pages' style policy allows no inline widths) and its counts."""
+    items = []
+    for index, (label, counts) in enumerate(rows):
+        href = links[index] if links else None
+        total = sum(counts.get(c.value, 0) for c in FIVE_CLASSES)
+        name = (f'<a href="{escape(href)}">{escape(label)}</a>' if href
+                else f"<span>{escape(label)}</span>")
+        x, rects, words = 0, [], []
+        for status in FIVE_CLASSES:
+            count = counts.get(status.value, 0)
+            if not count:
+                continue
+            rects.append(f'<rect x="{x}" y="0" width="{count}" height="1" '
+                         f'fill="{STATUS_COLOURS[status]}"/>')
+            x += count
+            word = (f'<span class="swatch st-{status.value}"></span>{count}'
+                    f'<span class="visually-hidden"> {escape(status.label_vi)}</span>')
+            words.append(_linked(href and f"{href}&status={status.value}", word))
+        bar = (f'<svg class="bar" viewBox="0 0 {most} 1" preserveAspectRatio="none" '
+               f'width="100%" height="14" aria-hidden="true" focusable="false" '
+               f'xmlns="http://www.w3.org/2000/svg">{"".join(rects)}</svg>')
+        items.append(f'<li><p class="chart-row-head">{name} <strong>{total}</strong></p>'
+                     f'{bar}<p class="chart-row-counts">{" ".join(words)}</p></li>')
+    return (f'<ol class="chart-rows" id="{escape(chart_id)}-rows" '
+            f'aria-label="{escape(title)}">{"".join(items)}</ol>')
 
 
 def _linked(href: str | None, shape: str) -> str:

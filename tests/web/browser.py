@@ -101,15 +101,29 @@ def sign_in_with_token(driver: WebDriver, token: str) -> str:
     return after_navigation(driver, driver.find_element(By.ID, "token-submit").click)
 
 
+def at_width(driver: WebDriver, width: int | None) -> None:
+    """Emulate a screen `width` px wide (a phone below 640 px) and reload the page; None
+    goes back to the browser's own window."""
+    if width is None:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    else:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 640})
+    driver.refresh()
+
+
+def fits_sideways(driver: WebDriver) -> bool:
+    """Whether the page needs no sideways scrolling."""
+    fits: bool = driver.execute_script(
+        "return document.documentElement.scrollWidth <= window.innerWidth + 1;")
+    return fits
+
+
 def look_at_widths(driver: WebDriver, name: str, widths: tuple[int, ...]) -> None:
     """The page at each width, emulated as a phone below 640 px: no sideways scrolling, and a
     screenshot to look at (test-artifacts/screenshots/<name>-<width>.png)."""
     for width in widths:
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 640})
-        driver.refresh()
-        fits = driver.execute_script(
-            "return document.documentElement.scrollWidth <= window.innerWidth + 1;")
-        assert fits, f"{name} scrolls sideways at {width} px"
+        at_width(driver, width)
+        assert fits_sideways(driver), f"{name} scrolls sideways at {width} px"
         screenshot(driver, f"{name}-{width}")
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -21,9 +21,12 @@ from tests.conftest import SEED
 from tests.integration.replication_source import served_source
 from tests.web.browser import (
     after_navigation,
+    at_width,
     body_text,
     chromium,
+    fits_sideways,
     look_at_widths,
+    screenshot,
     serving,
     sign_in_with_token,
 )
@@ -86,3 +89,44 @@ def test_the_monitor_compares_the_provinces_and_drills_into_a_replica(site: Site
     assert "Đã cập nhật theo nguồn" in replica and "Tổng quan thực hiện kế hoạch" in replica
     site.look("ban-sao-tong-quan")
     assert "Nhập kế hoạch" not in body_text(site.driver)
+
+
+# What a reader sees of the chart: the picture's and the rows' display, and each row's name
+# as shown, the size of its type in px and the counts written under its bar.
+CHART = """
+const box = document.querySelector('#bieu-do').parentElement;
+const shown = el => getComputedStyle(el).display !== 'none';
+return {
+  picture: shown(box.querySelector('svg.chart')),
+  rows: shown(box.querySelector('ol.chart-rows')),
+  items: [...box.querySelectorAll('ol.chart-rows > li')].filter(shown).map(li => ({
+    name: li.querySelector('.chart-row-head a').innerText,
+    type: parseFloat(getComputedStyle(li.querySelector('.chart-row-head')).fontSize),
+    width: li.getBoundingClientRect().width,
+    counts: li.querySelector('.chart-row-counts').innerText,
+  })),
+};
+"""
+
+
+def test_on_a_phone_the_provinces_chart_becomes_one_readable_row_per_province(
+    site: Site,
+) -> None:
+    site.sign_in()
+    site.driver.get(site.base + "/quoc-gia?on=30/09/2025")
+    wide = site.driver.execute_script(CHART)
+    assert wide["picture"] and not wide["rows"]
+
+    at_width(site.driver, 390)
+    try:
+        phone = site.driver.execute_script(CHART)
+        assert fits_sideways(site.driver)
+        screenshot(site.driver, "national/bieu-do-390")
+    finally:
+        at_width(site.driver, None)
+    assert not phone["picture"] and phone["rows"]
+    assert sorted(i["name"] for i in phone["items"]) == ["Quảng Nam", "Thừa Thiên Huế",
+                                                         "Đà Nẵng"]
+    for item in phone["items"]:
+        assert item["type"] >= 14 and item["width"] <= 390
+        assert "42" in item["counts"] and "18" in item["counts"]  # overdue, not started

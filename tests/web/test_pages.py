@@ -50,7 +50,8 @@ def test_the_dashboard_counts_each_status_class_as_the_summary_does(
     assert summary.overall["cancelled"] == 1 and "Đã hủy (tính riêng)" in html
     assert summary.overall["done_on_time"] == 1 and summary.overall["open_within_deadline"] >= 1
     assert "Tình trạng chung ngày 15/03/2025" in html
-    assert html.count("<svg") == 2 and "Tình trạng nhiệm vụ theo cơ quan chủ trì" in html
+    assert html.count("<svg class=\"chart\"") == 2
+    assert "Tình trạng nhiệm vụ theo cơ quan chủ trì" in html
     assert "Nhiệm vụ chưa báo cáo Quý I/2025" in html
     assert "#157f3b" in html and "#b91c1c" in html  # green and red segments
 
