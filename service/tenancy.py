@@ -135,7 +135,8 @@ class Tenancy:
             tenant = self.registry.get(slug)
         if for_writing and tenant.status == ARCHIVED:
             raise TenantArchived("tenant.archived", field="tenant", tenant=slug)
-        if for_writing and self.replicas.find(tenant.slug) is not None:
+        if for_writing and (tenant.replica if tenant.replica is not None
+                            else self.replicas.find(tenant.slug) is not None):
             raise ReplicaReadOnly("tenant.replica_read_only", field="tenant", tenant=slug)
         ledger = TenantLedger(self.application(tenant.slug), today=self.clock.today,
                               after_append=self.append_listeners, records_by=clock)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -31,9 +31,13 @@ class Tenant:
     simulated: bool = False  # its history is simulated for demonstration (`r57 demo`)
     merged_into: str | None = None  # archived by a merger into this tenant (its slug)
     merged_on: date | None = None  # the merger's effective date
+    # A read replica of another service's tenant (it takes no commands); None: not read
+    # with the record (only `get` reads it, in the same statement).
+    replica: bool | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["replica"]
         data["created_at"] = self.created_at.isoformat()
         data["updated_at"] = self.updated_at.isoformat()
         data["merged_on"] = self.merged_on.isoformat() if self.merged_on else None
@@ -93,7 +97,9 @@ class TenantRegistry:
     def get(self, slug: str) -> Tenant:
         with self._db.transaction(write=False) as cursor:
             cursor.execute(
-                "SELECT * FROM r57_tenants WHERE slug = :slug", {"slug": validate_slug(slug)}
+                "SELECT t.*, EXISTS (SELECT 1 FROM r57_replicas r WHERE r.slug = t.slug)"
+                " AS replica FROM r57_tenants t WHERE t.slug = :slug",
+                {"slug": validate_slug(slug)},
             )
             row = cursor.fetchone()
         if row is None:
@@ -165,6 +171,7 @@ def _tenant(row: Row) -> Tenant:
         simulated=bool(row["simulated"]),
         merged_into=row["merged_into"],
         merged_on=_day(row["merged_on"]),
+        replica=bool(row["replica"]) if "replica" in row else None,
     )
 
 
