@@ -17,10 +17,11 @@ Pure functions of a `PlanState` and a day; the shapes are dataclasses the API's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from uuid import UUID
 
 from domain.clock import Clock
 from domain.obligations import (
@@ -34,7 +35,7 @@ from domain.obligations import (
 )
 from domain.periods import ReportingPeriod
 from projections.audit import AuditEntry
-from projections.plan_state import PlanState, TaskView
+from projections.plan_state import PlanState, TaskRow, TaskView
 from projections.plan_status import TaskStatus, task_status
 from projections.responsibility import carried_role
 
@@ -191,7 +192,11 @@ def _waiting(state: PlanState, task: TaskView, clock: Clock) -> list[ReviewItem]
 
 
 def agency_queue(state: PlanState, agency: str, today: date,
-                 period: ReportingPeriod | None = None) -> AgencyQueue:
+                 period: ReportingPeriod | None = None,
+                 rows: Mapping[UUID, TaskRow] | None = None) -> AgencyQueue:
+    """An agency's queue. With the tasks' status rows given, a task's status and facts come
+    from its row, and its view need hold only the reports the queue reads (those
+    `ReadModelStore.load_for_queues` loads)."""
     period = period or current_period(today)
     leading: list[TaskDue] = []
     coordinating: list[TaskDue] = []
@@ -206,7 +211,8 @@ def agency_queue(state: PlanState, agency: str, today: date,
             role = carried_role(state, task, agency, today)
             if not role:
                 continue
-        row = task_due(state, task, today, role, period, agency)
+        row = task_due(state, task, today, role, period, agency,
+                       rows.get(task.id) if rows is not None else None)
         (leading if role == "lead" else coordinating).append(row)
         returned += _returned(state, task, agency, today)
     mine = leading + coordinating
@@ -225,13 +231,15 @@ def agency_queue(state: PlanState, agency: str, today: date,
 
 
 def task_due(state: PlanState, task: TaskView, today: date, role: str = "",
-             period: ReportingPeriod | None = None, agency: str | None = None) -> TaskDue:
+             period: ReportingPeriod | None = None, agency: str | None = None,
+             row: TaskRow | None = None) -> TaskDue:
     """A task's row with its due date, days remaining or overdue, and whether it (or, for an
     agency, its own part) still owes the current period's report: the lead agencies report,
-    a coordinating agency contributes to their report and owes none of its own."""
-    facts = task.facts()
+    a coordinating agency contributes to their report and owes none of its own. Its status
+    and facts come from `row` when given."""
+    facts = (row or task).facts()
     period = period or current_period(today)
-    return TaskDue(**vars(task_status(state, task, today)),
+    return TaskDue(**vars(task_status(state, row or task, today)),
                    due_on=due_date(facts, today), days_remaining=days_remaining(facts, today),
                    days_overdue=days_overdue(facts, today), role=role,
                    owes_report=role != "coordinator" and owes_report(facts, period)

@@ -7,7 +7,7 @@ position it brings the model to, so an event is applied exactly once.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -261,6 +261,34 @@ class ReadModelStore:
             return None
         return (decode(TaskView, json.loads(view["doc"])),
                 row_from_doc(json.loads(found["doc"])))
+
+    def load_for_queues(self, cursor: Cursor, answers_now: Callable[[str], bool]
+                        ) -> tuple[PlanState, dict[UUID, TaskRow]]:
+        """What the work queues read (projections/queues.py), and every task's status row:
+        the plans, the agencies and every task's view with only the reports the queues
+        look at, those awaiting a decision or returned, the others of a period one was
+        returned for (a later one follows it) and those of the periods `answers_now`
+        (reports answering the current period). The cost grows with what waits, not with
+        the reports decided."""
+        state = self.load_outline(cursor)
+        cursor.execute("SELECT doc FROM rm_views WHERE tenant = :t AND kind = :k",
+                       {"t": self.tenant, "k": TASK})
+        for row in cursor.fetchall():
+            put_view(state, TASK, json.loads(row["doc"]))
+        params: dict[str, Any] = {"t": self.tenant}
+        found: dict[tuple[str, int], Row] = {}
+        cursor.execute(_WAITING_OR_RETURNED, params)
+        found.update(((r["task_id"], int(r["number"])), r) for r in cursor.fetchall())
+        cursor.execute("SELECT DISTINCT period FROM rm_task_reports WHERE tenant = :t", params)
+        for period in sorted(r["period"] for r in cursor.fetchall() if answers_now(r["period"])):
+            cursor.execute(_OF_PERIOD, {**params, "p": period})
+            found.update(((r["task_id"], int(r["number"])), r) for r in cursor.fetchall())
+        tasks = {str(i): task for i, task in state.tasks.items()}
+        for key in sorted(found):
+            task = tasks.get(key[0])
+            if task is not None:
+                task.reports.append(report_from_doc(json.loads(found[key]["doc"])))
+        return state, {row.id: row for row in self.load_rows(cursor)}
 
     def load_numbered(self, cursor: Cursor, number: str) -> list[tuple[TaskView, TaskRow]]:
         """The tasks with this number (one per plan that has it): their views without
@@ -522,6 +550,13 @@ _EMPTY_TENANT_FILE = ("DELETE FROM rm_entries", "DELETE FROM rm_views", "DELETE 
 _NO_LIMIT = 2**31 - 1
 _LATEST_OF_PERIOD = ("SELECT number, task_id, doc FROM rm_task_reports WHERE tenant = :t "
                      "AND task_id = :i AND period = :p ORDER BY number DESC LIMIT 1")
+_WAITING_OR_RETURNED = (
+    "SELECT r.task_id, r.number, r.doc FROM rm_task_reports r WHERE r.tenant = :t "
+    "AND (r.state IN ('submitted', 'returned') OR EXISTS (SELECT 1 FROM rm_task_reports x "
+    "WHERE x.tenant = r.tenant AND x.task_id = r.task_id AND x.period = r.period "
+    "AND x.state = 'returned'))")
+_OF_PERIOD = ("SELECT task_id, number, doc FROM rm_task_reports WHERE tenant = :t "
+              "AND period = :p")
 _REPORT_NUMBERED = ("SELECT number, task_id, doc FROM rm_task_reports WHERE tenant = :t "
                     "AND task_id = :i AND number = :n")
 _LATEST_REPORTS = ("SELECT doc FROM rm_task_reports WHERE tenant = :t AND task_id = :i "

@@ -17,6 +17,7 @@ from domain.catalogue import resolve_plan
 from domain.clock import Clock
 from domain.errors import NotFound
 from domain.indicator import Indicator
+from domain.obligations import answers_for, current_period
 from domain.policy import Grant
 from domain.task import Task
 from projections import details
@@ -101,6 +102,8 @@ class TenantQueries:
         self._live: tuple[int, PlanState] | None = None  # (position, state) last loaded
         # (position, plans and agencies, status rows) last loaded
         self._rows: tuple[int, PlanState, list[TaskRow]] | None = None
+        # (position, quarter, state, rows) the work queues last read
+        self._queues: tuple[int, str, PlanState, dict[UUID, TaskRow]] | None = None
         # Told, at the first refresh, how far behind the read models were (a metric).
         self.observe_lag: Callable[[int], None] | None = None
 
@@ -143,7 +146,7 @@ class TenantQueries:
             self.store = ReadModelStore(self.app.storage.tenant_database(self.app.slug),
                                         self.app.slug)
             self.read_primary += 1
-            self._live = self._rows = None
+            self._live = self._rows = self._queues = None
         position = self.store.position()
         if position >= head:
             return position  # already there: no second look at the position
@@ -162,7 +165,7 @@ class TenantQueries:
             delay = min(delay * 2, wait.longest_poll)
 
     def rebuild(self) -> int:
-        self._live = self._rows = None
+        self._live = self._rows = self._queues = None
         return rebuild(self.store, self._events_after)
 
     def check(self) -> list[Difference]:
@@ -453,13 +456,30 @@ class TenantQueries:
 
     # -- work queues -----------------------------------------------------------------------
 
+    def _queue_state(self, today: date) -> tuple[PlanState, dict[UUID, TaskRow]]:
+        """What the work queues read, loaded once per log position and quarter (the whole
+        plan state instead, when it is at hand): every task's view with the reports the
+        queues look at, and every task's status row. Treat them as read-only."""
+        position = self.refresh()
+        if self._live is not None and self._live[0] == position:
+            state = self._live[1]
+            return state, {task.id: task.row() for task in state.tasks.values()}
+        quarter = current_period(today)
+        if self._queues is None or self._queues[:2] != (position, quarter.code):
+            with self.store.db.transaction(write=False) as cursor:
+                state, rows = self.store.load_for_queues(
+                    cursor, lambda period: answers_for(period, quarter))
+            self._queues = (position, quarter.code, state, rows)
+        return self._queues[2], self._queues[3]
+
     def review_queue(self, clock: Clock) -> ReviewQueue:
         """What waits for the standing body's decision, oldest first."""
-        return review_queue(self.state(), clock)
+        return review_queue(self._queue_state(clock.today())[0], clock)
 
     def agency_queue(self, agency: str, today: date) -> AgencyQueue:
         """An agency's own tasks and what it has to do about them (`agency`: its key)."""
-        return agency_queue(self.state(), agency, today)
+        state, rows = self._queue_state(today)
+        return agency_queue(state, agency, today, rows=rows)
 
     def news(self, since: datetime, *, changes_only: bool, limit: int = 50) -> News:
         """What was recorded after `since` (the change log's entries only, when asked)."""

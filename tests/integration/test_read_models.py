@@ -10,13 +10,17 @@ from typing import Any
 
 import pytest
 
+from domain.access import Role
+from domain.clock import Clock
 from domain.errors import DomainError
 from domain.plan_document import IndicatorRow, PlanDocument, PlanHeader, TaskGroup, TaskRow
+from domain.policy import Grant
 from domain.status import StatusClass
 from migrations import migrations_for
 from projections import projector
 from projections import store as store_module
 from projections.change_log import ChangeFilter
+from projections.queues import agency_queue, review_queue
 from projections.specs import fold
 from projections.store import view_documents
 from service.commands import (
@@ -405,6 +409,38 @@ def test_a_catch_up_after_a_report_reads_the_latest_report_of_its_period_alone(
     assert row.last_report is not None and row.last_report.narrative == "Lần 30"
     monkeypatch.undo()
     assert queries.check() == []
+
+
+def test_the_work_queues_read_from_the_reports_that_wait_as_from_the_whole_state(
+    tenancy: Tenancy, ledger: TenantLedger, queries: TenantQueries
+) -> None:
+    health = Context("yte", agency="Sở Y tế")
+    science = Context("khcn", agency="Sở Khoa học và Công nghệ")
+    steps: list[tuple[Any, Context]] = [
+        (ReportProgress(task="1", period="2025-Q1", percent=20, narrative="a"), science),
+        (ReturnReport(task="1", report=1, reason="Thiếu"), DOST),
+        (ReportProgress(task="1", period="2025-Q1", percent=30, narrative="b"), science),
+        (VerifyReport(task="1", report=2, note="Đạt"), DOST),
+        (ReportProgress(task="2", period="2025-04", percent=40, narrative="c"), health),
+        (ReportProgress(task="6", period="2025-Q1", percent=10, narrative="d"), health),
+        (ReturnReport(task="6", report=1, reason="Sai"), DOST),
+        (ReportProgress(task="5", period="2025-H1", percent=50, narrative="e"), science),
+        (VerifyReport(task="5", report=1, note="Đạt"), DOST),
+        (ReportProgress(task="5", period="2024", percent=90, narrative="f"), DOST),
+        (VerifyReport(task="5", report=2, note="Đạt"), DOST),
+    ]
+    for command, context in steps:
+        ledger.handle(command, context)
+    clock = Clock(source=lambda: datetime(2025, 5, 15, 3, tzinfo=UTC))
+    whole = tenancy.queries("demo").state()
+    grants = [Grant(Role.TENANT_ADMIN, "demo"), *(
+        Grant(Role.AGENCY_REPORTER, "demo", key) for key in whole.agencies)]
+    queue = queries.work_queue(grants, clock)
+    assert queue.review == review_queue(whole, clock) and queue.review is not None
+    assert [item.task for item in queue.review.items] == ["2"]
+    assert queue.agencies == tuple(agency_queue(whole, key, clock.today())
+                                   for key in sorted(whole.agencies))
+    assert sum(len(q.returned) for q in queue.agencies) == 1  # task 6's; task 1's is followed
 
 
 def test_a_reports_period_and_state_are_taken_from_its_document_by_the_migration(
