@@ -5,8 +5,10 @@ fold the tenant's events with that filter."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -65,6 +67,29 @@ def read_events(app: LedgerApplication, after: int = 0,
         start = page[-1].id + 1
 
 
+class SharedLoads:
+    """Loads that every request of a process may share, each kept under its tenant, the log
+    position it was made at and what else shapes it; the least recently used are dropped.
+    A load kept here is read-only: no reader changes it."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._kept: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        made = make()  # outside the lock: another tenant's reader need not wait for it
+        with self._lock:
+            self._kept[key] = made
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+        return made
+
+
 @dataclass(frozen=True)
 class TaskPage:
     """One task's page: `state` holds the plans, the agencies and the tasks numbered so
@@ -92,8 +117,10 @@ class TenantQueries:
     the read models up to the primary's head, and reads from the primary after `wait`."""
 
     def __init__(self, app: LedgerApplication, wait: ReadWait | None = None,
-                 primary: LedgerApplication | None = None) -> None:
+                 primary: LedgerApplication | None = None,
+                 shared: SharedLoads | None = None) -> None:
         self.app = app
+        self.shared = shared or SharedLoads(1)
         self.store = ReadModelStore(app.storage.tenant_database(app.slug), app.slug)
         self.wait = wait
         self.primary = primary
@@ -466,9 +493,15 @@ class TenantQueries:
             return state, {task.id: task.row() for task in state.tasks.values()}
         quarter = current_period(today)
         if self._queues is None or self._queues[:2] != (position, quarter.code):
-            with self.store.db.transaction(write=False) as cursor:
-                state, rows = self.store.load_for_queues(
-                    cursor, lambda period: answers_for(period, quarter))
+
+            def load() -> tuple[PlanState, dict[UUID, TaskRow]]:
+                with self.store.db.transaction(write=False) as cursor:
+                    return self.store.load_for_queues(
+                        cursor, lambda period: answers_for(period, quarter))
+
+            # Shared by the process's requests: every page's header counts from it.
+            state, rows = self.shared.get(("queues", self.app.slug, position, quarter.code),
+                                          load)
             self._queues = (position, quarter.code, state, rows)
         return self._queues[2], self._queues[3]
 

@@ -14,7 +14,7 @@ from service.accounts import AccountService
 from service.application import LedgerApplication
 from service.integrity_watch import IntegrityWatch
 from service.ledger import AppendListener, TenantLedger
-from service.queries import ReadWait, TenantQueries
+from service.queries import ReadWait, SharedLoads, TenantQueries
 from service.replicas import ReplicaStore
 from tenants.files import FileLimits
 from tenants.registry import ARCHIVED, Tenant, TenantRegistry
@@ -52,6 +52,7 @@ class Tenancy:
         # Reads wait for the projector process when one keeps the read models (the
         # composition root sets it); None: each read catches the read models up itself.
         self.read_wait: ReadWait | None = None
+        self.shared_loads = SharedLoads()  # what the process's reads share, by log position
         # Reads from a standby of the database (R57_READ_DATABASE_URL), commands here.
         self.standby: Tenancy | None = None
 
@@ -152,8 +153,9 @@ class Tenancy:
         app = self.application(tenant.slug)
         if self.standby is not None:
             return TenantQueries(self.standby.application(app.slug),
-                                 self.read_wait or ReadWait(), primary=app)
-        return TenantQueries(app, self.read_wait)
+                                 self.read_wait or ReadWait(), primary=app,
+                                 shared=self.shared_loads)
+        return TenantQueries(app, self.read_wait, shared=self.shared_loads)
 
     def close(self) -> None:
         if self.standby is not None:
