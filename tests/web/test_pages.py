@@ -124,8 +124,8 @@ def test_a_task_page_shows_the_latest_reports_and_events_and_every_one_when_aske
     html = text(client.get(f"/t/{TENANT}/tasks/5"))
     assert "20 báo cáo gần nhất trong 55 báo cáo" in html
     assert "Bước 55" in html and "Bước 36<" in html and "Bước 35<" not in html
-    assert "Diễn biến (56 sự kiện)" in html and "50 sự kiện gần nhất" in html
-    assert "Giao nhiệm vụ 5" not in html  # the first event, older than the latest 50
+    assert "Diễn biến (56 sự kiện)" in html and "20 sự kiện gần nhất" in html
+    assert "Giao nhiệm vụ 5" not in html  # the first event, older than the latest 20
     every = text(client.get(f"/t/{TENANT}/tasks/5?all=1"))
     assert "Bước 1<" in every and "Giao nhiệm vụ 5" in every
     assert "báo cáo gần nhất" not in every and "sự kiện gần nhất" not in every

@@ -37,7 +37,7 @@ from web.views.common import (
 routes = Routes()
 DUE_WITHIN = ("7", "30")  # the horizons the dashboard and the work queue count
 REPORTS_SHOWN = 20  # the latest reports a task's page shows (all of them on ?all=1)
-EVENTS_SHOWN = 50  # the latest events of its timeline
+EVENTS_SHOWN = 20  # the latest events of its timeline
 
 
 @dataclass(frozen=True)
