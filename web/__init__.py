@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -136,12 +137,15 @@ def _tenant() -> Tenant | None:
     slug = (request.view_args or {}).get("slug")
     if not slug:
         return None
-    if "web_tenant" not in g:
+    # Kept per slug: an application context may outlive one request (test clients).
+    cached = g.get("web_tenant")
+    if cached is None or cached[0] != slug:
         try:
-            g.web_tenant = state().tenancy.registry.get(slug)
+            cached = (slug, state().tenancy.registry.get(slug))
         except DomainError:  # an error page about this very tenant
-            g.web_tenant = None
-    found: Tenant | None = g.web_tenant
+            cached = (slug, None)
+        g.web_tenant = cached
+    found: Tenant | None = cached[1]
     return found
 
 
@@ -170,6 +174,15 @@ def _merged_into() -> Tenant | None:
         return state().tenancy.registry.get(tenant.merged_into)
     except DomainError:
         return None
+
+
+def _merged_from() -> list[Tenant]:
+    """The tenants merged into the page's tenant, earliest merger first."""
+    slug = _tenant_slug()
+    if slug is None:
+        return []
+    merged = state().tenancy.registry.merged_into(slug)
+    return sorted(merged, key=lambda t: (t.merged_on or date.min, t.slug))
 
 
 def _tenant_slug() -> str | None:
@@ -218,6 +231,7 @@ def _page_context() -> dict[str, Any]:
         "form_token": new_form_token, "today": state().today(), "tenant": _tenant(),
         "simulated": _simulated(),
         "merged_into": _merged_into(),
+        "merged_from": _merged_from,  # called by the pages that name them
         "sso_name": _sso_name(),
         "integrity_failed": _integrity_failed(),
         "queue_badge": lambda: queue.queue_badge(viewer, _tenant_slug()),

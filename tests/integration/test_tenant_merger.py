@@ -131,6 +131,7 @@ def test_the_new_city_carries_the_provinces_plan_on_and_the_archive_verifies_as_
     assert (detail.origin.tenant, detail.origin.tenant_name, detail.origin.number) == (
         "quang-nam", "Quảng Nam", "10")
     assert [(r.number, r.percent) for r in detail.reports] == [(1, 20), (2, 45), (3, 60)]
+    assert tenancy.queries("da-nang").check() == []  # the read models rebuild the same
 
 
 def test_running_the_merger_again_records_nothing_twice(first_half: Tenancy,

@@ -184,6 +184,8 @@ def test_the_system_administrator_merges_a_province_and_its_pages_say_where_it_w
     public = text(client.get(f"/p/{TENANT}"))
     assert "Đã sáp nhập vào Thành phố mới từ 01/07/2025" in words(public)
     assert 'href="/p/thanh-pho"' in public
+    city = words(text(client.get("/p/thanh-pho")))
+    assert "Tiếp nhận kế hoạch của Quảng Nam khi sáp nhập từ ngày 01/07/2025" in city
     auditor = client.application.test_client()
     sign_in(auditor, province.auditor)  # its grant on Quảng Nam was re-issued on the city
     task = text(auditor.get("/t/thanh-pho/tasks/3"))
