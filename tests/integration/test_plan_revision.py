@@ -84,6 +84,9 @@ def test_applying_records_each_change_as_an_ordinary_event_citing_the_decision(
     assert tasks["9"].leads == ("so khoa hoc va cong nghe",)
     assert tasks["7"].state == "cancelled"
     assert tasks["61"].leads == ("so ngoai vu",) and tasks["61"].group_code == "VII"
+    rows = {r.number: r for r in TenantQueries(ledger.app).status(ON)}
+    assert "báo điện tử" in rows["2"].title and rows["3"].deadline == "9/2025"
+    assert len(rows) == 61 and rows["61"].deadline == "Hằng năm"
     (revision,) = next(iter(state.plans.values())).revisions
     assert (revision.amending, revision.amending_on, revision.sha256) == (
         DECISION, ON, REVISED_SHA)
