@@ -65,6 +65,7 @@ from service.commands import (
     ResumeTask,
     ReturnCompletion,
     ReturnReport,
+    RewordTask,
     SuspendTask,
     VerifyReport,
     build,
@@ -478,6 +479,7 @@ def _agency_commands(sub: Any) -> None:
 TASK_COMMANDS: dict[str, tuple[type[Command], str]] = {
     "reassign": (ReassignTask, "change lead and coordinating agencies"),
     "deadline": (ChangeDeadline, "change the deadline"),
+    "reword": (RewordTask, "word the task otherwise (its title, and expected output)"),
     "trigger": (RecordTrigger, "record that a conditional deadline's condition was met"),
     "report": (ReportProgress, "report progress"),
     "verify": (VerifyReport, "verify a report"),
@@ -509,7 +511,7 @@ def _task_commands(sub: Any) -> None:
                  writes=True)
         c.add_argument("task", help="task number (TT), e.g. 5")
         c.add_argument("--plan", help="plan number, when the tenant has several")
-        if issubclass(cls, DecideTask | ChangeDeadline | ReassignTask):
+        if issubclass(cls, DecideTask | ChangeDeadline | ReassignTask | RewordTask):
             c.add_argument("--reason", required=True, help="why")
             c.add_argument("--decision", dest="decision_ref", default="",
                            help="deciding document, e.g. 123/QĐ-UBND")
@@ -520,6 +522,10 @@ def _task_commands(sub: Any) -> None:
     c.add_argument("--coordinator", dest="coordinators", action="append",
                    help="coordinating agency (repeatable)")
     parsers["deadline"].add_argument("deadline", help="new deadline as written, e.g. 6/2025")
+    c = parsers["reword"]
+    c.add_argument("--title", required=True, help="the task's new wording")
+    c.add_argument("--output", dest="expected_output",
+                   help="its expected output (default: as it stands)")
     c = parsers["trigger"]
     c.add_argument("--on", dest="triggered_on", type=parse_date, required=True)
     c.add_argument("--note", default="")

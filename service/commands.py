@@ -243,6 +243,16 @@ class ChangeDeadline(TaskCommand):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RewordTask(TaskCommand):
+    """The plan words the task otherwise (its title, and its expected output when given)."""
+
+    title: str
+    expected_output: str | None = None  # None: as it stands
+    reason: str
+    decision_ref: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class RecordTrigger(TaskCommand):
     """A conditional deadline's condition was met on `triggered_on`."""
 

@@ -27,7 +27,7 @@ from domain.plan import Plan
 from domain.plan_document import PlanDocument, RowProblem
 from domain.targets import parse_target
 from domain.task import Task
-from domain.text import clean
+from domain.text import clean, nfc
 from service.commands import (
     AcceptCompletion,
     AgencyCommand,
@@ -62,6 +62,7 @@ from service.commands import (
     ResumeTask,
     ReturnCompletion,
     ReturnReport,
+    RewordTask,
     SucceedAgency,
     SuspendTask,
     TaskCommand,
@@ -356,6 +357,13 @@ def change_deadline(ledger: TenantLedger, task: Task, command: ChangeDeadline,
                           deadline=command.deadline, warning=new.warning_message or new.warning)
     task.change_deadline(new, clean(command.reason), clean(command.decision_ref),
                          ledger.provenance(ctx))
+
+
+@changes(RewordTask, Task)
+def reword_task(ledger: TenantLedger, task: Task, command: RewordTask, ctx: Context) -> None:
+    output = task.expected_output if command.expected_output is None else command.expected_output
+    task.reword(nfc(command.title), nfc(output), clean(command.reason),
+                clean(command.decision_ref), ledger.provenance(ctx))
 
 
 @changes(RecordTrigger, Task)

@@ -220,6 +220,13 @@ class ReassignSchema(Decided):
                                validate=validate.Length(max=200))
 
 
+class RewordSchema(Decided):
+    title = required_text(2000, metadata={"description": "The task's new wording."})
+    expected_output = fields.String(load_default=None, allow_none=True,
+                                    validate=validate.Length(max=2000), metadata={
+        "description": "Its expected output (Kết quả); left out or null: as it stands."})
+
+
 class DeadlineChangeSchema(Decided):
     deadline = required_text(200, metadata={"description": "As written, e.g. 6/2025."})
 

@@ -32,6 +32,7 @@ from api.schemas.tasks import (
     ResponsibilityQuerySchema,
     ResponsibilitySchema,
     ReturnSchema,
+    RewordSchema,
     TaskDetailSchema,
     TriggerSchema,
     VerifySchema,
@@ -60,6 +61,7 @@ from service.commands import (
     ResumeTask,
     ReturnCompletion,
     ReturnReport,
+    RewordTask,
     SuspendTask,
     VerifyReport,
     build,
@@ -149,6 +151,13 @@ def expand_collective(number: str, body: dict[str, Any]) -> Result:
 def change_deadline(number: str, body: dict[str, Any]) -> Result:
     """Change the deadline, with its reason and deciding document."""
     return dispatch(build(ChangeDeadline, body, task=number), body)
+
+
+@_task_command("reword", RewordSchema(), MANAGE)
+def reword(number: str, body: dict[str, Any]) -> Result:
+    """Word the task otherwise (its title, and its expected output), with the reason and the
+    deciding document."""
+    return dispatch(build(RewordTask, body, task=number), body)
 
 
 @_task_command("trigger", TriggerSchema(), MANAGE)

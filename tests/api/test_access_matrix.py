@@ -37,6 +37,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "tenants.rename_tenant": {"display_name": "Tên mới"},
     "tasks.reassign": {"leads": ["Sở Y tế"], **DECIDED},
     "tasks.change_deadline": {"deadline": "12/2026", **DECIDED},
+    "tasks.reword": {"title": "Nhiệm vụ viết lại", **DECIDED},
     "tasks.record_trigger": {"triggered_on": "01/05/2025"},
     "tasks.report_progress": {"period": "2025-Q1", "percent": 10, "narrative": "Đang làm"},
     "tasks.verify_report": {"note": "Đạt"},

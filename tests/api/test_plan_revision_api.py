@@ -68,3 +68,20 @@ def test_an_unknown_plan_is_refused_and_nothing_is_stored(
     refused = assert_problem(revise(client, seeded, plan="9/KH-UBND"), 404)
     assert "plan" in refused.get("errors", {}) or "9/KH-UBND" in refused["detail"]
     assert len(events(client, seeded)) == before
+
+
+def test_a_task_is_reworded_by_hand_with_its_reason_and_deciding_document(
+        client: FlaskClient, seeded: str) -> None:
+    title = "Xây dựng văn bản quy định trách nhiệm người đứng đầu về chuyển đổi số"
+    response = client.post(f"{seeded}/tasks/4/reword", json={
+        "title": title, "reason": "Thống nhất cách viết", "decision_ref": "12/QĐ-UBND",
+        "effective_on": "01/08/2025"})
+    assert response.status_code == 200, response.get_json()
+    task = client.get(f"{seeded}/tasks/4").get_json()
+    assert task["title"] == title and task["expected_output"] == "Văn bản cấp có thẩm quyền"
+    (entry,) = client.get(f"{seeded}/changes?type=reworded").get_json()["entries"]
+    assert (entry["reason"], entry["document"], entry["changes"]["title"]["to"]) == (
+        "Thống nhất cách viết", "12/QĐ-UBND", title)
+    same = client.post(f"{seeded}/tasks/4/reword", json={
+        "title": title, "reason": "Lần nữa"})
+    assert assert_problem(same, 422)["detail"]

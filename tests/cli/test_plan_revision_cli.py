@@ -36,3 +36,13 @@ def test_revising_a_plan_the_tenant_lacks_is_refused(imported: Cli) -> None:  # 
     code, out, err = imported("plan", "revise", "quang-nam", str(REVISED), "--plan", "9/KH-UBND",
                               "--amending", "Quyết định số 1/QĐ-UBND")
     assert code != 0 and out == "" and "9/KH-UBND" in err
+
+
+def test_a_task_is_reworded_from_the_command_line(imported: Cli) -> None:  # noqa: F811
+    code, out, err = imported("task", "reword", "quang-nam", "4", "--title",
+                              "Ban hành quy định trách nhiệm người đứng đầu",
+                              "--reason", "Thống nhất cách viết", "--decision", "12/QĐ-UBND")
+    assert code == 0, err
+    last = imported.json("history", "quang-nam", "4")[-1]
+    assert (last["event"], last["document"], last["changes"]["title"]["to"]) == (
+        "Reworded", "12/QĐ-UBND", "Ban hành quy định trách nhiệm người đứng đầu")
