@@ -42,7 +42,7 @@ def test_a_task_is_reworded_from_the_command_line(imported: Cli) -> None:  # noq
     code, out, err = imported("task", "reword", "quang-nam", "4", "--title",
                               "Ban hành quy định trách nhiệm người đứng đầu",
                               "--reason", "Thống nhất cách viết", "--decision", "12/QĐ-UBND")
-    assert code == 0, err
+    assert code == 0 and "Task 4: reword recorded" in out, err
     last = imported.json("history", "quang-nam", "4")[-1]
     assert (last["event"], last["document"], last["changes"]["title"]["to"]) == (
         "Reworded", "12/QĐ-UBND", "Ban hành quy định trách nhiệm người đứng đầu")

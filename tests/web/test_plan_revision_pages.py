@@ -69,3 +69,22 @@ def test_a_revision_without_the_amending_decision_is_asked_for_it(
               "file": (io.BytesIO(REVISED_SEED.read_bytes()), REVISED_SEED.name)})
     assert refused.status_code == 422
     assert "Hãy ghi số văn bản sửa đổi" in text(refused)
+
+
+def test_the_standing_body_rewords_a_task_from_its_page(
+        client: FlaskClient, province: Tokens, tenancy: Tenancy) -> None:
+    sign_in(client, province.admin)
+    task_page = text(client.get(f"/t/{TENANT}/tasks/5"))
+    assert "Sửa nội dung" in task_page
+    path = f"/t/{TENANT}/tasks/5/reword"
+    form = text(client.get(path))
+    assert "Nghiên cứu xây dựng phương pháp/tiêu chí đánh giá" in form  # the wording to edit
+    change = {"title": "Xây dựng bộ tiêu chí đánh giá mức độ hoàn thành chuyển đổi số",
+              "expected_output": "Bộ tiêu chí", "reason": "Theo Quyết định sửa đổi",
+              "decision_ref": "245/QĐ-UBND", "effective_on": "15/07/2025"}
+    done = client.post(path, data={**form_fields(form), **change})
+    assert done.status_code == 303, text(done)
+    entry = tenancy.queries(TENANT).history("5")[-1]
+    assert (entry.event, entry.reason, entry.document, entry.effective_on) == (
+        "Reworded", "Theo Quyết định sửa đổi", "245/QĐ-UBND", date(2025, 7, 15))
+    assert tenancy.ledger(TENANT).task("5").expected_output == "Bộ tiêu chí"

@@ -1,5 +1,5 @@
-"""The standing body's side of a task: verify or return a report, change the deadline,
-reassign the task. Each change carries its reason and deciding document."""
+"""The standing body's side of a task: verify or return a report, change the deadline or the
+wording, reassign the task. Each change carries its reason and deciding document."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from werkzeug.wrappers import Response
 from domain.errors import NotFound
 from domain.policy import Action
 from domain.text import sort_key
-from service.commands import ChangeDeadline, ReassignTask, ReturnReport, VerifyReport
+from service.commands import (
+    ChangeDeadline,
+    ReassignTask,
+    ReturnReport,
+    RewordTask,
+    VerifyReport,
+)
 from web.auth import require
 from web.messages import WebError
 from web.routes import Routes
@@ -20,6 +26,7 @@ from web.views.forms_flow import chosen, context, day, required, run_form
 routes = Routes()
 REVIEW_FIELDS = ("decision", "note")
 DEADLINE_FIELDS = ("deadline", "reason", "decision_ref", "effective_on")
+REWORD_FIELDS = ("title", "expected_output", "reason", "decision_ref", "effective_on")
 REASSIGN_FIELDS = ("leads", "coordinators", "reason", "decision_ref", "effective_on")
 
 
@@ -73,6 +80,29 @@ def deadline(slug: str, number: str) -> Response | tuple[str, int]:
     return run_form(slug, "web/deadline_form.html", DEADLINE_FIELDS, record, checks=checks,
                     task=task,
                     plan_ref=plan_ref(plan, plan_number))
+
+
+@routes.route("/t/<slug>/tasks/<number>/reword", Action.TASK_MANAGE, ("GET", "POST"))
+def reword(slug: str, number: str) -> Response | tuple[str, int]:
+    plan = queries(slug).state()
+    task, plan_number = requested_task(plan, number)
+    viewer = require(Action.TASK_MANAGE, slug)
+
+    def record() -> str:
+        form = request.form
+        dispatch(slug, RewordTask(
+            task=task.number, plan=plan_number, title=form.get("title", ""),
+            expected_output=form.get("expected_output", ""), reason=form.get("reason", ""),
+            decision_ref=form.get("decision_ref", ""),
+        ), context(viewer, effective_field="effective_on"))
+        flash(f"Đã sửa nội dung nhiệm vụ {task.number}.", "success")
+        return task_url(slug, plan, task, "dien-bien")
+
+    checks = {"title": required("Hãy nhập nội dung nhiệm vụ."),
+              "reason": required("Sửa nội dung nhiệm vụ cần ghi rõ lý do."),
+              "effective_on": day()}
+    return run_form(slug, "web/reword_form.html", REWORD_FIELDS, record, checks=checks,
+                    task=task, plan_ref=plan_ref(plan, plan_number))
 
 
 @routes.route("/t/<slug>/tasks/<number>/reassign", Action.TASK_MANAGE, ("GET", "POST"))
