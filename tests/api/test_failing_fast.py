@@ -38,6 +38,14 @@ def set_connections_allowed(url: str, allowed: bool) -> None:
         if not allowed:
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                           "WHERE datname = %s AND pid <> pg_backend_pid()", (dbname,))
+            # pg_terminate_backend only signals: the server is gone once every backend has
+            # said goodbye on its socket, which is what the pool's check looks for.
+            for _ in range(200):
+                left = admin.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
+                                     (dbname,)).fetchone()
+                if left is not None and left[0] == 0:
+                    break
+                time.sleep(0.05)
 
 
 @pytest.mark.postgres
