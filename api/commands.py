@@ -111,8 +111,13 @@ def _run_in_one_transaction(op: Operation, call: Callable[[], Any], slug: str, k
     keys = services().idempotency.on(tenancy.storage.tenant_database(slug))
     keys.housekeep()
     faults.reached("before_events")
-    request = IdempotentRequest(keys, slug, key, fingerprint,
-                                respond=lambda result: _kept(render(op, result)))
+    rendered: list[Response] = []  # the answer as kept, sent as it is once committed
+
+    def respond(result: Any) -> StoredResponse:
+        rendered[:] = [render(op, result)]
+        return _kept(rendered[0])
+
+    request = IdempotentRequest(keys, slug, key, fingerprint, respond=respond)
     try:
         with idempotent(request):
             result = call()
@@ -128,7 +133,7 @@ def _run_in_one_transaction(op: Operation, call: Callable[[], Any], slug: str, k
         response = _respond(op, result)
         keys.remember(slug, key, fingerprint, _kept(response))
         return response
-    return _respond(op, result)
+    return _respond(op, result, rendered[-1] if rendered else None)
 
 
 def _stored(keys: IdempotencyStore, slug: str, key: str,
@@ -179,8 +184,8 @@ def _record(op: Operation, call: Callable[[], Any]) -> Response:
     return _respond(op, call())
 
 
-def _respond(op: Operation, result: Any) -> Response:
-    response = render(op, result)
+def _respond(op: Operation, result: Any, rendered: Response | None = None) -> Response:
+    response = rendered if rendered is not None else render(op, result)
     try:
         services().metrics.events_appended(tenant_slug() or "", events_recorded(result))
     except Exception:  # metrics are best-effort; the command is already recorded

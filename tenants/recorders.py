@@ -202,10 +202,17 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
         unused = self.sql_create_pg_function_insert_events
         self.sql_create_statements = [s for s in self.sql_create_statements if s is not unused]
         table = f"{datastore.schema}.{events_table_name}"
-        self.lock_table_statements = [
-            self.lock_table_statements[0],  # SET LOCAL lock_timeout
-            SQL("SELECT r57_lock_events({0}::regclass)").format(Literal(table)),
-        ]
+        # The library's three statements (SET LOCAL lock_timeout, the lock, NOTIFY) in one:
+        # the timeout is set in a subquery the planner keeps apart (OFFSET 0), so it holds
+        # before the lock is waited for; the notification goes out at the commit either way.
+        self.lock_table_statements = [SQL(
+            "SELECT r57_lock_events({0}::regclass), pg_notify({1}, '')"
+            " FROM (SELECT set_config('lock_timeout', {2}, true) OFFSET 0) AS timeout"
+        ).format(Literal(table), Literal(self.channel_name),
+                 Literal(f"{datastore.lock_timeout}s"))]
+
+    def _notify_channel(self, curs: Any) -> None:
+        """Notified by the lock statement (see __init__)."""
 
     def select_histories(self, snapshots_table: str, wanted: Wanted) -> Histories:
         """What folds each wanted item (see `Wanted`), in one statement."""
