@@ -21,7 +21,7 @@ from service.tenancy import Tenancy
 Add = Callable[..., argparse.ArgumentParser]
 _KINDS = {"added": "added", "removed": "removed", "reworded": "reworded",
           "deadline_changed": "deadline changed", "lead_changed": "lead changed",
-          "coordinators_changed": "coordinators changed"}
+          "coordinators_changed": "coordinators changed", "target_changed": "targets changed"}
 
 
 def cmd_plan_revise(t: Tenancy, args: argparse.Namespace) -> None:
@@ -76,6 +76,9 @@ def _print_preview(shown: Mapping[str, Any], amending: str, on: date | None) -> 
               + ", ".join(_KINDS[k] for k in change["kinds"]) + closed)
         for line in _details(change):
             print(f"    {line}")
+    for target in shown["targets"]:
+        print(f"- indicator {target['indicator']}: target {target['before']} -> "
+              f"{target['after']}")
     for group in shown["new_groups"]:
         print(f"new group {group['code']}: {group['title']}")
     if shown["new_agencies"]:

@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from domain.deadlines import Deadline, DeadlineKind, parse_deadline
-from domain.plan_document import TaskRow
+from domain.plan_document import IndicatorRow, TaskRow
 from domain.text import fold, nfc
 
 ADDED, REMOVED, REWORDED = "added", "removed", "reworded"
@@ -27,6 +27,7 @@ DEADLINE_CHANGED, LEAD_CHANGED, COORDINATORS_CHANGED = (
     "deadline_changed", "lead_changed", "coordinators_changed")
 UNCHANGED = "unchanged"
 KINDS = (ADDED, REMOVED, REWORDED, DEADLINE_CHANGED, LEAD_CHANGED, COORDINATORS_CHANGED)
+TARGET_CHANGED = "target_changed"  # an indicator's, counted beside the tasks' kinds
 CLOSED = ("completed", "cancelled")  # a task in these states takes no change
 
 # Rows this alike (in words) are the same task re-worded, whatever their numbers.
@@ -80,8 +81,28 @@ class TaskDifference:
 
 
 @dataclass(frozen=True)
+class CurrentIndicator:
+    """An indicator of the plan as it stands."""
+
+    code: str
+    name: str
+    target: str  # as written
+    is_heading: bool = False
+
+
+@dataclass(frozen=True)
+class TargetDifference:
+    code: str
+    name: str
+    before: str
+    after: str
+    unit: str = ""
+
+
+@dataclass(frozen=True)
 class RevisionDiff:
     tasks: tuple[TaskDifference, ...]  # removed tasks last
+    targets: tuple[TargetDifference, ...] = ()
 
     def of_kind(self, kind: str) -> tuple[TaskDifference, ...]:
         return tuple(t for t in self.tasks if kind in t.kinds)
@@ -96,7 +117,8 @@ class RevisionDiff:
 
     def counts(self) -> dict[str, int]:
         """Tasks per kind of change that will be recorded (a task may count under several)."""
-        return {kind: sum(1 for t in self.of_kind(kind) if t.applicable) for kind in KINDS}
+        counts = {kind: sum(1 for t in self.of_kind(kind) if t.applicable) for kind in KINDS}
+        return {**counts, TARGET_CHANGED: len(self.targets)}
 
 
 # -- wording -----------------------------------------------------------------------------
@@ -129,6 +151,25 @@ def same_deadline(a: Deadline, b: Deadline) -> bool:
     if DeadlineKind.UNPARSED in (a.kind, b.kind):
         return False
     return (a.kind, a.due, a.start) == (b.kind, b.due, b.start)
+
+
+def same_target(a: str, b: str) -> bool:
+    """Targets as written, spacing aside: "≥80" is "≥ 80", "> 80" is another."""
+    return nfc(a).replace(" ", "").casefold() == nfc(b).replace(" ", "").casefold()
+
+
+def target_changes(current: Sequence[CurrentIndicator], rows: Sequence[IndicatorRow]
+                   ) -> tuple[TargetDifference, ...]:
+    """The indicators both list whose target the revised document writes otherwise (an
+    indicator it leaves out, or gives no target, keeps its own)."""
+    by_code = {nfc(i.code): i for i in current if not i.is_heading}
+    found = []
+    for row in rows:
+        old = by_code.get(nfc(row.code).rstrip("."))
+        if old is not None and row.target.strip() and not same_target(old.target, row.target):
+            found.append(TargetDifference(old.code, old.name, old.target, nfc(row.target),
+                                          row.unit))
+    return tuple(found)
 
 
 # -- matching ----------------------------------------------------------------------------
@@ -185,7 +226,8 @@ def match_rows(current: Sequence[CurrentTask], rows: Sequence[TaskRow]
 # -- the diff ----------------------------------------------------------------------------
 
 def revision_diff(current: Sequence[CurrentTask], rows: Sequence[TaskRow],
-                  keys_of: KeysOf) -> RevisionDiff:
+                  keys_of: KeysOf, indicators: Sequence[CurrentIndicator] = (),
+                  indicator_rows: Sequence[IndicatorRow] = ()) -> RevisionDiff:
     """`keys_of`: the agency keys a cell names, as an import would record them."""
     pairs, _, removed = match_rows(current, rows)
     by_row = {id(row): (task, score) for task, row, score in pairs}
@@ -208,7 +250,7 @@ def revision_diff(current: Sequence[CurrentTask], rows: Sequence[TaskRow],
     # A task cancelled already is gone from the plan: a revision that leaves it out agrees.
     out += [TaskDifference((REMOVED,), t.number, "", t.group_code, t, None, similarity=0.0)
             for t in removed if t.state != "cancelled"]
-    return RevisionDiff(tuple(out))
+    return RevisionDiff(tuple(out), target_changes(indicators, indicator_rows))
 
 
 def _agencies(row: TaskRow, keys_of: KeysOf) -> tuple[tuple[str, ...], tuple[str, ...]]:

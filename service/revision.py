@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.agency import Agency
 from domain.errors import DomainError
+from domain.indicator import Indicator
 from domain.messages import Message
 from domain.plan import Plan
 from domain.plan_document import PlanDocument, TaskGroup
@@ -28,11 +29,13 @@ from domain.revision import (
     LEAD_CHANGED,
     REMOVED,
     REWORDED,
+    CurrentIndicator,
     CurrentTask,
     RevisionDiff,
     TaskDifference,
     revision_diff,
 )
+from domain.targets import parse_target
 from domain.task import Task
 from domain.text import clean, fold, nfc
 from projections.plan_state import PlanState
@@ -63,6 +66,11 @@ def current_tasks(state: PlanState, plan_id: Any) -> list[CurrentTask]:
             for t in state.sorted_tasks() if t.plan_id == plan_id]
 
 
+def current_indicators(state: PlanState, plan_id: Any) -> list[CurrentIndicator]:
+    return [CurrentIndicator(i.code, i.name, i.target.text, i.is_heading)
+            for i in state.indicators.values() if Indicator.create_id(plan_id, i.code) == i.id]
+
+
 def preview_revision(ledger: TenantLedger, plan: Plan, document: PlanDocument,
                      sha256: str) -> RevisionPreview:
     """What recording `document` against `plan` would change; records nothing."""
@@ -77,7 +85,8 @@ def preview_revision(ledger: TenantLedger, plan: Plan, document: PlanDocument,
     state = TenantQueries(ledger.app).state()
     built = _built(plan, state)
     diff = revision_diff(current_tasks(state, plan.id), document.tasks,
-                         lambda cell: agency_keys(cell, built))
+                         lambda cell: agency_keys(cell, built),
+                         current_indicators(state, plan.id), document.indicators)
     added = diff.of_kind(ADDED)
     scratch = PlanAggregates(plan=plan, tasks=[], indicators=[], registered=built.registered)
     provenance = Provenance(actor="preview", effective_on=date.today())
@@ -130,11 +139,17 @@ def revise_plan(ledger: TenantLedger, command: RevisePlan, ctx: Context) -> Outc
         if difference.applicable:
             changed.append(_record(ledger, plan, difference, reason, amending, provenance,
                                    built))
+    indicators = []
+    for target in preview.diff.targets:
+        indicator = ledger.indicator(target.code, plan.number)
+        indicator.change_target(parse_target(target.after, indicator.unit), reason, amending,
+                                provenance)
+        indicators.append(indicator)
     agencies = [Agency.register(name, provenance) for key, name in built.agencies.items()
                 if Agency.create_id(key) not in ledger.app.repository]
     counts = preview.diff.counts()
     plan.revise(amending, command.amending_on, command.sha256, counts, reason, provenance)
-    aggregates = (plan, *agencies, *changed)
+    aggregates = (plan, *agencies, *changed, *indicators)
     events = sum(len(a.pending_events) for a in aggregates)
     return Outcome(aggregates, lambda position: CommandResult(
         plan.id, plan.version, position, {
@@ -203,6 +218,8 @@ def revision_json(preview: RevisionPreview, register: Mapping[str, str]) -> dict
              "before": side(d, False), "after": side(d, True)}
             for d in preview.diff.changes],
         "unchanged": sum(1 for d in preview.diff.tasks if not d.changed),
+        "targets": [{"indicator": t.code, "name": t.name, "before": t.before, "after": t.after}
+                    for t in preview.diff.targets],
         "new_groups": [{"code": g.code, "title": g.title} for g in preview.new_groups],
         "new_agencies": list(preview.new_agencies.values()),
         "warnings": list(preview.warnings),

@@ -66,6 +66,13 @@ class RevisionChangeSchema(Strict):
     after = fields.Nested(RevisionSideSchema, required=True, allow_none=True)
 
 
+class TargetChangeSchema(Strict):
+    indicator = fields.String(required=True, metadata={"description": "Its code: 7.1."})
+    name = fields.String(required=True)
+    before = fields.String(required=True, metadata={"description": "The target as written."})
+    after = fields.String(required=True)
+
+
 class RevisionDocumentSchema(Strict):
     number = fields.String(required=True, allow_none=True)
     issued_on = fields.String(required=True, allow_none=True, metadata={"format": "date"})
@@ -90,6 +97,8 @@ class PlanRevisionSchema(Strict):
                          metadata={"description": "Tasks per kind of change recorded."})
     changes = fields.List(fields.Nested(RevisionChangeSchema), required=True)
     unchanged = fields.Integer(required=True)
+    targets = fields.List(fields.Nested(TargetChangeSchema), required=True, metadata={
+        "description": "Indicators whose target the document writes otherwise."})
     new_groups = fields.List(fields.Nested(NewGroupSchema), required=True)
     new_agencies = fields.List(fields.String(), required=True)
     warnings = fields.List(RenderedMessage(), required=True)

@@ -92,7 +92,7 @@ def _plan_revised(state: PlanState, e: Plan.Revised) -> None:
 def _plan_revised_audit(state: PlanState, e: Plan.Revised) -> Audit:
     counts = {kind: e.counts.get(kind, 0) for kind in (
         "added", "removed", "reworded", "deadline_changed", "lead_changed",
-        "coordinators_changed")}
+        "coordinators_changed", "target_changed")}
     return Audit({"amending": e.decision_ref,
                   "amending_on": e.amending_on.isoformat() if e.amending_on else None,
                   **counts})

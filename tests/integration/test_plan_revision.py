@@ -140,6 +140,19 @@ def test_a_document_with_no_tasks_or_an_unknown_plan_is_refused_and_stores_nothi
     assert events(ledger) == before
 
 
+def test_an_indicator_target_the_document_writes_otherwise_is_changed_citing_it(
+        ledger: TenantLedger) -> None:
+    document = read_plan_document(REVISED)
+    rows = tuple(replace(i, target="≥ 90") if i.code == "16" else i
+                 for i in document.indicators)
+    old = ledger.indicator("16", PLAN).target.text
+    result = revise(ledger, replace(document, indicators=rows), sha256="3" * 64)
+    assert result.detail["counts"]["target_changed"] == 1
+    (entry,) = TenantQueries(ledger.app).changes(ChangeFilter(types=("target_changed",))).entries
+    assert (entry.changes["target"], entry.document, entry.effective_on) == (
+        (old, "≥ 90"), DECISION, ON)
+
+
 def test_a_document_that_is_another_plan_of_the_tenant_cannot_revise_this_one(
         ledger: TenantLedger) -> None:
     ledger.handle(CreatePlan(number="9/KH-UBND", issued_on=date(2025, 3, 5)), DOST)

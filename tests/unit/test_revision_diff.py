@@ -9,9 +9,10 @@ from pathlib import Path
 
 from domain.agencies import split_agencies
 from domain.deadlines import parse_deadline
-from domain.plan_document import TaskRow
+from domain.plan_document import IndicatorRow, TaskRow
 from domain.revision import (
     ADDED,
+    CurrentIndicator,
     CurrentTask,
     revision_diff,
     same_wording,
@@ -51,7 +52,7 @@ def test_the_revised_seed_differs_by_exactly_the_five_changes_written_into_it() 
         ("7", "", ("removed",)),
     ]
     assert diff.counts() == {"added": 1, "removed": 1, "reworded": 1, "deadline_changed": 1,
-                             "lead_changed": 1, "coordinators_changed": 0}
+                             "lead_changed": 1, "coordinators_changed": 0, "target_changed": 0}
     # Every task after the dropped one moved up a number and is still matched to itself.
     unchanged = [d for d in diff.tasks if not d.changed]
     assert len(unchanged) == 56
@@ -104,6 +105,18 @@ def test_changes_to_a_completed_task_are_shown_but_left_as_they_are() -> None:
     (change,) = diff.changes
     assert change.kinds == ("deadline_changed",) and not change.applicable
     assert diff.counts()["deadline_changed"] == 0 and diff.skipped == (change,)
+
+
+def test_an_indicator_target_written_otherwise_is_a_change_and_spacing_is_not() -> None:
+    current = [CurrentIndicator("1", "Tỉ lệ dịch vụ công trực tuyến", "≥ 80"),
+               CurrentIndicator("2", "Tỉ lệ giao dịch không dùng tiền mặt", "> 80"),
+               CurrentIndicator("7", "Hạ tầng số", "", is_heading=True)]
+    rows = [IndicatorRow("1", "Tỉ lệ dịch vụ công trực tuyến", "%", "≥ 90", "", 2030),
+            IndicatorRow("2", "Tỉ lệ giao dịch không dùng tiền mặt", "%", ">80", "", 2030),
+            IndicatorRow("3", "Chỉ tiêu mới", "%", "50", "", 2030)]
+    diff = revision_diff([], [], keys, current, rows)
+    assert [(t.code, t.before, t.after) for t in diff.targets] == [("1", "≥ 80", "≥ 90")]
+    assert diff.counts()["target_changed"] == 1
 
 
 def test_the_same_deadline_written_otherwise_and_leads_in_another_order_are_no_change() -> None:

@@ -32,7 +32,8 @@ _FIELDS = ("plan", "file", "amending", "amending_on", "reason")
 KINDS_VI = {"added": "Thêm nhiệm vụ", "removed": "Bãi bỏ nhiệm vụ",
             "reworded": "Sửa nội dung", "deadline_changed": "Điều chỉnh thời hạn",
             "lead_changed": "Đổi cơ quan chủ trì",
-            "coordinators_changed": "Đổi cơ quan phối hợp"}
+            "coordinators_changed": "Đổi cơ quan phối hợp",
+            "target_changed": "Điều chỉnh mục tiêu chỉ tiêu"}
 
 
 def _form() -> dict[str, str]:
