@@ -139,7 +139,7 @@ class TenantMerger:
             raise DomainError("tenant_merge.events_after_date", field="merged_on",
                               tenant=old.slug, last=last_effective.isoformat(),
                               on=on.isoformat())
-        carrier = _Carrier(ledger, old, state, on, actor)
+        carrier = Carrier(ledger, old, state, on, actor)
         carrier.check_plans_free()
         integrity = TenantIntegrity(old_app, self.key_dir)
         head, checkpoint = integrity.final_head(actor)  # refuses a log that fails to verify
@@ -236,7 +236,7 @@ def _whole_state(app: Any) -> tuple[PlanState, date | None]:
     return state, max(last, default=None)
 
 
-class _Carrier:
+class Carrier:
     """What the new tenant records of an old one's plans: built, not yet saved."""
 
     def __init__(self, ledger: TenantLedger, old: Tenant, state: PlanState, on: date,

@@ -88,3 +88,27 @@ class MergerSchema(Strict):
 
 class MergerListSchema(Strict):
     items = fields.List(fields.Nested(MergerSchema), required=True)
+
+
+class LineageSchema(Strict):
+    old_tenant = fields.String(required=True, metadata={
+        "description": "The tenant merged into this one (now a read-only archive)."})
+    old_name = fields.String(required=True)
+    merged_on = fields.Date(required=True)
+    decision_ref = fields.String(required=True)
+    plans = fields.List(fields.String(), required=True)
+    tasks = fields.Integer(required=True)
+    tree_size = fields.Integer(required=True, metadata={
+        "description": "The old log's final tree head, recorded in this tenant's log: an "
+                       "export of the old tenant must end at exactly these entries, root "
+                       "and chain hash."})
+    last_position = fields.Integer(required=True)
+    root_hash = fields.String(required=True)
+    chain_hash = fields.String(required=True)
+    checkpoint = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                             metadata={"description": "The checkpoint signed for that head "
+                                       "(body and signature), or {} when unsigned."})
+
+
+class LineageListSchema(Strict):
+    items = fields.List(fields.Nested(LineageSchema), required=True)

@@ -11,6 +11,7 @@ from api.operation import Reply
 from api.principal import current_actor, current_principal
 from api.routing import ApiBlueprint
 from api.schemas.tenants import (
+    LineageListSchema,
     MergerListSchema,
     TenantCreateSchema,
     TenantListQuerySchema,
@@ -21,7 +22,7 @@ from api.schemas.tenants import (
 )
 from api.services import services
 from domain.policy import Action, tenants_readable
-from service.merger import TenantMerger
+from service.merger import TenantMerger, lineages
 from tenants.registry import Tenant
 
 bp = ApiBlueprint("tenants", __name__, url_prefix="/api/v1/tenants")
@@ -70,6 +71,12 @@ def merge_tenants(body: dict[str, Any]) -> Reply:
 def show_tenant() -> Tenant:
     """Show a tenant."""
     return services().tenancy.registry.get(_slug())
+
+
+@bp.operation("/<tenant>/lineage", action=Action.READ_HISTORY, response=LineageListSchema())
+def tenant_lineage() -> dict[str, Any]:
+    """The tenants merged into this one, each with its log's final tree head."""
+    return {"items": lineages(services().tenancy, _slug())}
 
 
 @bp.operation("/<tenant>/rename", "POST", action=ADMINISTER, body=TenantRenameSchema(),

@@ -114,6 +114,10 @@ def test_a_system_administrator_merges_a_province_into_a_city(
                               "plan": "1534/KH-UBND", "number": "3",
                               "merged_on": "2025-07-01"}
     assert client.get(f"{seeded}/tasks/3").get_json()["origin"] is None
+    (lineage,) = client.get("/api/v1/tenants/da-nang/lineage").get_json()["items"]
+    assert (lineage["old_tenant"], lineage["merged_on"], lineage["tree_size"],
+            lineage["root_hash"]) == ("quang-nam", "2025-07-01", result["tree_size"],
+                                      result["root_hash"])
     again = admin_client.post("/api/v1/tenants/mergers", json=body).get_json()
     assert again["items"][0]["recorded"] is False
     refused = admin_client.post("/api/v1/tenants/mergers", json={

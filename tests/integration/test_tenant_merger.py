@@ -25,7 +25,13 @@ from service.commands import (
 )
 from service.config import Settings
 from service.integrity import TenantIntegrity
-from service.merger import MergerResult, TenantMerger, check_continuation, lineages
+from service.merger import (
+    Carrier,
+    MergerResult,
+    TenantMerger,
+    check_continuation,
+    lineages,
+)
 from service.queries import read_events
 from service.tenancy import Tenancy, TenantArchived
 
@@ -217,3 +223,21 @@ def test_an_auditor_proves_the_old_export_is_the_log_the_city_continued(
     assert code == 0, err
     assert f"ends at the head da-nang's log recorded when it merged on 01/07/2025: " \
            f"{lineage.tree_size} entries" in out
+
+
+def test_a_merger_stopped_half_way_is_completed_by_running_it_again(
+    first_half: Tenancy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fails(*args: object) -> None:
+        raise OSError("the process was stopped")
+
+    with monkeypatch.context() as stopped:
+        stopped.setattr(Carrier, "aggregates", fails)
+        with pytest.raises(OSError):
+            merge(first_half, tmp_path / "keys")
+    # Archived already, nothing carried yet: the city records nothing until it is complete.
+    assert first_half.registry.get("quang-nam").merged_into == "da-nang"
+    assert first_half.queries("da-nang").head() == 0
+    (result,) = merge(first_half, tmp_path / "keys")
+    assert result.recorded and result.tasks == 60
+    assert len(first_half.queries("da-nang").status(date(2025, 7, 15))) == 60
