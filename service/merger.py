@@ -41,6 +41,7 @@ from domain.plan import Plan
 from domain.provenance import Provenance
 from domain.task import Task
 from domain.text import clean
+from domain.text import fold as folded
 from integrity.verify import Report
 from projections import codec
 from projections.plan_state import PlanState, TaskView
@@ -89,6 +90,7 @@ class TenantMerger:
         if not wanted:
             raise DomainError("tenant_merge.needs_old", field="old")
         tenants = [self._old(slug, new, on) for slug in wanted]
+        self._check_plans_distinct(tenants, new)
         return [self._merge_one(old, new, on, actor, clean(decision_ref), grants)
                 for old in tenants]
 
@@ -101,6 +103,21 @@ class TenantMerger:
         if self.tenancy.replicas.find(new.slug) is not None:
             raise DomainError("tenant_merge.replica", field="into", tenant=new.slug)
         return new
+
+    def _check_plans_distinct(self, olds: list[Tenant], new: Tenant) -> None:
+        """Before anything is archived: the plans still to carry are distinct from one
+        another and from the new tenant's (each tenant's catalogue alone is read)."""
+        target = self.tenancy.ledger(new.slug)
+        seen = {folded(n).replace(" ", ""): n for n in target.catalogue().plans}
+        for old in olds:
+            if target.existing(TenantLineage.create_id(old.slug)) is not None:
+                continue  # carried by an earlier run
+            for number in self.tenancy.ledger(old.slug).catalogue().plans:
+                key = folded(number).replace(" ", "")
+                if key in seen:
+                    raise DomainError("tenant_merge.plan_taken", field="into", plan=number,
+                                      tenant=new.slug)
+                seen[key] = number
 
     def _old(self, slug: str, new: Tenant, on: date) -> Tenant:
         old = self.tenancy.registry.get(slug)

@@ -241,3 +241,16 @@ def test_a_merger_stopped_half_way_is_completed_by_running_it_again(
     (result,) = merge(first_half, tmp_path / "keys")
     assert result.recorded and result.tasks == 60
     assert len(first_half.queries("da-nang").status(date(2025, 7, 15))) == 60
+
+
+def test_two_provinces_holding_one_plan_number_are_refused_before_either_is_archived(
+    first_half: Tenancy, seed_path: Path, tmp_path: Path,
+) -> None:
+    first_half.create_tenant("hoi-an", "Hội An", "50")
+    sha = hashlib.sha256(seed_path.read_bytes()).hexdigest()
+    record(first_half, "hoi-an", date(2025, 2, 27),
+           ImportPlan(document=read_plan_document(seed_path), sha256=sha))
+    with pytest.raises(DomainError) as refused:
+        merge(first_half, tmp_path / "keys", "quang-nam", "hoi-an")
+    assert refused.value.code == "tenant_merge.plan_taken"
+    assert {first_half.registry.get(s).status for s in ("quang-nam", "hoi-an")} == {"active"}
