@@ -4,16 +4,16 @@
 its import on 28/02/2025 on (completions asked for, returned and accepted, extensions granted
 and refused, deadline changes, reassignments, a cancelled, a suspended and a resumed task, a
 conditional task triggered, directions and answers, agencies renamed when the province merged,
-indicator values), plus the routine of quarterly progress reports, drawn from a seeded random
-generator (some late, some returned and resubmitted). The same file and seed give the same
-history.
+the plan revised by an amending decision, indicator values), plus the routine of quarterly
+progress reports, drawn from a seeded random generator (some late, some returned and
+resubmitted). The same file and seed give the same history.
 
-`script` turns the file into dated steps (pure); `play` records each step through
-`TenantLedger.handle`, the way every user's command is recorded, on a ledger whose clock is
-set to the step's instant, so recorded times, effective dates, "as known at", the change log
-and the hash chain show the history as it would have been recorded. `build_demo` makes the
-tenant (flagged simulated: every page, answer, export and bundle of it says so) and plays the
-script up to now.
+`script` turns the file (and the revised plan documents it names) into dated steps; `play`
+records each step through `TenantLedger.handle`, the way every user's command is recorded, on
+a ledger whose clock is set to the step's instant, so recorded times, effective dates, "as
+known at", the change log and the hash chain show the history as it would have been recorded.
+`build_demo` makes the tenant (flagged simulated: every page, answer, export and bundle of it
+says so) and plays the script up to now.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ from service.tenancy import Tenancy
 SEED = Path(__file__).parent / "seed"
 HISTORY = SEED / "demo-history.json"
 STANDING_BODY = "standing_body"
-DATE_FIELDS = frozenset({"completed_on", "triggered_on", "due_on", "issued_on"})
+DATE_FIELDS = frozenset({"completed_on", "triggered_on", "due_on", "issued_on", "amending_on"})
 # The step fields that name an earlier record by what the task holds when the step is played.
 REFERENCES: dict[str, tuple[str, ...]] = {
     "report": ("last",), "request": ("pending", "open"), "direction": ("last",)}
@@ -99,8 +99,10 @@ def load(path: Path = HISTORY) -> dict[str, Any]:
 
 class _Script:
     def __init__(self, history: Mapping[str, Any], document: PlanDocument, sha256: str,
-                 clock: Clock) -> None:
+                 clock: Clock, seed: Path) -> None:
         self.history, self.document, self.sha256, self.clock = history, document, sha256, clock
+        self.seed = seed  # where the documents the steps name are
+        self.revisions: list[PlanDocument] = []  # the revised plan documents, in story order
         self.steps: list[Step] = []
         self.reporters: dict[str, str] = dict(history.get("reporters", {}))
         self.standing_body: str = history["standing_body"]
@@ -150,6 +152,8 @@ class _Script:
                               context.agency)
         names = {f.name for f in fields(cls)}
         values = {key: _value(key, value) for key, value in step.items() if key in names}
+        if "document" in step:  # a revised plan, recorded as `r57 plan revise` records it
+            values.update(self._revision(step["document"]))
         unknown = set(step) - names - {"on", "at", "as", "do", "files", "effective_on"}
         if unknown:
             raise ValueError(f"step {step['do']} on {step['on']}: unknown {sorted(unknown)}")
@@ -165,6 +169,12 @@ class _Script:
                                        for f in files)
             return Move(cls(**given), context)
         return move
+
+    def _revision(self, name: str) -> dict[str, Any]:
+        path = self.seed / name
+        document = read_plan_document(path)
+        self.revisions.append(document)
+        return {"document": document, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
 
     def _completion(self, done: Mapping[str, Any]) -> None:
         task, output = str(done["task"]), done["output"]
@@ -195,6 +205,8 @@ class _Script:
         rng = random.Random(self.history["seed"])  # noqa: S311 - a replayable story, not a secret
         numbers = [t.number for t in self.document.tasks] + [
             str(s["number"]) for s in self.history.get("steps", []) if s["do"] == "AddTask"]
+        numbers += [n for n in dict.fromkeys(  # the tasks revisions add
+            t.number.rstrip(".") for d in self.revisions for t in d.tasks) if n not in numbers]
         skip = set(spec.get("skip_tasks", []))
         unreviewed = set(spec.get("unreviewed_periods", []))  # waiting in the review queue
         for code in spec["periods"]:
@@ -276,10 +288,12 @@ class _Script:
 
 
 def script(history: Mapping[str, Any], document: PlanDocument, sha256: str,
-           clock: Clock | None = None, until: datetime | None = None) -> list[Step]:
+           clock: Clock | None = None, until: datetime | None = None,
+           seed: Path = SEED) -> list[Step]:
     """The dated steps of the history, in the order they are recorded (those after `until`
-    left out). Deterministic: the same file and seed give the same steps."""
-    built = _Script(history, document, sha256, clock or Clock())
+    left out); `seed`: where the documents it names are. Deterministic: the same files and
+    seed give the same steps."""
+    built = _Script(history, document, sha256, clock or Clock(), seed)
     built.imported()
     built.story()
     built.routine()
@@ -321,7 +335,8 @@ def build_demo(tenancy: Tenancy, history_path: Path = HISTORY,
     document = read_plan_document(document_path)
     sha256 = hashlib.sha256(document_path.read_bytes()).hexdigest()
     tenancy.create_tenant(slug, about["name"], about.get("admin_code"), simulated=True)
-    steps = script(history, document, sha256, tenancy.clock, until=tenancy.clock.now())
+    steps = script(history, document, sha256, tenancy.clock, until=tenancy.clock.now(),
+                   seed=history_path.parent)
     recorded, skipped = play(
         steps, lambda clock: tenancy.ledger(slug, for_writing=True, clock=clock),
         tenancy.clock)

@@ -152,3 +152,32 @@ def test_the_change_log_and_the_chain_hold_the_history_as_recorded(demo: Tenancy
     assert {clock.local(e.recorded_at).date() for e in renamed} == {date(2025, 7, 1)}
     report = TenantIntegrity(demo.application("demo")).verify_live()
     assert report.ok and report.entries == len(topics(demo, "demo"))
+
+
+def test_the_plan_is_revised_by_an_amending_decision_the_later_story_builds_on(
+        demo: Tenancy) -> None:
+    queries, clock = demo.queries("demo"), demo.clock
+    [plan] = queries.plans()
+    [revision] = plan.revisions
+    assert revision.amending == "Quyết định số 468/QĐ-UBND"
+    assert (revision.amending_on, revision.effective_on) == (date(2025, 10, 15),
+                                                             date(2025, 10, 15))
+    assert clock.local(revision.recorded_at).date() == date(2025, 10, 16)
+    assert revision.counts["added"] == 1 and revision.counts["removed"] == 0
+    # the change log files the revision and each change it made, citing the decision
+    log = queries.changes(ChangeFilter(recorded_from=clock.start_of_day(date(2025, 10, 16)),
+                                       recorded_to=clock.end_of_day(date(2025, 10, 16))),
+                          100).entries
+    cited = [e for e in log if e.document.startswith("Quyết định số 468/QĐ-UBND")
+             or e.params.get("amending", "").startswith("Quyết định số 468/QĐ-UBND")]
+    assert {(e.change_type, e.subject) for e in cited} >= {
+        ("plan_revised", "plan 1534/KH-UBND"), ("reworded", "task 2"),
+        ("deadline_changed", "task 2"), ("deadline_changed", "task 40"),
+        ("task_added", "task 62")}
+    # the task it added is in the plan and reported on like the others; none was removed
+    now = {r.number: r for r in queries.status(TODAY)}
+    assert now["62"].deadline == "6/2026" and now["40"].deadline == "6/2026"
+    assert [r for r in queries.history("62") if r.event == "ProgressReported"]
+    before = {r.number for r in queries.status(
+        date(2025, 10, 14), known_at=clock.end_of_day(date(2025, 10, 14)))}
+    assert before - set(now) == set() and set(now) - before == {"62"}
