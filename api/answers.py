@@ -14,17 +14,19 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
+from api.operation import Serialised
+
 KEPT = 128  # answers kept per process, the least recently used dropped first
 
 
 class AnswerCache:
     def __init__(self, size: int = KEPT) -> None:
         self._size = size
-        self._kept: OrderedDict[Hashable, str] = OrderedDict()
+        self._kept: OrderedDict[Hashable, Serialised] = OrderedDict()
         self._lock = threading.Lock()
 
-    def answer(self, key: Hashable, make: Callable[[], str]) -> str:
-        """The body kept under `key`, or the one `make` serialises (then kept)."""
+    def answer(self, key: Hashable, make: Callable[[], Serialised]) -> Serialised:
+        """The answer kept under `key`, or the one `make` serialises (then kept)."""
         with self._lock:
             body = self._kept.get(key)
             if body is not None:

@@ -61,6 +61,7 @@ class Serialised:
     kept by position, api/answers.py): sent as it is."""
 
     body: str
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def serialise(schema: Schema | None, data: Any) -> str:
@@ -73,7 +74,8 @@ def render(op: Operation, result: Any) -> Response:
     if isinstance(result, Response):  # a download answers its own bytes
         return result
     if isinstance(result, Serialised):
-        return current_app.response_class(result.body, op.status, mimetype="application/json")
+        return current_app.response_class(result.body, op.status, headers=list(result.headers),
+                                          mimetype="application/json")
     reply = result if isinstance(result, Reply) else Reply(result)
     response = current_app.response_class(
         serialise(op.response, reply.data), reply.status or op.status, mimetype="application/json",

@@ -26,11 +26,11 @@ def show_status(query: dict[str, Any]) -> Serialised:
     # answer made after a write that landed meanwhile is only fresher than its key.
     key = ("status", reads.app.slug, reads.refresh(), on, known_at, effective_on, plan)
 
-    def answer() -> str:
+    def answer() -> Serialised:
         rows = reads.status(on, known_at=known_at, effective_on=effective_on)
         if plan:
             rows = [r for r in rows if r.plan == plan]
-        return serialise(ANSWER, {"on": on, "known_at": known_at,
-                                  "effective_on": effective_on, "tasks": rows})
+        return Serialised(serialise(ANSWER, {"on": on, "known_at": known_at,
+                                             "effective_on": effective_on, "tasks": rows}))
 
-    return Serialised(services().answers.answer(key, answer))
+    return services().answers.answer(key, answer)

@@ -8,7 +8,7 @@ from typing import Any
 from api import scope
 from api.commands import dispatch
 from api.i18n import language
-from api.operation import Concerns
+from api.operation import Concerns, Serialised, serialise
 from api.routing import TENANT_PREFIX, ApiBlueprint, View
 from api.schemas.common import CommandResultSchema, PlanQuerySchema
 from api.schemas.tasks import (
@@ -37,9 +37,8 @@ from api.schemas.tasks import (
     TriggerSchema,
     VerifySchema,
 )
-from api.services import clock
+from api.services import clock, services
 from domain.policy import Action
-from projections.details import TaskDetail
 from projections.responsibility import Responsibility, involved
 from service.audit_texts import entry_json
 from service.commands import (
@@ -77,13 +76,23 @@ def _version(result: Any) -> int:
     return version
 
 
+TASK_ANSWER = TaskDetailSchema()
+
+
 @bp.operation("/<number>", action=Action.READ_STATUS, query=PlanQuerySchema(),
-              response=TaskDetailSchema(), etag=_version)
-def show_task(number: str, query: dict[str, Any]) -> TaskDetail:
+              response=TASK_ANSWER, etag=_version)
+def show_task(number: str, query: dict[str, Any]) -> Serialised:
     """Show a task: assignment, deadline, status today and its latest reports. ETag: its
     version."""
-    return scope.queries().task_detail(number, query.get("plan"), clock().today(),
-                                       latest=REPORTS_SHOWN)
+    reads, plan, today = scope.queries(), query.get("plan"), clock().today()
+    # Kept by the read models' position (api/answers.py), with its ETag.
+    key = ("task", reads.app.slug, reads.refresh(), number, plan, today)
+
+    def answer() -> Serialised:
+        detail = reads.task_detail(number, plan, today, latest=REPORTS_SHOWN)
+        return Serialised(serialise(TASK_ANSWER, detail), (("ETag", f'"{detail.version}"'),))
+
+    return services().answers.answer(key, answer)
 
 
 @bp.operation("/<number>/reports", action=Action.READ_STATUS, query=ReportPageQuerySchema(),

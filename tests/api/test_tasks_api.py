@@ -21,6 +21,8 @@ def test_a_task_is_shown_with_its_version_as_etag(client: FlaskClient, seeded: s
     assert response.headers["ETag"] == f'"{task["version"]}"' == '"1"'
     assert task["leads"] == ["Sở Khoa học và Công nghệ", "Sở Giáo dục và Đào tạo"]
     assert (task["deadline"], task["due"], task["reports"]) == ("3/2025", "2025-03-31", [])
+    again = client.get(f"{seeded}/tasks/3")  # the answer kept by position, its ETag too
+    assert (again.get_json(), again.headers["ETag"]) == (task, '"1"')
     assert_problem(client.get(f"{seeded}/tasks/99"), 404)
     assert client.get(f"{seeded}/tasks/3?plan=1534/KH-UBND").status_code == 200
     assert_problem(client.get(f"{seeded}/tasks/3?plan=9/KH"), 404)
