@@ -130,6 +130,9 @@ class TenantMerger:
                               into=old.merged_into)
         if old.merged_into is None and old.status != ACTIVE:
             raise DomainError("tenant_merge.old_archived", field="old", tenant=old.slug)
+        if old.simulated != new.simulated:  # a simulated history never mixes with real data
+            raise DomainError("tenant_merge.simulated_mismatch", field="old", tenant=old.slug,
+                              into=new.slug)
         return old
 
     # -- one old tenant ------------------------------------------------------------------

@@ -163,6 +163,10 @@ def test_what_cannot_be_merged_is_refused_with_its_reason(first_half: Tenancy,
         assert refused.value.code == code
     with pytest.raises(NotFound):
         merger.merge(["ha-noi"], "da-nang", july, actor="sysadmin")
+    first_half.create_tenant("demo", "Demo", simulated=True)
+    with pytest.raises(DomainError) as refused:
+        merger.merge(["demo"], "da-nang", july, actor="sysadmin")
+    assert refused.value.code == "tenant_merge.simulated_mismatch"
     first_half.create_tenant("hue", "Huế", "46")
     merge(first_half, tmp_path / "keys")
     with pytest.raises(DomainError) as refused:
