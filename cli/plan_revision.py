@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.output import UsageError, print_json, shorten, vn_date
+from i18n import render
 from importers.isolation import read_isolated
 from importers.limits import check_file_size
 from service.commands import CommandResult, Context, RevisePlan
@@ -34,7 +35,7 @@ def cmd_plan_revise(t: Tenancy, args: argparse.Namespace) -> None:
     sha256 = hashlib.sha256(data).hexdigest()
     ledger = t.ledger(args.tenant, for_writing=bool(args.apply))
     plan = ledger.plan(args.plan)
-    preview = preview_revision(ledger, plan, document, sha256)
+    preview = preview_revision(ledger, plan, document, sha256, partial=args.listed_only)
     if not args.apply:
         shown = revision_json(preview, TenantQueries(ledger.app).state().agencies)
         if args.json:
@@ -48,7 +49,7 @@ def cmd_plan_revise(t: Tenancy, args: argparse.Namespace) -> None:
     result = ledger.handle(RevisePlan(
         plan=plan.number, document=document, sha256=sha256, amending=args.amending,
         amending_on=args.on, reason=args.reason or "",
-        accept_problems=args.accept_problems), context)
+        accept_problems=args.accept_problems, partial=args.listed_only), context)
     assert isinstance(result, CommandResult)
     if args.json:
         print_json(result)
@@ -79,6 +80,8 @@ def _print_preview(shown: Mapping[str, Any], amending: str, on: date | None) -> 
     for target in shown["targets"]:
         print(f"- indicator {target['indicator']}: target {target['before']} -> "
               f"{target['after']}")
+    for warning in shown["warnings"]:
+        print(f"warning: {render(warning, 'en')}")
     for group in shown["new_groups"]:
         print(f"new group {group['code']}: {group['title']}")
     if shown["new_agencies"]:
@@ -121,5 +124,8 @@ def register(psub: Any, add: Add, parse_date: Callable[[str], date]) -> None:
     c.add_argument("--reason", help="why (default: the plan adjusted by the amending document)")
     c.add_argument("--apply", action="store_true",
                    help="record the differences (without it: print them, record nothing)")
+    c.add_argument("--listed-only", action="store_true",
+                   help="the document lists only the tasks it amends or adds: the tasks it "
+                        "leaves out stay as they are (default: they are removed)")
     c.add_argument("--accept-problems", action="store_true",
                    help="record even when some rows could not be read")

@@ -227,8 +227,11 @@ def match_rows(current: Sequence[CurrentTask], rows: Sequence[TaskRow]
 
 def revision_diff(current: Sequence[CurrentTask], rows: Sequence[TaskRow],
                   keys_of: KeysOf, indicators: Sequence[CurrentIndicator] = (),
-                  indicator_rows: Sequence[IndicatorRow] = ()) -> RevisionDiff:
-    """`keys_of`: the agency keys a cell names, as an import would record them."""
+                  indicator_rows: Sequence[IndicatorRow] = (), *,
+                  partial: bool = False) -> RevisionDiff:
+    """`keys_of`: the agency keys a cell names, as an import would record them. `partial`:
+    the document lists only the tasks it amends or adds (an amending decision's list), so a
+    task it leaves out stays as it is instead of being removed."""
     pairs, _, removed = match_rows(current, rows)
     by_row = {id(row): (task, score) for task, row, score in pairs}
     taken = {t.number for t in current}
@@ -249,7 +252,7 @@ def revision_diff(current: Sequence[CurrentTask], rows: Sequence[TaskRow],
                                       None, row, leads, coordinators, deadline, 0.0))
     # A task cancelled already is gone from the plan: a revision that leaves it out agrees.
     out += [TaskDifference((REMOVED,), t.number, "", t.group_code, t, None, similarity=0.0)
-            for t in removed if t.state != "cancelled"]
+            for t in removed if t.state != "cancelled" and not partial]
     return RevisionDiff(tuple(out), target_changes(indicators, indicator_rows))
 
 

@@ -114,6 +114,8 @@ class RevisePlan(PlanCommand):
     amending_on: date | None = None  # its date; the changes take effect then by default
     reason: str = ""
     accept_problems: bool = False
+    # The document lists only the tasks it amends or adds: those it leaves out stay.
+    partial: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

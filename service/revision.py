@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from domain.agency import Agency
 from domain.errors import DomainError
 from domain.indicator import Indicator
-from domain.messages import Message
+from domain.messages import Message, message
 from domain.plan import Plan
 from domain.plan_document import PlanDocument, TaskGroup
 from domain.provenance import Provenance
@@ -72,8 +72,9 @@ def current_indicators(state: PlanState, plan_id: Any) -> list[CurrentIndicator]
 
 
 def preview_revision(ledger: TenantLedger, plan: Plan, document: PlanDocument,
-                     sha256: str) -> RevisionPreview:
-    """What recording `document` against `plan` would change; records nothing."""
+                     sha256: str, *, partial: bool = False) -> RevisionPreview:
+    """What recording `document` against `plan` would change; records nothing. `partial`:
+    the document lists only the tasks it amends or adds (see domain/revision.py)."""
     if not document.tasks:
         raise DomainError("revision.no_tasks", field="file", plan=plan.number)
     other = document.header.number
@@ -86,7 +87,8 @@ def preview_revision(ledger: TenantLedger, plan: Plan, document: PlanDocument,
     built = _built(plan, state)
     diff = revision_diff(current_tasks(state, plan.id), document.tasks,
                          lambda cell: agency_keys(cell, built),
-                         current_indicators(state, plan.id), document.indicators)
+                         current_indicators(state, plan.id), document.indicators,
+                         partial=partial)
     added = diff.of_kind(ADDED)
     scratch = PlanAggregates(plan=plan, tasks=[], indicators=[], registered=built.registered)
     provenance = Provenance(actor="preview", effective_on=date.today())
@@ -98,12 +100,18 @@ def preview_revision(ledger: TenantLedger, plan: Plan, document: PlanDocument,
     needed = dict.fromkeys(d.group_code for d in added if d.group_code)
     new_groups = tuple(titles.get(code, TaskGroup(code, code)) for code in needed
                        if plan.group_title(code) is None)
+    warnings = list(scratch.warnings)
+    live = sum(1 for t in state.tasks.values() if t.plan_id == plan.id and t.state != "cancelled")
+    if len(diff.of_kind(REMOVED)) * 2 > live:
+        # An amending decision listing only what it changes would remove the rest.
+        warnings.insert(0, message("revision.removes_most", removed=len(diff.of_kind(REMOVED)),
+                                   tasks=live))
     return RevisionPreview(
         plan=plan.number, document=document, sha256=sha256, diff=diff,
         recorded_already=plan.was_revised_by(sha256), new_groups=new_groups,
         new_agencies={key: name.name for key, name in built.agencies.items()
                       if key not in state.agencies},
-        warnings=tuple(scratch.warnings))
+        warnings=tuple(warnings))
 
 
 def _built(plan: Plan, state: PlanState) -> PlanAggregates:
@@ -122,7 +130,8 @@ def revise_plan(ledger: TenantLedger, command: RevisePlan, ctx: Context) -> Outc
     document = command.document
     if document.problems and not command.accept_problems:
         raise ImportRefused(document.problems)
-    preview = preview_revision(ledger, plan, document, command.sha256)
+    preview = preview_revision(ledger, plan, document, command.sha256,
+                               partial=command.partial)
     if preview.recorded_already:
         return Outcome((), lambda _: CommandResult(plan.id, plan.version, None, {
             "plan": plan.number, "recorded": False, "counts": {}, "events": 0}))

@@ -37,6 +37,9 @@ class PlanReviseFormSchema(Strict):
         "description": "Why; default: the plan adjusted by the amending document."})
     accept_problems = fields.Boolean(load_default=False, metadata={
         "description": "Record even if some rows of the document could not be read."})
+    listed_only = fields.Boolean(load_default=False, metadata={
+        "description": "The document lists only the tasks it amends or adds: the tasks it "
+                       "leaves out stay as they are (false: they are removed)."})
     preview = fields.Boolean(load_default=False, metadata={
         "description": "true: answer the differences and record nothing."})
 
@@ -66,7 +69,7 @@ class RevisionChangeSchema(Strict):
     after = fields.Nested(RevisionSideSchema, required=True, allow_none=True)
 
 
-class TargetChangeSchema(Strict):
+class RevisedTargetSchema(Strict):
     indicator = fields.String(required=True, metadata={"description": "Its code: 7.1."})
     name = fields.String(required=True)
     before = fields.String(required=True, metadata={"description": "The target as written."})
@@ -97,7 +100,7 @@ class PlanRevisionSchema(Strict):
                          metadata={"description": "Tasks per kind of change recorded."})
     changes = fields.List(fields.Nested(RevisionChangeSchema), required=True)
     unchanged = fields.Integer(required=True)
-    targets = fields.List(fields.Nested(TargetChangeSchema), required=True, metadata={
+    targets = fields.List(fields.Nested(RevisedTargetSchema), required=True, metadata={
         "description": "Indicators whose target the document writes otherwise."})
     new_groups = fields.List(fields.Nested(NewGroupSchema), required=True)
     new_agencies = fields.List(fields.String(), required=True)

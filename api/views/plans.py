@@ -112,14 +112,16 @@ def revise_plan(form: dict[str, Any]) -> Reply:
     wording when an amendment renumbered them. Each change (a task added, removed, re-worded,
     re-dated, given another lead or other coordinators) is recorded as the event a person
     would record, citing `amending` and taking effect on its date, all in one transaction,
-    with `Plan.Revised`. `preview=true` answers the differences and records nothing. 201 when
+    with `Plan.Revised`. `listed_only=true`: the document lists only the tasks it amends or adds
+    (the others stay). `preview=true` answers the differences and records nothing. 201 when
     recorded; 200 for a preview, or when this document was recorded against the plan before.
     """
     data, filename = _document_file(form)
     document = read_isolated(data, filename, require_number=False)
     sha256 = hashlib.sha256(data).hexdigest()
     tenant = scope.ledger()
-    preview = preview_revision(tenant, tenant.plan(form["plan"]), document, sha256)
+    preview = preview_revision(tenant, tenant.plan(form["plan"]), document, sha256,
+                               partial=form["listed_only"])
     shown = revision_json(preview, scope.queries().state().agencies)
     if form["preview"]:
         return Reply({**shown, "recorded": False, "position": None, "events": 0}, status=200,
@@ -127,7 +129,7 @@ def revise_plan(form: dict[str, Any]) -> Reply:
     result = dispatch(RevisePlan(
         plan=preview.plan, document=document, sha256=sha256, amending=form["amending"],
         amending_on=form["amending_on"], reason=form["reason"],
-        accept_problems=form["accept_problems"]), form)
+        accept_problems=form["accept_problems"], partial=form["listed_only"]), form)
     assert isinstance(result, CommandResult)
     recorded = bool(result.detail["recorded"])
     events = int(result.detail["events"])

@@ -85,3 +85,12 @@ def test_a_task_is_reworded_by_hand_with_its_reason_and_deciding_document(
     same = client.post(f"{seeded}/tasks/4/reword", json={
         "title": title, "reason": "Lần nữa"})
     assert assert_problem(same, 422)["detail"]
+
+
+def test_a_document_listing_only_what_it_amends_leaves_the_other_tasks(
+        client: FlaskClient, seeded: str) -> None:
+    body = revise(client, seeded, preview="true", listed_only="true").get_json()
+    assert [(c["task"], c["kinds"]) for c in body["changes"]] == [
+        ("2", ["reworded"]), ("3", ["deadline_changed"]), ("9", ["lead_changed"]),
+        ("61", ["added"])]
+    assert body["counts"]["removed"] == 0

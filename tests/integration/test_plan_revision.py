@@ -140,6 +140,26 @@ def test_a_document_with_no_tasks_or_an_unknown_plan_is_refused_and_stores_nothi
     assert events(ledger) == before
 
 
+def test_an_amending_decision_listing_only_what_it_changes_removes_nothing_else(
+        ledger: TenantLedger) -> None:
+    document = read_plan_document(REVISED)
+    # It names the plan's own numbers: the task it adds comes after the last one, 61.
+    listed = replace(document, tasks=tuple(
+        replace(r, number="61") if r.number == "60" else r
+        for r in document.tasks if r.number in ("2", "60")), indicators=())
+    whole = preview_revision(ledger, ledger.plan(PLAN), listed, "4" * 64)
+    assert len(whole.diff.of_kind("removed")) == 59  # read as the whole new list
+    assert whole.warnings[0].code == "revision.removes_most"
+    result = ledger.handle(RevisePlan(
+        plan=PLAN, document=listed, sha256="4" * 64, amending=DECISION, amending_on=ON,
+        partial=True), Context(DOST.actor, ON))
+    assert isinstance(result, CommandResult)
+    assert {k: n for k, n in result.detail["counts"].items() if n} == {
+        "added": 1, "reworded": 1}
+    state = TenantQueries(ledger.app).state()
+    assert sum(1 for t in state.tasks.values() if t.state == "cancelled") == 0
+
+
 def test_an_indicator_target_the_document_writes_otherwise_is_changed_citing_it(
         ledger: TenantLedger) -> None:
     document = read_plan_document(REVISED)

@@ -37,7 +37,8 @@ KINDS_VI = {"added": "Thêm nhiệm vụ", "removed": "Bãi bỏ nhiệm vụ",
 
 
 def _form() -> dict[str, str]:
-    return {name: request.form.get(name, "").strip() for name in _FIELDS if name != "file"}
+    form = {name: request.form.get(name, "").strip() for name in _FIELDS if name != "file"}
+    return {**form, "listed_only": "yes" if request.form.get("listed_only") == "yes" else ""}
 
 
 def _render(slug: str, **context: Any) -> str:
@@ -61,7 +62,8 @@ def _differences(slug: str, data: bytes, filename: str, sha256: str,
                  form: dict[str, str], errors: dict[str, str] | None = None) -> str:
     ledger = tenancy().ledger(slug)
     document = _read(data, filename, require_number=False)
-    preview = preview_revision(ledger, ledger.plan(form["plan"]), document, sha256)
+    preview = preview_revision(ledger, ledger.plan(form["plan"]), document, sha256,
+                               partial=form.get("listed_only") == "yes")
     shown = revision_json(preview, queries(slug).state().agencies)
     return _render(slug, errors=errors or {}, form=form, preview=shown, sha256=sha256,
                    filename=filename, problems=document.problems)
@@ -100,7 +102,8 @@ def revise_confirm(slug: str) -> Response | tuple[str, int]:
         result = dispatch(slug, RevisePlan(
             plan=form["plan"], document=document, sha256=sha256, amending=form["amending"],
             amending_on=amending_on, reason=form["reason"],
-            accept_problems=request.form.get("accept_problems") == "yes"),
+            accept_problems=request.form.get("accept_problems") == "yes",
+            partial=form["listed_only"] == "yes"),
             Context(viewer.name, amending_on))
         assert isinstance(result, CommandResult)
         if result.detail["recorded"]:
