@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -67,6 +68,27 @@ class Indicator(Aggregate):
         self.parent_code = parent_code
         self.extra = dict(extra)
         self.values: dict[str, Decimal] = {}
+
+    @classmethod
+    def carry(cls, *, origin: dict[str, str], carried: dict[str, Any],
+              **defined: Any) -> Indicator:
+        """The indicator as a merged tenant held it, continued in the tenant it merged into:
+        `defined` as Defined records it (its current target), `origin` where it came from
+        and `carried` its values and first target there (JSON; service/merger.py)."""
+        indicator: Indicator = cls._create(cls.Carried, id=cls.create_id(
+            defined["plan_id"], defined["code"]), origin=dict(origin), carried=dict(carried),
+            **defined)
+        return indicator
+
+    class Carried(Defined):
+        """An indicator carried over from a merged tenant with the values reported there."""
+
+        origin: dict[str, str]
+        carried: dict[str, Any]
+
+        def apply(self, aggregate: Any) -> None:
+            for value in self.carried.get("values", []):
+                aggregate.values[str(value["period"])] = Decimal(str(value["value"]))
 
     def report_value(
         self, period: ReportingPeriod, value: Decimal, source: str, provenance: Provenance

@@ -328,7 +328,14 @@ class Carrier:
             extra=dict(task.extra), provenance=self.provenance)
 
     def _indicator(self, indicator: Any) -> Indicator:
-        return Indicator(
+        view = self.state.indicators[indicator.id]
+        plan = self.state.plans[indicator.plan_id]
+        held: dict[str, Any] = codec.encode({"original_target": view.original_target,
+                                             "values": view.values})
+        return Indicator.carry(
+            origin={"tenant": self.old.slug, "tenant_name": self.old.display_name,
+                    "plan": plan.number, "code": indicator.code},
+            carried=held,
             plan_id=indicator.plan_id, code=indicator.code, name=indicator.name,
             unit=indicator.unit, target=indicator.target,
             responsible=self._resolved(indicator.responsible, None),

@@ -9,7 +9,8 @@ from domain.catalogue import PlanCatalogue
 from domain.indicator import Indicator
 from domain.lineage import TenantLineage
 from domain.plan import Plan
-from projections import plan_state
+from domain.targets import Target
+from projections import codec, plan_state
 from projections.plan_state import (
     AgencyChange,
     IndicatorValue,
@@ -200,6 +201,17 @@ def _indicator_defined(state: PlanState, e: Indicator.Defined) -> None:
     )
 
 
+def _indicator_carried(state: PlanState, e: Indicator.Carried) -> None:
+    _indicator_defined(state, e)
+    indicator = state.indicators[e.originator_id]
+    indicator.original_target = Target.from_dict(e.carried["original_target"])
+    indicator.values = codec.decode_value(list[IndicatorValue], e.carried.get("values", []))
+
+
+def _indicator_carried_audit(state: PlanState, e: Indicator.Carried) -> Audit:
+    return Audit({"code": e.code, "tenant": e.origin["tenant_name"]})
+
+
 def _indicator_defined_audit(state: PlanState, e: Indicator.Defined) -> Audit:
     return Audit({"code": e.code, "target": e.target.text})
 
@@ -264,6 +276,8 @@ SPECS: dict[type[Any], EventSpec] = {
                                        _collective_marked_audit),
     Indicator.Defined: EventSpec(INDICATOR, _indicator_defined, "audit.indicator_defined",
                                  _indicator_defined_audit),
+    Indicator.Carried: EventSpec(INDICATOR, _indicator_carried, "audit.indicator_carried",
+                                 _indicator_carried_audit),
     Indicator.ValueReported: EventSpec(INDICATOR, _value_reported, "audit.value_reported",
                                        _value_reported_audit),
     Indicator.TargetChanged: EventSpec(INDICATOR, _target_changed, "audit.target_changed",

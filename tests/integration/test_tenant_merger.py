@@ -19,6 +19,7 @@ from integrity.offline import verify_file
 from service.commands import (
     Context,
     ImportPlan,
+    ReportIndicatorValue,
     ReportProgress,
     SucceedAgency,
     SuspendTask,
@@ -65,7 +66,9 @@ def first_half(tenancy: Tenancy, seed_path: Path) -> Tenancy:
     record(tenancy, "quang-nam", date(2025, 5, 20),
            SuspendTask(task="12", reason="Chờ hướng dẫn của Bộ"))
     record(tenancy, "quang-nam", date(2025, 6, 28),
-           ReportProgress(task="10", period="2025-H1", percent=45, narrative="Đang triển khai"))
+           ReportProgress(task="10", period="2025-H1", percent=45, narrative="Đang triển khai"),
+           ReportIndicatorValue(indicator="7.1", period="2025", value="62,5",
+                                source="Báo cáo 30/BC-SKHCN"))
     return tenancy
 
 
@@ -137,6 +140,8 @@ def test_the_new_city_carries_the_provinces_plan_on_and_the_archive_verifies_as_
     assert (detail.origin.tenant, detail.origin.tenant_name, detail.origin.number) == (
         "quang-nam", "Quảng Nam", "10")
     assert [(r.number, r.percent) for r in detail.reports] == [(1, 20), (2, 45), (3, 60)]
+    indicator = tenancy.queries("da-nang").indicator("7.1")
+    assert indicator.latest is not None and str(indicator.latest.value) == "62.5"
     assert tenancy.queries("da-nang").check() == []  # the read models rebuild the same
 
 
