@@ -69,6 +69,9 @@ class PeriodicReport:
     deadline_changes: list[AuditEntry]
     indicators: list[IndicatorProgress]
     agency_reports: list[AgencyReport] = field(default_factory=list)
+    # Agencies whose duties had passed on (succession, merger, dissolution) by the report's
+    # date: never ranked, shown apart with their own record up to then.
+    ended: list[AgencyScore] = field(default_factory=list)
     simulated: bool = False  # of a simulated tenant (`r57 demo`): the document says so
 
     @property
@@ -168,5 +171,6 @@ def build(reads: TenantQueries, display_name: str, period: ReportPeriod, on: dat
         deadline_changes=_deadline_changes(reads, period, known_at),
         indicators=[i for i in indicator_progress(state) if not i.is_heading],
         agency_reports=_agency_reports(state, period),
+        ended=scorecard(state, on.year, on, part="ended"),
         simulated=simulated,
     )

@@ -13,7 +13,7 @@ from reports import official
 from reports.official import grid, line
 from reports.periodic import FIVE, PeriodicReport
 from reports.spreadsheet import SIMULATED
-from reports.words import day, moment_words, number, percent, period_words
+from reports.words import day, ended_note, moment_words, number, percent, period_words
 
 
 def to_docx(report: PeriodicReport) -> bytes:
@@ -143,6 +143,25 @@ def _leads(document: Document, report: PeriodicReport) -> None:
     heading(document, "III. KẾT QUẢ THEO CƠ QUAN CHỦ TRÌ")
     rows = [[agency, *_counts(counts)] for agency, counts in report.summary.by_lead.items()]
     _count_grid(document, "Cơ quan chủ trì", rows)
+    _ended(document, report)
+
+
+ENDED_TITLE = "Cơ quan đã được kế nhiệm, hợp nhất hoặc giải thể (không xếp hạng)"
+ENDED_NOTE = ("Từ ngày kế nhiệm, các nhiệm vụ chưa hoàn thành của cơ quan được tính cho cơ "
+              "quan kế nhiệm; kết quả dưới đây là của chính cơ quan đến ngày đó.")
+
+
+def _ended(document: Document, report: PeriodicReport) -> None:
+    if not report.ended:
+        return
+    line(document, f"{ENDED_TITLE}, năm {report.on.year}", bold=True, italic=True,
+         justify=True, before=6, after=2, keep=True)
+    para(document, ENDED_NOTE, keep=True)
+    grid(document, [["Cơ quan", "Tình trạng", "Nhiệm vụ chủ trì", "Hoàn thành đúng hạn",
+                     "Hoàn thành quá hạn", "Chưa hoàn thành, quá hạn", "Báo cáo đúng hạn"]], [
+        [s.agency, ended_note(s), str(s.led), str(s.done_on_time), str(s.done_late),
+         str(s.overdue), f"{s.reports_on_time}/{s.reports}"] for s in report.ended],
+        (35, 40, 18, 18, 18, 18, 18), range(2, 7))
 
 
 def _overdue(document: Document, report: PeriodicReport) -> None:

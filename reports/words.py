@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from domain.clock import VIETNAM as ZONE
 from domain.status import StatusClass
+from projections.scorecard import AgencyScore
 
 VIETNAM = ZoneInfo(ZONE)  # the one clock's zone (domain/clock.py): printed times follow it
 STATUS_SHORT = {
@@ -21,6 +22,20 @@ _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
 def day(value: date | None) -> str:
     return "" if value is None else f"{value:%d/%m/%Y}"
+
+
+def ended_note(score: AgencyScore) -> str:
+    """How an agency's duties passed on, for an agency shown apart from the ranking:
+    "Đã được kế nhiệm bởi Sở Khoa học và Công nghệ từ ngày 01/03/2025"."""
+    successors = "; ".join(score.successors)
+    when = f"từ ngày {day(score.ended_on)}"
+    if score.ended == "succession":
+        return f"Đã được kế nhiệm bởi {successors} {when}"
+    if score.ended == "merger":
+        return f"Đã hợp nhất vào {successors} {when}"
+    if score.ended == "dissolution":
+        return f"Đã giải thể {when}"
+    return ""
 
 
 def moment_words(value: datetime) -> str:

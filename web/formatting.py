@@ -14,6 +14,7 @@ from flask import Blueprint
 from domain.status import StatusClass
 from domain.text import ascii_digits
 from i18n import render
+from reports.words import ended_note
 from service.audit_texts import audit_text, change_type_text
 from web.messages import WebError, deadline_kind_vi, period_vi, report_state_vi, role_vi
 from web.people import actor_name
@@ -65,20 +66,6 @@ def number(value: object) -> str:
 
 def percent(value: float) -> str:
     return f"{value * 100:.1f}".replace(".", ",") + " %"
-
-
-def ended_note(score: Any) -> str:
-    """How an agency's duties passed on, for an agency shown apart from the ranking:
-    "Đã được kế nhiệm bởi Sở Khoa học và Công nghệ từ ngày 01/03/2025"."""
-    successors = "; ".join(score.successors)
-    when = f"từ ngày {day(score.ended_on)}"
-    if score.ended == "succession":
-        return f"Đã được kế nhiệm bởi {successors} {when}"
-    if score.ended == "merger":
-        return f"Đã hợp nhất vào {successors} {when}"
-    if score.ended == "dissolution":
-        return f"Đã giải thể {when}"
-    return ""
 
 
 def parse_day(text: str, field: str, *, required: bool = True) -> date | None:

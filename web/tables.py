@@ -15,9 +15,10 @@ from projections.plan_status import TaskStatus
 from projections.scorecard import AgencyScore
 from reports.spreadsheet import Cell, Heading, Sheet, inert
 from reports.spreadsheet import to_xlsx as workbook
+from reports.words import ended_note
 from service.audit_texts import audit_text, change_type_text, changes_text
 from service.national import NationalComparison
-from web.formatting import FIVE_CLASSES, day, ended_note, moment
+from web.formatting import FIVE_CLASSES, day, moment
 from web.messages import period_vi
 from web.people import actor_name
 from web.views.changes import TenantChange

@@ -56,7 +56,9 @@ def public_page(slug: str) -> str:
     chosen = chosen_plan(plan)
     summary = reads.summary(on, plan=chosen)
     scores = reads.scorecard(year, on, plan=chosen)
-    return render_template("web/public.html", summary=summary, on=on, scores=scores, year=year,
+    ended = reads.ended_scores(year, on, plan=chosen)
+    return render_template("web/public.html", summary=summary, on=on, scores=scores,
+                           ended=ended, year=year,
                            years=recent_years(), group_rows=group_rows(summary),
                            chosen_plan=chosen,
                            charts=summary_charts(summary, plan), legend=legend(),
