@@ -11,6 +11,7 @@ import pytest
 from domain.accounts import Account, TenantPolicy
 from domain.agency import Agency
 from domain.clock import fixed
+from domain.indicator import Indicator
 from domain.lineage import TenantLineage
 from domain.status import StatusClass
 from domain.task import Task
@@ -35,6 +36,8 @@ CANNOT_APPEAR = {
                              "standing body never has to mark one",
     # The demo is one tenant: a merger of tenants is recorded in the tenant that absorbs another.
     Task.Carried: "written only when a tenant merger carries another tenant's tasks over",
+    Indicator.Carried: "written only when a tenant merger carries another tenant's indicators "
+                       "over",
     TenantLineage.MergerRecorded: "written only in the tenant a merger creates",
 }
 ACCESS_LOG = {
