@@ -356,7 +356,7 @@ def cmd_demo(t: Tenancy, args: argparse.Namespace) -> None:
     else:
         print(f"Demo tenant '{result.slug}' already exists; nothing recorded")
     args.tenant, args.on, args.known_at, args.effective_on = result.slug, None, None, None
-    args.search = args.group = args.agency = args.status = None
+    args.search = args.group = args.agency = args.status = args.plan = None
     cli_reports.cmd_status(t, args)
 
 

@@ -241,3 +241,13 @@ def test_a_province_is_merged_into_a_city_from_the_command_line(imported: Cli) -
     code, out, err = cli("tenant", "merge", "da-nang", "--into", "da-nang", "--on",
                          "01/07/2099")
     assert code != 0 and "itself" in err
+
+
+def test_r57_demo_builds_the_demo_tenant_once_and_prints_its_status(cli: Cli) -> None:
+    code, out, err = cli("demo")
+    assert code == 0, err
+    assert "Demo tenant 'demo'" in out and "simulated commands recorded" in out
+    assert "1534/KH-UBND" in out
+    code, out, err = cli("demo")
+    assert code == 0, err
+    assert "already exists; nothing recorded" in out
