@@ -2,11 +2,11 @@
 re-dates or gives to other agencies.
 
 Pure: the plan's tasks as they stand (`CurrentTask`, taken from the read model by the
-service) against the rows of the revised document. A row is matched to a task by its group
-and number; when an amendment renumbers tasks (one dropped, the rest moved up), rows are
-matched by wording instead. Wording is compared as Vietnamese is read: NFC, case and
-spacing aside, diacritics kept, a tone mark's place in the syllable aside ("hoá" and "hóa"
-are one word, "hoa" another).
+service) against the rows of the revised document. A row is matched to a task by its number
+(qualified by its group when the numbering restarts in each); when an amendment renumbers
+tasks (one dropped, the rest moved up), rows are matched by wording instead. Wording is
+compared as Vietnamese is read: NFC, case and spacing aside, diacritics kept, a tone mark's
+place in the syllable aside ("hoá" and "hóa" are one word, "hoa" another).
 """
 
 from __future__ import annotations
@@ -174,8 +174,10 @@ def target_changes(current: Sequence[CurrentIndicator], rows: Sequence[Indicator
 
 # -- matching ----------------------------------------------------------------------------
 
-def _slot(group: str, number: str) -> tuple[str, str]:
-    return fold(group), nfc(number).rstrip(".")
+def _number(number: str) -> str:
+    """A task's number as the ledger keys it: "5." is 5 (numbers that restart in each group
+    come qualified by it: "II.3")."""
+    return nfc(number).rstrip(".")
 
 
 def match_rows(current: Sequence[CurrentTask], rows: Sequence[TaskRow]
@@ -183,8 +185,11 @@ def match_rows(current: Sequence[CurrentTask], rows: Sequence[TaskRow]
                           list[CurrentTask]]:
     """Pairs (task, row, similarity), rows matching no task, tasks no row matches.
 
-    First the same wording (anywhere), then the most alike wordings (a row's own slot
-    counting for a little), then whatever is left in the same slot (its wording replaced)."""
+    First the same wording (anywhere), then the most alike wordings (a row's own number
+    counting for a little), then whatever is left under the same number and group (its
+    wording replaced; any group when the document lists its tasks under no heading of its
+    own, as amending decisions often do), unless that task was cancelled."""
+    ungrouped = len({fold(r.group_code) for r in rows}) <= 1
     tasks, left = list(current), list(rows)
     pairs: list[tuple[CurrentTask, TaskRow, float]] = []
 
@@ -196,15 +201,13 @@ def match_rows(current: Sequence[CurrentTask], rows: Sequence[TaskRow]
     for row in list(left):
         same = [t for t in tasks if same_wording(t.title, row.title)]
         if same:
-            own = [t for t in same if _slot(t.group_code, t.number)
-                   == _slot(row.group_code, row.number)]
+            own = [t for t in same if _number(t.number) == _number(row.number)]
             take((own or same)[0], row, 1.0)
     scored = sorted(
         ((similarity(t.title, r.title), i, j) for i, t in enumerate(tasks)
          for j, r in enumerate(left)),
         key=lambda s: -(s[0] + _SAME_NUMBER_BONUS * (
-            _slot(tasks[s[1]].group_code, tasks[s[1]].number)
-            == _slot(left[s[2]].group_code, left[s[2]].number))))
+            _number(tasks[s[1]].number) == _number(left[s[2]].number))))
     chosen_tasks: set[int] = set()
     chosen_rows: set[int] = set()
     alike: list[tuple[CurrentTask, TaskRow, float]] = []
@@ -216,8 +219,9 @@ def match_rows(current: Sequence[CurrentTask], rows: Sequence[TaskRow]
     for task, row, score in alike:
         take(task, row, score)
     for row in list(left):
-        slot = _slot(row.group_code, row.number)
-        own = [t for t in tasks if _slot(t.group_code, t.number) == slot]
+        own = [t for t in tasks if _number(t.number) == _number(row.number)
+               and t.state != "cancelled"
+               and (ungrouped or fold(t.group_code) == fold(row.group_code))]
         if own:
             take(own[0], row, similarity(own[0].title, row.title))
     return pairs, left, tasks

@@ -11,10 +11,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from domain.errors import DomainError, NotFound
 from domain.plan_document import PlanDocument
-from importers import read_plan_document
+from importers import read_plan_bytes, read_plan_document
 from projections.change_log import ChangeFilter
 from service.commands import CommandResult, Context, CreatePlan, ImportPlan, RevisePlan
 from service.ledger import TenantLedger
@@ -22,6 +23,7 @@ from service.queries import TenantQueries, read_events
 from service.revision import preview_revision
 from service.tenancy import Tenancy
 from tests.fixtures import REVISED_SEED as REVISED
+from tests.imports.documents import save, task_table
 
 DOST = Context(actor="dost:nguyen-van-a")
 PLAN = "1534/KH-UBND"
@@ -197,3 +199,47 @@ def test_a_change_refused_part_way_leaves_nothing_recorded(ledger: TenantLedger)
     assert events(ledger) == before
     assert ledger.task("3", PLAN).deadline.text == "3/2025"
     assert not ledger.plan(PLAN).revisions
+
+
+def amending_decision(seed: PlanDocument) -> bytes:
+    """A Word decision amending the seed, as provinces publish one: its own number, and an
+    appendix listing only the tasks it changes or adds, under the plan's numbers and under no
+    group heading (task 20 is in group III of the plan, task 40 in group V)."""
+    rows = {r.number: r for r in seed.tasks}
+    document = Document()
+    top = document.add_table(rows=2, cols=2)
+    top.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NAM"
+    top.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    top.cell(1, 0).text = "Số: 245/QĐ-UBND"
+    top.cell(1, 1).text = "Quảng Nam, ngày 15 tháng 7 năm 2025"
+    document.add_paragraph("QUYẾT ĐỊNH")
+    document.add_paragraph("Về việc sửa đổi, bổ sung Kế hoạch số 1534/KH-UBND")
+    document.add_paragraph("PHỤ LỤC")
+    task_table(document, [
+        ["20", rows["20"].title, rows["20"].leads, rows["20"].coordinators, "12/2026",
+         rows["20"].expected_output],
+        ["40", rows["40"].title + " trên địa bàn tỉnh", rows["40"].leads,
+         rows["40"].coordinators, rows["40"].deadline, rows["40"].expected_output],
+        ["61", "Xây dựng sàn giao dịch công nghệ của tỉnh", "Sở Khoa học và Công nghệ",
+         "Sở Công Thương", "2026", "Sàn giao dịch"],
+    ])
+    return save(document)
+
+
+def test_a_word_amending_decision_listing_only_its_changes_is_recorded_citing_it(
+        ledger: TenantLedger, seed_path: Path) -> None:
+    data = amending_decision(read_plan_document(seed_path))
+    document = read_plan_bytes(data, "qd-245-QD-UBND.docx", require_number=False)
+    assert document.header.number == "245/QĐ-UBND"
+    sha256 = hashlib.sha256(data).hexdigest()
+    preview = preview_revision(ledger, ledger.plan(PLAN), document, sha256, partial=True)
+    assert [(d.reference, d.kinds) for d in preview.diff.changes] == [
+        ("20", ("deadline_changed",)), ("40", ("reworded",)), ("61", ("added",))]
+    ledger.handle(RevisePlan(plan=PLAN, document=document, sha256=sha256, amending=DECISION,
+                             partial=True), DOST)
+    assert ledger.task("20", PLAN).deadline.text == "12/2026"
+    assert ledger.task("40", PLAN).title.endswith("trên địa bàn tỉnh")
+    # The decision's own date: the changes take effect then.
+    assert ledger.task("61", PLAN).deadline.text == "2026"
+    entry = TenantQueries(ledger.app).history("20", PLAN)[-1]
+    assert (entry.document, entry.effective_on) == (DECISION, ON)
