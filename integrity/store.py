@@ -49,9 +49,16 @@ class IntegrityStore:
 
     def lock_head(self, cursor: Cursor) -> ChainHead:
         """Take the tenant's chain lock for this transaction; return the head."""
-        # SQLite's writers are already serialised; PostgreSQL locks the row.
-        locked = _HEAD + (" FOR UPDATE" if self.db.dialect == "postgres" else "")
-        cursor.execute(locked, {"t": self.tenant})
+        self.ask_head(cursor)
+        return self.locked_head(cursor)
+
+    def ask_head(self, cursor: Cursor) -> None:
+        """Send the statement that locks and reads the head (`locked_head` reads its
+        answer): PostgreSQL sends it with the append's other statements, in one trip."""
+        cursor.execute(self._locked_head(), {"t": self.tenant})
+
+    def locked_head(self, cursor: Cursor) -> ChainHead:
+        """The head `ask_head` asked for, on the same cursor."""
         row = cursor.fetchone()
         if row is None:  # the tenant's first chaining: make the row, then lock it
             cursor.execute(
@@ -59,9 +66,13 @@ class IntegrityStore:
                 "VALUES (:t, 0, 0, :g) ON CONFLICT (tenant) DO NOTHING",
                 {"t": self.tenant, "g": EMPTY_HEAD.chain_hash},
             )
-            cursor.execute(locked, {"t": self.tenant})
+            cursor.execute(self._locked_head(), {"t": self.tenant})
             row = cursor.fetchone()
         return _head(row)
+
+    def _locked_head(self) -> str:
+        # SQLite's writers are already serialised; PostgreSQL locks the row.
+        return _HEAD + (" FOR UPDATE" if self.db.dialect == "postgres" else "")
 
     def advance(self, cursor: Cursor, links: list[Link], head: ChainHead) -> None:
         cursor.executemany(

@@ -21,7 +21,11 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+)
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Rollback
 from psycopg.sql import SQL, Composable, Identifier, Literal
@@ -43,19 +47,28 @@ class AppendSteps:
         self.events_table = events_table
 
     def run(self, cursor: Cursor, stored: Sequence[StoredEvent], positions: Sequence[int],
-            within: Sequence[Step]) -> None:
+            within: Sequence[Step], asked: Cursor | None = None) -> None:
+        """`asked`: a cursor the chain head was asked for on already (`ask_head`)."""
         faults.reached("after_events")
         if self.integrity is not None and positions:
-            self._bind(cursor, stored, positions)
+            self._bind(cursor, stored, positions, asked)
         faults.reached("after_chain")
         for step in within:
             step(cursor, positions)
         faults.reached("after_answer")
 
+    def ask_head(self, cursor: Cursor) -> bool:
+        """Ask for the chain head ahead of the insert (False: this log is not chained)."""
+        if self.integrity is None:
+            return False
+        self.integrity.ask_head(cursor)
+        return True
+
     def _bind(self, cursor: Cursor, stored: Sequence[StoredEvent],
-              positions: Sequence[int]) -> None:
+              positions: Sequence[int], asked: Cursor | None) -> None:
         assert self.integrity is not None
-        head = self.integrity.lock_head(cursor)
+        head = (self.integrity.locked_head(asked) if asked is not None
+                else self.integrity.lock_head(cursor))
         entries = [Entry(p, _uuid(s.originator_id), s.originator_version, s.topic, s.state)
                    for s, p in zip(stored, positions, strict=True)]
         if head.position != positions[0] - 1:  # a gap, or entries the chain has not bound
@@ -180,8 +193,10 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
                 with conn.cursor() as curs:
                     self._insert_events(curs, stored_events, **kwargs)
                 if stored_events:
-                    with conn.cursor() as curs:
+                    with conn.cursor() as head, conn.cursor() as curs:
                         try:
+                            if self.steps is not None and self.steps.integrity is not None:
+                                kwargs = {**kwargs, "asked": _PostgresCursor(head)}
                             self._insert_stored_events(curs, stored_events, **kwargs)
                             # Now, so a duplicate raises here rather than at the commit.
                             pipeline.sync()
@@ -213,6 +228,16 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
 
     def _notify_channel(self, curs: Any) -> None:
         """Notified by the lock statement (see __init__)."""
+
+    def _insert_stored_events(self, curs: Any, stored_events: Sequence[StoredEvent],
+                              **kwargs: Any) -> None:
+        """The lock, then (once the lock is held, as before) the chain head asked for on
+        its own cursor, then the insert: their answers come back in one round trip."""
+        self._lock_table(curs)
+        asked = kwargs.get("asked")
+        if asked is not None and self.steps is not None:
+            self.steps.ask_head(asked)
+        PostgresAggregateRecorder._insert_stored_events(self, curs, stored_events, **kwargs)
 
     def select_histories(self, snapshots_table: str, wanted: Wanted) -> Histories:
         """What folds each wanted item (see `Wanted`), in one statement."""
@@ -257,5 +282,5 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
         positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         if self.steps is not None and positions:
             self.steps.run(_PostgresCursor(curs), stored_events, positions,
-                           kwargs.get("within") or ())
+                           kwargs.get("within") or (), kwargs.get("asked"))
         return positions
