@@ -401,9 +401,12 @@ def national(url: str, tenants: int, reads: int) -> str:
 
 def known_at_run(kind: str, admin_url: str, events: int, samples: int) -> list[dict[str, Any]]:
     """Time-travel reads at `events` events: see the module's docstring."""
-    tenancies = (benchkit.sqlite_tenancy() if kind == "sqlite"
-                 else benchkit.postgres_tenancy(admin_url))
-    with tenancies as tenancy:
+    with contextlib.ExitStack() as stack:
+        if kind == "sqlite":
+            tenancy, url = stack.enter_context(benchkit.sqlite_tenancy()), ""
+        else:
+            url = stack.enter_context(benchkit.postgres_database(admin_url)).url
+            tenancy = stack.enter_context(benchkit.tenancy_at(url))
         seed = benchkit.Seed.load()
         ledger = benchkit.seeded_tenant(tenancy, "asof", seed, Context("bench"))
         script = Script([ledger.task(number) for number in seed.numbers])
@@ -417,8 +420,8 @@ def known_at_run(kind: str, admin_url: str, events: int, samples: int) -> list[d
         head = queries.refresh()
         print(f"  {kind} {events}: caught up in {time.perf_counter() - began:.0f} s",
               file=sys.stderr)
-        if kind == "postgres":
-            with psycopg.connect(tenancy.settings.database_url, autocommit=True) as conn:
+        if url:
+            with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("VACUUM ANALYZE")
         rng = random.Random(57)
         positions = [int(head * (0.05 + 0.9 * i / max(1, samples - 1))) + rng.randrange(60)
