@@ -404,7 +404,7 @@ class ReadModelStore:
                 cursor.execute(_REPORTS_AS_OF + " AND task_id = :i ORDER BY number",
                                {"t": self.tenant, "p": position, "i": task_id})
                 found += cursor.fetchall()
-        reports: dict[UUID, list[ReportView]] = {}
+        by_task: dict[str, list[ReportView]] = {}
         for row in found:
             first, last = row["decided_from"], row["decided"]
             report = report_from_doc(json.loads(row["doc"]))
@@ -412,8 +412,8 @@ class ReadModelStore:
                 report.state, report.decision_reason = "submitted", ""
             elif position < last:
                 return None
-            reports.setdefault(UUID(row["task_id"]), []).append(report)
-        return reports
+            by_task.setdefault(row["task_id"], []).append(report)
+        return {UUID(task_id): reports for task_id, reports in by_task.items()}
 
     # -- fold checkpoints ----------------------------------------------------------------
 
