@@ -11,8 +11,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
+
+from eventsourcing.utils import resolve_topic
 
 from domain.access import Role
 from domain.catalogue import resolve_plan
@@ -30,7 +33,7 @@ from projections.checkpoints import Checkpoint, fold_since, in_order
 from projections.details import AgencyEntry, IndicatorDetail, PlanOutline, TaskDetail
 from projections.diff import PlanDiff, diff_states
 from projections.indicator_progress import IndicatorProgress, indicator_progress
-from projections.plan_state import PlanState, ReportView, TaskRow, TaskView
+from projections.plan_state import TASK, PlanState, ReportView, TaskRow, TaskView
 from projections.plan_status import TaskStatus, filter_status, plan_status
 from projections.projector import Difference, apply_all, catch_up, check, rebuild
 from projections.queues import (
@@ -43,7 +46,7 @@ from projections.queues import (
 )
 from projections.responsibility import Responsibility, responsibility
 from projections.scorecard import AgencyScore, scorecard
-from projections.specs import fold
+from projections.specs import SPECS, fold
 from projections.store import ReadModelStore
 from projections.summary import PlanSummary, summarise
 from service.application import LedgerApplication
@@ -53,18 +56,33 @@ PAGE = 1000
 log = logging.getLogger("r57.read_models")
 
 
-def read_events(app: LedgerApplication, after: int = 0,
-                stop: int | None = None) -> Iterator[tuple[int, Any]]:
+def read_events(app: LedgerApplication, after: int = 0, stop: int | None = None,
+                keep: Callable[[Any], bool] | None = None) -> Iterator[tuple[int, Any]]:
     """(position, domain event) pairs of the tenant's log, after a position (and up to
-    `stop`, inclusive), in order."""
+    `stop`, inclusive), in order; with `keep`, only the notifications it keeps are decoded."""
     start = after + 1
     while True:
         page = app.recorder.select_notifications(start=start, limit=PAGE, stop=stop)
         for notification in page:
-            yield notification.id, app.mapper.to_domain_event(notification)
+            if keep is None or keep(notification):
+                yield notification.id, app.mapper.to_domain_event(notification)
         if len(page) < PAGE:
             return
         start = page[-1].id + 1
+
+
+def _of_tasks(tasks: Collection[UUID]) -> Callable[[Any], bool]:
+    """Keeps the notifications of the given tasks and of every aggregate not a task."""
+    def keep(notification: Any) -> bool:
+        return notification.originator_id in tasks or not _is_task_topic(notification.topic)
+    return keep
+
+
+@cache
+def _is_task_topic(topic: str) -> bool:
+    cls = resolve_topic(topic)
+    spec = next((SPECS[c] for c in cls.__mro__ if c in SPECS), None)
+    return spec is not None and spec.subject.view == TASK
 
 
 class SharedLoads:
@@ -216,18 +234,20 @@ class TenantQueries:
         events = read_events(self.app, 0, stop)
         return fold(events, known_at=known_at, effective_on=effective_on)
 
-    def _known_at(self, known_at: datetime, tasks: Collection[UUID] | None = None
-               ) -> tuple[PlanState, list[TaskRow]]:
+    def _known_at(self, known_at: datetime, tasks: Collection[UUID] | None = None, *,
+                  rows: bool = True) -> tuple[PlanState, list[TaskRow]]:
         """The plan as known at `known_at`, with the given tasks (every task, without them),
         and every task's status row then. Folded from the latest checkpoint that time has
-        seen whole (projections/checkpoints), else from the start."""
+        seen whole (projections/checkpoints), else from the start. Without `rows`, the
+        other tasks' events are not even decoded, and the rows returned are not to be used."""
         stop = self._last_position_known_at(known_at)
         if stop == 0:
             return PlanState(), []
+        keep = None if rows or tasks is None else _of_tasks(set(tasks))
         found = self.store.checkpoint_for(known_at, stop)
         if found is not None:
             start = Checkpoint(*found)
-            events = [(p, e) for p, e in read_events(self.app, start.position, stop)
+            events = [(p, e) for p, e in read_events(self.app, start.position, stop, keep)
                       if e.timestamp <= known_at]
 
             def earlier(ids: Collection[UUID] | None) -> dict[UUID, list[ReportView]] | None:
@@ -237,7 +257,7 @@ class TenantQueries:
             folded = fold_since(start, events, earlier, tasks)
             if folded is not None:
                 return folded
-        state = fold(read_events(self.app, 0, stop), known_at=known_at)
+        state = fold(read_events(self.app, 0, stop, keep), known_at=known_at)
         return state, in_order([t.row() for t in state.tasks.values()])
 
     def _live_state(self) -> PlanState:
@@ -307,7 +327,8 @@ class TenantQueries:
         wanted = number.strip().rstrip(".")
         with self.store.db.transaction(write=False) as cursor:
             plans = list(self.store.load_outline(cursor).plans)
-        state = self._known_at(known_at, {Task.create_id(p, wanted) for p in plans})[0]
+        state = self._known_at(known_at, {Task.create_id(p, wanted) for p in plans},
+                               rows=False)[0]
         return details.task_detail(state, wanted, self._plan_id(state, plan), on, latest)
 
     def task_page(self, number: str, on: date, latest: int | None) -> TaskPage:
