@@ -34,8 +34,9 @@ EventSource = Callable[[int], Iterator[tuple[int, Any]]]  # events after a posit
 BATCH = 2000
 # A checkpoint of the state at the last event up to each multiple of this position
 # (projections/checkpoints): a read as known at a past time folds at most this many events
-# after the one it starts from.
-CHECKPOINT_EVERY = 5000
+# after the one it starts from. A checkpoint of the seed plan is about 170 kB against about
+# 500 kB of change-log entries per 2,000 events.
+CHECKPOINT_EVERY = 2000
 
 
 def _view_key(event: Any) -> tuple[str, str]:
