@@ -36,9 +36,10 @@ def test_the_demo_tenant_is_made_once_with_the_seed_plan_and_its_history(
     assert not ensure_demo(tenancy).built
     (demo,) = tenancy.registry.list()
     assert demo.slug == "demo" and demo.simulated
-    # the seed's 60 tasks and the one the simulated history adds in group VIII
+    # the seed's 60 tasks, the one the simulated history adds in group VIII and the one its
+    # amending decision (468/QĐ-UBND) adds
     tasks = tenancy.queries("demo").status(tenancy.clock.today())
-    assert len(tasks) == 61
+    assert len(tasks) == 62
 
 
 def test_the_demo_principals_are_made_once_one_per_role_with_their_documented_tokens(
@@ -107,7 +108,7 @@ def test_r57_serve_migrates_loads_the_demo_and_serves_it_through_gunicorn(
                 time.sleep(0.2)
         assert status == 200
         _, body = _get(f"http://127.0.0.1:{port}/api/v1/tenants/demo/status", DOST_TOKEN)
-        assert len(json.loads(body)["tasks"]) == 61  # 60, and one the story adds
+        assert len(json.loads(body)["tasks"]) == 62  # 60, and two the story adds
         with pytest.raises(urllib.error.HTTPError) as anonymous:
             _get(f"http://127.0.0.1:{port}/api/v1/tenants/demo/status")
         assert anonymous.value.code == 401
