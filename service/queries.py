@@ -147,6 +147,9 @@ class TenantQueries:
         self._live: tuple[int, PlanState] | None = None  # (position, state) last loaded
         # (position, plans and agencies, status rows) last loaded
         self._rows: tuple[int, PlanState, list[TaskRow]] | None = None
+        # ((time, last position known then), plans and agencies, status rows) last folded
+        self._rows_known: tuple[tuple[datetime, int],
+                                tuple[PlanState, list[TaskRow]]] | None = None
         # (position, quarter, state, rows) the work queues last read
         self._queues: tuple[int, str, PlanState, dict[UUID, TaskRow]] | None = None
         # Told, at the first refresh, how far behind the read models were (a metric).
@@ -191,7 +194,7 @@ class TenantQueries:
             self.store = ReadModelStore(self.app.storage.tenant_database(self.app.slug),
                                         self.app.slug)
             self.read_primary += 1
-            self._live = self._rows = self._queues = None
+            self._live = self._rows = self._rows_known = self._queues = None
         position = self.store.position()
         if position >= head:
             return position  # already there: no second look at the position
@@ -210,7 +213,7 @@ class TenantQueries:
             delay = min(delay * 2, wait.longest_poll)
 
     def rebuild(self) -> int:
-        self._live = self._rows = self._queues = None
+        self._live = self._rows = self._rows_known = self._queues = None
         return rebuild(self.store, self._events_after)
 
     def check(self) -> list[Difference]:
@@ -235,12 +238,13 @@ class TenantQueries:
         return fold(events, known_at=known_at, effective_on=effective_on)
 
     def _known_at(self, known_at: datetime, tasks: Collection[UUID] | None = None, *,
-                  rows: bool = True) -> tuple[PlanState, list[TaskRow]]:
+                  rows: bool = True, stop: int | None = None) -> tuple[PlanState, list[TaskRow]]:
         """The plan as known at `known_at`, with the given tasks (every task, without them),
         and every task's status row then. Folded from the latest checkpoint that time has
         seen whole (projections/checkpoints), else from the start. Without `rows`, the
         other tasks' events are not even decoded, and the rows returned are not to be used."""
-        stop = self._last_position_known_at(known_at)
+        if stop is None:
+            stop = self._last_position_known_at(known_at)
         if stop == 0:
             return PlanState(), []
         keep = None if rows or tasks is None else _of_tasks(set(tasks))
@@ -288,9 +292,18 @@ class TenantQueries:
         if known_at is None and effective_on is None:
             return self._live_rows()
         if effective_on is None and known_at is not None:
-            return self._known_at(known_at, tasks=())
+            # The outline, the status and the summary of one page share one fold.
+            key = (known_at, self._last_position_known_at(known_at))
+            if self._rows_known is None or self._rows_known[0] != key:
+                self._rows_known = (key, self._known_at(known_at, tasks=(), stop=key[1]))
+            return self._rows_known[1]
         state = self.state(known_at=known_at, effective_on=effective_on)
         return state, state.task_rows()
+
+    def outline(self, **when: Any) -> PlanState:
+        """The plans and the agencies (tasks not to be read from it), now, as known at a time
+        or as effective on a date: what a plan selector shows, without the whole state."""
+        return self._rows_at(**when)[0]
 
     def _plan_id(self, state: PlanState, plan: str | None) -> UUID:
         return resolve_plan({p.number: p.id for p in state.plans.values()}, plan)

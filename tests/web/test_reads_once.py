@@ -4,12 +4,14 @@ the status, the summary and a task read only what they show, never the whole sta
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from projections.store import ReadModelStore
+from service.queries import TenantQueries
 from tests.web.conftest import TENANT, Tokens, sign_in
 
 
@@ -62,3 +64,28 @@ def test_an_api_answer_loads_the_plan_state_at_most_once(
     loads.clear()
     assert client.get(f"/api/v1/tenants/{TENANT}{path}", headers=headers).status_code == 200
     assert len(loads) == whole_loads
+
+
+@pytest.mark.parametrize("query", ["", "?mode=known&on={today}", "?on={today}&plan=1"])
+def test_the_time_travel_page_reads_no_whole_plan_state(
+    client: FlaskClient, province: Tokens, loads: list[int],
+    monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    # As known at a time, the page reads the plans then and the checkpointed status rows,
+    # neither the whole state folded at that time nor the whole state of now.
+    folded: list[dict[str, Any]] = []
+    original = TenantQueries.state
+
+    def whole(reads: TenantQueries, **when: Any) -> Any:
+        folded.append(when)
+        return original(reads, **when)
+
+    monkeypatch.setattr(TenantQueries, "state", whole)
+    sign_in(client, province.admin)
+    path = f"/t/{TENANT}/time-travel" + query.format(today=date.today().strftime("%d/%m/%Y"))
+    client.get(path)  # the read models catch up first
+    loads.clear()
+    folded.clear()
+    page = client.get(path)
+    assert page.status_code == 200 and "Tổng số nhiệm vụ" in page.get_data(as_text=True)
+    assert loads == [] and folded == []

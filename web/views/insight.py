@@ -117,8 +117,8 @@ def time_travel(slug: str) -> str:
     mode = "effective" if request.args.get("mode") == "effective" else "known"
     when = {"effective_on": on} if mode == "effective" else {"known_at": end_of_day(on)}
     reads = queries(slug)
-    plan = reads.state(**when)
-    now = reads.state()
+    plan = reads.outline(**when)
+    now = reads.outline()
     chosen = chosen_plan(now)
     if chosen is not None and not any(p.number == chosen for p in plan.plans.values()):
         # The plan chosen was not yet in the ledger then: nothing of it to show.
