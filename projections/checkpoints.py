@@ -67,6 +67,9 @@ def report_positions(events: Iterable[tuple[int, Any]]) -> dict[tuple[str, int],
     return made
 
 
+_DECIDING = (Task.ReportVerified, Task.ReportReturned)
+
+
 def noting_reports(events: Iterable[tuple[int, Any]],
                    made: dict[tuple[str, int], ReportPositions]) -> Iterator[tuple[int, Any]]:
     """The events, as they pass noting in `made` the positions that make each report."""
@@ -78,7 +81,7 @@ def noting_reports(events: Iterable[tuple[int, Any]],
                     position, decided, decided)
         elif isinstance(event, Task.ProgressReported):
             made[(str(event.originator_id), event.report)] = ReportPositions(position)
-        elif isinstance(event, Task.ReportVerified | Task.ReportReturned):
+        elif isinstance(event, _DECIDING):
             key = (str(event.originator_id), event.report)
             was = made.get(key, ReportPositions())
             made[key] = ReportPositions(was.submitted, was.decided_from or position, position)

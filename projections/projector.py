@@ -20,7 +20,7 @@ from projections.checkpoints import checkpoint_document, noting_reports, report_
 from projections.codec import encode
 from projections.entries import entry_for
 from projections.plan_state import TASK, PlanState
-from projections.specs import apply, spec_for
+from projections.specs import spec_for
 from projections.store import (
     ReadModelStore,
     ReportPositions,
@@ -114,8 +114,10 @@ def apply_all(state: PlanState, events: Iterable[tuple[int, Any]],
                 and position > (state.position // CHECKPOINT_EVERY + 1) * CHECKPOINT_EVERY):
             # The log jumps past a boundary (positions may skip): the last state before it.
             checkpoints.append((state.position, checkpoint_document(state)))
-        entries.append(entry_for(position, event, state))
-        apply(state, position, event)
+        spec = spec_for(event)  # once for the entry and the fold (as `apply` would)
+        entries.append(entry_for(position, event, state, spec))
+        spec.fold(state, event)
+        state.position = max(state.position, position)
         if checkpoints is not None and position % CHECKPOINT_EVERY == 0:
             checkpoints.append((position, checkpoint_document(state)))
     return entries

@@ -464,9 +464,10 @@ class ReadModelStore:
     # -- entries -----------------------------------------------------------------------
 
     def save_entries(self, cursor: Cursor, entries: Sequence[AuditEntry]) -> None:
+        when, day = self._when, self._day
         rows = [(
             self.tenant, e.position, e.aggregate_id, e.subject, e.event, e.change_type,
-            e.actor, self._when(e.recorded_at), self._day(e.effective_on),
+            e.actor, when(e.recorded_at), day(e.effective_on),
             _entry_doc(e),
             agency_list(e.agencies),
         ) for e in entries]
@@ -593,13 +594,17 @@ _CHANGES_AFTER = (
     "AND change_type IS NOT NULL ORDER BY position DESC LIMIT :limit")
 
 
+# json.dumps(..., ensure_ascii=False) builds an encoder per call; one serves every entry.
+_ENTRY_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _entry_doc(e: AuditEntry) -> str:
-    return json.dumps({
+    return _ENTRY_JSON({
         "version": e.version, "code": e.code, "params": e.params,
         "on_behalf_of": e.on_behalf_of,
         "reason": e.reason, "document": e.document,
         "changes": {k: [old, new] for k, (old, new) in e.changes.items()},
-    }, ensure_ascii=False)
+    })
 
 
 def entry_from_row(row: dict[str, Any]) -> AuditEntry:
