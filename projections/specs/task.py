@@ -174,11 +174,21 @@ def _reports_the_period_again(state: PlanState, e: Task.ProgressReported) -> boo
 
 # -- ReportVerified, ReportReturned --------------------------------------------------------
 
-def _set_report_state(state: PlanState, e: Any, value: str) -> None:
-    if task := _task(state, e):
-        for report in task.reports:
-            if report.number == e.report:
-                report.state = value
+def _decided_report(task: TaskView, number: int) -> ReportView | None:
+    """The report a decision is about. A task numbers its reports 1, 2, ... in the order it
+    receives them, and the one decided is mostly among the latest: looked for from the end,
+    a history of many reports is not scanned whole at each decision."""
+    for report in reversed(task.reports):
+        if report.number == number:
+            return report
+    return None
+
+
+def _set_report_state(state: PlanState, e: Any, value: str) -> ReportView | None:
+    if (task := _task(state, e)) and (report := _decided_report(task, e.report)):
+        report.state = value
+        return report
+    return None
 
 
 def _report_verified(state: PlanState, e: Task.ReportVerified) -> None:
@@ -191,11 +201,8 @@ def _report_verified_audit(state: PlanState, e: Task.ReportVerified) -> Audit:
 
 
 def _report_returned(state: PlanState, e: Task.ReportReturned) -> None:
-    _set_report_state(state, e, "returned")
-    if task := state.tasks.get(e.originator_id):
-        for report in task.reports:
-            if report.number == e.report:
-                report.decision_reason = e.reason
+    if report := _set_report_state(state, e, "returned"):
+        report.decision_reason = e.reason
 
 
 def _report_returned_audit(state: PlanState, e: Task.ReportReturned) -> Audit:
