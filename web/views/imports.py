@@ -37,7 +37,7 @@ def format_error_vi(error: ImportFormatError) -> str:
     return render(error.as_message(), "vi")
 
 
-def _read(data: bytes, filename: str, header: PlanHeader | None = None, *,
+def read_document(data: bytes, filename: str, header: PlanHeader | None = None, *,
           require_number: bool = True) -> PlanDocument:
     try:
         return read_isolated(data, filename, header=header, require_number=require_number)
@@ -79,14 +79,14 @@ def preview(slug: str) -> str | tuple[str, int]:
             raise WebError("Hãy chọn tệp kế hoạch để nhập.", field="file")
         data = upload.read()
         filename = upload.filename[-200:]
-        document = _read(data, filename, require_number=False)
+        document = read_document(data, filename, require_number=False)
     except DomainError as error:
         return _render(slug, errors=field_errors(error, ("file",)), document=None), 422
     sha256 = _uploads().put(slug, data, filename)
     return _preview_page(slug, document, filename, sha256, {}, {})
 
 
-def _stored(slug: str) -> tuple[bytes, str, str]:
+def stored_upload(slug: str) -> tuple[bytes, str, str]:
     sha256 = request.form.get("sha256", "")
     stored = _uploads().get(slug, sha256) if _SHA256.fullmatch(sha256) else None
     if stored is None:
@@ -107,9 +107,9 @@ def confirm(slug: str) -> Response | tuple[str, int]:
     fields = ("file", *_HEADER_FIELDS)
 
     def record() -> str:
-        data, filename, sha256 = _stored(slug)
+        data, filename, sha256 = stored_upload(slug)
         given, _ = _given()
-        document = _read(data, filename, given, require_number=False)
+        document = read_document(data, filename, given, require_number=False)
         if not document.header.number:
             raise WebError("Tài liệu không ghi số hiệu; hãy nhập số hiệu kế hoạch.",
                            field="number")
@@ -137,8 +137,8 @@ def confirm(slug: str) -> Response | tuple[str, int]:
 def _again(slug: str, errors: dict[str, str]) -> str:
     """The preview again, with what was typed and what was wrong, when the file is still kept."""
     try:
-        data, filename, sha256 = _stored(slug)
-        document = _read(data, filename, require_number=False)
+        data, filename, sha256 = stored_upload(slug)
+        document = read_document(data, filename, require_number=False)
     except DomainError:
         return _render(slug, errors=errors or {"file": "Hãy tải tệp lên lại."}, document=None)
     form = {name: request.form.get(name, "").strip() for name in _HEADER_FIELDS}

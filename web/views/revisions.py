@@ -4,7 +4,6 @@ its SHA-256 between the two steps, as an import keeps it (`service.uploads`)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -24,10 +23,9 @@ from web.forms import field_errors, submit_once
 from web.messages import WebError
 from web.routes import Routes
 from web.state import dispatch, queries, tenancy
-from web.views.imports import _read
+from web.views.imports import read_document, stored_upload
 
 routes = Routes()
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _FIELDS = ("plan", "file", "amending", "amending_on", "reason")
 KINDS_VI = {"added": "Thêm nhiệm vụ", "removed": "Bãi bỏ nhiệm vụ",
             "reworded": "Sửa nội dung", "deadline_changed": "Điều chỉnh thời hạn",
@@ -61,7 +59,7 @@ def _checked(form: dict[str, str]) -> date | None:
 def _differences(slug: str, data: bytes, filename: str, sha256: str,
                  form: dict[str, str], errors: dict[str, str] | None = None) -> str:
     ledger = tenancy().ledger(slug)
-    document = _read(data, filename, require_number=False)
+    document = read_document(data, filename, require_number=False)
     preview = preview_revision(ledger, ledger.plan(form["plan"]), document, sha256,
                                partial=form.get("listed_only") == "yes")
     shown = revision_json(preview, queries(slug).state().agencies)
@@ -97,8 +95,8 @@ def revise_confirm(slug: str) -> Response | tuple[str, int]:
 
     def record() -> str:
         amending_on = _checked(form)
-        data, filename, sha256 = _stored(slug)
-        document = _read(data, filename, require_number=False)
+        data, filename, sha256 = stored_upload(slug)
+        document = read_document(data, filename, require_number=False)
         result = dispatch(slug, RevisePlan(
             plan=form["plan"], document=document, sha256=sha256, amending=form["amending"],
             amending_on=amending_on, reason=form["reason"],
@@ -119,19 +117,10 @@ def revise_confirm(slug: str) -> Response | tuple[str, int]:
     except (ImportRefused, DomainError) as error:
         errors = field_errors(error, _FIELDS)
         try:  # the differences again, under what was wrong, while the file is kept
-            data, filename, sha256 = _stored(slug)
+            data, filename, sha256 = stored_upload(slug)
             return _differences(slug, data, filename, sha256, form, errors), 422
         except DomainError:
             return _render(slug, errors=errors, form=form, preview=None), 422
-
-
-def _stored(slug: str) -> tuple[bytes, str, str]:
-    sha256 = request.form.get("sha256", "")
-    stored = (UploadStore(tenancy().storage.database).get(slug, sha256)
-              if _SHA256.fullmatch(sha256) else None)
-    if stored is None:
-        raise WebError("Không còn tệp đã xem trước; hãy tải tệp lên lại.", field="file")
-    return stored[0], stored[1], sha256
 
 
 def _counted(counts: dict[str, int]) -> str:
