@@ -6,25 +6,40 @@ included (service/queries.py, ReadWait), instead of catching up inside the reque
 what lets a read run on a replica that cannot write. Catch-up is exactly-once under a
 per-tenant lock (projections/projector.py), so a read that stops waiting and catches up
 itself, or a second projector, never applies an event twice.
+
+It catches up the tenants written to as their writes are reported (server/changed_tenants:
+PostgreSQL's notifications, SQLite's data versions), not every tenant at every turn: with
+thousands of tenants and nothing new, a turn costs no statement on PostgreSQL. A sweep of
+every tenant that is behind, now and then, catches what a lost notification left.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import signal
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
+from server.changed_tenants import ChangeFeed, behind, change_feed
 from service.config import Settings
 from service.container import build_tenancy
 from service.queries import TenantQueries
 from service.tenancy import Tenancy
 
 log = logging.getLogger("r57.projector")
-IDLE_SECONDS = 0.05  # how long the projector rests when no tenant had anything new
+# The tenants written to are caught up as their writes are notified; every tenant is asked
+# whether it is behind this often (a notification missed), and the registry is read for
+# new tenants to follow this often.
+SWEEP_SECONDS = 60.0
+RELIST_SECONDS = 2.0
+CONNECTIONS = 2  # the projector's pool: it catches up one tenant at a time
 
 
 def start_projector(settings: Settings) -> subprocess.Popen[bytes] | None:
@@ -34,29 +49,94 @@ def start_projector(settings: Settings) -> subprocess.Popen[bytes] | None:
     return subprocess.Popen([sys.executable, "-m", "server.projector"])
 
 
-def project_once(tenancy: Tenancy) -> int:
-    """Bring every tenant's read models to the head of its log; the events applied."""
+def project(tenancy: Tenancy, slugs: Iterable[str]) -> int:
+    """Bring these tenants' read models to the head of their logs; the events applied."""
     applied = 0
-    for tenant in tenancy.registry.list(include_archived=True):
+    for slug in slugs:
         try:
-            queries = TenantQueries(tenancy.application(tenant.slug))  # catches up itself
+            queries = TenantQueries(tenancy.application(slug))  # catches up itself
             before = queries.store.position()
             applied += max(0, queries.refresh() - before)
         except Exception:  # one tenant's failure must not stop the others' read models
-            log.exception("projecting tenant %s failed", tenant.slug)
+            log.exception("projecting tenant %s failed", slug)
     return applied
 
 
+def project_once(tenancy: Tenancy) -> int:
+    """Bring every tenant that is behind to the head of its log; the events applied."""
+    slugs = [t.slug for t in tenancy.registry.list(include_archived=True)]
+    return project(tenancy, behind(tenancy.storage, slugs))
+
+
+class Projector:
+    """Catches up the tenants its change feed reports, new tenants as the registry lists
+    them, and, every `sweep_every` seconds, every tenant that is behind."""
+
+    def __init__(self, tenancy: Tenancy, feed: ChangeFeed | None = None,
+                 sweep_every: float = SWEEP_SECONDS,
+                 relist_every: float = RELIST_SECONDS) -> None:
+        self.tenancy = tenancy
+        self.feed = feed or change_feed(tenancy.storage)
+        self.sweep_every = sweep_every
+        self.relist_every = relist_every
+        self.watched: set[str] = set()
+        self.swept = self.listed = -math.inf  # both due at the first turn
+
+    def relist(self) -> list[str]:
+        """Follow the tenants provisioned since the last look; returns them."""
+        slugs = {t.slug for t in self.tenancy.registry.list(include_archived=True)}
+        new = sorted(slugs - self.watched)
+        self.feed.watch(new)
+        self.watched.update(new)
+        self.listed = time.monotonic()
+        return new
+
+    def sweep(self, slugs: Iterable[str] | None = None) -> int:
+        """Catch up those of `slugs` (every tenant followed) that are behind."""
+        if slugs is None:
+            self.swept, slugs = time.monotonic(), self.watched
+        return project(self.tenancy, behind(self.tenancy.storage, sorted(slugs)))
+
+    def step(self, wait: float) -> int:
+        """One turn: a sweep or a look at the registry when due, else the tenants the feed
+        reports within `wait` seconds; the events applied."""
+        now = time.monotonic()
+        if now - self.swept >= self.sweep_every:
+            self.relist()
+            return self.sweep()
+        if now - self.listed >= self.relist_every:
+            # What a new tenant recorded before it was followed was not reported.
+            return self.sweep(self.relist())
+        wait = min(wait, self.listed + self.relist_every - now)
+        return project(self.tenancy, sorted(self.feed.changed(max(0.0, wait))))
+
+    def close(self) -> None:
+        self.feed.close()
+
+
 def run_projector(settings: Settings, stop: threading.Event, parent: int | None = None,
-                  idle: float = IDLE_SECONDS) -> None:
+                  sweep_every: float = SWEEP_SECONDS) -> None:
     """Project until `stop` is set or the master that started this process is gone."""
-    tenancy = build_tenancy(settings, migrate=False)
+    # Its own small pool; a standby, if any, is the workers' (the projector writes here).
+    tenancy = build_tenancy(replace(settings, read_database_url=None, projector=False,
+                                    pool_max_connections=CONNECTIONS), migrate=False)
     log.info("projector started")
+    projector: Projector | None = None
     try:
         while not stop.is_set() and (parent is None or os.getppid() == parent):
-            if project_once(tenancy) == 0:
-                stop.wait(idle)
+            try:
+                if projector is None:
+                    projector = Projector(tenancy, sweep_every=sweep_every)
+                projector.step(wait=0.5)  # stop and the parent are looked at this often
+            except Exception:  # the feed's connection lost: a new feed, and a sweep
+                log.exception("projector: following the tenants' changes failed")
+                if projector is not None:
+                    projector.close()
+                    projector = None
+                stop.wait(1.0)
     finally:
+        if projector is not None:
+            projector.close()
         tenancy.close()
 
 

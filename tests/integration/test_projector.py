@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from importers import read_plan_document
-from server.projector import project_once, run_projector
+from server.projector import Projector, project_once, run_projector
 from service.commands import Context, ImportPlan, ReportProgress
 from service.config import Settings
 from service.container import build_tenancy
@@ -82,3 +82,59 @@ def test_one_pass_brings_every_tenant_to_the_head_of_its_log(
     assert applied > 0
     assert all(tenancy.queries(slug).lag() == 0 for slug in ("quang-nam", "da-nang"))
     assert project_once(tenancy) == 0  # nothing new: nothing applied twice
+
+
+def _report(tenancy: Tenancy, slug: str, percent: int) -> int:
+    written = tenancy.ledger(slug, for_writing=True).handle(ReportProgress(
+        task="5", period="2025-Q2", percent=percent, narrative="Tiến độ"), DOST)
+    return written.position or 0
+
+
+def test_the_projector_catches_up_the_tenant_written_to_as_the_write_is_reported(
+        following: Tenancy, settings: Settings, seed_path: Path) -> None:
+    _seed(following, "da-nang", seed_path)
+    projector = Projector(build_tenancy(settings, migrate=False), sweep_every=3600,
+                          relist_every=3600)
+    try:
+        projector.step(wait=0)  # follows both tenants and catches them up
+        assert all(following.queries(s).lag() == 0 for s in ("quang-nam", "da-nang"))
+        position = _report(following, "quang-nam", 60)
+        assert projector.step(wait=5.0) > 0  # reported, not swept
+        assert following.queries("quang-nam").store.position() >= position
+        reads = following.queries("quang-nam")
+        assert reads.task_detail("5", None, date(2026, 1, 1)).last_report_percent == 60
+        assert reads.caught_up_here == 0
+        assert following.queries("da-nang").lag() == 0
+    finally:
+        projector.close()
+        projector.tenancy.close()
+
+
+def test_a_write_made_before_the_projector_followed_is_caught_by_its_sweep(
+        following: Tenancy, settings: Settings) -> None:
+    position = _report(following, "quang-nam", 70)  # no projector to report it to
+    projector = Projector(build_tenancy(settings, migrate=False), sweep_every=3600,
+                          relist_every=3600)
+    try:
+        projector.step(wait=0)
+        reads = following.queries("quang-nam")
+        assert reads.store.position() >= position
+        assert reads.task_detail("5", None, date(2026, 1, 1)).last_report_percent == 70
+        assert reads.caught_up_here == 0
+        projector.feed.changed(0)  # what the sweep's own writes reported
+        assert projector.step(wait=0) == 0  # nothing left behind
+    finally:
+        projector.close()
+        projector.tenancy.close()
+
+
+def test_a_tenant_that_fails_to_project_does_not_stop_the_others(
+        tenancy: Tenancy, seed_path: Path) -> None:
+    for slug in ("quang-nam", "da-nang", "hue"):
+        _seed(tenancy, slug, seed_path)
+    events = tenancy.storage.events_table("da-nang")
+    with tenancy.storage.tenant_database("da-nang").transaction() as cursor:
+        cursor.execute(f"DROP TABLE {events}")
+    assert project_once(tenancy) > 0
+    assert tenancy.queries("quang-nam").lag() == 0
+    assert tenancy.queries("hue").lag() == 0
