@@ -362,6 +362,21 @@ class TenantQueries:
                 detail[task.id] = details.detail_of(state, task, row, on, reports, total)
         return TaskPage(state, rows, detail)
 
+    def task_views(self, number: str, report: int | None = None) -> PlanState:
+        """What a form on one task reads: the plans, the agencies and the tasks with this
+        number (one per plan that has it), each without its reports, or with only the one
+        numbered `report` when it has such a report. Nothing else of the plan is read."""
+        self.refresh()
+        with self.store.db.transaction(write=False) as cursor:
+            state = self.store.load_outline(cursor)
+            for task, _ in self.store.load_numbered(cursor, number.strip().rstrip(".")):
+                if report is not None:
+                    found, _ = self.store.load_reports(cursor, task.id, before=report + 1,
+                                                       limit=1)
+                    task.reports = [r for r in found if r.number == report]
+                state.tasks[task.id] = task
+        return state
+
     def task_timeline(self, task: TaskView, latest: int | None
                       ) -> tuple[list[AuditEntry], int]:
         """A task's latest `latest` audit entries (every one, without a limit), in log

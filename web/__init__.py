@@ -46,7 +46,6 @@ from web.views import (
     imports,
     indicator_forms,
     insight,
-    lifecycle,
     manage,
     national,
     notifications,
@@ -63,7 +62,7 @@ from web.views import (
 log = logging.getLogger("r57.web")
 MODULES: tuple[Routes, ...] = (
     session.routes, dashboard.routes, tasks.routes, commands.routes, manage.routes,
-    lifecycle.routes, insight.routes, indicator_forms.routes, changes.routes, imports.routes,
+    insight.routes, indicator_forms.routes, changes.routes, imports.routes,
     exports.routes, account.routes, people.routes, sso.routes, review.routes,
     plan_entry.routes, queue.routes, notifications.routes, national.routes, agencies.routes,
     revisions.routes,
@@ -117,7 +116,7 @@ def create_blueprint(config: WebConfig | None = None, *, tenancy: Tenancy,
     auth.check_declared(bp, views)
     for module in MODULES:
         for route in module.items:
-            bp.add_url_rule(route.rule, view_func=route.view, methods=route.methods)
+            bp.add_url_rule(route.rule, route.endpoint, route.view, methods=route.methods)
     _register_error_pages(bp)
     return bp
 

@@ -16,16 +16,17 @@ class Route:
     rule: str
     view: View
     methods: tuple[str, ...]
+    endpoint: str | None = None  # the view's name, unless given
 
 
 @dataclass
 class Routes:
     items: list[Route] = field(default_factory=list)
 
-    def route(self, rule: str, access: Access, methods: tuple[str, ...] = ("GET",)
-              ) -> Callable[[View], View]:
+    def route(self, rule: str, access: Access, methods: tuple[str, ...] = ("GET",),
+              endpoint: str | None = None) -> Callable[[View], View]:
         def add(view: View) -> View:
-            self.items.append(Route(rule, page(access)(view), methods))
+            self.items.append(Route(rule, page(access)(view), methods, endpoint))
             return view
 
         return add

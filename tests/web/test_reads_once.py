@@ -12,7 +12,8 @@ from flask.testing import FlaskClient
 
 from projections.store import ReadModelStore
 from service.queries import TenantQueries
-from tests.web.conftest import TENANT, Tokens, sign_in
+from service.tenancy import Tenancy
+from tests.web.conftest import TENANT, Tokens, form_fields, sign_in, text
 
 
 @pytest.fixture
@@ -89,3 +90,50 @@ def test_the_time_travel_page_reads_no_whole_plan_state(
     page = client.get(path)
     assert page.status_code == 200 and "Tổng số nhiệm vụ" in page.get_data(as_text=True)
     assert loads == [] and folded == []
+
+
+# The standing body's forms on a task read that task alone (and the report reviewed),
+# whether shown, refused or recorded.
+TASKS = f"/t/{TENANT}/tasks"
+TASK_FORMS = ["5/deadline", "5/reword", "5/reassign", "4/trigger", "5/cancel",
+              "5/suspend", "5/resume"]
+
+
+@pytest.mark.parametrize("form", TASK_FORMS)
+def test_a_task_form_reads_no_whole_plan_state(
+    client: FlaskClient, province: Tokens, loads: list[int], form: str
+) -> None:
+    sign_in(client, province.admin)
+    client.get(f"{TASKS}/5")  # the read models catch up first
+    loads.clear()
+    shown = client.get(f"{TASKS}/{form}")
+    refused = client.post(f"{TASKS}/{form}", data={
+        **form_fields(text(shown)), "effective_on": "31/02/2025", "triggered_on": "31/02/2025"})
+    assert (shown.status_code, refused.status_code) == (200, 422)
+    assert "'31/02/2025' không phải ngày hợp lệ" in text(refused)
+    assert loads == []
+
+
+def test_reviewing_a_report_reads_that_report_and_records_its_decision(
+    client: FlaskClient, province: Tokens, loads: list[int], tenancy: Tenancy
+) -> None:
+    sign_in(client, province.reporter)
+    report = text(client.get(f"{TASKS}/5/report"))
+    for percent in ("20", "40"):
+        client.post(f"{TASKS}/5/report", data={
+            **form_fields(report), "period": "2025-Q1", "percent": percent,
+            "narrative": "Đang làm"})
+        report = text(client.get(f"{TASKS}/5/report"))
+    client.post("/sign-out", data=form_fields(report))
+    sign_in(client, province.admin)
+    client.get(f"{TASKS}/5")
+    loads.clear()
+    path = f"{TASKS}/5/reports/1/review"
+    shown = text(client.get(path))
+    assert "Xem xét báo cáo số 1" in shown and "20 %" in shown
+    assert client.get(f"{TASKS}/5/reports/3/review").status_code == 404
+    done = client.post(path, data={**form_fields(shown), "decision": "verify", "note": ""})
+    assert done.status_code == 303 and done.headers["Location"].endswith("/tasks/5#bao-cao")
+    assert loads == []
+    detail = tenancy.queries(TENANT).task_detail("5", None, tenancy.clock.today())
+    assert [r.state for r in detail.reports] == ["verified", "submitted"]

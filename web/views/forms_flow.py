@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 from flask import flash, render_template, request
+from marshmallow import Schema
+from marshmallow.fields import List as Choices
 from werkzeug.wrappers import Response
 
 from domain.errors import DomainError
@@ -39,8 +41,18 @@ def chosen(name: str, message: str) -> Check:
     return check
 
 
-def _check_all(checks: Mapping[str, Check | Sequence[Check]]) -> dict[str, str]:
-    """Every field's refusal at once, not the first one only."""
+def posted(schema: Schema) -> dict[str, Any]:
+    """The sent form's fields a schema reads: a multiple choice as its list of values, any
+    other field as its text ("" when the form left it out)."""
+    return {name: request.form.getlist(name) if isinstance(field, Choices)
+            else request.form.get(name, "") for name, field in schema.fields.items()}
+
+
+def _check_all(checks: Mapping[str, Check | Sequence[Check]] | Schema) -> dict[str, str]:
+    """Every field's refusal at once, not the first one only, in the order of the form."""
+    if isinstance(checks, Schema):
+        refused = checks.validate(posted(checks))
+        return {name: str(refused[name][0]) for name in checks.fields if name in refused}
     errors: dict[str, str] = {}
     for name, found in checks.items():
         for check in (found,) if callable(found) else found:
@@ -54,15 +66,17 @@ def _check_all(checks: Mapping[str, Check | Sequence[Check]]) -> dict[str, str]:
 
 def run_form(slug: str, template: str, fields: tuple[str, ...], record: Callable[[], str],
              aliases: Mapping[str, str] | None = None,
-             checks: Mapping[str, Check | Sequence[Check]] | None = None, **context: Any
+             checks: Mapping[str, Check | Sequence[Check]] | Schema | None = None,
+             **context: Any
              ) -> Response | tuple[str, int]:
-    """GET shows the form; POST checks every field (and shows all that are wrong at once,
-    each beside its field), then records once (and redirects) or shows the form again with
-    the ledger's refusal beside the field it names; the input is always kept."""
+    """GET shows the form; POST checks every field (by the checks given, or by the schema
+    that reads the form) and shows all that are wrong at once, each beside its field, then
+    records once (and redirects) or shows the form again with the ledger's refusal beside
+    the field it names; the input is always kept."""
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        errors = _check_all(checks or {})
+        errors = _check_all(checks if checks is not None else {})
         if errors:
             status = 422
         else:

@@ -1,135 +1,207 @@
-"""The standing body's side of a task: verify or return a report, change the deadline or the
-wording, reassign the task. Each change carries its reason and deciding document."""
+"""The standing body's forms on one task: verify or return a report, change the deadline or
+the wording, reassign the task, record that a conditional deadline's condition happened,
+cancel, suspend or resume it. Each is a row of one table, shown and recorded by one
+handler; a change carries its reason, deciding document and the day it takes effect."""
 
 from __future__ import annotations
 
-from flask import flash, request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import flash
+from marshmallow import Schema
 from werkzeug.wrappers import Response
 
 from domain.errors import NotFound
 from domain.policy import Action
 from domain.text import sort_key
+from projections.plan_state import PlanState, TaskView
 from service.commands import (
+    CancelTask,
     ChangeDeadline,
+    Command,
     ReassignTask,
+    RecordTrigger,
+    ResumeTask,
     ReturnReport,
     RewordTask,
+    SuspendTask,
     VerifyReport,
 )
 from web.auth import require
 from web.messages import WebError
 from web.routes import Routes
+from web.schemas import (
+    Confirmed,
+    DeadlineForm,
+    Decided,
+    ReassignForm,
+    ReviewForm,
+    RewordForm,
+    TriggerForm,
+)
 from web.state import dispatch, queries
 from web.views.common import plan_ref, requested_task, task_url
-from web.views.forms_flow import chosen, context, day, required, run_form
+from web.views.forms_flow import context, posted, run_form
 
 routes = Routes()
-REVIEW_FIELDS = ("decision", "note")
-DEADLINE_FIELDS = ("deadline", "reason", "decision_ref", "effective_on")
-REWORD_FIELDS = ("title", "expected_output", "reason", "decision_ref", "effective_on")
-REASSIGN_FIELDS = ("leads", "coordinators", "reason", "decision_ref", "effective_on")
+TASK = "/t/<slug>/tasks/<number>/"
 
 
-@routes.route("/t/<slug>/tasks/<number>/reports/<int:report>/review", Action.REPORT_REVIEW,
-              ("GET", "POST"))
-def review(slug: str, number: str, report: int) -> Response | tuple[str, int]:
-    plan = queries(slug).state()
-    task, plan_number = requested_task(plan, number)
-    found = next((r for r in task.reports if r.number == report), None)
-    if found is None:
-        raise NotFound("task.no_report", field="report", number=task.number, report=report)
-    viewer = require(Action.REPORT_REVIEW, slug)
+@dataclass(frozen=True)
+class Sent:
+    """A form the schema accepted, about one task of one plan."""
+
+    task: TaskView
+    plan: str  # the number of the task's plan, as commands name it
+    fields: dict[str, Any]  # as the schema read them
+    state: PlanState  # the plans and the agencies
+    report: int | None = None
+
+
+@dataclass(frozen=True)
+class TaskForm:
+    """One form on a task: its address, who may send it, what it accepts, the command it
+    records and what it then says."""
+
+    rule: str  # under the task's address
+    template: str
+    schema: Schema
+    command: Callable[[Sent], Command]
+    done: Callable[[Sent], str]  # the message once recorded
+    access: Action = Action.TASK_MANAGE
+    effective: str | None = "effective_on"  # the field naming the day the change takes effect
+    aliases: Mapping[str, str] = field(default_factory=dict)  # the domain's field: the form's
+    anchor: str = "dien-bien"  # the part of the task's page to return to
+    # What the form page shows besides the task: a decision's title and button.
+    title: str = ""
+    button: str = ""
+    danger: bool = False
+    shows: Callable[[PlanState], dict[str, Any]] | None = None  # more of the plan the form lists
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(self.schema.fields)
+
+
+def _review(sent: Sent) -> Command:
+    note, report = sent.fields["note"], sent.report or 0
+    if sent.fields["decision"] == "verify":
+        return VerifyReport(task=sent.task.number, plan=sent.plan, report=report, note=note)
+    return ReturnReport(task=sent.task.number, plan=sent.plan, report=report, reason=note)
+
+
+def _reviewed(sent: Sent) -> str:
+    done = "xác nhận" if sent.fields["decision"] == "verify" else "trả lại"
+    return f"Đã {done} báo cáo số {sent.report} của nhiệm vụ {sent.task.number}."
+
+
+def _agencies(state: PlanState) -> dict[str, Any]:
+    return {"agencies": sorted(state.agencies.items(), key=lambda item: sort_key(item[1]))}
+
+
+def _reassign(sent: Sent) -> Command:
+    names = sent.state.agencies
+    leads = [names[k] for k in sent.fields["leads"] if k in names]
+    if not leads:
+        raise WebError("Hãy chọn ít nhất một cơ quan chủ trì.", field="leads")
+    return ReassignTask(
+        task=sent.task.number, plan=sent.plan, leads=tuple(leads),
+        coordinators=tuple(names[k] for k in sent.fields["coordinators"] if k in names),
+        reason=sent.fields["reason"], decision_ref=sent.fields["decision_ref"])
+
+
+def _decision(command: type[CancelTask | SuspendTask | ResumeTask]) -> Callable[[Sent], Command]:
+    def make(sent: Sent) -> Command:
+        return command(task=sent.task.number, plan=sent.plan, reason=sent.fields["reason"],
+                       decision_ref=sent.fields["decision_ref"])
+    return make
+
+
+def _said(message: str) -> Callable[[Sent], str]:
+    """A message naming the task: {n} is its number."""
+    return lambda sent: message.format(n=sent.task.number)
+
+
+FORMS: dict[str, TaskForm] = {
+    "review": TaskForm(
+        "reports/<int:report>/review", "web/review_form.html", ReviewForm(), _review,
+        _reviewed, access=Action.REPORT_REVIEW, effective=None, aliases={"reason": "note"},
+        anchor="bao-cao"),
+    "deadline": TaskForm(
+        "deadline", "web/deadline_form.html", DeadlineForm(),
+        lambda sent: ChangeDeadline(
+            task=sent.task.number, plan=sent.plan, deadline=sent.fields["deadline"],
+            reason=sent.fields["reason"], decision_ref=sent.fields["decision_ref"]),
+        _said("Đã điều chỉnh thời hạn của nhiệm vụ {n}.")),
+    "reword": TaskForm(
+        "reword", "web/reword_form.html", RewordForm(),
+        lambda sent: RewordTask(
+            task=sent.task.number, plan=sent.plan, title=sent.fields["title"],
+            expected_output=sent.fields["expected_output"], reason=sent.fields["reason"],
+            decision_ref=sent.fields["decision_ref"]),
+        _said("Đã sửa nội dung nhiệm vụ {n}.")),
+    "reassign": TaskForm(
+        "reassign", "web/reassign_form.html", ReassignForm(), _reassign,
+        _said("Đã giao lại nhiệm vụ {n}."), shows=_agencies),
+    # The condition is met: a conditional deadline ("right after the centre issues ...")
+    # becomes a due date.
+    "trigger": TaskForm(
+        "trigger", "web/trigger_form.html", TriggerForm(),
+        lambda sent: RecordTrigger(task=sent.task.number, plan=sent.plan,
+                                   triggered_on=sent.fields["triggered_on"],
+                                   note=sent.fields["note"]),
+        _said("Đã ghi nhận điều kiện thời hạn của nhiệm vụ {n} đã xảy ra."),
+        effective="triggered_on"),
+    "cancel": TaskForm(
+        "cancel", "web/decide_form.html", Confirmed(), _decision(CancelTask),
+        _said("Đã hủy nhiệm vụ {n}."), title="Hủy nhiệm vụ", button="Ghi nhận hủy nhiệm vụ",
+        danger=True),
+    "suspend": TaskForm(
+        "suspend", "web/decide_form.html", Decided(), _decision(SuspendTask),
+        _said("Đã tạm dừng nhiệm vụ {n}."), title="Tạm dừng nhiệm vụ",
+        button="Ghi nhận tạm dừng"),
+    "resume": TaskForm(
+        "resume", "web/decide_form.html", Decided(), _decision(ResumeTask),
+        _said("Đã cho tiếp tục thực hiện nhiệm vụ {n}."),
+        title="Tiếp tục thực hiện nhiệm vụ", button="Ghi nhận tiếp tục thực hiện"),
+}
+
+
+def show_and_record(form: TaskForm, slug: str, number: str, report: int | None = None
+                    ) -> Response | tuple[str, int]:
+    """GET shows the form; POST checks it with its schema (each refusal beside its field),
+    then records its command through the ledger once and returns to the task's page with
+    what was done."""
+    state = queries(slug).task_views(number, report)
+    task, plan_number = requested_task(state, number)
+    shown = None
+    if report is not None:
+        shown = next((r for r in task.reports if r.number == report), None)
+        if shown is None:
+            raise NotFound("task.no_report", field="report", number=task.number, report=report)
+    viewer = require(form.access, slug)
 
     def record() -> str:
-        decision, note = request.form.get("decision", ""), request.form.get("note", "")
-        ctx = context(viewer)
-        if decision == "verify":
-            dispatch(slug, VerifyReport(task=task.number, plan=plan_number, report=report,
-                                      note=note), ctx)
-            flash(f"Đã xác nhận báo cáo số {report} của nhiệm vụ {task.number}.", "success")
-        elif decision == "return":
-            dispatch(slug, ReturnReport(task=task.number, plan=plan_number, report=report,
-                                      reason=note), ctx)
-            flash(f"Đã trả lại báo cáo số {report} của nhiệm vụ {task.number}.", "success")
-        else:
-            raise WebError("Hãy chọn xác nhận hoặc trả lại báo cáo.", field="decision")
-        return task_url(slug, plan, task, "bao-cao")
+        sent = Sent(task, plan_number, form.schema.load(posted(form.schema)), state, report)
+        dispatch(slug, form.command(sent), context(viewer, effective_field=form.effective))
+        flash(form.done(sent), "success")
+        return task_url(slug, state, task, form.anchor)
 
-    return run_form(slug, "web/review_form.html", REVIEW_FIELDS, record, {"reason": "note"},
-                    task=task, report=found, plan_ref=plan_ref(plan, plan_number))
+    return run_form(slug, form.template, form.fields, record, form.aliases,
+                    checks=form.schema, task=task, report=shown, decision=form,
+                    plan_ref=plan_ref(state, plan_number),
+                    **(form.shows(state) if form.shows else {}))
 
 
-@routes.route("/t/<slug>/tasks/<number>/deadline", Action.TASK_MANAGE, ("GET", "POST"))
-def deadline(slug: str, number: str) -> Response | tuple[str, int]:
-    plan = queries(slug).state()
-    task, plan_number = requested_task(plan, number)
-    viewer = require(Action.TASK_MANAGE, slug)
-
-    def record() -> str:
-        form = request.form
-        dispatch(slug, ChangeDeadline(
-            task=task.number, plan=plan_number, deadline=form.get("deadline", ""),
-            reason=form.get("reason", ""), decision_ref=form.get("decision_ref", ""),
-        ), context(viewer, effective_field="effective_on"))
-        flash(f"Đã điều chỉnh thời hạn của nhiệm vụ {task.number}.", "success")
-        return task_url(slug, plan, task, "dien-bien")
-
-    checks = {"deadline": required("Hãy nhập thời hạn mới."),
-              "reason": required("Điều chỉnh thời hạn cần ghi rõ lý do."),
-              "effective_on": day()}
-    return run_form(slug, "web/deadline_form.html", DEADLINE_FIELDS, record, checks=checks,
-                    task=task,
-                    plan_ref=plan_ref(plan, plan_number))
+def _view(form: TaskForm) -> Callable[..., Response | tuple[str, int]]:
+    def view(slug: str, number: str, report: int | None = None
+             ) -> Response | tuple[str, int]:
+        return show_and_record(form, slug, number, report)
+    return view
 
 
-@routes.route("/t/<slug>/tasks/<number>/reword", Action.TASK_MANAGE, ("GET", "POST"))
-def reword(slug: str, number: str) -> Response | tuple[str, int]:
-    plan = queries(slug).state()
-    task, plan_number = requested_task(plan, number)
-    viewer = require(Action.TASK_MANAGE, slug)
-
-    def record() -> str:
-        form = request.form
-        dispatch(slug, RewordTask(
-            task=task.number, plan=plan_number, title=form.get("title", ""),
-            expected_output=form.get("expected_output", ""), reason=form.get("reason", ""),
-            decision_ref=form.get("decision_ref", ""),
-        ), context(viewer, effective_field="effective_on"))
-        flash(f"Đã sửa nội dung nhiệm vụ {task.number}.", "success")
-        return task_url(slug, plan, task, "dien-bien")
-
-    checks = {"title": required("Hãy nhập nội dung nhiệm vụ."),
-              "reason": required("Sửa nội dung nhiệm vụ cần ghi rõ lý do."),
-              "effective_on": day()}
-    return run_form(slug, "web/reword_form.html", REWORD_FIELDS, record, checks=checks,
-                    task=task, plan_ref=plan_ref(plan, plan_number))
-
-
-@routes.route("/t/<slug>/tasks/<number>/reassign", Action.TASK_MANAGE, ("GET", "POST"))
-def reassign(slug: str, number: str) -> Response | tuple[str, int]:
-    plan = queries(slug).state()
-    task, plan_number = requested_task(plan, number)
-    viewer = require(Action.TASK_MANAGE, slug)
-    agencies = sorted(plan.agencies.items(), key=lambda item: sort_key(item[1]))
-
-    def record() -> str:
-        names = dict(agencies)
-        leads = [names[k] for k in request.form.getlist("leads") if k in names]
-        coordinators = [names[k] for k in request.form.getlist("coordinators") if k in names]
-        if not leads:
-            raise WebError("Hãy chọn ít nhất một cơ quan chủ trì.", field="leads")
-        form = request.form
-        dispatch(slug, ReassignTask(
-            task=task.number, plan=plan_number, leads=tuple(leads),
-            coordinators=tuple(coordinators), reason=form.get("reason", ""),
-            decision_ref=form.get("decision_ref", ""),
-        ), context(viewer, effective_field="effective_on"))
-        flash(f"Đã giao lại nhiệm vụ {task.number}.", "success")
-        return task_url(slug, plan, task, "dien-bien")
-
-    checks = {"leads": chosen("leads", "Hãy chọn ít nhất một cơ quan chủ trì."),
-              "reason": required("Giao lại nhiệm vụ cần ghi rõ lý do."), "effective_on": day(),
-              "confirm": required("Hãy đánh dấu xác nhận trước khi ghi nhận.")}
-    return run_form(slug, "web/reassign_form.html", REASSIGN_FIELDS, record, checks=checks,
-                    task=task,
-                    agencies=agencies, plan_ref=plan_ref(plan, plan_number))
+for _name, _form in FORMS.items():
+    routes.route(TASK + _form.rule, _form.access, ("GET", "POST"), endpoint=_name)(
+        _view(_form))
