@@ -17,14 +17,20 @@ from eventsourcing.application import (
     project_aggregate,
 )
 from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmutableAggregate
-from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, PersistenceError
+from eventsourcing.persistence import (
+    InfrastructureFactory,
+    JSONTranscoder,
+    PersistenceError,
+    StoredEvent,
+)
 from eventsourcing.utils import Environment
 
 from domain.catalogue import CATALOGUE_ID, PlanCatalogue
 from domain.errors import DomainError
 from domain.task import Task
+from service.folded import Folded, FoldedItems
 from service.transcodings import DOMAIN_TRANSCODINGS
-from tenants.recorders import Wanted
+from tenants.recorders import Histories, Wanted
 from tenants.slugs import table_prefix
 from tenants.storage import TenantStorage
 
@@ -73,6 +79,8 @@ class LedgerApplication(Application[UUID]):
         # The plan catalogue as last read (it changes rarely); see `catalogue`.
         self._kept_catalogue: PlanCatalogue | None = None
         self._catalogue_lock = threading.Lock()
+        # Items as the last command of this process left them; see `bring_up`.
+        self.folded = FoldedItems()
         # The library derives the events table name from the application name.
         self.name = table_prefix(slug)
         super().__init__(env={"CREATE_TABLE": "n", "IS_SNAPSHOTTING_ENABLED": "y"})
@@ -134,14 +142,49 @@ class LedgerApplication(Application[UUID]):
     def histories(self, wanted: Wanted) -> dict[UUID, list[DomainEventProtocol[UUID]]]:
         """The events that fold each wanted item (its latest snapshot first), all read in
         one statement (`tenants.recorders.Wanted` says what is read for each)."""
-        recorder: Any = self.recorder  # both tenant recorders answer it
-        assert self.snapshots is not None
-        snapshots: Any = self.snapshots.recorder
-        found = recorder.select_histories(snapshots.events_table_name, wanted)
         to_event = self.mapper.to_domain_event
         return {item: [to_event(s) for s in ([snapshot] if snapshot else [])]
                 + [to_event(e) for e in events]
-                for item, (snapshot, events) in found.items()}
+                for item, (snapshot, events) in self._stored_histories(wanted).items()}
+
+    def _stored_histories(self, wanted: Wanted) -> Histories:
+        recorder: Any = self.recorder  # both tenant recorders answer it
+        assert self.snapshots is not None
+        snapshots: Any = self.snapshots.recorder
+        found: Histories = recorder.select_histories(snapshots.events_table_name, wanted)
+        return found
+
+    def bring_up(self, items: dict[UUID, Folded | None], others: Wanted = ()
+                 ) -> tuple[dict[UUID, Folded | None], dict[UUID, list[DomainEventProtocol[UUID]]]]:
+        """Each of `items` as stored now (None: it has no events), from the version given
+        with it (or from its latest snapshot), and the events `others` want, all read in
+        one statement. Only the events after a given version are decoded and folded, onto
+        the given item, which is changed in place."""
+        wanted = [(item, None if given is None else given.version - 1)
+                  for item, given in items.items()]
+        found = self._stored_histories([*wanted, *others])
+        to_event = self.mapper.to_domain_event
+        loaded: dict[UUID, Folded | None] = {}
+        for item, offered in items.items():
+            snapshot, stored = found[item]
+            given = offered
+            if offered is not None and not _continues(offered, stored):
+                # The history is no longer the one folded (a store restored behind this
+                # process): fold it again from the start.
+                given = None
+                snapshot, stored = self._stored_histories([(item, None)])[item]
+            if given is None:
+                events = [to_event(e) for e in ([snapshot] if snapshot else []) + stored]
+                initial = None
+            else:  # its first event read is the one it was folded to
+                events, initial = [to_event(e) for e in stored[1:]], given.aggregate
+            try:
+                aggregate = self.fold(item, events, initial)
+            except AggregateNotFoundError:
+                loaded[item] = None
+                continue
+            loaded[item] = Folded(aggregate, stored[-1].state if stored else None)
+        return loaded, {item: [to_event(e) for e in found[item][1]] for item, _ in others}
 
     def fold(self, item: UUID, events: Iterable[DomainEventProtocol[UUID]],
              initial: Any = None) -> Any:
@@ -189,3 +232,11 @@ class LedgerApplication(Application[UUID]):
         if kept is None or news:
             self.keep_catalogue(found)
         return found
+
+
+def _continues(given: Folded, stored: Sequence[StoredEvent]) -> bool:
+    """Whether the stored events read from the given item's version on start with the
+    event it was folded to."""
+    if not stored or stored[0].originator_version != given.version:
+        return False
+    return given.last_state is None or stored[0].state == given.last_state

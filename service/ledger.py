@@ -27,10 +27,12 @@ from projections.responsibility import carriers
 from service import handlers
 from service.application import LedgerApplication
 from service.commands import Command, Context
+from service.folded import Folded
 from service.queries import TenantQueries
 from service.recording import answer_steps
 from tenants import faults
 from tenants.files import FileLimits, FileStore
+from tenants.recorders import Wanted
 
 log = logging.getLogger(__name__)
 A = TypeVar("A", bound=Aggregate)
@@ -51,17 +53,32 @@ class TenantLedger:
         self._records_by = records_by
         self._today = records_by.today if records_by is not None else today or Clock().today
         self._after_append = tuple(after_append)
+        # While a command runs: the items it loaded or saved, by id (see `handle`).
+        self._held: dict[UUID, Folded] | None = None
 
     # -- plumbing ----------------------------------------------------------------------
 
     def handle(self, command: Command, context: Context) -> handlers.Result:
         """Record one command (service/handlers.py says how); the one way to change state.
         A ledger given a clock of its own (`records_by`) stamps its events with that clock's
-        instants: a simulated history is recorded as it would have been, at its dates."""
-        if self._records_by is None:
-            return handlers.handle(self, command, context)
-        with recording_by(self._records_by):
-            return handlers.handle(self, command, context)
+        instants: a simulated history is recorded as it would have been, at its dates.
+
+        The items the command loads are its own while it runs; once it has succeeded,
+        those it saved or left unchanged are kept for the process's next command
+        (service/folded.py). A command that fails leaves none of them kept."""
+        self._held = {}
+        try:
+            if self._records_by is None:
+                result = handlers.handle(self, command, context)
+            else:
+                with recording_by(self._records_by):
+                    result = handlers.handle(self, command, context)
+            for folded in self._held.values():
+                if not folded.aggregate.pending_events:
+                    self.app.folded.give(folded)
+            return result
+        finally:
+            self._held = None
 
     def current_version(self, command: Command) -> int:
         """The version of the item a command is about, as stored now."""
@@ -84,20 +101,34 @@ class TenantLedger:
         )
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: NotFound) -> A:
-        """An item as stored now: its latest snapshot and the events after it, read in
-        one statement."""
-        return self._fold(cls, aggregate_id, self.app.histories([(aggregate_id, None)]),
-                          missing)
+        """An item as stored now: the events after the version this process keeps (or its
+        latest snapshot and the events after it), read in one statement."""
+        return self._owned(cls, self._load([aggregate_id])[0][aggregate_id], missing)
 
-    def _fold(self, cls: type[A], aggregate_id: UUID,
-              histories: dict[UUID, list[Any]], missing: NotFound) -> A:
-        try:
-            aggregate = self.app.fold(aggregate_id, histories[aggregate_id])
-        except AggregateNotFoundError:
-            raise missing from None
-        if not isinstance(aggregate, cls):
+    def _load(self, items: Sequence[UUID], others: Wanted = ()
+              ) -> tuple[dict[UUID, Folded | None], dict[UUID, list[Any]]]:
+        """The items as stored now, with the events `others` want (one statement)."""
+        given = {item: self._given(item) for item in items}
+        loaded, news = self.app.bring_up(given, others)
+        if self._held is not None:
+            self._held.update((i, f) for i, f in loaded.items() if f is not None)
+        return loaded, news
+
+    def _given(self, item: UUID) -> Folded | None:
+        """What a load starts from: outside a command nothing (the caller may keep what it
+        is given), within one the item it holds unchanged, or the one the process keeps."""
+        if self._held is None:
+            return None
+        held = self._held.get(item)
+        if held is not None and not held.aggregate.pending_events:
+            return held
+        return self.app.folded.take(item)
+
+    @staticmethod
+    def _owned(kind: type[A], folded: Folded | None, missing: NotFound) -> A:
+        if folded is None or not isinstance(folded.aggregate, kind):
             raise missing
-        return aggregate
+        return folded.aggregate
 
     def _named(self, cls: type[A], item_id: Callable[[PlanCatalogue], UUID],
                missing: NotFound) -> A:
@@ -112,13 +143,13 @@ class TenantLedger:
             target = None
         if kept is None or target is None:
             return self._get(cls, item_id(self.catalogue()), missing)
-        histories = self.app.histories([(target, None), (CATALOGUE_ID, kept.version)])
+        loaded, histories = self._load([target], [(CATALOGUE_ID, kept.version)])
         news = histories[CATALOGUE_ID]
         if news:
             catalogue = self.app.catalogue(news) or PlanCatalogue()
             if item_id(catalogue) != target:
                 return self._get(cls, item_id(catalogue), missing)
-        return self._fold(cls, target, histories, missing)
+        return self._owned(cls, loaded[target], missing)
 
     def existing(self, aggregate_id: UUID) -> Aggregate | None:
         try:
@@ -148,6 +179,10 @@ class TenantLedger:
             if on_conflict is not None:
                 raise on_conflict from None
             raise Conflict("conflict.concurrent_change") from None
+        if self._held is not None:
+            last = {r.domain_event.originator_id: r.notification.state for r in recordings}
+            for aggregate in aggregates:
+                self._held[aggregate.id] = Folded(aggregate, last.get(aggregate.id))
         # Followers that must keep up with every append (the hash chain, metrics) run
         # after the commit; each also catches up by itself, so a crash here loses nothing.
         for listener in self._after_append:
@@ -182,8 +217,10 @@ class TenantLedger:
         agency keeps the key of its first name)."""
         missing = NotFound("agency.not_found", field="agency", agency=name_or_key)
         for key in dict.fromkeys((name_or_key.strip(), normalise_agency(name_or_key).key)):
-            if Agency.create_id(key) in self.app.repository:
+            try:
                 return self._get(Agency, Agency.create_id(key), missing)
+            except NotFound:
+                continue
         wanted = fold(name_or_key)
         for key, name in TenantQueries(self.app).state().agencies.items():
             if fold(name) == wanted:
