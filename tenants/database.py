@@ -19,6 +19,8 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
 from psycopg import sql
 
+from tenants.write_turns import write_turn
+
 Row = dict[str, Any]
 Params = Mapping[str, Any]
 # The store enforces uniqueness; callers translate these into their own errors.
@@ -73,7 +75,8 @@ class _SQLiteCursor:
 
 
 class SQLiteDatabase:
-    """One SQLite file. Writers take the write lock up front (BEGIN IMMEDIATE).
+    """One SQLite file. Writers wait their turn (tenants/write_turns.py), then take the
+    write lock up front (BEGIN IMMEDIATE).
 
     Each thread keeps one connection to the file and reuses it; a transaction begun while
     the thread's connection is already in one gets a connection of its own for its length.
@@ -109,6 +112,15 @@ class SQLiteDatabase:
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[_SQLiteCursor]:
         """Writers take the write lock at BEGIN; readers read a WAL snapshot, lock-free."""
+        if not write:
+            with self._transaction(write=False) as cursor:
+                yield cursor
+            return
+        with write_turn(self.path).held(self._timeout), self._transaction(write=True) as cursor:
+            yield cursor
+
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator[_SQLiteCursor]:
         conn = self._kept()
         own = conn.in_transaction
         if own:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import select
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -17,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory
 from eventsourcing.postgres import PostgresDatastore, PostgresFactory
-from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteFactory
 from eventsourcing.utils import Environment
 from psycopg import Connection, Error
 from psycopg.pq import TransactionStatus
@@ -28,6 +30,7 @@ from tenants.availability import ObservedConnection
 from tenants.database import Database, PostgresDatabase, SQLiteDatabase
 from tenants.recorders import AppendSteps, TenantPostgresRecorder, TenantSQLiteRecorder
 from tenants.slugs import table_prefix, validate_slug
+from tenants.write_turns import write_turn
 
 
 class TenantStorage(Protocol):
@@ -63,12 +66,26 @@ class _SharedPostgresFactory(PostgresFactory):
         """The pool belongs to the storage, which closes it once."""
 
 
+class _QueuedSQLiteDatastore(SQLiteDatastore):
+    """The library's datastore, its writers waiting their turn (tenants/write_turns.py)."""
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[SQLiteCursor]:
+        if not commit:
+            with super().transaction(commit=False) as cursor:
+                yield cursor
+            return
+        with write_turn(self.pool.db_name).held(float(self.pool.lock_timeout or 10)), \
+                super().transaction(commit=True) as cursor:
+            yield cursor
+
+
 class _TenantSQLiteFactory(SQLiteFactory):
     application_recorder_class = TenantSQLiteRecorder
 
     def __init__(self, env: Environment, path: Path, steps: AppendSteps | None = None) -> None:
         InfrastructureFactory.__init__(self, env)
-        self.datastore = SQLiteDatastore(db_name=str(path), lock_timeout=10)
+        self.datastore = _QueuedSQLiteDatastore(db_name=str(path), lock_timeout=10)
         self.steps = steps
 
     def application_recorder(self) -> ApplicationRecorder:
