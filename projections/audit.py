@@ -70,9 +70,20 @@ def describe(position: int, event: Any, code: str, audit: Audit, agency_name: An
         actor=provenance.actor if provenance else "system",
         on_behalf_of=agency_name(provenance.on_behalf_of)
         if provenance and provenance.on_behalf_of else None,
-        reason=getattr(event, "reason", "") or getattr(event, "note", "") or "",
-        document=getattr(event, "decision_ref", "") or getattr(event, "output_document", ""),
+        reason=reason_of(event),
+        document=document_of(event),
         changes=audit.changes,
         aggregate_id=str(event.originator_id),
         **context,
     )
+
+
+def reason_of(event: Any) -> str:
+    """Why, as the event says it: its reason, else its note."""
+    return getattr(event, "reason", "") or getattr(event, "note", "") or ""
+
+
+def document_of(event: Any) -> str:
+    """The document an event cites: its decision, else the output it records."""
+    document: str = getattr(event, "decision_ref", "") or getattr(event, "output_document", "")
+    return document

@@ -46,13 +46,61 @@ from projections.store import ReportPositions, put_view, row_from_doc, view_keys
 EarlierReports = Callable[[Collection[UUID] | None], dict[UUID, list[ReportView]] | None]
 
 
-def checkpoint_document(state: PlanState) -> str:
+def checkpoint_document(state: PlanState, rows: KeptRows | None = None) -> str:
     """The state as a checkpoint keeps it; `ReadModelStore.stored_checkpoint` assembles the
-    same document from the stored views and rows."""
+    same document from the stored views and rows. `rows`: the status rows kept up to date
+    through the fold (else each is made from all its task's reports)."""
     views = [[kind, id_, _without_reports(view_of(state, kind, id_))]
              for kind, id_ in sorted(view_keys(state))]
-    rows = [[id_, state.tasks[UUID(id_)].row()] for id_ in sorted(str(i) for i in state.tasks)]
-    return to_json({"views": views, "rows": rows})
+    row = TaskView.row if rows is None else rows.row
+    ordered = sorted(state.tasks.items(), key=lambda item: str(item[0]))
+    return to_json({"views": views, "rows": [[str(i), row(task)] for i, task in ordered]})
+
+
+class KeptRows:
+    """The tasks' status rows through a fold that takes checkpoints. A row is made again
+    from the reports added since it was last made, not from every report of the task:
+    what it makes of the earlier ones (`reported`, `last_report`) changes only when one of
+    them is returned, or one returned is verified, and then it is made from all of them.
+    `deciding` is told of each event before it is folded."""
+
+    def __init__(self) -> None:
+        # task id -> (its reports list, how many were counted, the highest number counted,
+        # the highest percent of each period, the last report not returned)
+        self._kept: dict[UUID, tuple[list[ReportView], int, int, dict[str, int],
+                                     ReportView | None]] = {}
+
+    def deciding(self, state: PlanState, event: Any) -> None:
+        if not isinstance(event, _DECIDING):
+            return
+        kept = self._kept.get(event.originator_id)
+        if kept is None or event.report > kept[2]:
+            return  # a report not counted yet: counted as it stands when the row is made
+        task = state.tasks.get(event.originator_id)
+        report = next((r for r in reversed(task.reports) if r.number == event.report),
+                      None) if task else None
+        if report is None or (report.state == "returned") != isinstance(event,
+                                                                         Task.ReportReturned):
+            del self._kept[event.originator_id]
+
+    def row(self, task: TaskView) -> TaskRow:
+        reports = task.reports
+        kept = self._kept.get(task.id)
+        if kept is None or kept[0] is not reports:
+            highest: dict[str, int] = {}
+            counted, top, last = 0, 0, None
+        else:
+            _, counted, top, highest, last = kept
+            highest = dict(highest)
+        for report in reports[counted:]:
+            top = max(top, report.number)
+            if report.state != "returned":
+                highest[report.period] = max(highest.get(report.period, report.percent),
+                                             report.percent)
+                last = report
+        self._kept[task.id] = (reports, len(reports), top, highest, last)
+        return task.row_with(last, tuple(ReportFact(period, percent, "submitted")
+                                         for period, percent in highest.items()))
 
 
 def _without_reports(view: Any) -> Any:

@@ -134,8 +134,7 @@ class TaskView:
 
     @property
     def last_report(self) -> ReportView | None:
-        live = [r for r in self.reports if r.state != "returned"]
-        return live[-1] if live else None
+        return next((r for r in reversed(self.reports) if r.state != "returned"), None)
 
     def facts(self) -> TaskFacts:
         return TaskFacts(
@@ -146,7 +145,10 @@ class TaskView:
         )
 
     def row(self) -> TaskRow:
-        last = self.last_report
+        return self.row_with(self.last_report, reported(self.reports))
+
+    def row_with(self, last: ReportView | None, facts: tuple[ReportFact, ...]) -> TaskRow:
+        """The status row, given what `last_report` and `reported` make of the reports."""
         return TaskRow(
             id=self.id, plan_id=self.plan_id, group_code=self.group_code, number=self.number,
             title=self.title, leads=self.leads, coordinators=self.coordinators,
@@ -157,7 +159,7 @@ class TaskView:
             last_report_period=last.period if last else None,
             last_report_percent=last.percent if last else None,
             last_report_narrative=last.narrative if last else None,
-            reported=reported(self.reports),
+            reported=facts,
         )
 
 

@@ -11,23 +11,27 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from domain.task import Task
 from projections.audit import AuditEntry
-from projections.checkpoints import checkpoint_document, noting_reports, report_positions
+from projections.checkpoints import (
+    KeptRows,
+    checkpoint_document,
+    noting_reports,
+    report_positions,
+)
 from projections.codec import encode
-from projections.entries import entry_for
+from projections.entries import EntryRow, EntryRows, entry_for
 from projections.plan_state import TASK, PlanState
-from projections.specs import spec_for
+from projections.specs import EventSpec, spec_for
 from projections.store import (
     ReadModelStore,
     ReportPositions,
     ReportsNeeded,
     row_documents,
     view_documents,
-    view_keys,
 )
 
 EventSource = Callable[[int], Iterator[tuple[int, Any]]]  # events after a position
@@ -70,12 +74,12 @@ def catch_up(store: ReadModelStore, events_after: EventSource, head: int | None)
                 store.save_checkpoint(cursor, position, store.stored_checkpoint(cursor))
             keys = {_view_key(e) for _, e in batch}
             state = store.load(cursor, keys, reports_needed(e for _, e in batch))
-            entries = apply_all(state, batch)
+            rows = apply_rows(state, batch, store.entry_rows())
             store.save_views(cursor, state, sorted(k for k in keys if k[0]),
                              report_positions(batch))
             store.save_rows(cursor, state, sorted(
                 UUID(i) for kind, i in keys if kind == TASK and UUID(i) in state.tasks))
-            store.save_entries(cursor, entries)
+            store.save_entries(cursor, rows)
             store.set_position(cursor, batch[-1][0])
             if after:
                 store.save_checkpoint(cursor, batch[-1][0], store.stored_checkpoint(cursor))
@@ -108,18 +112,35 @@ def apply_all(state: PlanState, events: Iterable[tuple[int, Any]],
     """Fold events into the state, describing each against the state just before it. Given
     a list, add to it the checkpoints a catch-up would take on the way: the state at the
     last event up to each multiple of CHECKPOINT_EVERY."""
+    return _fold(state, events, entry_for, checkpoints)
+
+
+def apply_rows(state: PlanState, events: Iterable[tuple[int, Any]], rows: EntryRows,
+               checkpoints: list[tuple[int, str]] | None = None) -> list[EntryRow]:
+    """`apply_all`, with each entry made straight as the row the store keeps."""
+    return _fold(state, events, rows, checkpoints)
+
+
+Entry = TypeVar("Entry")
+
+
+def _fold(state: PlanState, events: Iterable[tuple[int, Any]],
+          entry: Callable[[int, Any, PlanState, EventSpec], Entry],
+          checkpoints: list[tuple[int, str]] | None) -> list[Entry]:
     entries = []
+    rows = KeptRows()  # the status rows each checkpoint holds
     for position, event in events:
         if (checkpoints is not None and state.position % CHECKPOINT_EVERY != 0
                 and position > (state.position // CHECKPOINT_EVERY + 1) * CHECKPOINT_EVERY):
             # The log jumps past a boundary (positions may skip): the last state before it.
-            checkpoints.append((state.position, checkpoint_document(state)))
+            checkpoints.append((state.position, checkpoint_document(state, rows)))
         spec = spec_for(event)  # once for the entry and the fold (as `apply` would)
-        entries.append(entry_for(position, event, state, spec))
+        entries.append(entry(position, event, state, spec))
+        rows.deciding(state, event)
         spec.fold(state, event)
         state.position = max(state.position, position)
         if checkpoints is not None and position % CHECKPOINT_EVERY == 0:
-            checkpoints.append((position, checkpoint_document(state)))
+            checkpoints.append((position, checkpoint_document(state, rows)))
     return entries
 
 
@@ -130,13 +151,13 @@ def rebuild(store: ReadModelStore, events_after: EventSource) -> int:
     state = PlanState()
     checkpoints: list[tuple[int, str]] = []
     made: dict[tuple[str, int], ReportPositions] = {}
-    entries = apply_all(state, noting_reports(events_after(0), made), checkpoints)
+    rows = apply_rows(state, noting_reports(events_after(0), made), store.entry_rows(),
+                      checkpoints)
     with store.db.transaction() as cursor:
         store.lock_position(cursor)
         store.clear(cursor)
-        store.save_views(cursor, state, view_keys(state), made)
-        store.save_rows(cursor, state, state.tasks)
-        store.save_entries(cursor, entries)
+        store.insert_state(cursor, state, made)
+        store.save_entries(cursor, rows)
         for position, document in checkpoints:
             store.save_checkpoint(cursor, position, document)
         store.set_position(cursor, state.position)

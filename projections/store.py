@@ -18,6 +18,7 @@ from domain.evidence import EvidenceFile
 from domain.status import ReportFact
 from projections.audit import AuditEntry
 from projections.codec import decode, encode, to_json
+from projections.entries import ENTRY_COLUMNS, EntryRow, EntryRows
 from projections.plan_state import (
     AGENCY,
     INDICATOR,
@@ -389,6 +390,30 @@ class ReadModelStore:
             )
         self._stored_reports = {}
 
+    def insert_state(self, cursor: Cursor, state: PlanState,
+                     made: Mapping[tuple[str, int], ReportPositions]) -> None:
+        """Every view, report and status row of the state, into read models just cleared
+        (a rebuild's): the documents `save_views` and `save_rows` write, inserted in bulk."""
+        views, reports = [], []
+        for kind, id_ in view_keys(state):
+            view = view_of(state, kind, id_)
+            if isinstance(view, TaskView):
+                for report in view.reports:
+                    at = made.get((id_, report.number), _UNKNOWN_POSITIONS)
+                    reports.append((self.tenant, id_, report.number, to_json(report),
+                                    at.submitted, at.decided_from, at.decided, report.period,
+                                    report.state))
+                view = replace(view, reports=[])
+            views.append((self.tenant, kind, id_, to_json(view)))
+        if views:
+            cursor.copy_rows("rm_views", ("tenant", "kind", "id", "doc"), views)
+        if reports:
+            cursor.copy_rows("rm_task_reports", _REPORT_COLUMNS, reports)
+        rows = [(self.tenant, str(i), str(task.plan_id), task.number, to_json(task.row()))
+                for i, task in state.tasks.items()]
+        if rows:
+            cursor.copy_rows("rm_task_rows", ("tenant", "id", "plan_id", "number", "doc"), rows)
+
     def reports_as_of(self, cursor: Cursor, position: int, task_ids: Iterable[UUID] | None = None
                       ) -> dict[UUID, list[ReportView]] | None:
         """The reports of the given tasks (of every task, without them) as folded up to
@@ -463,16 +488,14 @@ class ReadModelStore:
 
     # -- entries -----------------------------------------------------------------------
 
-    def save_entries(self, cursor: Cursor, entries: Sequence[AuditEntry]) -> None:
-        when, day = self._when, self._day
-        rows = [(
-            self.tenant, e.position, e.aggregate_id, e.subject, e.event, e.change_type,
-            e.actor, when(e.recorded_at), day(e.effective_on),
-            _entry_doc(e),
-            agency_list(e.agencies),
-        ) for e in entries]
+    def entry_rows(self) -> EntryRows:
+        """Makes the rows `save_entries` writes, straight from the events."""
+        return EntryRows(self.tenant, self._when, self._day)
+
+    def save_entries(self, cursor: Cursor, rows: Sequence[EntryRow]) -> None:
+        """Entries as `entry_rows` makes them."""
         if rows:
-            cursor.copy_rows("rm_entries", _ENTRY_COLUMNS, rows)
+            cursor.copy_rows("rm_entries", ENTRY_COLUMNS, rows)
 
     def clear(self, cursor: Cursor) -> None:
         self._stored_reports, self._partial = {}, {}
@@ -537,8 +560,8 @@ class ReadModelStore:
         return [entry_from_row(r) for r in cursor.fetchall()]
 
 
-_ENTRY_COLUMNS = ("tenant", "position", "aggregate_id", "subject", "event", "change_type",
-                  "actor", "recorded_at", "effective_on", "doc", "agencies")
+_REPORT_COLUMNS = ("tenant", "task_id", "number", "doc", "position", "decided_from", "decided",
+                   "period", "state")
 _SELECT_POSITION = "SELECT position FROM rm_tracking WHERE tenant = :t"
 _SELECT_POSITION_FOR_UPDATE = _SELECT_POSITION + " FOR UPDATE"
 _DELETE_TENANT_ROWS = ("DELETE FROM rm_entries WHERE tenant = :t",
@@ -594,19 +617,6 @@ _CHANGES_AFTER = (
     "AND change_type IS NOT NULL ORDER BY position DESC LIMIT :limit")
 
 
-# json.dumps(..., ensure_ascii=False) builds an encoder per call; one serves every entry.
-_ENTRY_JSON = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def _entry_doc(e: AuditEntry) -> str:
-    return _ENTRY_JSON({
-        "version": e.version, "code": e.code, "params": e.params,
-        "on_behalf_of": e.on_behalf_of,
-        "reason": e.reason, "document": e.document,
-        "changes": {k: [old, new] for k, (old, new) in e.changes.items()},
-    })
-
-
 def entry_from_row(row: dict[str, Any]) -> AuditEntry:
     doc = json.loads(row["doc"])
     recorded, effective = row["recorded_at"], row["effective_on"]
@@ -630,11 +640,6 @@ def _change(value: Any) -> tuple[str, str]:
     if isinstance(value, dict):
         return value["from"], value["to"]
     return value[0], value[1]
-
-
-def agency_list(keys: Iterable[str]) -> str:
-    """'|key|key|': a LIKE '%|key|%' finds one agency without matching part of another."""
-    return "|" + "|".join(keys) + "|" if keys else ""
 
 
 def agency_pattern(key: str) -> str:

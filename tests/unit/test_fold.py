@@ -20,9 +20,10 @@ from domain.provenance import Provenance
 from domain.status import ReportFact, TaskFacts, classify
 from domain.targets import parse_target
 from domain.task import Task
+from projections.checkpoints import checkpoint_document
 from projections.codec import decode, encode, to_json
 from projections.plan_state import PlanState, ReportView, TaskRow
-from projections.projector import apply_all
+from projections.projector import CHECKPOINT_EVERY, apply_all
 from projections.specs import fold
 from projections.store import report_from_doc, row_from_doc
 
@@ -160,6 +161,25 @@ def test_a_status_row_keeps_what_the_rules_judge_however_many_reports() -> None:
         for period in (Q1, Q2, ReportingPeriod.parse("2025-Q4")):
             assert missing_report(row.facts(), period) == missing_report(full, period)
     assert row_from_doc(json.loads(to_json(row))) == row == decode(TaskRow, encode(row))
+
+
+def test_each_checkpoint_holds_the_status_rows_of_a_fold_up_to_it() -> None:
+    task = a_task("Hằng năm")
+    task.report_progress(Q1, 80, "Quý 1", "", "", (), on(date(2025, 3, 31)))
+    task.report_progress(Q2, 40, "Quý 2", "", "", (), on(date(2025, 6, 30)))
+    task.verify_report(2, "Đạt", ISSUED)
+    task.report_progress(Q1, 90, "Quý 1, sửa", "", "", (), on(date(2025, 7, 1)))
+    task.return_report(1, "Thiếu minh chứng", ISSUED)  # counted by earlier checkpoints
+    task.return_report(3, "Sai số liệu", ISSUED)
+    task.report_progress(Q2, 60, "Quý 2, sửa", "", "", (), on(date(2025, 7, 2)))
+    events = [(CHECKPOINT_EVERY * n, e) for n, (_, e) in enumerate(logged(task), start=1)]
+    checkpoints: list[tuple[int, str]] = []
+    apply_all(PlanState(), events, checkpoints)
+    assert len(checkpoints) == len(events)
+    for position, document in checkpoints:
+        folded = fold([(p, e) for p, e in events if p <= position])
+        assert document == checkpoint_document(folded)
+        assert json.loads(document)["rows"] == [[str(task.id), encode(folded.tasks[task.id].row())]]
 
 
 def test_a_stored_report_reads_back_as_the_report_it_was() -> None:
