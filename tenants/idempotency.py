@@ -34,6 +34,7 @@ from tenants.database import UNIQUE_VIOLATIONS, Cursor, Database
 
 log = logging.getLogger(__name__)
 _KEY = "tenant = :tenant AND idempotency_key = :key"
+KEYS_TABLE = "r57_idempotency_keys"
 RETENTION = timedelta(hours=24)
 PRUNE_BATCH = 500
 
@@ -99,23 +100,35 @@ class IdempotencyStore:
                response: StoredResponse) -> None:
         """In the command's own transaction: the key and its answer. A live key (recorded
         by a request that committed first) raises KeyAlreadyRecorded; an expired one is
-        taken over."""
+        taken over. On PostgreSQL no statement's answer is waited for: a live key makes
+        the insert fail, which fails the transaction when the pipelined commit is answered
+        (the append raises KeyAlreadyRecorded then)."""
         now = self._clock()
-        cursor.execute(
-            "INSERT INTO r57_idempotency_keys (tenant, idempotency_key, fingerprint, status,"
-            " body, headers, created_at) VALUES (:tenant, :key, :fingerprint, :status, :body,"
-            " :headers, :now) ON CONFLICT (tenant, idempotency_key) DO UPDATE SET"
-            " fingerprint = excluded.fingerprint, status = excluded.status,"
-            " body = excluded.body, headers = excluded.headers,"
-            " created_at = excluded.created_at"
-            " WHERE r57_idempotency_keys.created_at < :cutoff RETURNING tenant",
-            {"tenant": tenant, "key": key, "fingerprint": fingerprint,
-             "status": response.status, "body": response.body,
-             "headers": json.dumps(response.headers), "now": self._stamp(now),
-             "cutoff": self._stamp(now - self.retention)},
-        )
-        if cursor.fetchone() is None:
-            raise KeyAlreadyRecorded
+        params = {"tenant": tenant, "key": key, "fingerprint": fingerprint,
+                  "status": response.status, "body": response.body,
+                  "headers": json.dumps(response.headers), "now": self._stamp(now),
+                  "cutoff": self._stamp(now - self.retention)}
+        if cursor.dialect == "sqlite":  # in-process: reading the upsert's answer is free
+            cursor.execute(
+                f"INSERT INTO {KEYS_TABLE} (tenant, idempotency_key, fingerprint, status,"  # noqa: S608
+                " body, headers, created_at) VALUES (:tenant, :key, :fingerprint, :status,"
+                " :body, :headers, :now) ON CONFLICT (tenant, idempotency_key) DO UPDATE SET"
+                " fingerprint = excluded.fingerprint, status = excluded.status,"
+                " body = excluded.body, headers = excluded.headers,"
+                " created_at = excluded.created_at"
+                f" WHERE {KEYS_TABLE}.created_at < :cutoff RETURNING tenant", params)
+            if cursor.fetchone() is None:
+                raise KeyAlreadyRecorded
+            return
+        cursor.execute(f"DELETE FROM {KEYS_TABLE} WHERE {_KEY} AND created_at < :cutoff",  # noqa: S608
+                       params)
+        try:
+            cursor.execute(
+                f"INSERT INTO {KEYS_TABLE} (tenant, idempotency_key, fingerprint, status,"  # noqa: S608
+                " body, headers, created_at) VALUES (:tenant, :key, :fingerprint, :status,"
+                " :body, :headers, :now)", params)
+        except UNIQUE_VIOLATIONS:
+            raise KeyAlreadyRecorded from None
 
     def remember(self, tenant: str, key: str, fingerprint: str,
                  response: StoredResponse) -> None:

@@ -27,13 +27,15 @@ from eventsourcing.postgres import (
     PostgresDatastore,
 )
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
-from psycopg import Rollback
+from psycopg import Error as DriverError
+from psycopg.pq import TransactionStatus
 from psycopg.sql import SQL, Composable, Identifier, Literal
 
 from integrity.canonical import Entry, link_entries
 from integrity.store import IntegrityStore
 from tenants import faults
 from tenants.database import Cursor, _PostgresCursor, _SQLiteCursor
+from tenants.idempotency import KEYS_TABLE, KeyAlreadyRecorded
 
 # A step of a command's transaction: (cursor, the positions of the events just inserted).
 Step = Callable[[Cursor, Sequence[int]], None]
@@ -160,6 +162,18 @@ class TenantSQLiteRecorder(SQLiteApplicationRecorder):
 
 
 C = TypeVar("C", bound=type)
+_BEGIN, _COMMIT = SQL("BEGIN"), SQL("COMMIT")
+
+
+def _names_table(exc: BaseException, table: str) -> bool:
+    """Whether a unique violation (as the driver raised it, or as the library translated
+    it) is on `table`."""
+    found: BaseException | None = exc
+    while found is not None:
+        if isinstance(found, DriverError) and found.diag.table_name == table:
+            return True
+        found = found.__cause__ or found.__context__
+    return False
 
 
 def _tried_once(cls: C) -> C:
@@ -181,20 +195,22 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
 
     def insert_events(self, stored_events: Sequence[StoredEvent],
                       **kwargs: Any) -> Sequence[int] | None:
-        """The events and the steps in one transaction, tried once. Whatever fails before
-        the commit rolls all of it back: a database error, and equally an exception a step
-        raises between statements that succeeded (the library's own append commits those:
-        a second request with a recorded key would record its events without the key)."""
+        """The events and the steps in one transaction, tried once, in two round trips:
+        BEGIN, the lock, the chain head and the insert go together (their answers give the
+        positions and the head), then the steps' statements with COMMIT, whose answers no
+        statement waits for. BEGIN and COMMIT are sent as statements: psycopg's own
+        transaction block syncs the pipeline at its start and end, two more trips. Whatever
+        fails before the commit rolls all of it back: a database error (a key already
+        recorded is one: `KeyAlreadyRecorded`), and equally an exception a step raises
+        between statements that succeeded."""
         assert not self.datastore.enable_db_functions  # the append runs the steps itself
-        failure: Exception | None = None
         positions: Sequence[int] | None = None
         with self.datastore.get_connection() as conn:  # translates the driver's errors
-            with conn.pipeline() as pipeline, conn.transaction() as transaction:
-                with conn.cursor() as curs:
-                    self._insert_events(curs, stored_events, **kwargs)
-                if stored_events:
-                    with conn.cursor() as head, conn.cursor() as curs:
-                        try:
+            try:
+                with conn.pipeline() as pipeline, conn.cursor() as curs:
+                    curs.execute(_BEGIN)
+                    if stored_events:
+                        with conn.cursor() as head:
                             if self.steps is not None and self.steps.integrity is not None:
                                 kwargs = {**kwargs, "asked": _PostgresCursor(head)}
                             self._insert_stored_events(curs, stored_events, **kwargs)
@@ -202,11 +218,14 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
                             pipeline.sync()
                             positions = self._fetch_ids_after_insert_events(
                                 curs, stored_events, **kwargs)
-                        except Exception as exc:  # raised below, once out of the pipeline
-                            failure = exc
-                            raise Rollback(transaction) from None
-            if failure is not None:
-                raise failure
+                    curs.execute(_COMMIT)
+                # Leaving the pipeline synced it: the commit is answered.
+            except BaseException as exc:
+                if conn.info.transaction_status != TransactionStatus.IDLE:
+                    conn.rollback()
+                if _names_table(exc, KEYS_TABLE):
+                    raise KeyAlreadyRecorded from None
+                raise
         return positions
 
     def __init__(self, datastore: PostgresDatastore,
