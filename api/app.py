@@ -16,6 +16,7 @@ from api.services import EXTENSION, Services
 from api.views import BLUEPRINTS
 from service.config import Settings
 from service.container import build_tenancy
+from service.request_reads import RequestReader
 from service.security import AuthThrottle
 from service.tenancy import Tenancy
 from tenants.idempotency import IdempotencyStore
@@ -47,6 +48,8 @@ def create_api(settings: Settings | None = None, tenancy: Tenancy | None = None,
         metrics=metrics,
         throttle=AuthThrottle(tenancy.storage.database, api_settings.throttle_policy(),
                               on_lock=metrics.authentication_locked),
+        reads=RequestReader(tenancy.storage.request_database(),
+                            tenancy.storage.access_events),
     )
     if api_settings.trusted_proxies > 0:
         # Only the configured number of proxies is believed about the client and the scheme.

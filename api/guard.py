@@ -95,7 +95,12 @@ def _visible_tenant(grants: set[Grant], requested: str) -> str:
     if not is_allowed(grants, Action.TENANT_LIST, slug):
         raise unseen  # decided on the grants alone: nothing of the tenant is read
     # The same NotFound when it does not exist; kept, so the request resolves it once.
-    scope.admit_record(services().tenancy.registry.get(slug))
+    was_read, record = scope.tenant_read(requested)
+    if not was_read:
+        record = services().tenancy.registry.get(slug)
+    if record is None:
+        raise unseen
+    scope.admit_record(record)
     return slug
 
 

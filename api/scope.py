@@ -35,6 +35,20 @@ def admit_record(tenant: Tenant) -> None:
     g.r57_tenant_record = tenant
 
 
+def read_tenant(slug: str | None, tenant: Tenant | None) -> None:
+    """The record read for the named tenant with the request's first statement (None:
+    there is none), not yet admitted."""
+    g.r57_read_tenant = (slug, tenant)
+
+
+def tenant_read(slug: str) -> tuple[bool, Tenant | None]:
+    """(whether this slug's record was read, the record or None when there is none)."""
+    read: tuple[str | None, Tenant | None] | None = g.get("r57_read_tenant")
+    if read is None or read[0] != slug:
+        return False, None
+    return True, read[1]
+
+
 def tenant_slug() -> str | None:
     """The admitted tenant; None outside a tenant's routes."""
     slug: str | None = g.get("r57_tenant")

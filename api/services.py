@@ -11,6 +11,7 @@ from api.answers import AnswerCache
 from api.config import ApiSettings
 from api.metrics import Metrics
 from domain.clock import Clock
+from service.request_reads import RequestReader
 from service.security import AuthThrottle
 from service.tenancy import Tenancy
 from tenants.idempotency import IdempotencyStore
@@ -25,6 +26,7 @@ class Services:
     idempotency: IdempotencyStore
     metrics: Metrics
     throttle: AuthThrottle  # failed authentications, counted in the shared database
+    reads: RequestReader  # what a request reads before its command, in one statement
     cache: dict[str, Any] = field(default_factory=dict)  # built once per app (the spec)
     answers: AnswerCache = field(default_factory=AnswerCache)  # by read-model position
 

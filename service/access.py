@@ -213,13 +213,16 @@ class AccessService:
 
     # -- authentication ----------------------------------------------------------------------
 
-    def authenticate(self, token: str) -> PrincipalView | None:
-        """The principal a bearer token stands for, or None (unknown, revoked or expired)."""
+    def authenticate(self, token: str, log_head: int | None = None) -> PrincipalView | None:
+        """The principal a bearer token stands for, or None (unknown, revoked or expired).
+        `log_head`: the access log's last position, read by the caller for this request:
+        the view catches up only when it is behind it (None: it reads the log's news)."""
         parts = token.split("_", 2)
         if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
             return None
         _, token_id, secret = parts
-        self.refresh()
+        if log_head is None or log_head > self._position:
+            self.refresh()
         with self._lock:  # another thread's refresh may be adding principals
             holder = next((v for v in self._views.values() if token_id in v.tokens), None)
         if holder is None:

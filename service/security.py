@@ -49,22 +49,33 @@ class AuthThrottle:
 
     def retry_after(self, address: str, subject: str = "") -> int | None:
         """Seconds until this address may try this subject again; None: go ahead."""
-        now, p = self._clock(), self.policy
-        since = now - p.window_seconds
-        # One statement: the subject's lock, and the failure that fills each window (the
-        # n-th latest within it; none while fewer than n failed).
+        columns, params, now = self.lookup(address, subject)
         with self._db.transaction(write=False) as cursor:
-            cursor.execute(
-                "SELECT (SELECT max(locked_until) FROM r57_auth_locks WHERE subject = :s"
-                " AND locked_until > :now) AS locked_until,"
-                " (SELECT failed_at FROM r57_auth_failures WHERE subject = :s AND address = :a"
-                " AND failed_at > :since ORDER BY failed_at DESC LIMIT 1 OFFSET :pair) AS pair,"
-                " (SELECT failed_at FROM r57_auth_failures WHERE address = :a"
-                " AND failed_at > :since ORDER BY failed_at DESC LIMIT 1 OFFSET :address)"
-                " AS address",
-                {"s": subject, "a": address, "now": now, "since": since,
-                 "pair": p.pair_limit - 1, "address": p.address_limit - 1})
+            cursor.execute(f"SELECT {columns}", params)
             row = cursor.fetchone() or {}
+        return self.decide(row, subject, now)
+
+    def lookup(self, address: str, subject: str) -> tuple[str, dict[str, Any], float]:
+        """What `decide` reads, as the select list of one statement (columns
+        `locked_until`, `pair`, `address`), its parameters and the time it is read at:
+        the subject's lock, and the failure that fills each window (the n-th latest
+        within it; none while fewer than n failed)."""
+        now, p = self._clock(), self.policy
+        columns = (
+            "(SELECT max(locked_until) FROM r57_auth_locks WHERE subject = :s"
+            " AND locked_until > :now) AS locked_until,"
+            " (SELECT failed_at FROM r57_auth_failures WHERE subject = :s AND address = :a"
+            " AND failed_at > :since ORDER BY failed_at DESC LIMIT 1 OFFSET :pair) AS pair,"
+            " (SELECT failed_at FROM r57_auth_failures WHERE address = :a"
+            " AND failed_at > :since ORDER BY failed_at DESC LIMIT 1 OFFSET :address)"
+            " AS address")
+        params = {"s": subject, "a": address, "now": now, "since": now - p.window_seconds,
+                  "pair": p.pair_limit - 1, "address": p.address_limit - 1}
+        return columns, params, now
+
+    def decide(self, row: dict[str, Any], subject: str, now: float) -> int | None:
+        """The wait `retry_after` answers, from the row `lookup`'s columns read."""
+        p = self.policy
         waits: list[float] = []
         if subject and row.get("locked_until") is not None:
             waits.append(float(row["locked_until"]) - now)

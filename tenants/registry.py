@@ -104,13 +104,13 @@ class TenantRegistry:
             row = cursor.fetchone()
         if row is None:
             raise NotFound("tenant.not_found", field="tenant", tenant=slug)
-        return _tenant(row)
+        return tenant_from_row(row)
 
     def list(self, include_archived: bool = False) -> list[Tenant]:
         with self._db.transaction(write=False) as cursor:
             cursor.execute("SELECT * FROM r57_tenants")
             rows = cursor.fetchall()
-        tenants = [_tenant(r) for r in rows if include_archived or r["status"] == ACTIVE]
+        tenants = [tenant_from_row(r) for r in rows if include_archived or r["status"] == ACTIVE]
         return sorted(tenants, key=lambda t: sort_key(t.display_name))
 
     def rename(self, slug: str, display_name: str) -> Tenant:
@@ -132,7 +132,7 @@ class TenantRegistry:
             row = cursor.fetchone()
             if row is None:
                 raise NotFound("tenant.not_found", field="tenant", tenant=slug)
-            current = _tenant(row)
+            current = tenant_from_row(row)
             if current.merged_into == into and current.merged_on == on:
                 return current
             # Only an active tenant is archived: of two mergers at once, one wins.
@@ -157,7 +157,8 @@ class TenantRegistry:
             cursor.execute(statement, params)
 
 
-def _tenant(row: Row) -> Tenant:
+def tenant_from_row(row: Row) -> Tenant:
+    """A tenant from its `r57_tenants` row (with `replica` when the statement read it)."""
     def when(value: Any) -> datetime:
         return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 

@@ -9,6 +9,7 @@ schema, all reached through one pool that the process holds, whatever the tenant
 from __future__ import annotations
 
 import select
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,7 +43,13 @@ class TenantStorage(Protocol):
     def access_factory(self, env: Environment) -> InfrastructureFactory[Any]: ...
     def events_table(self, slug: str) -> str: ...
     def tenant_database(self, slug: str) -> Database: ...
+    def request_database(self) -> Database: ...
     def close(self) -> None: ...
+
+    @property
+    def access_events(self) -> str:
+        """The access log's events table as `request_database` names it."""
+        ...
 
 
 class _SharedPostgresFactory(PostgresFactory):
@@ -95,13 +102,31 @@ class _TenantSQLiteFactory(SQLiteFactory):
         return recorder
 
 
+class _WithAccessLog(SQLiteDatabase):
+    """The registry's file with the access log's file attached as `access`, for the reads
+    a request makes before its command (one statement reads both). Its own connections:
+    a writer's BEGIN IMMEDIATE on them would take the access log's write lock too."""
+
+    def __init__(self, path: Path, access_log: Path) -> None:
+        super().__init__(path)
+        self._access_log = access_log
+
+    def connect(self) -> sqlite3.Connection:
+        conn = super().connect()
+        conn.execute("ATTACH DATABASE ? AS access", (str(self._access_log),))
+        return conn
+
+
 class SQLiteStorage:
     tenant_migrations: str | None = "sqlite_tenant"
+    access_events = "access.stored_events"
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
         (data_dir / "tenants").mkdir(parents=True, exist_ok=True)
         self.database: Database = SQLiteDatabase(data_dir / "registry.sqlite3")
+        self._requests = _WithAccessLog(data_dir / "registry.sqlite3",
+                                        data_dir / "access.sqlite3")
         self._tenant_databases: dict[str, SQLiteDatabase] = {}
         self._lock = threading.Lock()
 
@@ -115,6 +140,9 @@ class SQLiteStorage:
     def access_factory(self, env: Environment) -> InfrastructureFactory[Any]:
         """The service's access log (principals, grants, tokens) in a file of its own."""
         return _TenantSQLiteFactory(env, self.data_dir / "access.sqlite3")
+
+    def request_database(self) -> Database:
+        return self._requests
 
     def events_table(self, slug: str) -> str:
         validate_slug(slug)
@@ -133,7 +161,7 @@ class SQLiteStorage:
         """The kept connections; each application closes its own pool."""
         with self._lock:
             databases, self._tenant_databases = self._tenant_databases, {}
-        for database in (self.database, *databases.values()):
+        for database in (self.database, self._requests, *databases.values()):
             assert isinstance(database, SQLiteDatabase)
             database.close()
 
@@ -210,6 +238,14 @@ class PostgresStorage:
     def tenant_database(self, slug: str) -> Database:
         validate_slug(slug)
         return self.database
+
+    def request_database(self) -> Database:
+        return self.database
+
+    @property
+    def access_events(self) -> str:
+        # AccessApplication's table (service/access.py), in the datastore's schema
+        return f'"{self.datastore.schema}".r57_access_events'
 
     def close(self) -> None:
         self.datastore.close()
