@@ -127,7 +127,8 @@ def install_counters() -> None:
 
         def execute(self: Any, query: Any, *args: Any, _real: Any = real_execute,
                     **kwargs: Any) -> Any:
-            COUNTER.statement(query if isinstance(query, str) else "X")
+            text = query.as_string() if isinstance(query, psycopg.sql.SQL) else query
+            COUNTER.statement(text if isinstance(text, str) else "X")  # SQL: BEGIN, COMMIT
             return _real(self, query, *args, **kwargs)
 
         def executemany(self: Any, query: Any, *args: Any, _real: Any = real_many,

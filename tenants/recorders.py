@@ -163,6 +163,7 @@ class TenantSQLiteRecorder(SQLiteApplicationRecorder):
 
 C = TypeVar("C", bound=type)
 _BEGIN, _COMMIT = SQL("BEGIN"), SQL("COMMIT")
+_OPEN = (TransactionStatus.INTRANS, TransactionStatus.INERROR)
 
 
 def _names_table(exc: BaseException, table: str) -> bool:
@@ -221,7 +222,7 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
                     curs.execute(_COMMIT)
                 # Leaving the pipeline synced it: the commit is answered.
             except BaseException as exc:
-                if conn.info.transaction_status != TransactionStatus.IDLE:
+                if conn.info.transaction_status in _OPEN:  # not on a connection that broke
                     conn.rollback()
                 if _names_table(exc, KEYS_TABLE):
                     raise KeyAlreadyRecorded from None
