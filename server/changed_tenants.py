@@ -7,8 +7,10 @@ connection of its own. SQLite: a connection kept on each tenant's file, whose
 `PRAGMA data_version` changes when another connection commits to the file.
 
 A notification can be missed (the projector started after the write, its connection was
-lost): `behind` is the safety net, the tenants whose log's head is beyond their read
-models' position, in one statement per batch of tenants on PostgreSQL.
+lost, a catch-up failed): `behind` is the safety net, the tenants whose log's head is beyond
+their read models' position, in one statement per batch of tenants on PostgreSQL. There,
+`behind_chain` answers for every tenant in one statement from the chain heads (each append
+advances its tenant's chain head to its last position in its own transaction).
 """
 
 from __future__ import annotations
@@ -152,6 +154,18 @@ def behind(storage: TenantStorage, slugs: Sequence[str]) -> list[str]:
                 found += _behind_each(storage, batch)
         return found
     return _behind_each(storage, slugs)
+
+
+def behind_chain(storage: TenantStorage) -> set[str] | None:
+    """PostgreSQL: the tenants whose chain head is beyond their read models' position, in
+    one statement. None on SQLite, where each tenant has a file of its own."""
+    if not isinstance(storage, PostgresStorage):
+        return None
+    with storage.database.transaction(write=False) as cursor:
+        cursor.execute("SELECT i.tenant FROM integrity_tracking i"
+                       " LEFT JOIN rm_tracking r ON r.tenant = i.tenant"
+                       " WHERE i.position > COALESCE(r.position, 0)")
+        return {str(r["tenant"]) for r in cursor.fetchall()}
 
 
 def _behind_together(storage: PostgresStorage, slugs: Sequence[str]) -> list[str]:

@@ -27,15 +27,15 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from server.changed_tenants import ChangeFeed, behind, change_feed
+from server.changed_tenants import ChangeFeed, behind, behind_chain, change_feed
 from service.config import Settings
 from service.container import build_tenancy
 from service.queries import TenantQueries
 from service.tenancy import Tenancy
 
 log = logging.getLogger("r57.projector")
-# The tenants written to are caught up as their writes are notified; every tenant is asked
-# whether it is behind this often (a notification missed), and the registry is read for
+# The tenants written to are caught up as their writes are reported; every tenant is asked
+# whether it is behind this often (a catch-up that failed), and the registry is read for
 # new tenants to follow this often.
 SWEEP_SECONDS = 60.0
 RELIST_SECONDS = 2.0
@@ -64,8 +64,7 @@ def project(tenancy: Tenancy, slugs: Iterable[str]) -> int:
 
 def project_once(tenancy: Tenancy) -> int:
     """Bring every tenant that is behind to the head of its log; the events applied."""
-    slugs = [t.slug for t in tenancy.registry.list(include_archived=True)]
-    return project(tenancy, behind(tenancy.storage, slugs))
+    return project(tenancy, behind(tenancy.storage, sorted(tenancy.registry.slugs())))
 
 
 class Projector:
@@ -84,17 +83,22 @@ class Projector:
 
     def relist(self) -> list[str]:
         """Follow the tenants provisioned since the last look; returns them."""
-        slugs = {t.slug for t in self.tenancy.registry.list(include_archived=True)}
-        new = sorted(slugs - self.watched)
+        new = sorted(self.tenancy.registry.slugs() - self.watched)
         self.feed.watch(new)
         self.watched.update(new)
         self.listed = time.monotonic()
         return new
 
     def sweep(self, slugs: Iterable[str] | None = None) -> int:
-        """Catch up those of `slugs` (every tenant followed) that are behind."""
+        """Catch up those of `slugs` that are behind; without them, every tenant followed
+        (from the chain heads in one statement where the store has them, after the first
+        sweep, which asks each log for its head)."""
         if slugs is None:
-            self.swept, slugs = time.monotonic(), self.watched
+            chained = behind_chain(self.tenancy.storage) if self.swept > -math.inf else None
+            self.swept = time.monotonic()
+            if chained is not None:
+                return project(self.tenancy, sorted(chained & self.watched))
+            slugs = self.watched
         return project(self.tenancy, behind(self.tenancy.storage, sorted(slugs)))
 
     def step(self, wait: float) -> int:

@@ -113,6 +113,12 @@ class TenantRegistry:
         tenants = [tenant_from_row(r) for r in rows if include_archived or r["status"] == ACTIVE]
         return sorted(tenants, key=lambda t: sort_key(t.display_name))
 
+    def slugs(self) -> set[str]:
+        """Every tenant's slug, archived ones too: what follows every tenant needs no more."""
+        with self._db.transaction(write=False) as cursor:
+            cursor.execute("SELECT slug FROM r57_tenants")
+            return {str(r["slug"]) for r in cursor.fetchall()}
+
     def rename(self, slug: str, display_name: str) -> Tenant:
         self._update(slug, _SET_NAME, _display_name(display_name))
         return self.get(slug)

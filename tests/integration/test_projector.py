@@ -123,6 +123,12 @@ def test_a_write_made_before_the_projector_followed_is_caught_by_its_sweep(
         assert reads.caught_up_here == 0
         projector.feed.changed(0)  # what the sweep's own writes reported
         assert projector.step(wait=0) == 0  # nothing left behind
+        # A write whose report is lost (its catch-up failed, say): the next sweep finds it.
+        position = _report(following, "quang-nam", 80)
+        projector.feed.changed(5.0)
+        assert following.queries("quang-nam").lag() > 0
+        assert projector.sweep() > 0
+        assert following.queries("quang-nam").store.position() >= position
     finally:
         projector.close()
         projector.tenancy.close()
