@@ -18,7 +18,11 @@ plan and the demo principals, then measures through Flask's test client (no netw
 database, each with the seed plan (3,400: 34 provinces, 3,321 communes and the ministries),
 then one process with a pool of 10 serves status and change-log reads (service layer) of
 tenants picked at random; it prints the provisioning time per tenant, the read p50/p95 and
-the most server connections the process held.
+the most server connections the process held; then the projector's figures at that size (a
+turn with nothing new, a look for new tenants, a sweep, the lag from a write's answer to its
+read models and the connections it held) against the previous projector, which refreshed
+every tenant at each turn. `--keep-database` keeps the database at the end (its name goes to
+stderr); `--projector-on URL` measures only the projector's figures on such a database.
 
 `--known-at 10000,100000` is the time-travel run instead: per store, a tenant with the seed
 plan and that many events (each task in turn through a deadline change, a report, its review
@@ -49,10 +53,11 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -71,17 +76,20 @@ from importers import read_plan_document  # noqa: E402
 from projections.change_log import ChangeFilter  # noqa: E402
 from projections.plan_status import plan_status  # noqa: E402
 from projections.specs import fold  # noqa: E402
+from projections.store import ReadModelStore  # noqa: E402
 from server.app import create_app  # noqa: E402
+from server.projector import RELIST_SECONDS, SWEEP_SECONDS, Projector, run_projector  # noqa: E402
 from server.serve import (  # noqa: E402
     DEMO_SLUG,
     SEED_PLAN,
     ensure_demo,
     ensure_demo_principals,
 )
-from service.commands import Context, ImportPlan  # noqa: E402
+from service.commands import Context, ImportPlan, ReportProgress  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.container import build_tenancy  # noqa: E402
 from service.queries import TenantQueries, read_events  # noqa: E402
+from service.tenancy import Tenancy  # noqa: E402
 
 AUTH = {"Authorization": "Bearer r57_demodost_demo-only-tenant-admin"}  # api/README.md
 REPORTS_AT = (0, 100, 1000)
@@ -173,7 +181,7 @@ def _waits_counted(gen: Any) -> Any:
 # -- stores --------------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def store(kind: str, admin_url: str) -> Iterator[str]:
+def store(kind: str, admin_url: str, keep: bool = False) -> Iterator[str]:
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="r57_bench_") as directory:
             yield f"sqlite:///{directory}"
@@ -184,8 +192,11 @@ def store(kind: str, admin_url: str) -> Iterator[str]:
     try:
         yield admin_url.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if keep:
+            print(f"kept database {name}", file=sys.stderr)
+        else:
+            with psycopg.connect(admin_url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def trivial_app() -> Flask:
@@ -429,6 +440,99 @@ def national(url: str, tenants: int, reads: int) -> str:
     ])
 
 
+def projector_figures(url: str, writes: int) -> str:
+    """On a provisioned national database: what a projector turn costs with nothing new, and
+    the lag from a write's answer to its read models, the projector in a thread of this
+    process; against the previous projector (every tenant refreshed at each turn)."""
+    settings = Settings(database_url=url, pool_max_connections=10)
+    tenancy = build_tenancy(settings, migrate=False)
+    slugs = [t.slug for t in tenancy.registry.list(include_archived=True)]
+
+    def every_tenant() -> int:  # the previous projector's turn
+        applied = 0
+        for slug in slugs:
+            queries = TenantQueries(tenancy.application(slug))
+            before = queries.store.position()
+            applied += max(0, queries.refresh() - before)
+        return applied
+
+    def old_loop(stop: threading.Event) -> None:
+        while not stop.is_set():
+            if every_tenant() == 0:
+                stop.wait(0.05)
+
+    every_tenant()  # every tenant at its head
+    old_turn = min(cpu_and_wall(every_tenant) for _ in range(2))
+    old_lags, _ = write_lags(tenancy, url, slugs, old_loop, max(3, writes // 4))
+    projector = Projector(build_tenancy(replace(settings, pool_max_connections=2),
+                                        migrate=False))
+    first = cpu_and_wall(lambda: projector.step(wait=0))  # follows every tenant, sweeps
+    sweep = min(cpu_and_wall(projector.sweep) for _ in range(3))
+    quiet = min(cpu_and_wall(lambda: projector.step(wait=0)) for _ in range(20))
+    relist = min(cpu_and_wall(projector.relist) for _ in range(3))
+    projector.close()
+    projector.tenancy.close()
+    new_lags, held = write_lags(tenancy, url, slugs,
+                                lambda stop: run_projector(settings, stop), writes)
+    tenancy.close()
+
+    def p(values: list[float], q: float) -> float:
+        return values[min(len(values) - 1, int(len(values) * q))]
+
+    def ms(pair: tuple[float, float]) -> str:
+        return f"{pair[1]:.1f} ms ({pair[0]:.1f} CPU ms)"
+
+    return "\n".join([
+        f"| projector at {len(slugs)} tenants | measured | before (every tenant at each turn) |",
+        "|---|---|---|",
+        f"| the first turn (LISTEN to every tenant, each log asked for its head) | "
+        f"{ms(first)} | |",
+        f"| a turn with nothing new | {ms(quiet)} | {ms(old_turn)} |",
+        f"| a look for new tenants (every {RELIST_SECONDS:.0f} s) | {ms(relist)} | |",
+        f"| a sweep of every tenant, from the chain heads (every {SWEEP_SECONDS:.0f} s) | "
+        f"{ms(sweep)} | |",
+        f"| lag from a write's answer to its read models p50 / p95 ms | "
+        f"{p(new_lags, .5):.0f} / {p(new_lags, .95):.0f} | "
+        f"{p(old_lags, .5):.0f} / {p(old_lags, .95):.0f} |",
+        f"| server connections the projector held | {held} | |",
+    ])
+
+
+def write_lags(tenancy: Tenancy, url: str, slugs: list[str],
+               loop: Callable[[threading.Event], None], n: int) -> tuple[list[float], int]:
+    """With `loop` keeping the read models in a thread: the ms from each of n writes' answer
+    (a progress report in a tenant picked at random) to its read models reaching it, and
+    the most server connections the loop added to this process's."""
+    picks = random.Random(11)
+    before = connections_to(url)
+    stop = threading.Event()
+    thread = threading.Thread(target=loop, args=(stop,), daemon=True)
+    thread.start()
+    found, held = [], 0
+    for number in range(n + 1):  # the first waits for the loop's first turn: not counted
+        slug = picks.choice(slugs)
+        written = tenancy.ledger(slug, for_writing=True).handle(ReportProgress(
+            task="5", period="2025-Q2", percent=number % 100, narrative="Tiến độ"),
+            Context("bench"))
+        store = ReadModelStore(tenancy.storage.tenant_database(slug), slug)
+        began = time.perf_counter()
+        while store.position() < (written.position or 0):
+            time.sleep(0.0005)
+        found.append((time.perf_counter() - began) * 1000)
+        held = max(held, connections_to(url) - before)
+    found = found[1:]
+    stop.set()
+    thread.join(60)
+    return sorted(found), held
+
+
+def cpu_and_wall(action: Callable[[], Any]) -> tuple[float, float]:
+    """(CPU ms of this process, wall ms) of one call."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    action()
+    return (time.process_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000
+
+
 def known_at_run(kind: str, admin_url: str, events: int, samples: int) -> list[dict[str, Any]]:
     """Time-travel reads at `events` events: see the module's docstring."""
     with contextlib.ExitStack() as stack:
@@ -539,6 +643,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--tenants", type=int, default=0)
     parser.add_argument("--reads", type=int, default=200)
+    parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument("--projector-on", default="", metavar="URL",
+                        help="only the projector's figures, on a national database kept")
     parser.add_argument("--known-at", default="", metavar="EVENTS,...")
     parser.add_argument("--samples", type=int, default=20)
     args = parser.parse_args()
@@ -548,9 +655,13 @@ def main() -> None:
                  for row in known_at_run(kind, args.postgres_url, int(size), args.samples)]
         print(json.dumps(found, indent=1) if args.json else known_at_table(found))
         return
+    if args.projector_on:
+        print(projector_figures(args.projector_on, max(8, args.reads // 10)))
+        return
     if args.tenants:
-        with store("postgres", args.postgres_url) as url:
+        with store("postgres", args.postgres_url, keep=args.keep_database) as url:
             print(national(url, args.tenants, args.reads))
+            print(projector_figures(url, max(8, args.reads // 10)))
         return
     install_counters()
     rows = []
