@@ -87,12 +87,15 @@ class TenantRegistry:
                     "INSERT INTO r57_tenants (slug, display_name, admin_code, status,"
                     " created_at, updated_at, simulated)"
                     " VALUES (:slug, :display_name, :admin_code, 'active', :now, :now,"
-                    " :simulated)",
+                    " :simulated) RETURNING *, EXISTS (SELECT 1 FROM r57_replicas r"
+                    " WHERE r.slug = :slug) AS replica",  # the row as `get` reads it
                     row,
                 )
+                created = cursor.fetchone()
         except UNIQUE_VIOLATIONS:
             raise AlreadyExists("tenant.exists", field="slug", tenant=slug) from None
-        return self.get(slug)
+        assert created is not None
+        return tenant_from_row(created)
 
     def get(self, slug: str) -> Tenant:
         with self._db.transaction(write=False) as cursor:

@@ -9,7 +9,8 @@ from service.tenancy import Tenancy
 
 
 def test_tenants_are_created_listed_shown_renamed_and_archived(tenancy: Tenancy) -> None:
-    tenancy.create_tenant("quang-nam", "Quảng Nam", "49")
+    created = tenancy.create_tenant("quang-nam", "Quảng Nam", "49")
+    assert created == tenancy.registry.get("quang-nam")  # answered as it is read back
     tenancy.create_tenant("da-nang", "Đà Nẵng", "48")
     tenancy.create_tenant("an-giang", "An Giang")
     names = [t.display_name for t in tenancy.registry.list()]
