@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import replace
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -118,11 +119,19 @@ def report_positions(events: Iterable[tuple[int, Any]]) -> dict[tuple[str, int],
 _DECIDING = (Task.ReportVerified, Task.ReportReturned)
 
 
+@cache
+def _makes_reports(cls: type) -> bool:
+    """Whether events of the class submit or decide reports (one look-up per event)."""
+    return issubclass(cls, (Task.Carried, Task.ProgressReported, *_DECIDING))
+
+
 def noting_reports(events: Iterable[tuple[int, Any]],
                    made: dict[tuple[str, int], ReportPositions]) -> Iterator[tuple[int, Any]]:
     """The events, as they pass noting in `made` the positions that make each report."""
     for position, event in events:
-        if isinstance(event, Task.Carried):  # reports made, and decided, in another tenant
+        if not _makes_reports(event.__class__):
+            pass
+        elif isinstance(event, Task.Carried):  # reports made, and decided, in another tenant
             for report in event.carried.get("reports", []):
                 decided = None if report.get("state", "submitted") == "submitted" else position
                 made[(str(event.originator_id), int(report["number"]))] = ReportPositions(

@@ -153,7 +153,7 @@ def rebuild(store: ReadModelStore, events_after: EventSource) -> int:
     made: dict[tuple[str, int], ReportPositions] = {}
     rows = apply_rows(state, noting_reports(events_after(0), made), store.entry_rows(),
                       checkpoints)
-    with store.db.transaction() as cursor:
+    with store.db.transaction() as cursor, store.bulk(cursor):
         store.lock_position(cursor)
         store.clear(cursor)
         store.insert_state(cursor, state, made)

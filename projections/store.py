@@ -7,7 +7,8 @@ position it brings the model to, so an event is applied exactly once.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -81,13 +82,10 @@ class ReadModelStore:
     # -- values as each dialect stores them ------------------------------------------------
 
     def _when(self, value: datetime) -> Any:
-        utc = value.astimezone(UTC)
-        return utc.isoformat(timespec="microseconds") if self.db.dialect == "sqlite" else utc
+        return (_sqlite_when if self.db.dialect == "sqlite" else _utc)(value)
 
     def _day(self, value: date | None) -> Any:
-        if value is None:
-            return None
-        return value.isoformat() if self.db.dialect == "sqlite" else value
+        return (_sqlite_day if self.db.dialect == "sqlite" else _same)(value)
 
     # -- tracking ----------------------------------------------------------------------
 
@@ -490,12 +488,31 @@ class ReadModelStore:
 
     def entry_rows(self) -> EntryRows:
         """Makes the rows `save_entries` writes, straight from the events."""
-        return EntryRows(self.tenant, self._when, self._day)
+        if self.db.dialect == "sqlite":
+            return EntryRows(self.tenant, _sqlite_when, _sqlite_day)
+        return EntryRows(self.tenant, _utc, _same)
 
     def save_entries(self, cursor: Cursor, rows: Sequence[EntryRow]) -> None:
         """Entries as `entry_rows` makes them."""
         if rows:
             cursor.copy_rows("rm_entries", ENTRY_COLUMNS, rows)
+
+    @contextmanager
+    def bulk(self, cursor: Cursor) -> Iterator[None]:
+        """For a transaction that rewrites every read model (a rebuild's). SQLite: a page
+        cache that holds the indexes the entries go into, for the writes only (the default
+        cache spills and reads their pages again at every few hundred entries)."""
+        if self.db.dialect != "sqlite":
+            yield
+            return
+        cursor.execute("PRAGMA cache_size")
+        found = cursor.fetchone()
+        kept = int(next(iter(found.values()))) if found else _BULK_CACHE_KIB
+        cursor.execute(f"PRAGMA cache_size = {_BULK_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {kept}")
 
     def clear(self, cursor: Cursor) -> None:
         self._stored_reports, self._partial = {}, {}
@@ -560,6 +577,23 @@ class ReadModelStore:
         return [entry_from_row(r) for r in cursor.fetchall()]
 
 
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
+
+
+def _sqlite_when(value: datetime) -> str:
+    return _utc(value).isoformat(timespec="microseconds")
+
+
+def _sqlite_day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_BULK_CACHE_KIB = -65536  # negative: in KiB, 64 MiB
 _REPORT_COLUMNS = ("tenant", "task_id", "number", "doc", "position", "decided_from", "decided",
                    "period", "state")
 _SELECT_POSITION = "SELECT position FROM rm_tracking WHERE tenant = :t"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from domain.deadlines import Deadline
@@ -24,9 +25,17 @@ from projections.specs.base import Audit, EventSpec, Subject, names
 def _task_subject(state: PlanState, e: Any) -> tuple[str, tuple[str, ...]]:
     task = state.tasks.get(e.originator_id)
     number = task.number if task else getattr(e, "number", "?")
-    keys = set(task.leads + task.coordinators) if task else set()
-    keys.update(getattr(e, "leads", ()), getattr(e, "coordinators", ()))
-    return f"task {number}", tuple(sorted(keys))
+    return f"task {number}", _agencies(task.leads if task else (),
+                                       task.coordinators if task else (),
+                                       tuple(getattr(e, "leads", ())),
+                                       tuple(getattr(e, "coordinators", ())))
+
+
+@lru_cache(maxsize=4096)
+def _agencies(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys of the agencies in the groups, each once, in order (the same few
+    assignments recur in every event of a task)."""
+    return tuple(sorted({key for group in groups for key in group}))
 
 
 TASK = Subject(plan_state.TASK, _task_subject)
@@ -169,7 +178,12 @@ def _progress_reported_audit(state: PlanState, e: Task.ProgressReported) -> Audi
 def _reports_the_period_again(state: PlanState, e: Task.ProgressReported) -> bool:
     """A second report for the same period is a correction."""
     task = state.tasks.get(e.originator_id)
-    return bool(task and any(r.period == e.period for r in task.reports))
+    if task is not None:
+        period = e.period
+        for report in reversed(task.reports):  # the latest first: a period mostly recurs soon
+            if report.period == period:
+                return True
+    return False
 
 
 # -- ReportVerified, ReportReturned --------------------------------------------------------
