@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from projections.plan_state import PlanState, TaskRow, TaskView
+from projections.plan_state import AgencyChange, PlanState, TaskRow, TaskView
 
 _LONGEST_CHAIN = 32  # successions are few; this only guards a malformed history
 
@@ -56,6 +56,16 @@ def canonical(state: PlanState, key: str) -> str:
             return key
         key = change.successors[0]
     return key
+
+
+def ended(state: PlanState, key: str, on: date) -> AgencyChange | None:
+    """The succession, merger or dissolution by which an agency stopped acting by `on`
+    (from its date the ledger refuses the agency's reports), None while it acts. An alias
+    is the same agency under another name: it ends nothing."""
+    change = state.agency_changes.get(key)
+    if change is None or change.kind == "alias" or change.on > on:
+        return None
+    return change
 
 
 def carriers(state: PlanState, key: str, on: date, closed_on: date | None = None

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, request
+from flask import flash, render_template, request
 from werkzeug.wrappers import Response
 
 from domain.periods import ReportingPeriod
 from domain.policy import Action, agencies_acting
-from projections.plan_state import PlanState, TaskView
+from projections.plan_state import AgencyChange, PlanState, TaskView
+from projections.responsibility import ended
 from projections.summary import current_quarter
 from service.commands import CommandResult, CompleteTask, ReportProgress
 from web.auth import Viewer, require
+from web.formatting import day as vi_day
 from web.formatting import parse_day, parse_int
 from web.messages import WebError, period_vi
 from web.routes import Routes
@@ -54,6 +56,40 @@ def acting_choices(plan: PlanState, task: TaskView, viewer: Viewer, slug: str
     return [(key, plan.agency_name(key)) for key in keys]
 
 
+def _why_ended(plan: PlanState, key: str, change: AgencyChange) -> str:
+    name, since = plan.agency_name(key), vi_day(change.on)
+    successors = "; ".join(plan.agency_name(k) for k in change.successors)
+    if change.kind == "dissolution":
+        return (f"Đơn vị {name} đã giải thể từ ngày {since}; từ ngày đó đơn vị không còn "
+                "báo cáo tiến độ.")
+    how = "được hợp nhất vào" if change.kind == "merger" else "được kế nhiệm bởi"
+    return (f"Đơn vị {name} đã {how} {successors} từ ngày {since}; từ ngày đó {successors} "
+            "báo cáo tiến độ các nhiệm vụ được chuyển giao.")
+
+
+def stopped_reporting(plan: PlanState, task: TaskView, viewer: Viewer, slug: str
+                      ) -> list[str]:
+    """Why the viewer may no longer report on the task: each agency it reports for has been
+    succeeded, merged or dissolved by today (the ledger refuses their reports from that
+    date). Empty when it may, or when it reports for no agency in particular."""
+    acting = agencies_acting(viewer.grants, Action.TASK_REPORT, slug, concerned(plan, task))
+    if not acting:
+        return []
+    today = state().today()
+    changes = {key: ended(plan, key, today) for key in sorted(acting)}
+    return [_why_ended(plan, key, change) for key, change in changes.items()
+            if change is not None] if all(changes.values()) else []
+
+
+def stopped_page(task: TaskView, plan: PlanState, plan_number: str, stopped: list[str]
+                  ) -> tuple[str, int]:
+    """The reason in place of a form the ledger would refuse; a form sent anyway (from a
+    page opened before the change) is refused with it."""
+    page = render_template("web/report_stopped.html", task=task, stopped=stopped,
+                           plan_ref=plan_ref(plan, plan_number))
+    return page, 200 if request.method == "GET" else 409
+
+
 def chosen_agency(choices: list[tuple[str, str]], bound: bool) -> str | None:
     """The name of the agency picked in the form, checked against the choices offered."""
     picked = request.form.get("agency", "")
@@ -72,6 +108,9 @@ def chosen_agency(choices: list[tuple[str, str]], bound: bool) -> str | None:
 @routes.route("/t/<slug>/tasks/<number>/report", Action.TASK_REPORT, ("GET", "POST"))
 def report(slug: str, number: str) -> Response | tuple[str, int]:
     plan, task, plan_number, viewer = _task_for(slug, number)
+    stopped = stopped_reporting(plan, task, viewer, slug)
+    if stopped:
+        return stopped_page(task, plan, plan_number, stopped)
     choices = acting_choices(plan, task, viewer, slug)
     bound = agencies_acting(viewer.grants, Action.TASK_REPORT, slug,
                             concerned(plan, task)) is not None
@@ -109,6 +148,9 @@ def report(slug: str, number: str) -> Response | tuple[str, int]:
 @routes.route("/t/<slug>/tasks/<number>/complete", Action.TASK_REPORT, ("GET", "POST"))
 def complete(slug: str, number: str) -> Response | tuple[str, int]:
     plan, task, plan_number, viewer = _task_for(slug, number)
+    stopped = stopped_reporting(plan, task, viewer, slug)
+    if stopped:
+        return stopped_page(task, plan, plan_number, stopped)
     choices = acting_choices(plan, task, viewer, slug)
     bound = agencies_acting(viewer.grants, Action.TASK_REPORT, slug,
                             concerned(plan, task)) is not None

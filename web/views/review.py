@@ -32,7 +32,7 @@ from web.messages import WebError, error_vi
 from web.routes import Routes
 from web.state import dispatch, queries, tenancy
 from web.uploads import uploaded_files
-from web.views.commands import acting_choices, chosen_agency
+from web.views.commands import acting_choices, chosen_agency, stopped_page, stopped_reporting
 from web.views.common import concerned, leading, plan_ref, requested_task, task_url
 from web.views.forms_flow import context, run_form
 
@@ -68,6 +68,9 @@ def download(slug: str, sha256: str) -> Response:
 def extension(slug: str, number: str) -> Response | tuple[str, int]:
     """A lead agency asks for a later deadline, with its reason and documents."""
     plan, task, plan_number, viewer = _task(slug, number, Action.TASK_REPORT)
+    stopped = stopped_reporting(plan, task, viewer, slug)
+    if stopped:
+        return stopped_page(task, plan, plan_number, stopped)
     choices = [(k, n) for k, n in acting_choices(plan, task, viewer, slug)
                if k in leading(plan, task)]
     bound = agencies_acting(viewer.grants, Action.TASK_REPORT, slug,

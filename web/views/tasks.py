@@ -20,6 +20,7 @@ from web.formatting import parse_day
 from web.messages import error_vi
 from web.routes import Routes
 from web.state import queries, state
+from web.views.commands import stopped_reporting
 from web.views.common import (
     chosen_plan,
     concerned,
@@ -158,7 +159,7 @@ def task_page(slug: str, number: str) -> str:
         leads=[plan.agency_name(k) for k in task.leads],
         coordinators=[plan.agency_name(k) for k in task.coordinators],
         agency_name=plan.agency_name, concerned=concerned(plan, task),
-        leading=leading(plan, task),
+        leading=leading(plan, task), stopped=stopped_reporting(plan, task, viewer, slug),
         plan_number=plan_number, several_plans=several_plans(plan),
         plan_ref=plan_ref(plan, plan_number),
         timing=timing(page.rows[task.id].facts(), today),

@@ -1,0 +1,78 @@
+"""An agency succeeded, merged or dissolved reports no more from that date: its reporter
+is told why on the task's page and in place of the report form, not after sending it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+
+from service.commands import Command, Context, DissolveAgency, MergeAgencies, SucceedAgency
+from service.tenancy import Tenancy
+from tests.web.conftest import REPORTER_AGENCY, TENANT, Tokens, form_fields, sign_in, text
+
+TASK = f"/t/{TENANT}/tasks/5"
+SUCCESSOR = "Sở Nội vụ và Lao động"
+REPORT = {"period": "2025-Q1", "percent": "40", "narrative": "Đang dự thảo"}
+
+
+def _record(tenancy: Tenancy, command: Command, on: date) -> None:
+    tenancy.ledger(TENANT, for_writing=True).handle(command, Context("dost.lan",
+                                                                     effective_on=on))
+
+
+def _reports(tenancy: Tenancy) -> int:
+    return tenancy.queries(TENANT).task_detail("5", None, tenancy.clock.today()).reports_total
+
+
+ENDINGS = {
+    "succession": (SucceedAgency(agency=REPORTER_AGENCY, successors=(SUCCESSOR,),
+                                 reason="Hợp nhất sở"),
+                   f"Đơn vị {REPORTER_AGENCY} đã được kế nhiệm bởi {SUCCESSOR} từ ngày "
+                   f"01/03/2025; từ ngày đó {SUCCESSOR} báo cáo tiến độ"),
+    "merger": (MergeAgencies(agencies=(REPORTER_AGENCY, "Sở Tư pháp"), into=SUCCESSOR,
+                             reason="Hợp nhất sở"),
+               f"Đơn vị {REPORTER_AGENCY} đã được hợp nhất vào {SUCCESSOR} từ ngày 01/03/2025"),
+    "dissolution": (DissolveAgency(agency=REPORTER_AGENCY, reason="Giải thể"),
+                    f"Đơn vị {REPORTER_AGENCY} đã giải thể từ ngày 01/03/2025; từ ngày đó "
+                    "đơn vị không còn báo cáo tiến độ."),
+}
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_the_reporter_of_an_ended_agency_is_told_why_instead_of_offered_the_report_form(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy, ending: str
+) -> None:
+    command, why = ENDINGS[ending]
+    sign_in(client, province.reporter)
+    opened = text(client.get(f"{TASK}/report"))  # before the agency ended
+    assert f'href="{TASK}/report"' in text(client.get(TASK))
+    _record(tenancy, command, date(2025, 3, 1))
+
+    page = text(client.get(TASK))
+    assert why in page
+    assert f'href="{TASK}/report"' not in page and f'href="{TASK}/complete"' not in page
+    shown = client.get(f"{TASK}/report")
+    assert shown.status_code == 200 and why in text(shown)
+    assert 'name="percent"' not in text(shown)
+    sent = client.post(f"{TASK}/report", data={**form_fields(opened), **REPORT})
+    assert sent.status_code == 409 and why in text(sent)
+    assert _reports(tenancy) == 0
+    client.post("/sign-out", data=form_fields(page))
+    sign_in(client, province.admin)  # the standing body reports for no agency in particular
+    page = text(client.get(TASK))
+    assert f'href="{TASK}/report"' in page and why not in page
+
+
+def test_an_agency_ending_later_still_reports_until_then(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    later = tenancy.clock.today() + timedelta(days=30)
+    _record(tenancy, ENDINGS["succession"][0], later)
+    sign_in(client, province.reporter)
+    page = text(client.get(TASK))
+    assert f'href="{TASK}/report"' in page and "đã được kế nhiệm" not in page
+    sent = client.post(f"{TASK}/report", data={
+        **form_fields(text(client.get(f"{TASK}/report"))), **REPORT})
+    assert sent.status_code == 303 and _reports(tenancy) == 1
