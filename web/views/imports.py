@@ -49,6 +49,12 @@ def _uploads() -> UploadStore:
     return UploadStore(tenancy().storage.database)
 
 
+def keep_upload(slug: str, data: bytes, filename: str) -> str:
+    """Keep an uploaded document between its preview and its confirmation (the import's
+    and the revision's); returns the SHA-256 the confirming form names it by."""
+    return _uploads().put(slug, data, filename)
+
+
 def _render(slug: str, **context: object) -> str:
     plans = queries(slug).state().plans.values()
     return render_template("web/plan_import.html", existing=[p.number for p in plans],
@@ -82,7 +88,7 @@ def preview(slug: str) -> str | tuple[str, int]:
         document = read_document(data, filename, require_number=False)
     except DomainError as error:
         return _render(slug, errors=field_errors(error, ("file",)), document=None), 422
-    sha256 = _uploads().put(slug, data, filename)
+    sha256 = keep_upload(slug, data, filename)
     return _preview_page(slug, document, filename, sha256, {}, {})
 
 

@@ -16,14 +16,13 @@ from importers import SUPPORTED_SUFFIXES
 from service.commands import CommandResult, Context, RevisePlan
 from service.handlers import ImportRefused
 from service.revision import preview_revision, revision_json
-from service.uploads import UploadStore
 from web.auth import require
 from web.formatting import parse_day
 from web.forms import field_errors, submit_once
 from web.messages import WebError
 from web.routes import Routes
 from web.state import dispatch, queries, tenancy
-from web.views.imports import read_document, stored_upload
+from web.views.imports import keep_upload, read_document, stored_upload
 
 routes = Routes()
 _FIELDS = ("plan", "file", "amending", "amending_on", "reason")
@@ -81,7 +80,7 @@ def revise_preview(slug: str) -> str | tuple[str, int]:
         if upload is None or not upload.filename:
             raise WebError("Hãy chọn tệp văn bản sửa đổi.", field="file")
         data, filename = upload.read(), upload.filename[-200:]
-        sha256 = UploadStore(tenancy().storage.database).put(slug, data, filename)
+        sha256 = keep_upload(slug, data, filename)
         return _differences(slug, data, filename, sha256, form)
     except DomainError as error:
         return _render(slug, errors=field_errors(error, _FIELDS), form=form,
