@@ -219,6 +219,9 @@ def cmd_tenant_merge(t: Tenancy, args: argparse.Namespace) -> None:
               f"{', '.join(r.plans)}, {r.tasks} tasks; its log ends at {r.tree_size} entries, "
               f"root {r.root_hash}{' (signed)' if r.signed else ''}; "
               f"{r.grants} grants re-issued")
+        for skipped in r.skipped_grants:
+            print(f"  not re-issued: {skipped.principal}'s agency reporter grant for "
+                  f"{skipped.agency}, an agency {r.into} does not register")
 
 
 def cmd_tenant_lineage(t: Tenancy, args: argparse.Namespace) -> None:

@@ -13,7 +13,8 @@ On 01/07/2025 Quảng Nam was merged into Đà Nẵng: the city carries on both 
    `TenantLineage` recording the old head, so an auditor can prove the continuation. The
    lineage's id is the old slug's: a second run finds it and records nothing again;
 4. with `grants="move"`, re-issue each grant held on the old tenant on the new one (the old
-   grants stay: an archive takes no command, they only keep its history readable).
+   grants stay: an archive takes no command, they only keep its history readable); an agency
+   reporter's grant whose agency the new tenant does not register is skipped, and listed.
 
 Closed tasks are carried too, as closed: the city's reports on plan 1534 count the whole
 plan (done on time, late, cancelled), as the province's did. Who leads a task is carried as
@@ -59,6 +60,15 @@ GRANT_CHOICES = ("keep", "move")
 
 
 @dataclass(frozen=True)
+class SkippedGrant:
+    """An agency reporter's grant not re-issued on the new tenant: its agency is not in the
+    new tenant's register (the standing body grants it anew once it is)."""
+
+    principal: str
+    agency: str  # as the old tenant names it
+
+
+@dataclass(frozen=True)
 class MergerResult:
     old: str
     into: str
@@ -71,6 +81,7 @@ class MergerResult:
     signed: bool  # the old head was signed (a checkpoint) before the merger
     position: int | None  # the new log's position of the lineage, when recorded now
     grants: int  # grants re-issued on the new tenant
+    skipped_grants: tuple[SkippedGrant, ...] = ()  # grants="move": those not re-issued
 
 
 class TenantMerger:
@@ -145,10 +156,11 @@ class TenantMerger:
             position, lineage = None, existing
         else:
             position, lineage = self._carry(old, new, ledger, on, actor, decision_ref)
-        moved = self._move_grants(old.slug, new.slug, actor) if grants == "move" else 0
+        moved, skipped = (self._move_grants(old.slug, new.slug, actor) if grants == "move"
+                          else (0, ()))
         return MergerResult(old.slug, new.slug, on, position is not None, lineage.plans,
                             lineage.tasks, lineage.tree_size, lineage.root_hash,
-                            bool(lineage.checkpoint), position, moved)
+                            bool(lineage.checkpoint), position, moved, skipped)
 
     def _carry(self, old: Tenant, new: Tenant, ledger: TenantLedger, on: date, actor: str,
                decision_ref: str) -> tuple[int | None, TenantLineage]:
@@ -184,21 +196,27 @@ class TenantMerger:
                  on.isoformat(), lineage.tasks)
         return position, lineage
 
-    def _move_grants(self, old: str, new: str, actor: str) -> int:
+    def _move_grants(self, old: str, new: str, actor: str
+                     ) -> tuple[int, tuple[SkippedGrant, ...]]:
+        """How many grants were re-issued on the new tenant, and those skipped."""
         access = self.tenancy.access
         ledger = self.tenancy.ledger(new)
-        moved = 0
+        moved, skipped = 0, []
         for principal in access.principals():
             held = {(g.role, g.agency) for g in principal.grants if g.tenant == new}
             for grant in sorted((g for g in principal.grants if g.tenant == old),
                                 key=lambda g: (g.role.value, g.agency)):
-                for agency in _agency_in(ledger, grant.agency):
+                agencies = _agency_in(ledger, grant.agency)
+                if not agencies:
+                    skipped.append(SkippedGrant(principal.name, _agency_name(
+                        self.tenancy.ledger(old), grant.agency)))
+                for agency in agencies:
                     if (grant.role, agency) in held:
                         continue
                     access.grant(principal.name, grant.role.value, new, agency, actor)
                     held.add((grant.role, agency))
                     moved += 1
-        return moved
+        return moved, tuple(skipped)
 
 
 # -- the auditor's side ------------------------------------------------------------------------
@@ -239,6 +257,13 @@ def _agency_in(ledger: TenantLedger, key: str) -> tuple[str, ...]:
         return (ledger.agency(key).key,)
     except NotFound:
         return ()
+
+
+def _agency_name(ledger: TenantLedger, key: str) -> str:
+    try:
+        return ledger.agency(key).name
+    except NotFound:
+        return key
 
 
 def _whole_state(app: Any) -> tuple[PlanState, date | None]:

@@ -69,6 +69,12 @@ class TenantMergeSchema(Strict):
                                      "read-only); keep: grant anew."})
 
 
+class SkippedGrantSchema(Strict):
+    principal = fields.String(required=True)
+    agency = fields.String(required=True, metadata={
+        "description": "The agency as the merged tenant names it."})
+
+
 class MergerSchema(Strict):
     old = fields.String(required=True)
     into = fields.String(required=True)
@@ -84,6 +90,9 @@ class MergerSchema(Strict):
     signed = fields.Boolean(required=True)
     position = fields.Integer(required=True, allow_none=True)
     grants = fields.Integer(required=True)
+    skipped_grants = fields.List(fields.Nested(SkippedGrantSchema), required=True, metadata={
+        "description": "With grants=move: the agency reporters' grants not re-issued, their "
+                       "agency not being in the new tenant's register."})
 
 
 class MergerListSchema(Strict):

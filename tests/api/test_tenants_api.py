@@ -97,6 +97,11 @@ def test_a_system_administrator_merges_a_province_into_a_city(
     client: FlaskClient, admin_client: FlaskClient, seeded: str
 ) -> None:
     create_tenant(client, "da-nang", "Đà Nẵng")
+    centre = "Trung tâm Phục vụ hành chính công"  # registered, named by no plan
+    registered = client.post(f"{seeded}/agencies", json={"name": centre,
+                                                         "effective_on": "30/06/2025"})
+    assert registered.status_code == 201, registered.get_json()
+    login(client.application, "trung.tam", (Role.AGENCY_REPORTER, "quang-nam", centre))
     body = {"tenants": ["quang-nam"], "into": "da-nang", "merged_on": "01/07/2025",
             "decision_ref": "Nghị quyết 1659/NQ-UBTVQH15", "grants": "move"}
     assert_problem(client.post("/api/v1/tenants/mergers", json=body), 403)
@@ -106,6 +111,8 @@ def test_a_system_administrator_merges_a_province_into_a_city(
     assert (result["old"], result["into"], result["merged_on"], result["tasks"]) == (
         "quang-nam", "da-nang", "2025-07-01", 60)
     assert result["recorded"] and result["plans"] == ["1534/KH-UBND"]
+    # Da Nang does not register the centre: its reporter's grant is listed, not re-issued.
+    assert result["skipped_grants"] == [{"principal": "trung.tam", "agency": centre}]
     old = admin_client.get("/api/v1/tenants/quang-nam").get_json()
     assert (old["status"], old["merged_into"], old["merged_on"]) == (
         "archived", "da-nang", "2025-07-01")

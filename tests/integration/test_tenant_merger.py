@@ -19,6 +19,7 @@ from integrity.offline import verify_file
 from service.commands import (
     Context,
     ImportPlan,
+    RegisterAgency,
     ReportIndicatorValue,
     ReportProgress,
     SucceedAgency,
@@ -29,6 +30,7 @@ from service.integrity import TenantIntegrity
 from service.merger import (
     Carrier,
     MergerResult,
+    SkippedGrant,
     TenantMerger,
     check_continuation,
     lineages,
@@ -203,12 +205,38 @@ def test_grants_move_to_the_city_and_still_read_the_archive(first_half: Tenancy,
                  by="sysadmin")
     (result,) = TenantMerger(first_half, tmp_path / "keys").merge(
         ["quang-nam"], "da-nang", date(2025, 7, 1), actor="sysadmin", grants="move")
-    assert result.grants == 2
+    assert result.grants == 2 and result.skipped_grants == ()
     auditor = {(g.role.value, g.tenant) for g in access.principal("kiem-toan").grants}
     assert auditor == {("auditor", "quang-nam"), ("auditor", "da-nang")}
     reporter = {(g.tenant, g.agency) for g in access.principal("so-khcn").grants}
     dost = first_half.ledger("da-nang").agency("Sở Khoa học và Công nghệ").key
     assert ("da-nang", dost) in reporter
+
+
+def test_a_reporter_grant_for_an_agency_the_city_does_not_register_is_listed_not_reissued(
+    first_half: Tenancy, tmp_path: Path, settings: Settings,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    access = first_half.access
+    centre = "Trung tâm Phục vụ hành chính công"  # registered, named by no plan
+    record(first_half, "quang-nam", date(2025, 6, 30), RegisterAgency(name=centre))
+    for name, agency in (("so-khcn", "Sở Khoa học và Công nghệ"), ("trung-tam", centre)):
+        access.create_principal(name, name, by="sysadmin")
+        access.grant(name, "agency_reporter", "quang-nam", agency, by="sysadmin")
+    code = main(["tenant", "merge", "quang-nam", "--into", "da-nang", "--on", "01/07/2025",
+                 "--grants", "move", "--key-dir", str(tmp_path / "keys")], settings=settings)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "1 grants re-issued" in out
+    assert (f"not re-issued: trung-tam's agency reporter grant for {centre}, an agency "
+            "da-nang does not register") in out
+    assert {g.tenant for g in access.principal("trung-tam").grants} == {"quang-nam"}
+    assert "da-nang" in {g.tenant for g in access.principal("so-khcn").grants}
+    # A second run re-issues nothing more and lists the same grant again.
+    (again,) = TenantMerger(first_half, tmp_path / "keys").merge(
+        ["quang-nam"], "da-nang", date(2025, 7, 1), actor="sysadmin", grants="move")
+    assert (again.recorded, again.grants) == (False, 0)
+    assert again.skipped_grants == (SkippedGrant("trung-tam", centre),)
 
 
 def test_an_auditor_proves_the_old_export_is_the_log_the_city_continued(

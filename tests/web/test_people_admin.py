@@ -6,11 +6,13 @@ administrator. Every change is an event of the access log; the guard and CSRF ho
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service.commands import Context, RegisterAgency
 from service.tenancy import Tenancy
 from tests.web.conftest import OTHER, TENANT, Tokens, csrf_of, sign_in, text
 
@@ -194,6 +196,34 @@ def test_the_system_administrator_merges_a_province_and_its_pages_say_where_it_w
     archive = text(auditor.get(f"/t/{TENANT}/tasks/3"))
     assert "Đã sáp nhập vào Thành phố mới" in words(archive)
     assert 'href="/t/thanh-pho/"' in archive
+
+
+def test_several_provinces_merge_at_once_and_grants_not_reissued_are_listed(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    tenancy.create_tenant("thanh-pho", "Thành phố mới", "48")
+    tenancy.create_tenant("hoi-an", "Hội An", None)
+    centre = "Trung tâm Phục vụ hành chính công"  # registered, named by no plan
+    tenancy.ledger(TENANT, for_writing=True).handle(
+        RegisterAgency(name=centre), Context("setup", effective_on=date(2025, 6, 30)))
+    tenancy.access.create_principal("trung.tam", "Cán bộ Trung tâm", "setup")
+    tenancy.access.grant("trung.tam", "agency_reporter", TENANT, centre, "setup")
+    sign_in(client, province.system)
+    page = text(client.get("/admin/tenants"))
+    assert 'name="old" value="hoi-an"' in page and 'name="old" value="thanh-pho"' in page
+    form = {"csrf_token": csrf_of(page), "into": "thanh-pho", "merged_on": "01/07/2025",
+            "grants": "move"}
+    none = client.post("/admin/tenants/merge", data=form)
+    assert none.status_code == 422 and 'id="f-old-error"' in text(none)
+    merged = client.post("/admin/tenants/merge", data={**form, "old": [TENANT, "hoi-an"]})
+    assert merged.status_code == 303
+    page = words(text(client.get("/admin/tenants")))
+    assert "Đã sáp nhập Quảng Nam vào Thành phố mới từ ngày 01/07/2025" in page
+    assert "Đã sáp nhập Hội An vào Thành phố mới từ ngày 01/07/2025" in page
+    assert ("Không cấp lại 1 quyền báo cáo vì cơ quan chưa có trong danh mục của Thành phố "
+            f"mới: Cán bộ Trung tâm (cán bộ báo cáo của {centre})") in page
+    assert {t.merged_into for t in tenancy.registry.list(True)
+            if t.slug in (TENANT, "hoi-an")} == {"thanh-pho"}
 
 
 def words(page: str) -> str:

@@ -360,23 +360,33 @@ def rename_tenant(slug: str) -> Response | tuple[str, int]:
 
 @routes.route("/admin/tenants/merge", Action.TENANT_ADMINISTER, ("POST",))
 def merge_tenant() -> Response | tuple[str, int]:
-    """A province merged into a city: the old tenant an archive, the new one carrying on."""
+    """Provinces merged into a city: each old tenant an archive, the new one carrying on."""
     viewer = require(Action.TENANT_ADMINISTER)
-    form = {k: request.form.get(k, "")[:500].strip()
-            for k in ("old", "into", "merged_on", "decision_ref", "grants")}
+    form: dict[str, Any] = {k: request.form.get(k, "")[:500].strip()
+                            for k in ("into", "merged_on", "decision_ref", "grants")}
+    form["olds"] = [slug[:100].strip() for slug in request.form.getlist("old")][:50]
     try:
         on = parse_day(form["merged_on"], "merged_on")
         assert on is not None  # required
-        (result,) = TenantMerger(state().tenancy).merge(
-            [form["old"]], form["into"], on, actor=viewer.name,
+        results = TenantMerger(state().tenancy).merge(
+            form["olds"], form["into"], on, actor=viewer.name,
             decision_ref=form["decision_ref"], grants=form["grants"] or "keep")
     except DomainError as error:
         field = error.field if error.field in _MERGE_FIELDS else "old"
         return _tenants_page({field: error_vi(error)}, form, status=422)
     names = {t.slug: t.display_name for t in state().tenancy.registry.list(True)}
-    flash(f"Đã sáp nhập {names[result.old]} vào {names[result.into]} từ ngày "
-          f"{result.merged_on:%d/%m/%Y}: {result.tasks} nhiệm vụ được chuyển, "
-          f"{result.grants} quyền được cấp lại.", "success")
+    for result in results:
+        flash(f"Đã sáp nhập {names[result.old]} vào {names[result.into]} từ ngày "
+              f"{result.merged_on:%d/%m/%Y}: {result.tasks} nhiệm vụ được chuyển, "
+              f"{result.grants} quyền được cấp lại.", "success")
+        if result.skipped_grants:
+            people = state().tenancy.access
+            skipped = "; ".join(
+                f"{people.principal(s.principal).display_name} (cán bộ báo cáo của {s.agency})"
+                for s in result.skipped_grants)
+            flash(f"Không cấp lại {len(result.skipped_grants)} quyền báo cáo vì cơ quan chưa "
+                  f"có trong danh mục của {names[result.into]}: {skipped}. Hãy đăng ký cơ "
+                  "quan rồi cấp quyền mới.", "info")
     return redirect(url_for("web.tenants_admin"), 303)
 
 
