@@ -200,7 +200,7 @@ class TenantMerger:
                      ) -> tuple[int, tuple[SkippedGrant, ...]]:
         """How many grants were re-issued on the new tenant, and those skipped."""
         access = self.tenancy.access
-        ledger = self.tenancy.ledger(new)
+        ledger, old_ledger = self.tenancy.ledger(new), self.tenancy.ledger(old)
         moved, skipped = 0, []
         for principal in access.principals():
             held = {(g.role, g.agency) for g in principal.grants if g.tenant == new}
@@ -208,8 +208,8 @@ class TenantMerger:
                                 key=lambda g: (g.role.value, g.agency)):
                 agencies = _agency_in(ledger, grant.agency)
                 if not agencies:
-                    skipped.append(SkippedGrant(principal.name, _agency_name(
-                        self.tenancy.ledger(old), grant.agency)))
+                    skipped.append(SkippedGrant(principal.name,
+                                                _agency_name(old_ledger, grant.agency)))
                 for agency in agencies:
                     if (grant.role, agency) in held:
                         continue

@@ -82,7 +82,7 @@ def stopped_reporting(plan: PlanState, task: TaskView, viewer: Viewer, slug: str
 
 
 def stopped_page(task: TaskView, plan: PlanState, plan_number: str, stopped: list[str]
-                  ) -> tuple[str, int]:
+                 ) -> tuple[str, int]:
     """The reason in place of a form the ledger would refuse; a form sent anyway (from a
     page opened before the change) is refused with it."""
     page = render_template("web/report_stopped.html", task=task, stopped=stopped,
