@@ -25,12 +25,15 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
+from projections.projector import catch_up
+from projections.store import ReadModelStore
 from server.changed_tenants import ChangeFeed, behind, behind_chain, change_feed
 from service.config import Settings
 from service.container import build_tenancy
-from service.queries import TenantQueries
+from service.queries import read_events
 from service.tenancy import Tenancy
 
 log = logging.getLogger("r57.projector")
@@ -54,9 +57,11 @@ def project(tenancy: Tenancy, slugs: Iterable[str]) -> int:
     applied = 0
     for slug in slugs:
         try:
-            queries = TenantQueries(tenancy.application(slug))  # catches up itself
-            before = queries.store.position()
-            applied += max(0, queries.refresh() - before)
+            app = tenancy.application(slug)
+            store = ReadModelStore(tenancy.storage.tenant_database(slug), slug)
+            head, position = store.head_and_position(tenancy.storage.events_table(slug))
+            if head > position:
+                applied += max(0, catch_up(store, partial(read_events, app), head) - position)
         except Exception:  # one tenant's failure must not stop the others' read models
             log.exception("projecting tenant %s failed", slug)
     return applied
