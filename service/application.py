@@ -12,6 +12,7 @@ from uuid import UUID
 from eventsourcing.application import (
     AggregateNotFoundError,
     Application,
+    ProcessingEvent,
     ProjectorFunction,
     Repository,
     project_aggregate,
@@ -21,6 +22,7 @@ from eventsourcing.persistence import (
     InfrastructureFactory,
     JSONTranscoder,
     PersistenceError,
+    Recording,
     StoredEvent,
 )
 from eventsourcing.utils import Environment
@@ -99,6 +101,21 @@ class LedgerApplication(Application[UUID]):
         super().register_transcodings(transcoder)
         for transcoding in DOMAIN_TRANSCODINGS:
             transcoder.register(transcoding)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """As the library saves, without its runtime Protocol checks on what is saved
+        when every object is an aggregate (all the ledger saves)."""
+        if not all(isinstance(obj, Aggregate) for obj in objs):
+            return super().save(*objs, **kwargs)
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        for aggregate in objs:
+            processing.events.extend(aggregate.collect_events())
+            processing.aggregates[aggregate.id] = aggregate
+        processing.saved_kwargs.update(kwargs)
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        return recordings
 
     def take_snapshot(
         self,
