@@ -95,6 +95,8 @@ class AppendSteps:
 # else its events after that version.
 Wanted = Sequence[tuple[UUID, int | None]]
 _COLUMNS = "originator_id, originator_version, topic, state"
+# Statements of up to this many items are composed once.
+_KEPT_SHAPE = 4
 # Per item: its snapshot (or None) and the events to fold after it, in order.
 Histories = dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]]
 
@@ -232,6 +234,7 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore,
                  events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        self._histories_statements: dict[tuple[str, tuple[bool, ...]], bytes] = {}
         # The append runs its own statements (enable_db_functions is off): the library's
         # insert function, replaced at every table creation, is not created.
         unused = self.sql_create_pg_function_insert_events
@@ -261,6 +264,24 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
 
     def select_histories(self, snapshots_table: str, wanted: Wanted) -> Histories:
         """What folds each wanted item (see `Wanted`), in one statement."""
+        params: list[Any] = []
+        for item, after in wanted:
+            params += [item] * 4 if after is None else [item, after]
+        whole = tuple(after is None for _, after in wanted)
+        shape = (snapshots_table, whole)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            # Composed once per shape: a command's statement is one of very few.
+            statement = self._histories_statements.get(shape)
+            if statement is None:
+                statement = self._histories_statement(snapshots_table, whole).as_bytes(conn)
+                if len(whole) <= _KEPT_SHAPE:
+                    self._histories_statements[shape] = statement
+            curs.execute(statement, params, prepare=True)
+            return _histories(curs.fetchall(), wanted)
+
+    def _histories_statement(self, snapshots_table: str, whole: Sequence[bool]) -> Composable:
+        """Per wanted item, its latest snapshot and the events after it (`whole`), or its
+        events after a version."""
         schema = Identifier(self.datastore.schema)
         events = SQL("{0}.{1}").format(schema, Identifier(self.events_table_name))
         snapshots = SQL("{0}.{1}").format(schema, Identifier(snapshots_table))
@@ -269,22 +290,16 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
         rows = SQL("SELECT {0} AS snapshot, originator_id, originator_version, topic, state"
                    " FROM {1} WHERE originator_id = %s")
         parts: list[Composable] = []
-        params: list[Any] = []
-        for item, after in wanted:
-            if after is None:
+        for from_snapshot in whole:
+            if from_snapshot:
                 parts.append(rows.format(SQL("true"), snapshots)
                              + SQL(" AND originator_version = {0}").format(latest))
                 parts.append(rows.format(SQL("false"), events)
                              + SQL(" AND originator_version > COALESCE({0}, 0)").format(latest))
-                params += [item] * 4
             else:
                 parts.append(rows.format(SQL("false"), events)
                              + SQL(" AND originator_version > %s"))
-                params += [item, after]
-        statement = SQL(" UNION ALL ").join(parts) + SQL(" ORDER BY 1 DESC, 3")
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(statement, params, prepare=True)
-            return _histories(curs.fetchall(), wanted)
+        return SQL(" UNION ALL ").join(parts) + SQL(" ORDER BY 1 DESC, 3")
 
     def recorded_originators(self, ids: Sequence[UUID]) -> set[UUID]:
         """Those of `ids` that have events here, in one statement whatever their number."""
