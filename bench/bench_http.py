@@ -3,10 +3,15 @@
 Starts two servers on 127.0.0.1 with the project's gunicorn configuration: `r57 serve`
 (migrations, the demo, and a tenant with the 60-task seed plan) and a one-route Flask app returning
 a small JSON object. For 1, 8 and 32 concurrent clients (threads with keep-alive
-connections), each level bounded in time and count, it prints requests per second and
-p50/p99 latency; then the latency of a status read of the seed plan.
+connections), each level bounded in time and count, it prints requests per second,
+p50/p99 latency and the CPU each request cost the server (its master, workers and helper
+processes) and the client; then the latency of a status read of the seed plan. The two share
+the machine's cores, so a client that costs as much as the server measures itself as much as
+the server: `--client wrk` drives the same levels with wrk (Debian's `wrk` package), whose
+cost per request is a small fraction of the Python client's.
 
     .venv/bin/python bench/bench_http.py [--seconds 5] [--workers N] [--database-url URL]
+                                         [--client python|wrk]
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import argparse
 import http.client
 import json
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -23,6 +30,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from flask import Flask
@@ -73,6 +81,39 @@ def start(argv: list[str], env: dict[str, str], port: int) -> subprocess.Popen[b
             time.sleep(0.2)
     server.terminate()
     raise SystemExit(f"server on port {port} did not start")
+
+
+def cpu_seconds(root: int) -> float:
+    """User and system CPU of process `root` and every process under it (Linux /proc)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        times[pid] = (int(fields[11]) + int(fields[12])) / tick
+    total = 0.0
+    for pid, cpu in times.items():
+        ancestor = pid
+        while ancestor not in (root, 0, 1) and ancestor in parents:
+            ancestor = parents[ancestor]
+        if ancestor == root:
+            total += cpu
+    return total
+
+
+def measured(server: int, level: Callable[[], dict[str, float]]) -> dict[str, float]:
+    """The level's figures with the server's and the client's CPU per request."""
+    server_before, client_before = cpu_seconds(server), time.process_time()
+    figures = level()
+    requests = max(1.0, figures["requests"])
+    figures["server_cpu_ms"] = 1000 * (cpu_seconds(server) - server_before) / requests
+    figures.setdefault("client_cpu_ms", 1000 * (time.process_time() - client_before) / requests)
+    return figures
 
 
 def run_level(port: int, clients: int, seconds: float, send: Request) -> dict[str, float]:
@@ -137,6 +178,67 @@ def progress_report(connection: http.client.HTTPConnection, index: int, sequence
     return response.status
 
 
+# wrk's script: each connection (one per wrk thread) reports on its own task, as the Python
+# client's threads do.
+WRK_REPORTS = """
+local threads = 0
+function setup(thread)
+  thread:set("index", threads)
+  threads = threads + 1
+end
+function init(args)
+  sequence = 0
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Authorization"] = "%(authorization)s"
+end
+function request()
+  sequence = sequence + 1
+  local body = string.format(
+    '{"period": "2025-Q1", "percent": %%d, "narrative": "bench %%d/%%d"}',
+    sequence %% 101, index, sequence)
+  return wrk.format("POST", string.format("/api/v1/tenants/%(tenant)s/tasks/%%d/reports",
+                                          index %% 60 + 1), nil, body)
+end
+"""
+_WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(port: int, clients: int, seconds: float, path: str,
+            script: Path | None) -> dict[str, float]:
+    """One level driven by wrk: `clients` threads of one keep-alive connection each."""
+    argv = ["wrk", "-t", str(clients), "-c", str(clients), "-d", f"{max(1, round(seconds))}s",
+            "--latency", *(["-s", str(script)] if script else []),
+            f"http://127.0.0.1:{port}{path}"]
+    before = _children_cpu_seconds()
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    client_cpu = _children_cpu_seconds() - before
+
+    def latency(percent: str) -> float:
+        found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+        assert found, out
+        return float(found.group(1)) * _WRK_UNITS[found.group(2)]
+
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                       out)
+    return {
+        "requests": requests,
+        "per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+        "p50_ms": latency("50"),
+        "p99_ms": latency("99"),
+        "failed": (int(failed.group(1)) if failed else 0)
+                  + (sum(int(n) for n in errors.groups()) if errors else 0),
+        "client_cpu_ms": 1000 * client_cpu / max(1, requests),
+    }
+
+
+def _children_cpu_seconds() -> float:
+    """The CPU of this process's children waited for so far."""
+    usage = os.times()
+    return usage.children_user + usage.children_system
+
+
 def status_read_ms(port: int, count: int = 30) -> tuple[float, float]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     timings = []
@@ -156,7 +258,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="per concurrency level")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: the config's)")
     parser.add_argument("--database-url", help="PostgreSQL URL (default: SQLite in a temp dir)")
+    parser.add_argument("--client", choices=("python", "wrk"), default="python",
+                        help="what sends the requests (wrk: Debian's wrk package)")
     args = parser.parse_args()
+    if args.client == "wrk" and shutil.which("wrk") is None:
+        raise SystemExit("--client wrk needs wrk on the PATH (apt-get install wrk)")
     data = tempfile.mkdtemp(prefix="r57-bench-")
     env = {**os.environ, "R57_DATA_DIR": data, "PROMETHEUS_MULTIPROC_DIR": f"{data}/metrics",
            "R57_LOG_LEVEL": "WARNING"}
@@ -178,14 +284,23 @@ def main() -> None:
     try:
         median, worst = status_read_ms(api_port)
         print(f"status read, 60-task seed plan: median {median:.1f} ms, max {worst:.1f} ms")
+        print(f"client: {args.client}; CPU ms per request, of the server and of the client")
         print(f"{'endpoint':<18}{'clients':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
-              f"{'requests':>10}{'failed':>8}")
-        for name, port, send in (("trivial JSON", ping_port, ping),
-                                 ("progress report", api_port, progress_report)):
+              f"{'requests':>10}{'failed':>8}{'srv CPU':>9}{'cli CPU':>9}")
+        script = Path(data) / "reports.lua"
+        script.write_text(WRK_REPORTS % {"authorization": AUTH["Authorization"], "tenant": BENCH})
+        for name, server, port, send in (
+                ("trivial JSON", baseline, ping_port, ping),
+                ("progress report", api, api_port, progress_report)):
             for clients in LEVELS:
-                r = run_level(port, clients, args.seconds, send)
+                level = (partial(run_wrk, port, clients, args.seconds,
+                                 "/ping" if send is ping else "/", None if send is ping else script)
+                         if args.client == "wrk" else
+                         partial(run_level, port, clients, args.seconds, send))
+                r = measured(server.pid, level)
                 print(f"{name:<18}{clients:>8}{r['per_second']:>10.0f}{r['p50_ms']:>9.1f}"
-                      f"{r['p99_ms']:>9.1f}{r['requests']:>10.0f}{r['failed']:>8.0f}")
+                      f"{r['p99_ms']:>9.1f}{r['requests']:>10.0f}{r['failed']:>8.0f}"
+                      f"{r['server_cpu_ms']:>9.2f}{r['client_cpu_ms']:>9.2f}")
     finally:
         for server in (api, baseline):
             server.terminate()
