@@ -140,7 +140,8 @@ class TenantSQLiteRecorder(SQLiteApplicationRecorder):
                 parts.append(f"SELECT 0 AS snapshot, {_COLUMNS} FROM {self.events_table_name}"  # noqa: S608
                              " WHERE originator_id = ? AND originator_version > ?")
                 params += [item.hex, after]
-        with self.datastore.transaction(commit=False) as c:
+        # One statement reads one state of the file: no BEGIN and ROLLBACK around it.
+        with self.datastore.get_connection(commit=False) as conn, conn.cursor() as c:
             c.execute(" UNION ALL ".join(parts) + " ORDER BY 1 DESC, 3", params)
             return _histories(c.fetchall(), wanted)
 
