@@ -133,7 +133,19 @@ def _run_in_one_transaction(op: Operation, call: Callable[[], Any], slug: str, k
         response = _respond(op, result)
         keys.remember(slug, key, fingerprint, _kept(response))
         return response
-    return _respond(op, result, rendered[-1] if rendered else None)
+    return _respond(op, result, _with_positions(rendered[-1], request) if rendered else None)
+
+
+def _with_positions(response: Response, command: IdempotentRequest) -> Response:
+    """The answer rendered in the command's transaction, with the positions the server
+    gave in place of their stand-ins (service/recording.py)."""
+    if command.pending is None:
+        return response
+    response.set_data(command.with_positions(response.get_data(True)))
+    for name in _KEPT_HEADERS:
+        if name in response.headers:
+            response.headers[name] = command.with_positions(response.headers[name])
+    return response
 
 
 def _stored(keys: IdempotencyStore, slug: str, key: str,

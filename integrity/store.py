@@ -18,6 +18,43 @@ _HEAD = "SELECT position, tree_size, chain_hash FROM integrity_tracking WHERE te
 _LINKS = ("SELECT position, leaf_index, leaf_hash, chain_hash FROM integrity_chain "
           "WHERE tenant = :t AND position > :after AND position <= :upto "
           "ORDER BY position LIMIT :limit")
+# PostgreSQL binds, in the server, every entry of the log after the chain's head: the
+# tracking row is locked, each entry's canonical bytes are built as integrity/canonical.py
+# defines them (uint32/uint64 big-endian: int4send/int8send; the UUID's 16 bytes:
+# uuid_send; the topic as UTF-8), hashed into its leaf and chained in position order, and
+# the links and the new head written, in one statement. No answer is needed from before
+# it: it can follow the insert of the entries in the same round trip.
+_BIND_IN_SERVER = """
+WITH RECURSIVE locked AS (
+  SELECT position, tree_size, chain_hash FROM integrity_tracking WHERE tenant = :t FOR UPDATE
+), head AS (
+  SELECT * FROM locked
+  UNION ALL SELECT 0, 0, :genesis WHERE NOT EXISTS (SELECT 1 FROM locked)
+), entries AS (
+  SELECT e.notification_id AS position,
+    h.tree_size + row_number() OVER (ORDER BY e.notification_id) - 1 AS leaf_index,
+    sha256('\\x00'::bytea || int4send(8) || int8send(e.notification_id) || int4send(16)
+      || uuid_send(e.originator_id::uuid) || int4send(8) || int8send(e.originator_version)
+      || int4send(octet_length(convert_to(e.topic, 'UTF8'))) || convert_to(e.topic, 'UTF8')
+      || int4send(octet_length(e.state)) || e.state) AS leaf
+  FROM {events} e, head h WHERE e.notification_id > h.position
+), links AS (
+  SELECT en.position, en.leaf_index, en.leaf,
+    sha256('\\x02'::bytea || h.chain_hash || en.leaf) AS chain
+  FROM entries en, head h WHERE en.leaf_index = h.tree_size
+  UNION ALL
+  SELECT en.position, en.leaf_index, en.leaf, sha256('\\x02'::bytea || l.chain || en.leaf)
+  FROM links l JOIN entries en ON en.leaf_index = l.leaf_index + 1
+), bound AS (
+  INSERT INTO integrity_chain (tenant, position, leaf_index, leaf_hash, chain_hash)
+  SELECT :t, position, leaf_index, leaf, chain FROM links
+  RETURNING position, leaf_index, chain_hash
+)
+INSERT INTO integrity_tracking (tenant, position, tree_size, chain_hash)
+SELECT :t, position, leaf_index + 1, chain_hash FROM bound ORDER BY position DESC LIMIT 1
+ON CONFLICT (tenant) DO UPDATE SET position = excluded.position,
+  tree_size = excluded.tree_size, chain_hash = excluded.chain_hash
+"""
 _CHECKPOINTS = ("SELECT body, signature FROM integrity_checkpoints WHERE tenant = :t "
                 "ORDER BY tree_size, issued_at, key_id")
 
@@ -86,6 +123,12 @@ class IntegrityStore:
             "WHERE tenant = :t",
             {"p": head.position, "n": head.tree_size, "c": head.chain_hash, "t": self.tenant},
         )
+
+    def bind_in_server(self, cursor: Cursor, events_table: str) -> None:
+        """PostgreSQL: bind every entry of `events_table` after the head, in the server
+        (see _BIND_IN_SERVER); `events_table` is the storage's name for it, never input."""
+        cursor.execute(_BIND_IN_SERVER.format(events=events_table),
+                       {"t": self.tenant, "genesis": EMPTY_HEAD.chain_hash})
 
     # -- the chain ---------------------------------------------------------------------
 

@@ -97,12 +97,14 @@ class IdempotencyStore:
         return StoredResponse(int(row["status"]), row["body"], json.loads(row["headers"]))
 
     def record(self, cursor: Cursor, tenant: str, key: str, fingerprint: str,
-               response: StoredResponse) -> None:
+               response: StoredResponse, stand_in: tuple[str, str] | None = None) -> None:
         """In the command's own transaction: the key and its answer. A live key (recorded
         by a request that committed first) raises KeyAlreadyRecorded; an expired one is
         taken over. On PostgreSQL no statement's answer is waited for: a live key makes
         the insert fail, which fails the transaction when the pipelined commit is answered
-        (the append raises KeyAlreadyRecorded then)."""
+        (the append raises KeyAlreadyRecorded then). `stand_in`: (a text the answer holds
+        in place of a value, SQL the server evaluates to that value's text), replaced in
+        the body and headers as they are written (PostgreSQL only)."""
         now = self._clock()
         params = {"tenant": tenant, "key": key, "fingerprint": fingerprint,
                   "status": response.status, "body": response.body,
@@ -120,13 +122,18 @@ class IdempotencyStore:
             if cursor.fetchone() is None:
                 raise KeyAlreadyRecorded
             return
+        body, headers = ":body", ":headers"
+        if stand_in is not None:
+            params["stand_in"], value = stand_in  # the value's SQL: a constant of the caller
+            body = f"replace(:body, :stand_in, {value})"
+            headers = f"replace(:headers, :stand_in, {value})"
         cursor.execute(f"DELETE FROM {KEYS_TABLE} WHERE {_KEY} AND created_at < :cutoff",  # noqa: S608
                        params)
         try:
             cursor.execute(
                 f"INSERT INTO {KEYS_TABLE} (tenant, idempotency_key, fingerprint, status,"  # noqa: S608
-                " body, headers, created_at) VALUES (:tenant, :key, :fingerprint, :status,"
-                " :body, :headers, :now)", params)
+                f" body, headers, created_at) VALUES (:tenant, :key, :fingerprint, :status,"
+                f" {body}, {headers}, :now)", params)
         except UNIQUE_VIOLATIONS:
             raise KeyAlreadyRecorded from None
 

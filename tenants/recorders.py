@@ -16,8 +16,9 @@ reads are tried once for the second reason.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -41,6 +42,37 @@ from tenants.idempotency import KEYS_TABLE, KeyAlreadyRecorded
 Step = Callable[[Cursor, Sequence[int]], None]
 
 
+class PendingPositions(Sequence[int]):
+    """The positions of events whose insert is sent in the round trip that the steps'
+    statements go in (PostgreSQL): unknown while the steps run. Each stands in as a
+    number no log reaches, random per append, so a step may write it into a text;
+    `last_in_server` is SQL the server evaluates, later in the same transaction, to the
+    last event's position (the append holds the events table's write lock, so the
+    table's greatest position is its last). `known` holds the real ones once answered."""
+
+    def __init__(self, count: int, events_table: str) -> None:
+        first = _STAND_IN_FROM + secrets.randbelow(_STAND_IN_SPREAD)
+        self._stand_ins = tuple(range(first, first + count))
+        # `events_table` is the storage's name for the table, never input.
+        self.last_in_server = f"(SELECT max(notification_id) FROM {events_table})::text"  # noqa: S608
+        self.known: Sequence[int] = ()
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+
+    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
+        return self._stand_ins[index]
+
+    def __len__(self) -> int:
+        return len(self._stand_ins)
+
+
+# Stand-ins lie above any position a log reaches and below 2**63 (a bigint).
+_STAND_IN_FROM, _STAND_IN_SPREAD = 9 * 10**18, 10**17
+
+
 class AppendSteps:
     """What a tenant's append does after inserting its events, before it commits."""
 
@@ -49,28 +81,24 @@ class AppendSteps:
         self.events_table = events_table
 
     def run(self, cursor: Cursor, stored: Sequence[StoredEvent], positions: Sequence[int],
-            within: Sequence[Step], asked: Cursor | None = None) -> None:
-        """`asked`: a cursor the chain head was asked for on already (`ask_head`)."""
+            within: Sequence[Step]) -> None:
+        """`positions` are stand-ins (`PendingPositions`) when the server has not answered
+        the insert yet: the chain is then bound in the server."""
         faults.reached("after_events")
         if self.integrity is not None and positions:
-            self._bind(cursor, stored, positions, asked)
+            if isinstance(positions, PendingPositions):
+                self.integrity.bind_in_server(cursor, self.events_table)
+            else:
+                self._bind(cursor, stored, positions)
         faults.reached("after_chain")
         for step in within:
             step(cursor, positions)
         faults.reached("after_answer")
 
-    def ask_head(self, cursor: Cursor) -> bool:
-        """Ask for the chain head ahead of the insert (False: this log is not chained)."""
-        if self.integrity is None:
-            return False
-        self.integrity.ask_head(cursor)
-        return True
-
     def _bind(self, cursor: Cursor, stored: Sequence[StoredEvent],
-              positions: Sequence[int], asked: Cursor | None) -> None:
+              positions: Sequence[int]) -> None:
         assert self.integrity is not None
-        head = (self.integrity.locked_head(asked) if asked is not None
-                else self.integrity.lock_head(cursor))
+        head = self.integrity.lock_head(cursor)
         entries = [Entry(p, _uuid(s.originator_id), s.originator_version, s.topic, s.state)
                    for s, p in zip(stored, positions, strict=True)]
         if head.position != positions[0] - 1:  # a gap, or entries the chain has not bound
@@ -199,31 +227,35 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
 
     def insert_events(self, stored_events: Sequence[StoredEvent],
                       **kwargs: Any) -> Sequence[int] | None:
-        """The events and the steps in one transaction, tried once, in two round trips:
-        BEGIN, the lock, the chain head and the insert go together (their answers give the
-        positions and the head), then the steps' statements with COMMIT, whose answers no
-        statement waits for. BEGIN and COMMIT are sent as statements: psycopg's own
-        transaction block syncs the pipeline at its start and end, two more trips. Whatever
-        fails before the commit rolls all of it back: a database error (a key already
-        recorded is one: `KeyAlreadyRecorded`), and equally an exception a step raises
-        between statements that succeeded."""
+        """The events and the steps in one transaction, tried once, in one round trip:
+        BEGIN, the lock, the insert, the steps' statements (the chain bound in the server,
+        the idempotency key with its answer) and COMMIT are sent together, since none
+        needs the answer of another: the steps see the positions as stand-ins
+        (`PendingPositions`). BEGIN and COMMIT are sent as statements: psycopg's own
+        transaction block syncs the pipeline at its start and end, two more trips.
+        Whatever fails rolls all of it back: a database error (a key already recorded is
+        one: `KeyAlreadyRecorded`; a version already recorded: the library's
+        IntegrityError), and equally an exception a step raises between statements."""
         assert not self.datastore.enable_db_functions  # the append runs the steps itself
         positions: Sequence[int] | None = None
         with self.datastore.get_connection() as conn:  # translates the driver's errors
             try:
-                with conn.pipeline() as pipeline, conn.cursor() as curs:
-                    curs.execute(_BEGIN)
+                with conn.cursor() as curs, conn.cursor() as inserted:
+                    pending = PendingPositions(len(stored_events), self.events_table_name)
+                    with conn.pipeline():
+                        curs.execute(_BEGIN)
+                        if stored_events:
+                            self._insert_stored_events(inserted, stored_events, **kwargs)
+                            if self.steps is not None:
+                                self.steps.run(_PostgresCursor(curs), stored_events, pending,
+                                               kwargs.get("within") or ())
+                        curs.execute(_COMMIT)
+                    # Leaving the pipeline synced it: every statement, the commit too, is
+                    # answered, a failed one raised.
                     if stored_events:
-                        with conn.cursor() as head:
-                            if self.steps is not None and self.steps.integrity is not None:
-                                kwargs = {**kwargs, "asked": _PostgresCursor(head)}
-                            self._insert_stored_events(curs, stored_events, **kwargs)
-                            # Now, so a duplicate raises here rather than at the commit.
-                            pipeline.sync()
-                            positions = self._fetch_ids_after_insert_events(
-                                curs, stored_events, **kwargs)
-                    curs.execute(_COMMIT)
-                # Leaving the pipeline synced it: the commit is answered.
+                        positions = self._fetch_ids_after_insert_events(
+                            inserted, stored_events, **kwargs)
+                        pending.known = positions or ()
             except BaseException as exc:
                 if conn.info.transaction_status in _OPEN:  # not on a connection that broke
                     conn.rollback()
@@ -255,12 +287,8 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
 
     def _insert_stored_events(self, curs: Any, stored_events: Sequence[StoredEvent],
                               **kwargs: Any) -> None:
-        """The lock, then (once the lock is held, as before) the chain head asked for on
-        its own cursor, then the insert: their answers come back in one round trip."""
+        """The lock (and its notification), then the insert."""
         self._lock_table(curs)
-        asked = kwargs.get("asked")
-        if asked is not None and self.steps is not None:
-            self.steps.ask_head(asked)
         PostgresAggregateRecorder._insert_stored_events(self, curs, stored_events, **kwargs)
 
     def select_histories(self, snapshots_table: str, wanted: Wanted) -> Histories:
@@ -313,10 +341,3 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
             curs.execute(statement, [list(ids)])
             return {_uuid(row["originator_id"]) for row in curs.fetchall()}
 
-    def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
-                                       **kwargs: Any) -> Sequence[int] | None:
-        positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        if self.steps is not None and positions:
-            self.steps.run(_PostgresCursor(curs), stored_events, positions,
-                           kwargs.get("within") or (), kwargs.get("asked"))
-        return positions
