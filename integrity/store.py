@@ -86,16 +86,7 @@ class IntegrityStore:
 
     def lock_head(self, cursor: Cursor) -> ChainHead:
         """Take the tenant's chain lock for this transaction; return the head."""
-        self.ask_head(cursor)
-        return self.locked_head(cursor)
-
-    def ask_head(self, cursor: Cursor) -> None:
-        """Send the statement that locks and reads the head (`locked_head` reads its
-        answer): PostgreSQL sends it with the append's other statements, in one trip."""
         cursor.execute(self._locked_head(), {"t": self.tenant})
-
-    def locked_head(self, cursor: Cursor) -> ChainHead:
-        """The head `ask_head` asked for, on the same cursor."""
         row = cursor.fetchone()
         if row is None:  # the tenant's first chaining: make the row, then lock it
             cursor.execute(

@@ -4,7 +4,8 @@ Every append binds its entries into the tenant's hash chain in the transaction t
 them, so the chain has no window in which an event is recorded but not bound. A save may
 pass further steps (`app.save(*aggregates, within=[step])`): each is called in the same
 transaction, after the events are inserted, with the project's cursor and the positions the
-events received; the idempotency answer of a command is written that way. Whatever fails,
+events received (on PostgreSQL, stand-ins: the whole transaction is sent in one round trip,
+see `PendingPositions`); the idempotency answer of a command is written that way. Whatever fails,
 the events, their links and the steps' rows commit together or not at all.
 
 On PostgreSQL an append is tried once. The library would retry it after a lost connection,

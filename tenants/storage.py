@@ -28,7 +28,7 @@ from psycopg_pool import ConnectionPool
 
 from integrity.store import IntegrityStore
 from tenants.availability import ObservedConnection
-from tenants.database import Database, PostgresDatabase, SQLiteDatabase
+from tenants.database import Database, PostgresDatabase, SQLiteDatabase, _SQLiteCursor
 from tenants.recorders import AppendSteps, TenantPostgresRecorder, TenantSQLiteRecorder
 from tenants.slugs import table_prefix, validate_slug
 from tenants.write_turns import write_turn
@@ -115,6 +115,18 @@ class _WithAccessLog(SQLiteDatabase):
         conn = super().connect()
         conn.execute("ATTACH DATABASE ? AS access", (str(self._access_log),))
         return conn
+
+    @contextmanager
+    def transaction(self, write: bool = True) -> Iterator[_SQLiteCursor]:
+        """Reads only, of one statement each: a lone statement reads in a snapshot of its
+        own, without BEGIN and COMMIT around it."""
+        if write:
+            raise ValueError("The registry with the access log attached is read only.")
+        cursor = self._kept().cursor()
+        try:
+            yield _SQLiteCursor(cursor)
+        finally:
+            cursor.close()
 
 
 class SQLiteStorage:
