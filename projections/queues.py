@@ -9,7 +9,9 @@
   completion, an extension refused in the last 30 days) with the reason, until the agency
   answers it; the tasks
   due within 30 and 7 days; the overdue tasks; the reports it owes for the current period
-  (domain/obligations says which tasks owe one).
+  (domain/obligations says which tasks owe one). An agency succeeded, merged or dissolved
+  by the day still sees its tasks, but owes nothing: its returned, due, overdue and owed
+  lists are empty, since the ledger refuses its reports and its successors carry them.
 - Auditors and inspectors: what was recorded since their last visit (service/visits).
 
 Pure functions of a `PlanState` and a day; the shapes are dataclasses the API's schemas dump.
@@ -35,9 +37,9 @@ from domain.obligations import (
 )
 from domain.periods import ReportingPeriod
 from projections.audit import AuditEntry
-from projections.plan_state import PlanState, TaskRow, TaskView
+from projections.plan_state import AgencyChange, PlanState, TaskRow, TaskView
 from projections.plan_status import TaskStatus, task_status
-from projections.responsibility import carried_role
+from projections.responsibility import carried_role, ended
 
 REFUSAL_SHOWN_DAYS = 30  # how long a refused extension stays in the agency's queue
 
@@ -140,6 +142,9 @@ class AgencyQueue:
     due_within_7: tuple[TaskDue, ...]
     overdue: tuple[TaskDue, ...]
     missing_report: tuple[TaskDue, ...]
+    # The succession, merger or dissolution by which the agency stopped acting by `on`: its
+    # tasks are still listed, but nothing is its work any more (its successors carry them).
+    ended: AgencyChange | None = None
 
     @property
     def count(self) -> int:
@@ -215,6 +220,10 @@ def agency_queue(state: PlanState, agency: str, today: date,
                        rows.get(task.id) if rows is not None else None)
         (leading if role == "lead" else coordinating).append(row)
         returned += _returned(state, task, agency, today)
+    stopped = ended(state, agency, today)
+    if stopped is not None:
+        return AgencyQueue(agency, state.agency_name(agency), today, period.code,
+                           tuple(leading), tuple(coordinating), (), (), (), (), (), stopped)
     mine = leading + coordinating
     live = [r for r in mine if r.days_remaining is not None]
     return AgencyQueue(

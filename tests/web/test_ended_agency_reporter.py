@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from service.commands import Command, Context, DissolveAgency, MergeAgencies, SucceedAgency
 from service.tenancy import Tenancy
 from tests.web.conftest import REPORTER_AGENCY, TENANT, Tokens, form_fields, sign_in, text
+from tests.web.test_work_queue import header_count
 
 TASK = f"/t/{TENANT}/tasks/5"
 SUCCESSOR = "Sở Nội vụ và Lao động"
@@ -76,3 +77,20 @@ def test_an_agency_ending_later_still_reports_until_then(
     sent = client.post(f"{TASK}/report", data={
         **form_fields(text(client.get(f"{TASK}/report"))), **REPORT})
     assert sent.status_code == 303 and _reports(tenancy) == 1
+
+
+def test_the_work_queues_of_an_ended_agency_say_who_carries_its_tasks_and_count_none(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    sign_in(client, province.reporter)
+    before = text(client.get(f"/t/{TENANT}/queue"))
+    assert header_count(before) >= 4  # its overdue tasks and the reports it owes
+    _record(tenancy, ENDINGS["succession"][0], date(2025, 3, 1))
+    why = ENDINGS["succession"][1]
+
+    mine = text(client.get(f"/t/{TENANT}/my-tasks"))
+    assert why in mine
+    assert "Nhiệm vụ đơn vị chủ trì (4)" in mine  # still listed, with the reason beside them
+    queue = text(client.get(f"/t/{TENANT}/queue"))
+    assert why in queue and "Quá hạn (" not in queue
+    assert header_count(queue) == 0 and header_count(mine) == 0

@@ -56,7 +56,8 @@ def acting_choices(plan: PlanState, task: TaskView, viewer: Viewer, slug: str
     return [(key, plan.agency_name(key)) for key in keys]
 
 
-def _why_ended(plan: PlanState, key: str, change: AgencyChange) -> str:
+def why_ended(plan: PlanState, key: str, change: AgencyChange) -> str:
+    """Why an agency reports no more, and who carries its tasks, as its reporter is told."""
     name, since = plan.agency_name(key), vi_day(change.on)
     successors = "; ".join(plan.agency_name(k) for k in change.successors)
     if change.kind == "dissolution":
@@ -77,7 +78,7 @@ def stopped_reporting(plan: PlanState, task: TaskView, viewer: Viewer, slug: str
         return []
     today = state().today()
     changes = {key: ended(plan, key, today) for key in sorted(acting)}
-    return [_why_ended(plan, key, change) for key, change in changes.items()
+    return [why_ended(plan, key, change) for key, change in changes.items()
             if change is not None] if all(changes.values()) else []
 
 

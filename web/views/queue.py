@@ -16,11 +16,13 @@ from flask import g, render_template, url_for
 from domain.access import Role
 from domain.errors import DomainError
 from domain.policy import Action, Grant
-from projections.queues import WorkQueue
+from projections.plan_state import PlanState
+from projections.queues import AgencyQueue, WorkQueue
 from service.visits import VisitStore
 from web.auth import Viewer, require
 from web.routes import Routes
 from web.state import queries, state
+from web.views.commands import why_ended
 from web.views.common import entry_plans, row_timings, several_plans
 
 routes = Routes()
@@ -39,6 +41,11 @@ def reporter_agencies(viewer: Viewer, slug: str) -> list[str]:
     """The agencies (keys) the viewer reports for in this tenant."""
     return sorted({g.agency for g in viewer.grants
                    if g.role is Role.AGENCY_REPORTER and g.tenant == slug and g.agency})
+
+
+def ended_notes(plan: PlanState, agencies: Iterable[AgencyQueue]) -> dict[str, str]:
+    """Why each ended agency among the queues reports no more (by its key)."""
+    return {a.agency: why_ended(plan, a.agency, a.ended) for a in agencies if a.ended}
 
 
 def landing(grants: Iterable[Grant], target: str) -> str:
@@ -64,7 +71,8 @@ def queue_page(slug: str) -> str:
                                                        queue.count)
     plan = queries(slug).state()
     return render_template("web/queue.html", queue=queue, since=since,
-                           several_plans=several_plans(plan), entry_plans=entry_plans(plan))
+                           several_plans=several_plans(plan), entry_plans=entry_plans(plan),
+                           ended=ended_notes(plan, queue.agencies))
 
 
 @routes.route("/t/<slug>/my-tasks", Action.READ_STATUS)
@@ -82,7 +90,8 @@ def my_tasks(slug: str) -> str:
             number = plan.plans[task.plan_id].number if task.plan_id in plan.plans else ""
             latest[(number, task.number)] = task.reports[-1]
     return render_template("web/my_tasks.html", agencies=agencies, latest=latest,
-                           timings=row_timings(plan, today), several_plans=several_plans(plan))
+                           timings=row_timings(plan, today), several_plans=several_plans(plan),
+                           ended=ended_notes(plan, agencies))
 
 
 @dataclass(frozen=True)
