@@ -3,6 +3,7 @@ is told why on the task's page and in place of the report form, not after sendin
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -23,8 +24,8 @@ def _record(tenancy: Tenancy, command: Command, on: date) -> None:
                                                                      effective_on=on))
 
 
-def _reports(tenancy: Tenancy) -> int:
-    return tenancy.queries(TENANT).task_detail("5", None, tenancy.clock.today()).reports_total
+def _reports(tenancy: Tenancy, number: str = "5") -> int:
+    return tenancy.queries(TENANT).task_detail(number, None, tenancy.clock.today()).reports_total
 
 
 ENDINGS = {
@@ -94,3 +95,42 @@ def test_the_work_queues_of_an_ended_agency_say_who_carries_its_tasks_and_count_
     queue = text(client.get(f"/t/{TENANT}/queue"))
     assert why in queue and "Quá hạn (" not in queue
     assert header_count(queue) == 0 and header_count(mine) == 0
+
+
+def _options(page: str) -> dict[str, str]:
+    """The agency choice's options: name -> value."""
+    found = re.search(r'<select id="f-agency".*?</select>', page, re.S)
+    return {name: value for value, name in re.findall(
+        r'<option value="([^"]*)"[^>]*>([^<]*)</option>', found.group(0))} if found else {}
+
+
+def test_a_reporter_for_a_live_and_an_ended_agency_is_offered_only_the_live_one(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    live = "Sở Khoa học và Công nghệ"  # leads task 8 with Sở Nội vụ
+    access = tenancy.access
+    access.create_principal("hai.don.vi", "Hai Don Vi", "setup")
+    for agency in (live, REPORTER_AGENCY):
+        access.grant("hai.don.vi", "agency_reporter", TENANT, agency, "setup")
+    sign_in(client, access.issue_token("hai.don.vi", "setup").token)
+    task = f"/t/{TENANT}/tasks/8"
+    opened = text(client.get(f"{task}/report"))
+    keys = _options(opened)
+    assert list(keys) == [live, REPORTER_AGENCY]
+    _record(tenancy, ENDINGS["succession"][0], date(2025, 3, 1))
+
+    for form in ("report", "complete", "extension"):
+        page = text(client.get(f"{task}/{form}"))
+        assert REPORTER_AGENCY not in page.split("<form", 1)[1]
+        assert f'<strong>Cơ quan báo cáo:</strong> {live}' in page or (
+            f'<strong>Cơ quan đề nghị:</strong> {live}' in page), form
+    sent = client.post(f"{task}/report", data={
+        **form_fields(opened), **REPORT, "agency": keys[REPORTER_AGENCY]})
+    assert sent.status_code == 422
+    beside = re.search(r'<p class="error" id="f-agency-error">(.*?)</p>', text(sent), re.S)
+    assert beside and ENDINGS["succession"][1] in beside.group(1)
+    assert list(_options(text(sent))) == [live]
+    assert _reports(tenancy, "8") == 0
+    sent = client.post(f"{task}/report", data={**form_fields(opened), **REPORT,
+                                             "agency": keys[live]})
+    assert sent.status_code == 303 and _reports(tenancy, "8") == 1

@@ -48,12 +48,14 @@ def _task_for(slug: str, number: str) -> tuple[PlanState, TaskView, str, Viewer]
 
 def acting_choices(plan: PlanState, task: TaskView, viewer: Viewer, slug: str
                    ) -> list[tuple[str, str]]:
-    """(key, name) of the agencies one may report for: a reporter's own, else any of the
-    task's (or none: the standing body reporting itself)."""
+    """(key, name) of the agencies one may report for today: a reporter's own, else any of
+    the task's (or none: the standing body reporting itself); not one succeeded, merged or
+    dissolved by today, whose reports the ledger refuses."""
     named = concerned(plan, task)
     acting = agencies_acting(viewer.grants, Action.TASK_REPORT, slug, named)
     keys = sorted(acting) if acting is not None else list(named)
-    return [(key, plan.agency_name(key)) for key in keys]
+    today = state().today()
+    return [(key, plan.agency_name(key)) for key in keys if ended(plan, key, today) is None]
 
 
 def why_ended(plan: PlanState, key: str, change: AgencyChange) -> str:
@@ -91,12 +93,17 @@ def stopped_page(task: TaskView, plan: PlanState, plan_number: str, stopped: lis
     return page, 200 if request.method == "GET" else 409
 
 
-def chosen_agency(choices: list[tuple[str, str]], bound: bool) -> str | None:
-    """The name of the agency picked in the form, checked against the choices offered."""
+def chosen_agency(choices: list[tuple[str, str]], bound: bool,
+                  plan: PlanState | None = None) -> str | None:
+    """The name of the agency picked in the form, checked against the choices offered; an
+    agency of `plan` that has ended since the form was opened is refused with the reason."""
     picked = request.form.get("agency", "")
     names = dict(choices)
     if picked in names:
         return names[picked]
+    change = ended(plan, picked, state().today()) if plan is not None and picked else None
+    if plan is not None and change is not None:
+        raise WebError(why_ended(plan, picked, change), field="agency")
     if bound:
         if len(choices) == 1 or not picked:
             return choices[0][1]
@@ -121,7 +128,7 @@ def report(slug: str, number: str) -> Response | tuple[str, int]:
                             "Tỷ lệ hoàn thành")
         if not request.form.get("narrative", "").strip():
             raise WebError("Hãy nêu kết quả thực hiện trong kỳ.", field="narrative")
-        ctx = context(viewer, agency=chosen_agency(choices, bound))
+        ctx = context(viewer, agency=chosen_agency(choices, bound, plan))
         result = dispatch(slug, ReportProgress(
             task=task.number, plan=plan_number, period=request.form.get("period", ""),
             percent=percent, narrative=request.form.get("narrative", ""),
@@ -139,6 +146,7 @@ def report(slug: str, number: str) -> Response | tuple[str, int]:
         "period": ReportingPeriod.parse,
         "percent": lambda text: parse_int(text, "percent", 0, 100, "Tỷ lệ hoàn thành"),
         "narrative": required("Hãy nêu kết quả thực hiện trong kỳ."),
+        "agency": lambda _: chosen_agency(choices, bound, plan),
     }
     return run_form(slug, "web/report_form.html", REPORT_FIELDS, record, checks=checks,
                     task=task,
@@ -159,7 +167,7 @@ def complete(slug: str, number: str) -> Response | tuple[str, int]:
     def record() -> str:
         completed_on = parse_day(request.form.get("completed_on", ""), "completed_on")
         assert completed_on is not None
-        ctx = context(viewer, agency=chosen_agency(choices, bound))
+        ctx = context(viewer, agency=chosen_agency(choices, bound, plan))
         result = dispatch(slug, CompleteTask(
             task=task.number, plan=plan_number,
             output_document=request.form.get("output_document", ""), completed_on=completed_on,
@@ -174,7 +182,8 @@ def complete(slug: str, number: str) -> Response | tuple[str, int]:
         return task_url(slug, plan, task, "xu-ly")
 
     checks = {"output_document": required("Hãy ghi văn bản, sản phẩm đầu ra."),
-              "completed_on": day(needed=True)}
+              "completed_on": day(needed=True),
+              "agency": lambda _: chosen_agency(choices, bound, plan)}
     return run_form(slug, "web/complete_form.html", COMPLETE_FIELDS, record, checks=checks,
                     task=task,
                     choices=choices, bound=bound, plan_ref=plan_ref(plan, plan_number))

@@ -79,7 +79,7 @@ def extension(slug: str, number: str) -> Response | tuple[str, int]:
         raise WebError("Chỉ cơ quan chủ trì được đề nghị gia hạn.", field="agency")
 
     def record() -> str:
-        ctx = context(viewer, agency=chosen_agency(choices, bound))
+        ctx = context(viewer, agency=chosen_agency(choices, bound, plan))
         dispatch(slug, RequestExtension(
             task=task.number, plan=plan_number, deadline=request.form.get("deadline", ""),
             reason=request.form.get("reason", ""), files=uploaded_files(slug)), ctx)
@@ -166,7 +166,7 @@ def answer(slug: str, number: str, direction: int) -> Response:
                             concerned(plan, task)) is not None
 
     def record() -> str:
-        ctx = context(viewer, agency=chosen_agency(choices, bound))
+        ctx = context(viewer, agency=chosen_agency(choices, bound, plan))
         dispatch(slug, AnswerDirection(task=task.number, plan=plan_number, direction=direction,
                                        text=request.form.get("text", ""),
                                        files=uploaded_files(slug)), ctx)
