@@ -30,7 +30,7 @@ class WriteTurn:
 
     def __init__(self, database: Path) -> None:
         self.lock_path = database.with_name(database.name + ".lock")
-        # A plain lock, released by whichever thread ends the turn (see _wait); `_owner`
+        # A plain lock, released by whichever thread ends the turn (see _lock_file); `_owner`
         # lets a writer's nested write keep the turn it holds.
         self._mutex = threading.Lock()
         self._owner: int | None = None
@@ -45,14 +45,14 @@ class WriteTurn:
             return
         deadline = time.monotonic() + timeout
         if not self._mutex.acquire(timeout=timeout):
-            raise sqlite3.OperationalError("database is locked")
+            raise _busy()
         try:
             locked = self._lock_file(deadline)
         except BaseException:
             self._mutex.release()
             raise
         if locked is None:  # given up: the waiting thread ends the turn once it has come
-            raise sqlite3.OperationalError("database is locked")
+            raise _busy()
         self._owner = me
         try:
             yield
@@ -74,29 +74,36 @@ class WriteTurn:
             return True
         except BlockingIOError:
             pass
+        except OSError:  # a file system without locks: SQLite's own locking alone
+            return False
         # Contended: the blocking wait runs in a thread of its own so that the writer can
         # stop waiting at its deadline. A wait given up keeps the mutex until the lock it
         # was still to get has come and been let go, so no other writer of this process
         # takes the turn meanwhile.
         decided = threading.Lock()
-        state = {"taken": False, "given_up": False}
+        state: dict[str, bool | None] = {"taken": None, "given_up": False}
         came = threading.Event()
 
         def wait() -> None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                taken = True
+            except OSError:
+                taken = False
             with decided:
-                state["taken"] = True
+                state["taken"] = taken
                 abandoned = state["given_up"]
             came.set()
             if abandoned:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+                if taken:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
                 self._mutex.release()
 
         threading.Thread(target=wait, name="r57-write-turn", daemon=True).start()
         came.wait(max(0.0, deadline - time.monotonic()))
         with decided:
-            state["given_up"] = not state["taken"]
-            return True if state["taken"] else None
+            state["given_up"] = state["taken"] is None
+            return state["taken"]
 
     def _open(self) -> int | None:
         if self._fd is None:
@@ -111,6 +118,14 @@ class WriteTurn:
         if self._fd is not None:
             os.close(self._fd)
         self._fd = None
+
+
+def _busy() -> sqlite3.OperationalError:
+    """SQLite's own error when its busy timeout runs out (SQLITE_BUSY, 503 database-busy)."""
+    error = sqlite3.OperationalError("database is locked")
+    error.sqlite_errorcode = sqlite3.SQLITE_BUSY
+    error.sqlite_errorname = "SQLITE_BUSY"
+    return error
 
 
 _turns: dict[str, WriteTurn] = {}

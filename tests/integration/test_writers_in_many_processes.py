@@ -9,15 +9,18 @@ import multiprocessing
 import sqlite3
 import threading
 from collections import Counter
+from multiprocessing.synchronize import Event
 from pathlib import Path
 
 import pytest
 
+from domain.task import Task
 from service.commands import ReportProgress
 from service.config import Settings
 from service.container import build_tenancy
 from service.integrity import TenantIntegrity
 from service.tenancy import Tenancy
+from tenants.availability import unavailable_reason
 from tenants.write_turns import write_turn
 from tests.integration.test_ledger_core import DOST, seed_ledger
 
@@ -58,9 +61,9 @@ def _write(settings: Settings, process: int, done: multiprocessing.Queue[list[st
 def _narratives(tenancy: Tenancy) -> Counter[str]:
     """The narrative of every progress report in the tenant's log, with its count."""
     app = tenancy.application(TENANT)
-    return Counter(app.mapper.to_domain_event(n).narrative
-                   for n in app.recorder.select_notifications(start=1, limit=1_000_000)
-                   if n.topic.endswith("ProgressReported"))
+    found = (app.mapper.to_domain_event(n)
+             for n in app.recorder.select_notifications(start=1, limit=1_000_000))
+    return Counter(e.narrative for e in found if isinstance(e, Task.ProgressReported))
 
 
 def test_writers_in_several_processes_each_record_every_report_once(
@@ -88,8 +91,7 @@ def test_writers_in_several_processes_each_record_every_report_once(
     assert TenantIntegrity(tenancy.application(TENANT)).verify_live().ok
 
 
-def _hold(lock_file: Path, holding: multiprocessing.Event, release: multiprocessing.Event,
-          ) -> None:
+def _hold(lock_file: Path, holding: Event, release: Event) -> None:
     with write_turn(lock_file).held():
         holding.set()
         release.wait(60)
@@ -105,9 +107,10 @@ def test_a_writer_whose_turn_does_not_come_in_time_is_told_the_database_is_locke
     holder.start()
     try:
         assert holding.wait(60)
-        with pytest.raises(sqlite3.OperationalError, match="database is locked"), \
+        with pytest.raises(sqlite3.OperationalError, match="database is locked") as refused, \
                 write_turn(database).held(timeout=0.2):
             pass  # pragma: no cover - the turn is another process's
+        assert unavailable_reason(refused.value) == "database-busy"  # answered 503
         with pytest.raises(sqlite3.OperationalError, match="database is locked"), \
                 write_turn(database).held(timeout=0):
             pass  # pragma: no cover - and still is; the given-up wait is settled
