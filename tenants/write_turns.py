@@ -6,8 +6,14 @@ the file came free while a newer arrival takes it. Here a writer first takes the
 turn: a lock per file within the process, then an OS lock (`flock`) on a file beside it
 across processes; both are blocking waits that end as soon as the holder lets go, so the
 file's writers follow one another without idle gaps. The turn only orders writers: SQLite's
-own locking still decides what is safe, so a writer that cannot open the lock file (a full
-or read-only disk) writes without it.
+own locking still decides what is safe, so a writer that cannot open or lock the lock file
+(a full or read-only disk, a file system without locks) writes without it.
+
+The wait within the process is bounded by the writer's timeout; the wait across processes
+is not, so that it ends in the kernel the moment the lock is let go, without a thread of
+its own or a wake-up through Python: the holder lets go when its transaction ends (its
+statements are bounded by SQLite's busy timeout) or when its process ends, killed or not.
+Only a holder process that is stopped (SIGSTOP, a debugger) keeps the others waiting.
 """
 
 from __future__ import annotations
@@ -16,12 +22,11 @@ import fcntl
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-# The waiting limit of a writer, as SQLite's busy timeout (the same error when it runs out).
+# How long a writer waits behind another of its process: as SQLite's busy timeout, with its error.
 DEFAULT_TIMEOUT = 10.0
 
 
@@ -30,29 +35,25 @@ class WriteTurn:
 
     def __init__(self, database: Path) -> None:
         self.lock_path = database.with_name(database.name + ".lock")
-        # A plain lock, released by whichever thread ends the turn (see _lock_file); `_owner`
-        # lets a writer's nested write keep the turn it holds.
         self._mutex = threading.Lock()
         self._owner: int | None = None
         self._fd: int | None = None
 
     @contextmanager
     def held(self, timeout: float = DEFAULT_TIMEOUT) -> Iterator[None]:
-        """Wait for the file's turn (at most `timeout` seconds), hold it for the block."""
+        """Wait for the file's turn, hold it for the block. Another writer of this process
+        holding it longer than `timeout` seconds: SQLite's busy error."""
         me = threading.get_ident()
-        if self._owner == me:
+        if self._owner == me:  # a writer's nested write keeps the turn it holds
             yield
             return
-        deadline = time.monotonic() + timeout
         if not self._mutex.acquire(timeout=timeout):
             raise _busy()
         try:
-            locked = self._lock_file(deadline)
+            locked = self._lock_file()
         except BaseException:
             self._mutex.release()
             raise
-        if locked is None:  # given up: the waiting thread ends the turn once it has come
-            raise _busy()
         self._owner = me
         try:
             yield
@@ -63,47 +64,16 @@ class WriteTurn:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
             self._mutex.release()
 
-    def _lock_file(self, deadline: float) -> bool | None:
-        """Take the lock file: True, False when there is no lock file to take, None when
-        the deadline passed first. Called holding the mutex."""
+    def _lock_file(self) -> bool:
+        """Take the lock file (False: there is none to take). Called holding the mutex."""
         fd = self._open()
         if fd is None:
             return False
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            pass
+            fcntl.flock(fd, fcntl.LOCK_EX)
         except OSError:  # a file system without locks: SQLite's own locking alone
             return False
-        # Contended: the blocking wait runs in a thread of its own so that the writer can
-        # stop waiting at its deadline. A wait given up keeps the mutex until the lock it
-        # was still to get has come and been let go, so no other writer of this process
-        # takes the turn meanwhile.
-        decided = threading.Lock()
-        state: dict[str, bool | None] = {"taken": None, "given_up": False}
-        came = threading.Event()
-
-        def wait() -> None:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                taken = True
-            except OSError:
-                taken = False
-            with decided:
-                state["taken"] = taken
-                abandoned = state["given_up"]
-            came.set()
-            if abandoned:
-                if taken:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-                self._mutex.release()
-
-        threading.Thread(target=wait, name="r57-write-turn", daemon=True).start()
-        came.wait(max(0.0, deadline - time.monotonic()))
-        with decided:
-            state["given_up"] = state["taken"] is None
-            return state["taken"]
+        return True
 
     def _open(self) -> int | None:
         if self._fd is None:
