@@ -35,6 +35,7 @@ from web.forms import new_form_token
 from web.kept_forms import keep_posted_form
 from web.messages import WebError, error_vi
 from web.routes import Routes
+from web.schemas import LIMITS
 from web.state import EXTENSION, WebState, state
 from web.views import (
     account,
@@ -242,6 +243,7 @@ def _page_context() -> dict[str, Any]:
             and not (replica is not None and action not in _READS
                      and slug == replica.slug)),
         "replica": replica,
+        "limits": LIMITS,  # the longest text each task form field takes
         "show_national": viewer is not None
         and viewer.tenants(Action.READ_NATIONAL) != set(),
     }

@@ -37,6 +37,13 @@ def period_vi(code: str | None) -> str:
     return period_name(code or "", "vi")
 
 
+def too_long_vi(limit: int, length: int) -> str:
+    """The refusal of text longer than a field takes (domain/limits.py)."""
+    def count(n: int) -> str:
+        return f"{n:,}".replace(",", ".")
+    return f"Tối đa {count(limit)} ký tự; nội dung đã nhập có {count(length)} ký tự."
+
+
 def error_vi(error: DomainError) -> str:
     if isinstance(error, WebError):
         return error.message

@@ -10,11 +10,22 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
+from domain import limits
 from domain.errors import DomainError
 from web.formatting import parse_day
-from web.messages import error_vi
+from web.messages import error_vi, too_long_vi
 
 CONFIRM = "Hãy đánh dấu xác nhận trước khi ghi nhận."
+
+# The longest text each field of the task forms takes, as the API's schemas take it; the
+# pages give it to the fields as their maxlength.
+LIMITS = {
+    "reason": limits.REASON, "note": limits.NOTE, "decision_ref": limits.DECISION_REF,
+    "title": limits.TITLE, "expected_output": limits.EXPECTED_OUTPUT,
+    "deadline": limits.DEADLINE, "period": limits.PERIOD,
+    "narrative": limits.REPORT_TEXT, "difficulties": limits.REPORT_TEXT,
+    "proposals": limits.REPORT_TEXT, "output_document": limits.OUTPUT_DOCUMENT,
+}
 
 
 def filled(message: str) -> Callable[[str], None]:
@@ -23,6 +34,19 @@ def filled(message: str) -> Callable[[str], None]:
         if not text.strip():
             raise ValidationError(message)
     return check
+
+
+def within(limit: int) -> Callable[[str], None]:
+    """Refuses text longer than `limit` characters."""
+    def check(text: str) -> None:
+        if len(text) > limit:
+            raise ValidationError(too_long_vi(limit, len(text)))
+    return check
+
+
+def text(name: str, *checks: Callable[[str], None]) -> fields.String:
+    """A text field of the form `name` (its limit in LIMITS), refused by `checks` first."""
+    return fields.String(validate=[*checks, within(LIMITS[name])])
 
 
 def picked(message: str) -> Callable[[list[str]], None]:
@@ -63,8 +87,8 @@ class FormSchema(Schema):
 class Decided(FormSchema):
     """A decision of the standing body: its reason, deciding document and effective day."""
 
-    reason = fields.String(validate=filled("Hãy nêu lý do của quyết định."))
-    decision_ref = fields.String()
+    reason = text("reason", filled("Hãy nêu lý do của quyết định."))
+    decision_ref = text("decision_ref")
     effective_on = Day()
 
 
@@ -77,21 +101,21 @@ class Confirmed(Decided):
 class ReviewForm(FormSchema):
     decision = fields.String(validate=one_of(("verify", "return"),
                                              "Hãy chọn xác nhận hoặc trả lại báo cáo."))
-    note = fields.String()
+    note = text("note")
 
 
 class DeadlineForm(FormSchema):
-    deadline = fields.String(validate=filled("Hãy nhập thời hạn mới."))
-    reason = fields.String(validate=filled("Điều chỉnh thời hạn cần ghi rõ lý do."))
-    decision_ref = fields.String()
+    deadline = text("deadline", filled("Hãy nhập thời hạn mới."))
+    reason = text("reason", filled("Điều chỉnh thời hạn cần ghi rõ lý do."))
+    decision_ref = text("decision_ref")
     effective_on = Day()
 
 
 class RewordForm(FormSchema):
-    title = fields.String(validate=filled("Hãy nhập nội dung nhiệm vụ."))
-    expected_output = fields.String()
-    reason = fields.String(validate=filled("Sửa nội dung nhiệm vụ cần ghi rõ lý do."))
-    decision_ref = fields.String()
+    title = text("title", filled("Hãy nhập nội dung nhiệm vụ."))
+    expected_output = text("expected_output")
+    reason = text("reason", filled("Sửa nội dung nhiệm vụ cần ghi rõ lý do."))
+    decision_ref = text("decision_ref")
     effective_on = Day()
 
 
@@ -99,12 +123,12 @@ class ReassignForm(FormSchema):
     leads = fields.List(fields.String(),
                         validate=picked("Hãy chọn ít nhất một cơ quan chủ trì."))
     coordinators = fields.List(fields.String())
-    reason = fields.String(validate=filled("Giao lại nhiệm vụ cần ghi rõ lý do."))
-    decision_ref = fields.String()
+    reason = text("reason", filled("Giao lại nhiệm vụ cần ghi rõ lý do."))
+    decision_ref = text("decision_ref")
     effective_on = Day()
     confirm = fields.String(validate=filled(CONFIRM))
 
 
 class TriggerForm(FormSchema):
     triggered_on = Day(needed=True)
-    note = fields.String()
+    note = text("note")

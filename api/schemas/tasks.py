@@ -14,6 +14,7 @@ from api.schemas.common import (
     required_text,
     text,
 )
+from domain import limits
 
 # Evidence files a command cites, by the SHA-256 the upload answered (POST .../files).
 FILES = fields.List(fields.String(validate=validate.Regexp(r"^[0-9a-f]{64}$")),
@@ -208,8 +209,8 @@ class HistorySchema(Strict):
 # -- commands ------------------------------------------------------------------------------
 
 class Decided(PlanScopedSchema):
-    reason = required_text()
-    decision_ref = text(200, load_default="", metadata={
+    reason = required_text(limits.REASON)
+    decision_ref = text(limits.DECISION_REF, load_default="", metadata={
         "description": "The deciding document, e.g. 123/QĐ-UBND."})
 
 
@@ -221,48 +222,52 @@ class ReassignSchema(Decided):
 
 
 class RewordSchema(Decided):
-    title = required_text(2000, metadata={"description": "The task's new wording."})
+    title = required_text(limits.TITLE, metadata={"description": "The task's new wording."})
     expected_output = fields.String(load_default=None, allow_none=True,
-                                    validate=validate.Length(max=2000), metadata={
+                                    validate=validate.Length(max=limits.EXPECTED_OUTPUT),
+                                    metadata={
         "description": "Its expected output (Kết quả); left out or null: as it stands."})
 
 
 class DeadlineChangeSchema(Decided):
-    deadline = required_text(200, metadata={"description": "As written, e.g. 6/2025."})
+    deadline = required_text(limits.DEADLINE, metadata={
+        "description": "As written, e.g. 6/2025."})
 
 
 class TriggerSchema(PlanScopedSchema):
     triggered_on = FlexibleDate(required=True)
-    note = text(load_default="")
+    note = text(limits.NOTE, load_default="")
 
 
 class ProgressReportSchema(PlanScopedSchema):
-    period = required_text(20, metadata={
+    period = required_text(limits.PERIOD, metadata={
         "description": "YYYY, YYYY-H1, YYYY-Q2, YYYY-9M or YYYY-MM."})
     percent = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100))
-    narrative = required_text(10_000)
-    difficulties = text(10_000, load_default="")
-    proposals = text(10_000, load_default="")
-    evidence = fields.List(required_text(300), load_default=list,
-                           validate=validate.Length(max=50))
+    narrative = required_text(limits.REPORT_TEXT)
+    difficulties = text(limits.REPORT_TEXT, load_default="")
+    proposals = text(limits.REPORT_TEXT, load_default="")
+    evidence = fields.List(required_text(limits.EVIDENCE), load_default=list,
+                           validate=validate.Length(max=limits.EVIDENCE_LINES))
     files = FILES
-    agency = text(300, metadata={"description": "Reporting agency (leads or coordinates)."})
+    agency = text(limits.AGENCY, metadata={
+        "description": "Reporting agency (leads or coordinates)."})
 
 
 class VerifySchema(PlanScopedSchema):
-    note = text(load_default="")
+    note = text(limits.NOTE, load_default="")
 
 
 class ReturnSchema(PlanScopedSchema):
-    reason = required_text()
+    reason = required_text(limits.REASON)
 
 
 class CompleteSchema(PlanScopedSchema):
-    output_document = required_text(300, metadata={"description": "e.g. 12/KH-UBND"})
+    output_document = required_text(limits.OUTPUT_DOCUMENT, metadata={
+        "description": "e.g. 12/KH-UBND"})
     completed_on = FlexibleDate(required=True)
     files = FILES
-    note = text(load_default="")
-    agency = text(300)
+    note = text(limits.NOTE, load_default="")
+    agency = text(limits.AGENCY)
 
 
 class AcceptCompletionSchema(PlanScopedSchema):
@@ -278,10 +283,11 @@ class CompletionDateSchema(Decided):
 
 
 class ExtensionRequestBodySchema(PlanScopedSchema):
-    deadline = required_text(200, metadata={"description": "The deadline asked for, e.g. 9/2025."})
-    reason = required_text()
+    deadline = required_text(limits.DEADLINE, metadata={
+        "description": "The deadline asked for, e.g. 9/2025."})
+    reason = required_text(limits.REASON)
     files = FILES
-    agency = text(300)
+    agency = text(limits.AGENCY)
 
 
 class ApproveExtensionSchema(PlanScopedSchema):

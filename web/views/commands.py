@@ -7,6 +7,7 @@ from datetime import date
 from flask import flash, render_template, request
 from werkzeug.wrappers import Response
 
+from domain import limits
 from domain.periods import ReportingPeriod
 from domain.policy import Action, agencies_acting
 from projections.plan_state import AgencyChange, PlanState, TaskView
@@ -21,7 +22,7 @@ from web.routes import Routes
 from web.state import dispatch, queries, state
 from web.uploads import uploaded_files
 from web.views.common import concerned, plan_ref, requested_task, task_url
-from web.views.forms_flow import context, day, lines, required, run_form
+from web.views.forms_flow import Check, context, day, lines, required, run_form, within
 
 routes = Routes()
 REPORT_FIELDS = ("period", "percent", "narrative", "difficulties", "proposals", "evidence",
@@ -93,6 +94,18 @@ def stopped_page(task: TaskView, plan: PlanState, plan_number: str, stopped: lis
     return page, 200 if request.method == "GET" else 409
 
 
+def evidence_lines(text: str) -> None:
+    """A report's evidence, one document a line, as many and as long as the API takes."""
+    cited = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(cited) > limits.EVIDENCE_LINES:
+        raise WebError(f"Tối đa {limits.EVIDENCE_LINES} văn bản, minh chứng; đã nhập "
+                       f"{len(cited)} dòng.")
+    longest = max(cited, key=len, default="")
+    if len(longest) > limits.EVIDENCE:
+        raise WebError(f"Mỗi dòng (một văn bản, minh chứng) tối đa {limits.EVIDENCE} ký tự; "
+                       f"dòng dài nhất có {len(longest)} ký tự.")
+
+
 def chosen_agency(choices: list[tuple[str, str]], bound: bool,
                   plan: PlanState | None = None) -> str | None:
     """The name of the agency picked in the form, checked against the choices offered; an
@@ -142,10 +155,13 @@ def report(slug: str, number: str) -> Response | tuple[str, int]:
         return task_url(slug, plan, task, "bao-cao")
 
     today = state().today()
-    checks = {
+    checks: dict[str, Check | tuple[Check, ...]] = {
         "period": ReportingPeriod.parse,
         "percent": lambda text: parse_int(text, "percent", 0, 100, "Tỷ lệ hoàn thành"),
-        "narrative": required("Hãy nêu kết quả thực hiện trong kỳ."),
+        "narrative": (required("Hãy nêu kết quả thực hiện trong kỳ."), within("narrative")),
+        "difficulties": within("difficulties"),
+        "proposals": within("proposals"),
+        "evidence": evidence_lines,
         "agency": lambda _: chosen_agency(choices, bound, plan),
     }
     return run_form(slug, "web/report_form.html", REPORT_FIELDS, record, checks=checks,
@@ -181,9 +197,13 @@ def complete(slug: str, number: str) -> Response | tuple[str, int]:
                   "được tính là hoàn thành khi cơ quan thường trực xác nhận.", "success")
         return task_url(slug, plan, task, "xu-ly")
 
-    checks = {"output_document": required("Hãy ghi văn bản, sản phẩm đầu ra."),
-              "completed_on": day(needed=True),
-              "agency": lambda _: chosen_agency(choices, bound, plan)}
+    checks: dict[str, Check | tuple[Check, ...]] = {
+        "output_document": (required("Hãy ghi văn bản, sản phẩm đầu ra."),
+                            within("output_document")),
+        "completed_on": day(needed=True),
+        "note": within("note"),
+        "agency": lambda _: chosen_agency(choices, bound, plan),
+    }
     return run_form(slug, "web/complete_form.html", COMPLETE_FIELDS, record, checks=checks,
                     task=task,
                     choices=choices, bound=bound, plan_ref=plan_ref(plan, plan_number))

@@ -17,7 +17,8 @@ from web.auth import Viewer
 from web.formatting import parse_day
 from web.forms import field_errors, submit_once
 from web.kept_forms import kept_form
-from web.messages import WebError, error_vi
+from web.messages import WebError, error_vi, too_long_vi
+from web.schemas import LIMITS
 
 Check = Callable[[str], object]  # reads a field's text; raises DomainError to refuse it
 
@@ -26,6 +27,14 @@ def required(message: str) -> Check:
     def check(text: str) -> None:
         if not text.strip():
             raise WebError(message)
+    return check
+
+
+def within(name: str) -> Check:
+    """Refuses text longer than the field `name` takes (its limit in web/schemas.LIMITS)."""
+    def check(text: str) -> None:
+        if len(text) > LIMITS[name]:
+            raise WebError(too_long_vi(LIMITS[name], len(text)))
     return check
 
 

@@ -34,7 +34,7 @@ from web.state import dispatch, queries, tenancy
 from web.uploads import uploaded_files
 from web.views.commands import acting_choices, chosen_agency, stopped_page, stopped_reporting
 from web.views.common import concerned, leading, plan_ref, requested_task, task_url
-from web.views.forms_flow import context, run_form
+from web.views.forms_flow import context, run_form, within
 
 routes = Routes()
 EXTENSION_FIELDS = ("deadline", "reason", "files", "agency")
@@ -87,8 +87,11 @@ def extension(slug: str, number: str) -> Response | tuple[str, int]:
               "xem xét.", "success")
         return task_url(slug, plan, task, "xu-ly")
 
-    return run_form(slug, "web/extension_form.html", EXTENSION_FIELDS, record, task=task,
-                    choices=choices, bound=bound, plan_ref=plan_ref(plan, plan_number))
+    checks = {"deadline": within("deadline"), "reason": within("reason"),
+              "agency": lambda _: chosen_agency(choices, bound, plan)}
+    return run_form(slug, "web/extension_form.html", EXTENSION_FIELDS, record, checks=checks,
+                    task=task, choices=choices, bound=bound,
+                    plan_ref=plan_ref(plan, plan_number))
 
 
 @routes.route("/t/<slug>/tasks/<number>/completions/<int:request_number>", Action.REPORT_REVIEW,
