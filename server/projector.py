@@ -30,7 +30,13 @@ from typing import Any
 
 from projections.projector import catch_up
 from projections.store import ReadModelStore
-from server.changed_tenants import ChangeFeed, behind, behind_chain, change_feed
+from server.changed_tenants import (
+    SWEEP_BATCH,
+    ChangeFeed,
+    behind,
+    behind_chain,
+    change_feed,
+)
 from service.config import Settings
 from service.container import build_tenancy
 from service.queries import read_events
@@ -84,6 +90,7 @@ class Projector:
         self.sweep_every = sweep_every
         self.relist_every = relist_every
         self.watched: set[str] = set()
+        self.unchecked: list[str] = []  # logs the first sweep has still to ask for heads
         self.swept = self.listed = -math.inf  # both due at the first turn
 
     def relist(self) -> list[str]:
@@ -95,20 +102,26 @@ class Projector:
         return new
 
     def sweep(self, slugs: Iterable[str] | None = None) -> int:
-        """Catch up those of `slugs` that are behind; without them, every tenant followed
-        (from the chain heads in one statement where the store has them, after the first
-        sweep, which asks each log for its head)."""
-        if slugs is None:
-            chained = behind_chain(self.tenancy.storage) if self.swept > -math.inf else None
-            self.swept = time.monotonic()
-            if chained is not None:
-                return project(self.tenancy, sorted(chained & self.watched))
-            slugs = self.watched
-        return project(self.tenancy, behind(self.tenancy.storage, sorted(slugs)))
+        """Catch up those of `slugs` that are behind; without them, every tenant followed:
+        from the chain heads in one statement where the store has them, else each log
+        asked for its head. The first sweep also leaves every log to be asked, a batch at
+        a turn between the tenants reported (`unchecked`): thousands of logs take seconds,
+        which the writes reported meanwhile need not wait."""
+        if slugs is not None:
+            return project(self.tenancy, behind(self.tenancy.storage, sorted(slugs)))
+        first = self.swept == -math.inf
+        self.swept = time.monotonic()
+        if first:
+            self.unchecked = sorted(self.watched)
+        chained = behind_chain(self.tenancy.storage)
+        if chained is not None:
+            return project(self.tenancy, sorted(chained & self.watched))
+        return 0 if first else self.sweep(self.watched)
 
     def step(self, wait: float) -> int:
-        """One turn: a sweep or a look at the registry when due, else the tenants the feed
-        reports within `wait` seconds; the events applied."""
+        """One turn: a sweep or a look at the registry when due, else a batch of the logs
+        not yet asked and the tenants reported meanwhile, else the tenants the feed reports
+        within `wait` seconds; the events applied."""
         now = time.monotonic()
         if now - self.swept >= self.sweep_every:
             self.relist()
@@ -116,6 +129,9 @@ class Projector:
         if now - self.listed >= self.relist_every:
             # What a new tenant recorded before it was followed was not reported.
             return self.sweep(self.relist())
+        if self.unchecked:
+            batch, self.unchecked = self.unchecked[:SWEEP_BATCH], self.unchecked[SWEEP_BATCH:]
+            return self.sweep(batch) + project(self.tenancy, sorted(self.feed.changed(0)))
         wait = min(wait, self.listed + self.relist_every - now)
         return project(self.tenancy, sorted(self.feed.changed(max(0.0, wait))))
 
