@@ -78,8 +78,7 @@ from projections.plan_status import plan_status  # noqa: E402
 from projections.specs import fold  # noqa: E402
 from projections.store import ReadModelStore  # noqa: E402
 from server.app import create_app  # noqa: E402
-from server.changed_tenants import SWEEP_BATCH  # noqa: E402
-from server.projector import RELIST_SECONDS, SWEEP_SECONDS, Projector, run_projector  # noqa: E402
+from server.projector import ASKED_PER_TURN, RELIST_SECONDS, SWEEP_SECONDS, Projector  # noqa: E402
 from server.serve import (  # noqa: E402
     DEMO_SLUG,
     SEED_PLAN,
@@ -468,7 +467,7 @@ def projector_figures(url: str, writes: int) -> str:
     projector = Projector(build_tenancy(replace(settings, pool_max_connections=2),
                                         migrate=False))
     first = cpu_and_wall(lambda: projector.step(wait=0))  # follows every tenant, sweeps
-    batches = len(projector.unchecked) // SWEEP_BATCH + 1
+    batches = -(-len(projector.unchecked) // ASKED_PER_TURN)
 
     def ask_every_log() -> None:
         while projector.unchecked:
@@ -480,8 +479,20 @@ def projector_figures(url: str, writes: int) -> str:
     relist = min(cpu_and_wall(projector.relist) for _ in range(3))
     projector.close()
     projector.tenancy.close()
-    new_lags, held = write_lags(tenancy, url, slugs,
-                                lambda stop: run_projector(settings, stop), writes)
+    started = threading.Event()
+
+    def new_loop(stop: threading.Event) -> None:  # as run_projector, telling when started
+        own = build_tenancy(replace(settings, pool_max_connections=2), migrate=False)
+        running = Projector(own)
+        while not stop.is_set():
+            running.step(wait=0.5)
+            if not running.unchecked:
+                started.set()
+        running.close()
+        own.close()
+
+    starting, _ = write_lags(tenancy, url, slugs, new_loop, writes, until=started)
+    new_lags, held = write_lags(tenancy, url, slugs, new_loop, writes, after=started)
     tenancy.close()
 
     def p(values: list[float], q: float) -> float:
@@ -495,7 +506,7 @@ def projector_figures(url: str, writes: int) -> str:
         "|---|---|---|",
         f"| the first turn (LISTEN to every tenant, a sweep from the chain heads) | "
         f"{ms(first)} | |",
-        f"| then each log asked for its head, {batches} turns of {SWEEP_BATCH} tenants | "
+        f"| then each log asked for its head, {batches} turns of {ASKED_PER_TURN} tenants | "
         f"{ms(asked)} in all | |",
         f"| a turn with nothing new | {ms(quiet)} | {ms(old_turn)} |",
         f"| a look for new tenants (every {RELIST_SECONDS:.0f} s) | {ms(relist)} | |",
@@ -504,22 +515,33 @@ def projector_figures(url: str, writes: int) -> str:
         f"| lag from a write's answer to its read models p50 / p95 ms | "
         f"{p(new_lags, .5):.0f} / {p(new_lags, .95):.0f} | "
         f"{p(old_lags, .5):.0f} / {p(old_lags, .95):.0f} |",
+        *([f"| the same while a start asks the logs for their heads ({len(starting)} writes) "
+           f"| {p(starting, .5):.0f} / {p(starting, .95):.0f} | |"] if starting else []),
         f"| server connections the projector held | {held} | |",
     ])
 
 
 def write_lags(tenancy: Tenancy, url: str, slugs: list[str],
-               loop: Callable[[threading.Event], None], n: int) -> tuple[list[float], int]:
+               loop: Callable[[threading.Event], None], n: int,
+               after: threading.Event | None = None,
+               until: threading.Event | None = None) -> tuple[list[float], int]:
     """With `loop` keeping the read models in a thread: the ms from each of n writes' answer
     (a progress report in a tenant picked at random) to its read models reaching it, and
-    the most server connections the loop added to this process's."""
+    the most server connections the loop added to this process's. Counted `after` the loop
+    sets that event, or `until` it sets that one."""
+    if after is not None:
+        after.clear()
     picks = random.Random(11)
     before = connections_to(url)
     stop = threading.Event()
     thread = threading.Thread(target=loop, args=(stop,), daemon=True)
     thread.start()
     found, held = [], 0
+    if after is not None:
+        after.wait(600)
     for number in range(n + 1):  # the first waits for the loop's first turn: not counted
+        if until is not None and until.is_set():
+            break
         slug = picks.choice(slugs)
         written = tenancy.ledger(slug, for_writing=True).handle(ReportProgress(
             task="5", period="2025-Q2", percent=number % 100, narrative="Tiến độ"),
