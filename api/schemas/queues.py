@@ -64,6 +64,14 @@ class ReturnedItemSchema(Strict):
     decided_at = fields.DateTime(required=True, allow_none=True)
 
 
+class AgencyEndSchema(Strict):
+    kind = fields.String(required=True, metadata={
+        "description": "succession, merger or dissolution"})
+    on = iso_text("date", allow_none=False)
+    successors = fields.List(fields.String(), required=True, metadata={
+        "description": "The keys of the agencies carrying its tasks (none once dissolved)."})
+
+
 class AgencyQueueSchema(Strict):
     agency = fields.String(required=True, metadata={"description": "The agency's key."})
     name = fields.String(required=True)
@@ -76,6 +84,10 @@ class AgencyQueueSchema(Strict):
     due_within_7 = fields.List(fields.Nested(TaskDueSchema), required=True)
     overdue = fields.List(fields.Nested(TaskDueSchema), required=True)
     missing_report = fields.List(fields.Nested(TaskDueSchema), required=True)
+    ended = fields.Nested(AgencyEndSchema, required=True, allow_none=True, metadata={
+        "description": "How the agency stopped acting by the day, if it has: its tasks are "
+                       "still listed, but its returned, due, overdue and owed lists are "
+                       "empty and count nothing (the ledger refuses its reports)."})
     count = fields.Integer(required=True)
 
 

@@ -69,3 +69,20 @@ def test_the_queue_of_a_tenant_one_may_not_read_is_not_found(
     stranger = login(client.application, "nguoi.la", (Role.AUDITOR, "da-nang", ""))
     assert stranger.get("/api/v1/tenants/da-nang/queue").get_json()["news"]["total"] == 0
     assert_problem(stranger.get(f"{seeded}/queue"), 404)
+
+
+def test_the_queue_of_an_agency_that_ended_says_how_and_counts_nothing(
+    client: FlaskClient, seeded: str
+) -> None:
+    lead = login(client.application, "r.yte", (Role.AGENCY_REPORTER, "quang-nam", LEAD))
+    assert lead.get(f"{seeded}/queue").get_json()["agencies"][0]["ended"] is None
+    done = client.post(f"{seeded}/agencies/{LEAD}/succeed", json={
+        "successors": ["Sở Y tế và Dân số"], "reason": "Hợp nhất sở",
+        "effective_on": "01/03/2025"})
+    assert done.status_code == 200, done.get_json()
+    mine = lead.get(f"{seeded}/queue").get_json()
+    (agency,) = mine["agencies"]
+    assert agency["ended"] == {"kind": "succession", "on": "2025-03-01",
+                               "successors": ["so y te va dan so"]}
+    assert "45" in [t["number"] for t in agency["leading"]]
+    assert agency["overdue"] == [] and agency["count"] == 0 and mine["count"] == 0
