@@ -32,7 +32,7 @@ from domain.errors import DomainError
 from domain.task import Task
 from service.folded import Folded, FoldedItems
 from service.transcodings import DOMAIN_TRANSCODINGS
-from tenants.recorders import Histories, Wanted
+from tenants.recorders import Histories, HistoryCut, Wanted
 from tenants.slugs import table_prefix
 from tenants.storage import TenantStorage
 
@@ -168,7 +168,11 @@ class LedgerApplication(Application[UUID]):
         recorder: Any = self.recorder  # both tenant recorders answer it
         assert self.snapshots is not None
         snapshots: Any = self.snapshots.recorder
-        found: Histories = recorder.select_histories(snapshots.events_table_name, wanted)
+        try:
+            found: Histories = recorder.select_histories(snapshots.events_table_name, wanted)
+        except HistoryCut as cut:
+            log.error("the stored history of %s no longer begins with its first event", cut)
+            raise HistoryUnreadable("history.unreadable", field="history") from None
         return found
 
     def bring_up(self, items: dict[UUID, Folded | None], others: Wanted = ()

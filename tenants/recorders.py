@@ -121,7 +121,8 @@ class AppendSteps:
 
 
 # (item, version): the item's latest snapshot and its events after it when version is None,
-# else its events after that version.
+# else its events after that version. Its first event is read too, to see that the history
+# still begins (HistoryCut when it does not).
 Wanted = Sequence[tuple[UUID, int | None]]
 _COLUMNS = "originator_id, originator_version, topic, state"
 # Statements of up to this many items are composed once.
@@ -130,11 +131,24 @@ _KEPT_SHAPE = 4
 Histories = dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]]
 
 
+class HistoryCut(Exception):
+    """An item's stored history no longer begins with its first event: events were removed
+    behind the service."""
+
+
 def _histories(rows: Sequence[Any], wanted: Wanted) -> Histories:
     found: Histories = {item: (None, []) for item, _ in wanted}
+    unseen = {item: since for item, since in wanted if since is not None}
     for row in rows:
         item = _uuid(row["originator_id"])
-        stored = StoredEvent(originator_id=item, originator_version=row["originator_version"],
+        version = row["originator_version"]
+        if item in unseen:  # the first row of an item read from a version
+            since = unseen.pop(item)
+            if version != 1:
+                raise HistoryCut(item)
+            if since >= 1:
+                continue  # its first event, read only to see that it is still there
+        stored = StoredEvent(originator_id=item, originator_version=version,
                              topic=row["topic"], state=bytes(row["state"]))
         events = found[item][1]
         if row["snapshot"]:
@@ -167,8 +181,10 @@ class TenantSQLiteRecorder(SQLiteApplicationRecorder):
                 params += [item.hex] * 4
             else:
                 parts.append(f"SELECT 0 AS snapshot, {_COLUMNS} FROM {self.events_table_name}"  # noqa: S608
-                             " WHERE originator_id = ? AND originator_version > ?")
-                params += [item.hex, after]
+                             " WHERE originator_id = ? AND (originator_version > ?"
+                             " OR originator_version = (SELECT min(originator_version)"
+                             f" FROM {self.events_table_name} WHERE originator_id = ?))")
+                params += [item.hex, after, item.hex]
         # One statement reads one state of the file: no BEGIN and ROLLBACK around it.
         with self.datastore.get_connection(commit=False) as conn, conn.cursor() as c:
             c.execute(" UNION ALL ".join(parts) + " ORDER BY 1 DESC, 3", params)
@@ -296,7 +312,7 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
         """What folds each wanted item (see `Wanted`), in one statement."""
         params: list[Any] = []
         for item, after in wanted:
-            params += [item] * 4 if after is None else [item, after]
+            params += [item] * 4 if after is None else [item, after, item]
         whole = tuple(after is None for _, after in wanted)
         shape = (snapshots_table, whole)
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
@@ -328,7 +344,9 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
                              + SQL(" AND originator_version > COALESCE({0}, 0)").format(latest))
             else:
                 parts.append(rows.format(SQL("false"), events)
-                             + SQL(" AND originator_version > %s"))
+                             + SQL(" AND (originator_version > %s OR originator_version ="
+                                   " (SELECT min(originator_version) FROM {0}"
+                                   " WHERE originator_id = %s))").format(events))
         return SQL(" UNION ALL ").join(parts) + SQL(" ORDER BY 1 DESC, 3")
 
     def recorded_originators(self, ids: Sequence[UUID]) -> set[UUID]:
