@@ -29,7 +29,7 @@ from domain.errors import AlreadyExists, Conflict, DomainError, NotFound
 from domain.messages import Message
 from domain.plan_document import PlanHeader
 from domain.text import TextRefused, ascii_digits, canonical_text, sort_key
-from i18n import render
+from i18n import render, render_code
 from importers.errors import ImportFormatError
 from importers.isolation import read_isolated
 from importers.limits import check_file_size
@@ -298,6 +298,10 @@ def cmd_plan_show(t: Tenancy, args: argparse.Namespace) -> None:
         for revision in plan.revisions:
             print(f"  Sửa đổi bởi {revision.amending} ({vn_date(revision.amending_on)}), "
                   f"hiệu lực từ {vn_date(revision.effective_on)}")
+            changed = [f"{render_code(f'revision_kind.{kind}', 'vi').lower()} {n}"
+                       for kind, n in revision.counts.items() if n]
+            if changed:
+                print(f"    {', '.join(changed)}")
         for group in plan.groups:
             print(f"  {group.code}. {shorten(group.title, 100)}")
 

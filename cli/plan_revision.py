@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from cli.output import UsageError, print_json, shorten, vn_date
-from i18n import render
+from domain.revision import COUNTED
+from i18n import render, render_code
 from importers.isolation import read_isolated
 from importers.limits import check_file_size
 from service.commands import CommandResult, Context, RevisePlan
@@ -20,9 +21,7 @@ from service.revision import preview_revision, revision_json
 from service.tenancy import Tenancy
 
 Add = Callable[..., argparse.ArgumentParser]
-_KINDS = {"added": "added", "removed": "removed", "reworded": "reworded",
-          "deadline_changed": "deadline changed", "lead_changed": "lead changed",
-          "coordinators_changed": "coordinators changed", "target_changed": "targets changed"}
+_KINDS = {kind: render_code(f"revision_kind.{kind}", "en") for kind in COUNTED}
 
 
 def cmd_plan_revise(t: Tenancy, args: argparse.Namespace) -> None:
@@ -77,6 +76,17 @@ def _print_preview(shown: Mapping[str, Any], amending: str, on: date | None) -> 
               + ", ".join(_KINDS[k] for k in change["kinds"]) + closed)
         for line in _details(change):
             print(f"    {line}")
+    for group in shown["groups_renamed"]:
+        print(f"- group {group['code']} renamed:")
+        print(f"    was: {group['before']}")
+        print(f"    now: {group['after']}")
+    for added in shown["indicators_added"]:
+        unit = f" ({added['unit']})" if added["unit"] else ""
+        print(f"- indicator {added['indicator']} added: {shorten(added['name'], 70)}, "
+              f"target {added['target'] or '-'}{unit}")
+    for removed in shown["indicators_removed"]:
+        print(f"- indicator {removed['indicator']} removed (kept, no longer counted): "
+              f"{shorten(removed['name'], 70)}")
     for target in shown["targets"]:
         print(f"- indicator {target['indicator']}: target {target['before']} -> "
               f"{target['after']}")
@@ -103,6 +113,10 @@ def _details(change: Mapping[str, Any]) -> list[str]:
         lines.append(f"deadline: {before['deadline']} -> {after['deadline']}")
     if "lead_changed" in kinds:
         lines.append(f"lead: {'; '.join(before['leads'])} -> {'; '.join(after['leads'])}")
+    if change["moved_to"]:
+        moved = change["moved_to"]
+        lines.append(f"group: {change['group']} -> {moved['code']} "
+                     f"({shorten(moved['title'], 70)})")
     if "coordinators_changed" in kinds:
         lines.append(f"coordinators: {'; '.join(before['coordinators']) or '-'} -> "
                      f"{'; '.join(after['coordinators']) or '-'}")

@@ -90,9 +90,46 @@ class Indicator(Aggregate):
             for value in self.carried.get("values", []):
                 aggregate.values[str(value["period"])] = Decimal(str(value["value"]))
 
+    @classmethod
+    def add_by_amendment(cls, *, reason: str, decision_ref: str, **defined: Any) -> Indicator:
+        """An indicator an amending document adds to the plan: `defined` as Defined records
+        it."""
+        indicator: Indicator = cls._create(
+            cls.AddedByAmendment, id=cls.create_id(defined["plan_id"], defined["code"]),
+            reason=reason, decision_ref=decision_ref, **defined)
+        return indicator
+
+    class AddedByAmendment(Defined):
+        """An indicator added to a plan by an amending document (the change log files it)."""
+
+        reason: str
+        decision_ref: str
+
+    @property
+    def removed_by(self) -> str:
+        """The amending document that removed the indicator, "" while it counts."""
+        return str(getattr(self, "_removed_by", ""))
+
+    def remove(self, reason: str, decision_ref: str, provenance: Provenance) -> None:
+        """An amending document removes the indicator: its history stays, it no longer
+        counts."""
+        self._check_not_removed()
+        if not reason.strip():
+            raise DomainError("change.needs_reason", field="reason")
+        if not decision_ref.strip():
+            raise DomainError("revision.needs_amending", field="amending")
+        self.trigger_event(self.Removed, reason=reason, decision_ref=decision_ref,
+                           provenance=provenance)
+
+    def _check_not_removed(self) -> None:
+        if self.removed_by:
+            raise DomainError("indicator.removed", field="code", code=self.code,
+                              amending=self.removed_by)
+
     def report_value(
         self, period: ReportingPeriod, value: Decimal, source: str, provenance: Provenance
     ) -> None:
+        self._check_not_removed()
         if self.is_heading:
             raise DomainError("indicator.is_heading", field="code", code=self.code)
         if not value.is_finite():
@@ -107,6 +144,7 @@ class Indicator(Aggregate):
     def change_target(
         self, new: Target, reason: str, decision_ref: str, provenance: Provenance
     ) -> None:
+        self._check_not_removed()
         if new.text == self.target.text:
             raise DomainError("target.unchanged", field="target", target=new.text)
         if not reason.strip():
@@ -138,3 +176,12 @@ class Indicator(Aggregate):
     @event(TargetChanged)
     def _target_changed(self, new: Target) -> None:
         self.target = new
+
+    class Removed(Aggregate.Event):
+        reason: str
+        decision_ref: str
+        provenance: Provenance
+
+    @event(Removed)
+    def _removed(self, decision_ref: str) -> None:
+        self._removed_by = decision_ref

@@ -116,6 +116,36 @@ class Plan(Aggregate):
     def _group_added(self, code: str, title: str) -> None:
         self.groups = (*self.groups, (code, title))
 
+    def rename_group(self, code: str, title: str, reason: str, decision_ref: str,
+                     provenance: Provenance) -> None:
+        """The plan heads a group otherwise (an amending document renames it)."""
+        old = self.group_title(code)
+        if old is None:
+            raise DomainError("plan.no_such_group", field="group", code=code,
+                              groups=[known for known, _ in self.groups])
+        if not title.strip():
+            raise DomainError("plan.group_needs_title", field="title")
+        if title == old:
+            raise DomainError("plan.group_already_titled", field="title", code=code)
+        if not reason.strip():
+            raise DomainError("change.needs_reason", field="reason")
+        self.trigger_event(self.GroupRenamed, code=self.group_code(code), old_title=old,
+                           title=title, reason=reason, decision_ref=decision_ref,
+                           provenance=provenance)
+
+    class GroupRenamed(Aggregate.Event):
+        code: str
+        old_title: str
+        title: str
+        reason: str
+        decision_ref: str
+        provenance: Provenance
+
+    @event(GroupRenamed)
+    def _group_renamed(self, code: str, title: str) -> None:
+        self.groups = tuple((known, title if known == code else old)
+                            for known, old in self.groups)
+
     # -- revisions: an amending document changes the plan's tasks -----------------------
 
     def was_revised_by(self, sha256: str) -> bool:

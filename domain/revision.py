@@ -1,5 +1,6 @@
 """What a revised plan document changes in a plan: which tasks it adds, removes, re-words,
-re-dates or gives to other agencies.
+re-dates, gives to other agencies or moves to another group; which groups it renames; which
+indicators it adds or removes, or gives another target.
 
 Pure: the plan's tasks as they stand (`CurrentTask`, taken from the read model by the
 service) against the rows of the revised document. A row is matched to a task by its number
@@ -19,15 +20,21 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from domain.deadlines import Deadline, DeadlineKind, parse_deadline
-from domain.plan_document import IndicatorRow, TaskRow
+from domain.plan_document import IndicatorRow, TaskGroup, TaskRow
 from domain.text import fold, nfc
 
 ADDED, REMOVED, REWORDED = "added", "removed", "reworded"
 DEADLINE_CHANGED, LEAD_CHANGED, COORDINATORS_CHANGED = (
     "deadline_changed", "lead_changed", "coordinators_changed")
+GROUP_CHANGED = "group_changed"
 UNCHANGED = "unchanged"
-KINDS = (ADDED, REMOVED, REWORDED, DEADLINE_CHANGED, LEAD_CHANGED, COORDINATORS_CHANGED)
-TARGET_CHANGED = "target_changed"  # an indicator's, counted beside the tasks' kinds
+KINDS = (ADDED, REMOVED, REWORDED, DEADLINE_CHANGED, LEAD_CHANGED, COORDINATORS_CHANGED,
+         GROUP_CHANGED)
+# Counted beside the tasks' kinds: a group's, and an indicator's.
+GROUP_RENAMED = "group_renamed"
+TARGET_CHANGED, INDICATOR_ADDED, INDICATOR_REMOVED = (
+    "target_changed", "indicator_added", "indicator_removed")
+COUNTED = (*KINDS, GROUP_RENAMED, TARGET_CHANGED, INDICATOR_ADDED, INDICATOR_REMOVED)
 CLOSED = ("completed", "cancelled")  # a task in these states takes no change
 
 # Rows this alike (in words) are the same task re-worded, whatever their numbers.
@@ -88,6 +95,7 @@ class CurrentIndicator:
     name: str
     target: str  # as written
     is_heading: bool = False
+    removed: bool = False  # removed by an earlier amendment: kept, no longer counted
 
 
 @dataclass(frozen=True)
@@ -100,9 +108,21 @@ class TargetDifference:
 
 
 @dataclass(frozen=True)
+class GroupRenaming:
+    """A group of the plan the revised document heads otherwise, under the same code."""
+
+    code: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
 class RevisionDiff:
     tasks: tuple[TaskDifference, ...]  # removed tasks last
     targets: tuple[TargetDifference, ...] = ()
+    groups: tuple[GroupRenaming, ...] = ()
+    added_indicators: tuple[IndicatorRow, ...] = ()
+    removed_indicators: tuple[CurrentIndicator, ...] = ()
 
     def of_kind(self, kind: str) -> tuple[TaskDifference, ...]:
         return tuple(t for t in self.tasks if kind in t.kinds)
@@ -118,7 +138,17 @@ class RevisionDiff:
     def counts(self) -> dict[str, int]:
         """Tasks per kind of change that will be recorded (a task may count under several)."""
         counts = {kind: sum(1 for t in self.of_kind(kind) if t.applicable) for kind in KINDS}
-        return {**counts, TARGET_CHANGED: len(self.targets)}
+        return {**counts, GROUP_RENAMED: len(self.groups), TARGET_CHANGED: len(self.targets),
+                INDICATOR_ADDED: len(self.added_indicators),
+                INDICATOR_REMOVED: len(self.removed_indicators)}
+
+    @property
+    def moved_to(self) -> tuple[str, ...]:
+        """The groups tasks are moved to (or added under), each once, in order."""
+        return tuple(dict.fromkeys(
+            d.after.group_code for d in self.tasks
+            if d.after is not None and d.after.group_code and d.applicable
+            and (ADDED in d.kinds or GROUP_CHANGED in d.kinds)))
 
 
 # -- wording -----------------------------------------------------------------------------
@@ -162,7 +192,7 @@ def target_changes(current: Sequence[CurrentIndicator], rows: Sequence[Indicator
                    ) -> tuple[TargetDifference, ...]:
     """The indicators both list whose target the revised document writes otherwise (an
     indicator it leaves out, or gives no target, keeps its own)."""
-    by_code = {nfc(i.code): i for i in current if not i.is_heading}
+    by_code = {nfc(i.code): i for i in current if not i.is_heading and not i.removed}
     found = []
     for row in rows:
         old = by_code.get(nfc(row.code).rstrip("."))
@@ -170,6 +200,47 @@ def target_changes(current: Sequence[CurrentIndicator], rows: Sequence[Indicator
             found.append(TargetDifference(old.code, old.name, old.target, nfc(row.target),
                                           row.unit))
     return tuple(found)
+
+
+def _code(code: str) -> str:
+    return nfc(code).strip().rstrip(".")
+
+
+def indicators_added(current: Sequence[CurrentIndicator], rows: Sequence[IndicatorRow]
+                     ) -> tuple[IndicatorRow, ...]:
+    """The rows whose code no indicator of the plan has (one removed before keeps its code:
+    the document naming it again adds nothing)."""
+    known = {_code(i.code) for i in current}
+    return tuple(r for r in rows if _code(r.code) and _code(r.code) not in known)
+
+
+def indicators_removed(current: Sequence[CurrentIndicator], rows: Sequence[IndicatorRow]
+                       ) -> tuple[CurrentIndicator, ...]:
+    """The plan's indicators a revised document that lists indicators leaves out (a document
+    listing none removes none)."""
+    if not rows:
+        return ()
+    listed = {_code(r.code) for r in rows}
+    return tuple(i for i in current if not i.removed and _code(i.code) not in listed)
+
+
+def groups_renamed(current: Sequence[tuple[str, str]], groups: Sequence[TaskGroup]
+                   ) -> tuple[GroupRenaming, ...]:
+    """The plan's groups (code, title) the document heads with other words, same code."""
+    titles = {fold(code): (code, title) for code, title in current}
+    found = []
+    for group in groups:
+        known = titles.get(fold(group.code))
+        if known and group.title.strip() and not same_wording(known[1], group.title):
+            found.append(GroupRenaming(known[0], known[1], nfc(group.title)))
+    return tuple(found)
+
+
+def _moves_groups(current: Sequence[CurrentTask], rows: Sequence[TaskRow]) -> bool:
+    """Whether the document's groups are the plan's (some code in common): a document under
+    no heading, or headed otherwise, moves no task."""
+    written = {fold(r.group_code) for r in rows if r.group_code}
+    return len(written) > 1 and bool(written & {fold(t.group_code) for t in current})
 
 
 # -- matching ----------------------------------------------------------------------------
@@ -232,11 +303,14 @@ def match_rows(current: Sequence[CurrentTask], rows: Sequence[TaskRow]
 def revision_diff(current: Sequence[CurrentTask], rows: Sequence[TaskRow],
                   keys_of: KeysOf, indicators: Sequence[CurrentIndicator] = (),
                   indicator_rows: Sequence[IndicatorRow] = (), *,
-                  partial: bool = False) -> RevisionDiff:
+                  partial: bool = False, groups: Sequence[tuple[str, str]] = (),
+                  group_rows: Sequence[TaskGroup] = ()) -> RevisionDiff:
     """`keys_of`: the agency keys a cell names, as an import would record them. `partial`:
     the document lists only the tasks it amends or adds (an amending decision's list), so a
-    task it leaves out stays as it is instead of being removed."""
+    task it leaves out stays as it is instead of being removed, and so does an indicator.
+    `groups`: the plan's (code, title); `group_rows`: the document's headings."""
     pairs, _, removed = match_rows(current, rows)
+    moves = _moves_groups(current, rows)
     by_row = {id(row): (task, score) for task, row, score in pairs}
     taken = {t.number for t in current}
     out: list[TaskDifference] = []
@@ -246,7 +320,7 @@ def revision_diff(current: Sequence[CurrentTask], rows: Sequence[TaskRow],
         if id(row) in by_row:
             task, score = by_row[id(row)]
             out.append(TaskDifference(
-                _kinds(task, row, leads, coordinators, deadline), task.number,
+                _kinds(task, row, leads, coordinators, deadline, moves), task.number,
                 row.shown_number, task.group_code, task, row, leads, coordinators, deadline,
                 score))
         else:
@@ -257,7 +331,10 @@ def revision_diff(current: Sequence[CurrentTask], rows: Sequence[TaskRow],
     # A task cancelled already is gone from the plan: a revision that leaves it out agrees.
     out += [TaskDifference((REMOVED,), t.number, "", t.group_code, t, None, similarity=0.0)
             for t in removed if t.state != "cancelled" and not partial]
-    return RevisionDiff(tuple(out), target_changes(indicators, indicator_rows))
+    return RevisionDiff(
+        tuple(out), target_changes(indicators, indicator_rows),
+        groups_renamed(groups, group_rows), indicators_added(indicators, indicator_rows),
+        () if partial else indicators_removed(indicators, indicator_rows))
 
 
 def _agencies(row: TaskRow, keys_of: KeysOf) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -267,7 +344,7 @@ def _agencies(row: TaskRow, keys_of: KeysOf) -> tuple[tuple[str, ...], tuple[str
 
 
 def _kinds(task: CurrentTask, row: TaskRow, leads: tuple[str, ...],
-           coordinators: tuple[str, ...], deadline: Deadline) -> tuple[str, ...]:
+           coordinators: tuple[str, ...], deadline: Deadline, moves: bool) -> tuple[str, ...]:
     kinds = []
     if not (same_wording(task.title, row.title)
             and same_wording(task.expected_output, row.expected_output)):
@@ -278,6 +355,8 @@ def _kinds(task: CurrentTask, row: TaskRow, leads: tuple[str, ...],
         kinds.append(LEAD_CHANGED)
     if set(coordinators) != set(task.coordinators):
         kinds.append(COORDINATORS_CHANGED)
+    if moves and row.group_code and fold(row.group_code) != fold(task.group_code):
+        kinds.append(GROUP_CHANGED)
     return tuple(kinds) or (UNCHANGED,)
 
 

@@ -266,6 +266,22 @@ class Task(Aggregate):
             reason=reason, decision_ref=decision_ref, provenance=provenance,
         )
 
+    def change_group(
+        self, group_code: str, reason: str, decision_ref: str, provenance: Provenance,
+    ) -> None:
+        """The task is moved to another group of the plan (an amending document moves it)."""
+        self.check_can_change()
+        if not group_code.strip():
+            raise DomainError("plan.group_needs_code", field="group")
+        if group_code == self.group_code:
+            raise DomainError("task.already_in_group", field="group", number=self.number,
+                              group=group_code)
+        self._require_reason(reason)
+        self.trigger_event(
+            self.GroupChanged, old_group_code=self.group_code, group_code=group_code,
+            reason=reason, decision_ref=decision_ref, provenance=provenance,
+        )
+
     def record_trigger(self, triggered_on: date, note: str, provenance: Provenance) -> None:
         """The outside event a conditional deadline waits for has happened."""
         self.check_can_change()
@@ -562,6 +578,17 @@ class Task(Aggregate):
     @event(Reworded)
     def _reworded(self, title: str, expected_output: str) -> None:
         self.title, self.expected_output = title, expected_output
+
+    class GroupChanged(Aggregate.Event):
+        old_group_code: str
+        group_code: str
+        reason: str
+        decision_ref: str
+        provenance: Provenance
+
+    @event(GroupChanged)
+    def _group_changed(self, group_code: str) -> None:
+        self.group_code = group_code
 
     class TriggerRecorded(Aggregate.Event):
         triggered_on: date

@@ -56,6 +56,8 @@ class IndicatorDetail:
     latest: IndicatorValue | None
     version: int
     values: tuple[IndicatorValue, ...]
+    removed_by: str = ""  # the amending document that removed it: it no longer counts
+    removed_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ def indicator_detail(state: PlanState, indicator: IndicatorView) -> IndicatorDet
         is_heading=indicator.is_heading, parent_code=indicator.parent_code,
         responsible=tuple(state.agency_name(k) for k in indicator.responsible),
         latest=indicator.latest, version=indicator.version, values=tuple(indicator.values),
+        removed_by=indicator.removed_by, removed_on=indicator.removed_on,
     )
 
 

@@ -46,7 +46,7 @@ def _names(state: PlanState, keys: tuple[str, ...]) -> str:
 def diff_states(before: PlanState, after: PlanState, on_before: date, on_after: date,
                 before_label: str, after_label: str) -> PlanDiff:
     a, b = _by_id(before), _by_id(after)
-    items: list[DiffItem] = _revisions(before, after)
+    items: list[DiffItem] = _revisions(before, after) + _groups(before, after)
     for key in [k for k in b if k not in a]:
         task = b[key]
         items.append(DiffItem("task_added", f"task {task.number}", "", task.title,
@@ -63,7 +63,16 @@ def diff_states(before: PlanState, after: PlanState, on_before: date, on_after: 
                                             on_before, on_after)]
     for indicator in after.indicators.values():
         old = before.indicators.get(indicator.id)  # its id derives from its plan's
-        if old and old.target.text != indicator.target.text:
+        if old is None:
+            items.append(DiffItem("indicator_added", f"indicator {indicator.code}", "",
+                                  indicator.name, f"Indicator {indicator.code} added: "
+                                  f"{indicator.name}", _indicator_plan(after, indicator.id)))
+        elif indicator.removed_by and not old.removed_by:
+            items.append(DiffItem("indicator_removed", f"indicator {indicator.code}",
+                                  old.name, "", f"Indicator {indicator.code} removed by "
+                                  f"{indicator.removed_by}",
+                                  _indicator_plan(after, indicator.id)))
+        elif old.target.text != indicator.target.text:
             items.append(DiffItem("target_changed", f"indicator {indicator.code}",
                                   old.target.text, indicator.target.text,
                                   f"Indicator {indicator.code}: target '{old.target.text}' → "
@@ -85,6 +94,20 @@ def _revisions(before: PlanState, after: PlanState) -> list[DiffItem]:
                                       revision.amending,
                                       f"Plan {plan.number} revised by {revision.amending}: "
                                       f"{changed or 'no change'}", plan.number))
+    return items
+
+
+def _groups(before: PlanState, after: PlanState) -> list[DiffItem]:
+    """The groups headed otherwise between the two states."""
+    items = []
+    for plan in after.plans.values():
+        old = before.plans.get(plan.id)
+        for code, title in plan.groups.items():
+            was = old.groups.get(code) if old else None
+            if was is not None and was != title:
+                items.append(DiffItem("group_renamed", f"group {code}", was, title,
+                                      f"Group {code} renamed: '{was}' → '{title}'",
+                                      plan.number))
     return items
 
 
@@ -113,6 +136,9 @@ def _task_changes(number: str, before: PlanState, after: PlanState, old: TaskVie
                               f"{_names(after, new.leads)}"))
     status_old = classify(old.facts(), on_before)
     status_new = classify(new.facts(), on_after)
+    if old.group_code != new.group_code:
+        items.append(DiffItem("group_changed", subject, old.group_code, new.group_code,
+                              f"Task {number}: group {old.group_code} → {new.group_code}"))
     if status_old != status_new:
         items.append(DiffItem("status_changed", subject, status_old.value, status_new.value,
                               f"Task {number}: {status_old.label_vi} → {status_new.label_vi}"))

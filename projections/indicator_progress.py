@@ -20,7 +20,8 @@ class IndicatorProgress:
     latest_value: str | None
     latest_period: str | None
     latest_source: str | None
-    met: bool | None  # None: no value yet, or a target that allows no judgement
+    met: bool | None  # None: no value yet, a target that allows no judgement, or removed
+    removed_by: str = ""  # the amending document that removed it: it no longer counts
 
 
 def _code_key(indicator: IndicatorView) -> tuple[int, ...]:
@@ -39,6 +40,8 @@ def indicator_progress(state: PlanState) -> list[IndicatorProgress]:
             latest_value=str(latest.value) if latest else None,
             latest_period=latest.period if latest else None,
             latest_source=latest.source if latest else None,
-            met=indicator.target.is_met_by(latest.value) if latest else None,
+            met=indicator.target.is_met_by(latest.value)
+            if latest and not indicator.removed_by else None,
+            removed_by=indicator.removed_by,
         ))
     return rows

@@ -228,6 +228,8 @@ class IndicatorView:
     parent_code: str | None
     values: list[IndicatorValue] = field(default_factory=list)
     version: int = 1
+    removed_by: str = ""  # the amending document that removed it; it no longer counts
+    removed_on: date | None = None
 
     @property
     def latest(self) -> IndicatorValue | None:

@@ -169,7 +169,8 @@ def build(reads: TenantQueries, display_name: str, period: ReportPeriod, on: dat
         scores=scorecard(state, on.year, on),
         overdue=sorted(overdue, key=lambda o: -o.days),
         deadline_changes=_deadline_changes(reads, period, known_at),
-        indicators=[i for i in indicator_progress(state) if not i.is_heading],
+        indicators=[i for i in indicator_progress(state)
+                    if not i.is_heading and not i.removed_by],
         agency_reports=_agency_reports(state, period),
         ended=scorecard(state, on.year, on, part="ended"),
         simulated=simulated,

@@ -105,7 +105,13 @@ def build_indicator(
     plan_id: UUID, row: IndicatorRow, provenance: Provenance, built: PlanAggregates
 ) -> Indicator:
     """An indicator row as its aggregate: the target parsed, the agencies named by key."""
-    return Indicator(
+    return Indicator(**indicator_fields(plan_id, row, provenance, built))
+
+
+def indicator_fields(plan_id: UUID, row: IndicatorRow, provenance: Provenance,
+                     built: PlanAggregates) -> dict[str, Any]:
+    """What `Indicator.Defined` records of an indicator row."""
+    return dict(
         plan_id=plan_id,
         code=row.code,
         name=row.name,

@@ -2,8 +2,9 @@
 
 The preview compares the plan's tasks as the read models hold them with the rows of the
 revised document (domain/revision.py says how). Recording it turns each difference into the
-event a person would record by hand (a task added, cancelled, re-worded, re-dated or
-reassigned), every one citing the amending document and taking effect on its date, plus
+event a person would record by hand (a task added, cancelled, re-worded, re-dated,
+reassigned or moved to another group; a group renamed; an indicator added, removed or given
+another target), every one citing the amending document and taking effect on its date, plus
 `Plan.Revised`; all in one transaction. A document recorded against the plan once records
 nothing the second time.
 """
@@ -26,6 +27,7 @@ from domain.revision import (
     ADDED,
     COORDINATORS_CHANGED,
     DEADLINE_CHANGED,
+    GROUP_CHANGED,
     LEAD_CHANGED,
     REMOVED,
     REWORDED,
@@ -41,7 +43,13 @@ from domain.text import clean, fold, nfc
 from projections.plan_state import PlanState
 from service.commands import CommandResult, Context, RevisePlan
 from service.handlers import ImportRefused, Outcome, handles
-from service.plan_import import PlanAggregates, agency_keys, build_task, task_fields
+from service.plan_import import (
+    PlanAggregates,
+    agency_keys,
+    build_task,
+    indicator_fields,
+    task_fields,
+)
 from service.queries import TenantQueries
 
 if TYPE_CHECKING:
@@ -55,9 +63,17 @@ class RevisionPreview:
     sha256: str
     diff: RevisionDiff
     recorded_already: bool  # this document was recorded against the plan before
-    new_groups: tuple[TaskGroup, ...]  # groups the added tasks need
+    new_groups: tuple[TaskGroup, ...]  # groups the added or moved tasks need
     new_agencies: dict[str, str]  # key -> name, of the agencies the register lacks
     warnings: tuple[Message, ...]  # deadlines kept as text, rows with no lead
+    plan_groups: tuple[tuple[str, str], ...] = ()  # the plan's (code, title) as they stand
+
+
+    def new_groups_titles(self) -> tuple[tuple[str, str], ...]:
+        """(code folded, title) of the groups tasks go to: the plan's (as renamed) and new."""
+        renamed = {fold(g.code): g.after for g in self.diff.groups}
+        return tuple((fold(code), renamed.get(fold(code), title)) for code, title in (
+            *self.plan_groups, *((g.code, g.title) for g in self.new_groups)))
 
 
 def current_tasks(state: PlanState, plan_id: Any) -> list[CurrentTask]:
@@ -67,7 +83,7 @@ def current_tasks(state: PlanState, plan_id: Any) -> list[CurrentTask]:
 
 
 def current_indicators(state: PlanState, plan_id: Any) -> list[CurrentIndicator]:
-    return [CurrentIndicator(i.code, i.name, i.target.text, i.is_heading)
+    return [CurrentIndicator(i.code, i.name, i.target.text, i.is_heading, bool(i.removed_by))
             for i in state.indicators.values() if Indicator.create_id(plan_id, i.code) == i.id]
 
 
@@ -88,7 +104,7 @@ def preview_revision(ledger: TenantLedger, plan: Plan, document: PlanDocument,
     diff = revision_diff(current_tasks(state, plan.id), document.tasks,
                          lambda cell: agency_keys(cell, built),
                          current_indicators(state, plan.id), document.indicators,
-                         partial=partial)
+                         partial=partial, groups=plan.groups, group_rows=document.groups)
     added = diff.of_kind(ADDED)
     scratch = PlanAggregates(plan=plan, tasks=[], indicators=[], registered=built.registered)
     provenance = Provenance(actor="preview", effective_on=date.today())
@@ -96,9 +112,10 @@ def preview_revision(ledger: TenantLedger, plan: Plan, document: PlanDocument,
         assert difference.after is not None
         build_task(plan, replace(difference.after, number=difference.reference), provenance,
                    scratch)
+    for row in diff.added_indicators:
+        agency_keys(row.responsible, built)  # names the agencies the register lacks
     titles = {g.code: g for g in document.groups}
-    needed = dict.fromkeys(d.group_code for d in added if d.group_code)
-    new_groups = tuple(titles.get(code, TaskGroup(code, code)) for code in needed
+    new_groups = tuple(titles.get(code, TaskGroup(code, code)) for code in diff.moved_to
                        if plan.group_title(code) is None)
     warnings = list(scratch.warnings)
     live = sum(1 for t in state.tasks.values() if t.plan_id == plan.id and t.state != "cancelled")
@@ -109,6 +126,7 @@ def preview_revision(ledger: TenantLedger, plan: Plan, document: PlanDocument,
     return RevisionPreview(
         plan=plan.number, document=document, sha256=sha256, diff=diff,
         recorded_already=plan.was_revised_by(sha256), new_groups=new_groups,
+        plan_groups=tuple(plan.groups),
         new_agencies={key: name.name for key, name in built.agencies.items()
                       if key not in state.agencies},
         warnings=tuple(warnings))
@@ -142,6 +160,8 @@ def revise_plan(ledger: TenantLedger, command: RevisePlan, ctx: Context) -> Outc
     reason = clean(command.reason) or f"Điều chỉnh Kế hoạch {plan.number} theo {amending}"
     for group in preview.new_groups:
         plan.add_group(group.code, group.title, provenance)
+    for renamed in preview.diff.groups:
+        plan.rename_group(renamed.code, renamed.after, reason, amending, provenance)
     built = _built(plan, TenantQueries(ledger.app).state())
     changed: list[Task] = []
     for difference in preview.diff.changes:
@@ -153,6 +173,15 @@ def revise_plan(ledger: TenantLedger, command: RevisePlan, ctx: Context) -> Outc
         indicator = ledger.indicator(target.code, plan.number)
         indicator.change_target(parse_target(target.after, indicator.unit), reason, amending,
                                 provenance)
+        indicators.append(indicator)
+    for row in preview.diff.added_indicators:
+        indicators.append(Indicator.add_by_amendment(
+            reason=reason, decision_ref=amending,
+            **indicator_fields(plan.id, replace(row, code=row.code.strip().rstrip(".")),
+                               provenance, built)))
+    for gone in preview.diff.removed_indicators:
+        indicator = ledger.indicator(gone.code, plan.number)
+        indicator.remove(reason, amending, provenance)
         indicators.append(indicator)
     agencies = [Agency.register(name, provenance) for key, name in built.agencies.items()
                 if Agency.create_id(key) not in ledger.app.repository]
@@ -186,6 +215,8 @@ def _record(ledger: TenantLedger, plan: Plan, difference: TaskDifference, reason
         task.change_deadline(difference.deadline, reason, amending, provenance)
     if {LEAD_CHANGED, COORDINATORS_CHANGED} & set(difference.kinds):
         task.reassign(difference.leads, difference.coordinators, reason, amending, provenance)
+    if GROUP_CHANGED in difference.kinds:
+        task.change_group(plan.group_code(row.group_code), reason, amending, provenance)
     return task
 
 
@@ -193,6 +224,8 @@ def revision_json(preview: RevisionPreview, register: Mapping[str, str]) -> dict
     """The preview as the API answers it (and `r57 plan revise --json` prints it);
     `register`: the tenant's agencies, key -> current name."""
     header = preview.document.header
+
+    groups = {code: title for code, title in preview.new_groups_titles()}
 
     def agency_name(key: str) -> str:
         return register.get(key) or preview.new_agencies.get(key) or key
@@ -211,6 +244,12 @@ def revision_json(preview: RevisionPreview, register: Mapping[str, str]) -> dict
                     "deadline": row.deadline}
         return None
 
+    def moved_to(difference: TaskDifference) -> dict[str, str] | None:
+        if GROUP_CHANGED not in difference.kinds or difference.after is None:
+            return None
+        code = difference.after.group_code
+        return {"code": code, "title": groups.get(fold(code), code)}
+
     return {
         "plan": preview.plan,
         "sha256": preview.sha256,
@@ -224,11 +263,19 @@ def revision_json(preview: RevisionPreview, register: Mapping[str, str]) -> dict
             {"task": d.reference, "written_number": d.written_number or None,
              "group": d.group_code, "kinds": list(d.kinds), "applicable": d.applicable,
              "similarity": round(d.similarity, 2),
+             "moved_to": moved_to(d),
              "before": side(d, False), "after": side(d, True)}
             for d in preview.diff.changes],
         "unchanged": sum(1 for d in preview.diff.tasks if not d.changed),
         "targets": [{"indicator": t.code, "name": t.name, "before": t.before, "after": t.after}
                     for t in preview.diff.targets],
+        "groups_renamed": [{"code": g.code, "before": g.before, "after": g.after}
+                           for g in preview.diff.groups],
+        "indicators_added": [
+            {"indicator": r.code.strip().rstrip("."), "name": r.name, "unit": r.unit,
+             "target": r.target} for r in preview.diff.added_indicators],
+        "indicators_removed": [{"indicator": i.code, "name": i.name, "target": i.target}
+                               for i in preview.diff.removed_indicators],
         "new_groups": [{"code": g.code, "title": g.title} for g in preview.new_groups],
         "new_agencies": list(preview.new_agencies.values()),
         "warnings": list(preview.warnings),

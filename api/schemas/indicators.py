@@ -48,6 +48,10 @@ class IndicatorSchema(Strict):
     responsible = fields.List(fields.String(), required=True)
     latest = fields.Nested(IndicatorValueSchema, required=True, allow_none=True)
     version = fields.Integer(required=True)
+    removed_by = fields.String(required=True, metadata={
+        "description": "The amending document that removed the indicator (its history kept, "
+                       "no longer counted in progress); empty while it counts."})
+    removed_on = fields.Date(required=True, allow_none=True)
 
 
 class IndicatorDetailSchema(IndicatorSchema):

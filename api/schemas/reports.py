@@ -96,7 +96,11 @@ class IndicatorProgressSchema(Strict):
     latest_value = fields.String(required=True, allow_none=True)
     latest_period = fields.String(required=True, allow_none=True)
     latest_source = fields.String(required=True, allow_none=True)
-    met = fields.Boolean(required=True, allow_none=True)
+    met = fields.Boolean(required=True, allow_none=True, metadata={
+        "description": "null: no value yet, a target that allows no judgement, or removed."})
+    removed_by = fields.String(required=True, metadata={
+        "description": "The amending document that removed the indicator; empty while it "
+                       "counts."})
 
 
 class IndicatorProgressListSchema(Strict):

@@ -13,7 +13,7 @@ from api.schemas.common import (
     required_text,
     text,
 )
-from domain.revision import KINDS, UNCHANGED
+from domain.revision import COUNTED, KINDS, UNCHANGED
 
 
 class PlanReviseFormSchema(Strict):
@@ -52,6 +52,11 @@ class RevisionSideSchema(Strict):
     deadline = fields.String(required=True, metadata={"description": "As written."})
 
 
+class NewGroupSchema(Strict):
+    code = fields.String(required=True, metadata={"description": "Its code: II."})
+    title = fields.String(required=True)
+
+
 class RevisionChangeSchema(Strict):
     task = fields.String(required=True, metadata={
         "description": "The task's number in the ledger (for a task added: the one it gets)."})
@@ -67,6 +72,9 @@ class RevisionChangeSchema(Strict):
         "description": "How alike the two wordings are, 0 to 1."})
     before = fields.Nested(RevisionSideSchema, required=True, allow_none=True)
     after = fields.Nested(RevisionSideSchema, required=True, allow_none=True)
+    moved_to = fields.Nested(NewGroupSchema, required=True, allow_none=True, metadata={
+        "description": "The group the task moves to (kind group_changed), else null; "
+                       "`group` is the one it leaves."})
 
 
 class RevisedTargetSchema(Strict):
@@ -76,16 +84,30 @@ class RevisedTargetSchema(Strict):
     after = fields.String(required=True)
 
 
+class RenamedGroupSchema(Strict):
+    code = fields.String(required=True)
+    before = fields.String(required=True, metadata={"description": "The title it had."})
+    after = fields.String(required=True, metadata={"description": "The title it gets."})
+
+
+class AddedIndicatorSchema(Strict):
+    indicator = fields.String(required=True, metadata={"description": "Its code: 7.10."})
+    name = fields.String(required=True)
+    unit = fields.String(required=True)
+    target = fields.String(required=True, metadata={"description": "As written."})
+
+
+class RemovedIndicatorSchema(Strict):
+    indicator = fields.String(required=True)
+    name = fields.String(required=True)
+    target = fields.String(required=True, metadata={"description": "The target it had."})
+
+
 class RevisionDocumentSchema(Strict):
     number = fields.String(required=True, allow_none=True)
     issued_on = fields.String(required=True, allow_none=True, metadata={"format": "date"})
     source_format = fields.String(required=True)
     tasks = fields.Integer(required=True)
-
-
-class NewGroupSchema(Strict):
-    code = fields.String(required=True)
-    title = fields.String(required=True)
 
 
 class PlanRevisionSchema(Strict):
@@ -96,12 +118,22 @@ class PlanRevisionSchema(Strict):
                        "when the document was recorded against the plan before)."})
     recorded_already = fields.Boolean(required=True)
     document = fields.Nested(RevisionDocumentSchema, required=True)
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
-                         metadata={"description": "Tasks per kind of change recorded."})
+    counts = fields.Dict(keys=fields.String(validate=validate.OneOf(COUNTED)),
+                         values=fields.Integer(), required=True, metadata={
+                             "description": "Tasks per kind of change recorded, then groups "
+                                            "renamed and indicators added, removed or "
+                                            "given another target."})
     changes = fields.List(fields.Nested(RevisionChangeSchema), required=True)
     unchanged = fields.Integer(required=True)
     targets = fields.List(fields.Nested(RevisedTargetSchema), required=True, metadata={
         "description": "Indicators whose target the document writes otherwise."})
+    groups_renamed = fields.List(fields.Nested(RenamedGroupSchema), required=True, metadata={
+        "description": "Groups of the plan the document heads otherwise, same code."})
+    indicators_added = fields.List(fields.Nested(AddedIndicatorSchema), required=True,
+                                   metadata={"description": "Indicators the plan lacks."})
+    indicators_removed = fields.List(fields.Nested(RemovedIndicatorSchema), required=True,
+                                     metadata={"description": "Indicators the document "
+                                               "leaves out: kept, no longer counted."})
     new_groups = fields.List(fields.Nested(NewGroupSchema), required=True)
     new_agencies = fields.List(fields.String(), required=True)
     warnings = fields.List(RenderedMessage(), required=True)

@@ -110,11 +110,13 @@ def revise_plan(form: dict[str, Any]) -> Reply:
 
     The document's tasks are compared with the plan's: matched by group and number, or by
     wording when an amendment renumbered them. Each change (a task added, removed, re-worded,
-    re-dated, given another lead or other coordinators) is recorded as the event a person
-    would record, citing `amending` and taking effect on its date, all in one transaction,
-    with `Plan.Revised`. `listed_only=true`: the document lists only the tasks it amends or adds
-    (the others stay). `preview=true` answers the differences and records nothing. 201 when
-    recorded; 200 for a preview, or when this document was recorded against the plan before.
+    re-dated, given another lead or other coordinators, moved to another group; a group
+    renamed; an indicator added, removed or given another target) is recorded as the event a
+    person would record, citing `amending` and taking effect on its date, all in one
+    transaction, with `Plan.Revised`. `listed_only=true`: the document lists only the tasks
+    it amends or adds (the others stay). `preview=true` answers the differences and records
+    nothing. 201 when recorded; 200 for a preview, or when this document was recorded against
+    the plan before.
     """
     data, filename = _document_file(form)
     document = read_isolated(data, filename, require_number=False)

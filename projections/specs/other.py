@@ -9,6 +9,7 @@ from domain.catalogue import PlanCatalogue
 from domain.indicator import Indicator
 from domain.lineage import TenantLineage
 from domain.plan import Plan
+from domain.revision import COUNTED
 from domain.targets import Target
 from projections import codec, plan_state
 from projections.plan_state import (
@@ -81,6 +82,15 @@ def _group_added_audit(state: PlanState, e: Plan.GroupAdded) -> Audit:
     return Audit({"code": e.code, "title": e.title})
 
 
+def _group_renamed(state: PlanState, e: Plan.GroupRenamed) -> None:
+    if plan := state.plans.get(e.originator_id):
+        plan.groups[e.code] = e.title
+
+
+def _group_renamed_audit(state: PlanState, e: Plan.GroupRenamed) -> Audit:
+    return Audit({"code": e.code, "title": e.title}, {"group": (e.old_title, e.title)})
+
+
 def _plan_revised(state: PlanState, e: Plan.Revised) -> None:
     if plan := state.plans.get(e.originator_id):
         plan.revisions.append(RevisionView(
@@ -91,9 +101,7 @@ def _plan_revised(state: PlanState, e: Plan.Revised) -> None:
 
 
 def _plan_revised_audit(state: PlanState, e: Plan.Revised) -> Audit:
-    counts = {kind: e.counts.get(kind, 0) for kind in (
-        "added", "removed", "reworded", "deadline_changed", "lead_changed",
-        "coordinators_changed", "target_changed")}
+    counts = {kind: e.counts.get(kind, 0) for kind in COUNTED}
     return Audit({"amending": e.decision_ref,
                   "amending_on": e.amending_on.isoformat() if e.amending_on else None,
                   **counts})
@@ -229,6 +237,23 @@ def _value_reported_audit(state: PlanState, e: Indicator.ValueReported) -> Audit
                  {"value": ("", str(e.value))})
 
 
+def _indicator_removed(state: PlanState, e: Indicator.Removed) -> None:
+    if indicator := _indicator(state, e):
+        indicator.removed_by = e.decision_ref
+        indicator.removed_on = e.provenance.effective_on
+
+
+def _indicator_removed_audit(state: PlanState, e: Indicator.Removed) -> Audit:
+    indicator = state.indicators.get(e.originator_id)
+    return Audit({"code": indicator.code if indicator else "?",
+                  "name": indicator.name if indicator else "", "amending": e.decision_ref},
+                 {"removed_by": ("", e.decision_ref)})
+
+
+def _indicator_added_audit(state: PlanState, e: Indicator.AddedByAmendment) -> Audit:
+    return Audit({"code": e.code, "name": e.name, "target": e.target.text})
+
+
 def _target_changed(state: PlanState, e: Indicator.TargetChanged) -> None:
     if indicator := _indicator(state, e):
         indicator.target = e.new
@@ -256,6 +281,8 @@ def _merger_audit(state: PlanState, e: TenantLineage.MergerRecorded) -> Audit:
 SPECS: dict[type[Any], EventSpec] = {
     Plan.Issued: EventSpec(PLAN, _plan_issued, "audit.plan_issued", _plan_issued_audit),
     Plan.GroupAdded: EventSpec(PLAN, _group_added, "audit.group_added", _group_added_audit),
+    Plan.GroupRenamed: EventSpec(PLAN, _group_renamed, "audit.group_renamed",
+                                 _group_renamed_audit, "group_renamed"),
     Plan.Revised: EventSpec(PLAN, _plan_revised, "audit.plan_revised", _plan_revised_audit,
                             "plan_revised"),
     Agency.Registered: EventSpec(AGENCY, _agency_registered, "audit.agency_registered",
@@ -276,6 +303,12 @@ SPECS: dict[type[Any], EventSpec] = {
                                        _collective_marked_audit),
     Indicator.Defined: EventSpec(INDICATOR, _indicator_defined, "audit.indicator_defined",
                                  _indicator_defined_audit),
+    # An indicator an amending document adds or removes is a change inspectors follow.
+    Indicator.AddedByAmendment: EventSpec(INDICATOR, _indicator_defined,
+                                          "audit.indicator_added", _indicator_added_audit,
+                                          "indicator_added"),
+    Indicator.Removed: EventSpec(INDICATOR, _indicator_removed, "audit.indicator_removed",
+                                 _indicator_removed_audit, "indicator_removed"),
     Indicator.Carried: EventSpec(INDICATOR, _indicator_carried, "audit.indicator_carried",
                                  _indicator_carried_audit),
     Indicator.ValueReported: EventSpec(INDICATOR, _value_reported, "audit.value_reported",

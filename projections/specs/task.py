@@ -129,6 +129,18 @@ def _reworded_audit(state: PlanState, e: Task.Reworded) -> Audit:
     return Audit({"title": e.title}, changes)
 
 
+# -- GroupChanged --------------------------------------------------------------------------
+
+def _group_changed(state: PlanState, e: Task.GroupChanged) -> None:
+    if task := _task(state, e):
+        task.group_code = e.group_code
+
+
+def _group_changed_audit(state: PlanState, e: Task.GroupChanged) -> Audit:
+    return Audit({"old": e.old_group_code, "group": e.group_code},
+                 {"group": (e.old_group_code, e.group_code)})
+
+
 # -- DeadlineChanged -----------------------------------------------------------------------
 
 def _deadline_changed(state: PlanState, e: Task.DeadlineChanged) -> None:
@@ -272,6 +284,8 @@ SPECS: dict[type[Any], EventSpec] = {
                                "reassigned"),
     Task.Reworded: EventSpec(TASK, _reworded, "audit.task_reworded", _reworded_audit,
                              "reworded"),
+    Task.GroupChanged: EventSpec(TASK, _group_changed, "audit.task_group_changed",
+                                 _group_changed_audit, "group_changed"),
     Task.DeadlineChanged: EventSpec(TASK, _deadline_changed, "audit.deadline_changed",
                                     _deadline_changed_audit, "deadline_changed"),
     Task.TriggerRecorded: EventSpec(TASK, _trigger_recorded, "audit.trigger_recorded",

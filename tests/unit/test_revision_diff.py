@@ -5,6 +5,7 @@ with its diacritics, wherever the tone mark sits."""
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from domain.agencies import split_agencies
@@ -12,12 +13,14 @@ from domain.deadlines import parse_deadline
 from domain.plan_document import IndicatorRow, TaskRow
 from domain.revision import (
     ADDED,
+    GROUP_CHANGED,
     CurrentIndicator,
     CurrentTask,
     revision_diff,
     same_wording,
 )
 from importers import read_plan_document
+from tests.fixtures import REGROUPED_SEED
 from tests.fixtures import REVISED_SEED as REVISED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +55,9 @@ def test_the_revised_seed_differs_by_exactly_the_five_changes_written_into_it() 
         ("7", "", ("removed",)),
     ]
     assert diff.counts() == {"added": 1, "removed": 1, "reworded": 1, "deadline_changed": 1,
-                             "lead_changed": 1, "coordinators_changed": 0, "target_changed": 0}
+                             "lead_changed": 1, "coordinators_changed": 0, "group_changed": 0,
+                             "group_renamed": 0, "target_changed": 0, "indicator_added": 0,
+                             "indicator_removed": 0}
     # Every task after the dropped one moved up a number and is still matched to itself.
     unchanged = [d for d in diff.tasks if not d.changed]
     assert len(unchanged) == 56
@@ -125,3 +130,52 @@ def test_the_same_deadline_written_otherwise_and_leads_in_another_order_are_no_c
     diff = revision_diff(current, [row("1", "Xây dựng kế hoạch", leads="Sở Tư pháp, Sở Y tế",
                                        deadline="03/2025")], keys)
     assert diff.changes == ()
+
+
+def current_indicators(rows: list[IndicatorRow]) -> list[CurrentIndicator]:
+    return [CurrentIndicator(r.code.rstrip("."), r.name, r.target, r.is_heading) for r in rows]
+
+
+def test_a_task_moved_to_another_group_a_group_renamed_and_indicators_added_and_removed(
+        ) -> None:
+    seed, revised = read_plan_document(SEED), read_plan_document(REGROUPED_SEED)
+    diff = revision_diff([as_current(r) for r in seed.tasks], revised.tasks, keys,
+                         current_indicators(seed.indicators), revised.indicators,
+                         groups=[(g.code, g.title) for g in seed.groups],
+                         group_rows=revised.groups)
+    assert [(d.reference, d.kinds) for d in diff.changes] == [("9", ("group_changed",))]
+    (moved,) = diff.changes
+    assert (moved.group_code, moved.after and moved.after.group_code) == ("I", "II")
+    assert [(g.code, g.after.endswith("gắn với bảo đảm an ninh mạng")) for g in diff.groups] \
+        == [("III", True)]
+    assert [r.code for r in diff.added_indicators] == ["32"]
+    assert [i.code for i in diff.removed_indicators] == ["31"]
+    assert {k: n for k, n in diff.counts().items() if n} == {
+        "group_changed": 1, "group_renamed": 1, "indicator_added": 1, "indicator_removed": 1}
+
+
+def test_a_document_listing_only_its_changes_or_under_no_heading_moves_and_removes_nothing(
+        ) -> None:
+    seed = read_plan_document(SEED)
+    current = [as_current(r) for r in seed.tasks]
+    ungrouped = [row("1", seed.tasks[0].title, group="", leads=seed.tasks[0].leads,
+                     deadline=seed.tasks[0].deadline)]
+    diff = revision_diff(current, ungrouped, keys, current_indicators(seed.indicators),
+                         seed.indicators[:3], partial=True)
+    assert GROUP_CHANGED not in {k for d in diff.tasks for k in d.kinds}
+    assert diff.removed_indicators == ()
+    # A document listing no indicator removes none, listed only or not.
+    diff = revision_diff(current, seed.tasks, keys, current_indicators(seed.indicators), ())
+    assert diff.removed_indicators == () and diff.added_indicators == ()
+
+
+def test_an_indicator_removed_before_is_neither_added_again_nor_removed_again() -> None:
+    seed = read_plan_document(SEED)
+    current = [replace(i, removed=i.code == "31") for i in current_indicators(seed.indicators)]
+    listed = [i for i in seed.indicators if i.code.rstrip(".") != "31"]
+    diff = revision_diff([as_current(r) for r in seed.tasks], seed.tasks, keys, current,
+                         listed)
+    assert diff.removed_indicators == () and diff.added_indicators == ()
+    diff = revision_diff([as_current(r) for r in seed.tasks], seed.tasks, keys, current,
+                         seed.indicators)
+    assert diff.added_indicators == () and diff.targets == ()

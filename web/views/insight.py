@@ -42,12 +42,15 @@ _KINDS_VI = {
     "deadline_moved": "Thay đổi thời hạn", "reassigned": "Giao lại",
     "status_changed": "Thay đổi tình trạng", "target_changed": "Thay đổi mục tiêu",
     "task_reworded": "Sửa nội dung", "plan_revised": "Sửa đổi kế hoạch",
+    "group_changed": "Chuyển nhóm nhiệm vụ", "group_renamed": "Đổi tên nhóm nhiệm vụ",
+    "indicator_added": "Bổ sung chỉ tiêu", "indicator_removed": "Bãi bỏ chỉ tiêu",
 }
 
 
 def _subject_vi(subject: str) -> str:
     kind, _, ref = subject.partition(" ")
-    return {"task": "Nhiệm vụ", "indicator": "Chỉ tiêu", "plan": "Kế hoạch"}.get(kind, kind) \
+    return {"task": "Nhiệm vụ", "indicator": "Chỉ tiêu", "plan": "Kế hoạch",
+            "group": "Nhóm nhiệm vụ"}.get(kind, kind) \
         + " " + ref
 
 

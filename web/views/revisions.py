@@ -12,6 +12,8 @@ from werkzeug.wrappers import Response
 
 from domain.errors import DomainError
 from domain.policy import Action
+from domain.revision import COUNTED
+from i18n import render_code
 from importers import SUPPORTED_SUFFIXES
 from service.commands import CommandResult, Context, RevisePlan
 from service.handlers import ImportRefused
@@ -26,11 +28,8 @@ from web.views.imports import keep_upload, read_document, stored_upload
 
 routes = Routes()
 _FIELDS = ("plan", "file", "amending", "amending_on", "reason")
-KINDS_VI = {"added": "Thêm nhiệm vụ", "removed": "Bãi bỏ nhiệm vụ",
-            "reworded": "Sửa nội dung", "deadline_changed": "Điều chỉnh thời hạn",
-            "lead_changed": "Đổi cơ quan chủ trì",
-            "coordinators_changed": "Đổi cơ quan phối hợp",
-            "target_changed": "Điều chỉnh mục tiêu chỉ tiêu"}
+# The preview's and the confirmation's words for each kind of change.
+KINDS_VI = {kind: render_code(f"revision_kind.{kind}", "vi") for kind in COUNTED}
 
 
 def _form() -> dict[str, str]:
