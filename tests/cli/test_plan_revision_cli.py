@@ -4,6 +4,7 @@ the changes citing the amending decision, and a second --apply that records noth
 from __future__ import annotations
 
 from tests.cli.test_cli import Cli, cli, imported  # noqa: F401  (fixtures)
+from tests.fixtures import REGROUPED_SEED as REGROUPED
 from tests.fixtures import REVISED_SEED as REVISED
 
 ARGS = ("--plan", "1534/KH-UBND", "--amending", "Quyết định số 245/QĐ-UBND", "--on", "15/07/2025")
@@ -46,3 +47,28 @@ def test_a_task_is_reworded_from_the_command_line(imported: Cli) -> None:  # noq
     last = imported.json("history", "quang-nam", "4")[-1]
     assert (last["event"], last["document"], last["changes"]["title"]["to"]) == (
         "Reworded", "12/QĐ-UBND", "Ban hành quy định trách nhiệm người đứng đầu")
+
+
+def test_a_task_moved_a_group_renamed_and_indicators_added_and_removed_from_the_command_line(
+        imported: Cli) -> None:  # noqa: F811
+    args = ("--plan", "1534/KH-UBND", "--amending", "Quyết định số 512/QĐ-UBND", "--on",
+            "20/08/2025")
+    code, out, err = imported("plan", "revise", "quang-nam", str(REGROUPED), *args)
+    assert code == 0, err
+    assert "- task 9: moved to another group" in out
+    assert "group: I -> II (Khẩn trương, quyết liệt hoàn thiện" in out
+    assert "- group III renamed:" in out and "gắn với bảo đảm an ninh mạng" in out
+    assert "- indicator 32 added: Tỉ lệ dân số trưởng thành có chữ ký số cá nhân, target ≥ 70" \
+        in out
+    assert "- indicator 31 removed (kept, no longer counted)" in out
+
+    code, out, err = imported("plan", "revise", "quang-nam", str(REGROUPED), *args, "--apply")
+    assert code == 0, err
+    assert ("1 moved to another group, 1 groups renamed, 1 indicators added, "
+            "1 indicators removed") in out
+    code, out, err = imported("plan", "show", "quang-nam")
+    assert "chuyển nhóm nhiệm vụ 1, đổi tên nhóm nhiệm vụ 1, bổ sung chỉ tiêu 1, " \
+        "bãi bỏ chỉ tiêu 1" in out
+    assert "III. Tăng cường đầu tư" in out
+    (removed,) = [i for i in imported.json("indicator", "list", "quang-nam") if i["code"] == "31"]
+    assert removed["removed_by"] == "Quyết định số 512/QĐ-UBND"

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from importers import read_plan_document
 from service.commands import Context, RevisePlan
 from service.tenancy import Tenancy
-from tests.fixtures import REVISED_SEED
+from tests.fixtures import REGROUPED_SEED, REVISED_SEED
 from tests.web.conftest import TENANT, Tokens, form_fields, sign_in, text
 
 
@@ -88,3 +88,35 @@ def test_the_standing_body_rewords_a_task_from_its_page(
     assert (entry.event, entry.reason, entry.document, entry.effective_on) == (
         "Reworded", "Theo Quyết định sửa đổi", "245/QĐ-UBND", date(2025, 7, 15))
     assert tenancy.ledger(TENANT).task("5").expected_output == "Bộ tiêu chí"
+
+
+def test_a_move_a_renamed_group_and_indicators_added_and_removed_are_previewed_and_logged(
+        client: FlaskClient, province: Tokens, tenancy: Tenancy) -> None:
+    sign_in(client, province.admin)
+    page = text(client.get(f"/t/{TENANT}/revise"))
+    form = {"plan": "1534/KH-UBND", "amending": "Quyết định số 512/QĐ-UBND",
+            "amending_on": "20/08/2025"}
+    preview = text(client.post(
+        f"/t/{TENANT}/revise/preview", content_type="multipart/form-data",
+        data={**form_fields(page), **form,
+              "file": (io.BytesIO(REGROUPED_SEED.read_bytes()), REGROUPED_SEED.name)}))
+    assert "Chuyển nhóm nhiệm vụ" in preview and "từ nhóm I sang nhóm II." in preview
+    assert "Nhóm nhiệm vụ đổi tên (1)" in preview and "gắn với bảo đảm an ninh mạng" in preview
+    assert "Chỉ tiêu bổ sung, bãi bỏ (2)" in preview
+    assert "Bổ sung chỉ tiêu" in preview and "Bãi bỏ chỉ tiêu" in preview
+    tenancy.ledger(TENANT, for_writing=True).handle(RevisePlan(
+        plan="1534/KH-UBND", document=read_plan_document(REGROUPED_SEED),
+        sha256=hashlib.sha256(REGROUPED_SEED.read_bytes()).hexdigest(),
+        amending="Quyết định số 512/QĐ-UBND", amending_on=date(2025, 8, 20)),
+        Context("dost.lan", date(2025, 8, 20)))
+    changes = text(client.get(f"/changes?tenant={TENANT}&type=plan_revised"))
+    assert ("chuyển nhóm 1 nhiệm vụ; đổi tên 1 nhóm nhiệm vụ; bổ sung 1, bãi bỏ 1, "
+            "điều chỉnh mục tiêu 0 chỉ tiêu") in changes
+    for kind, said in (("group_changed", "Chuyển nhiệm vụ từ nhóm I sang nhóm II"),
+                       ("group_renamed", "Đổi tên nhóm nhiệm vụ III"),
+                       ("indicator_added", "Bổ sung chỉ tiêu 32"),
+                       ("indicator_removed", "Bãi bỏ chỉ tiêu 31 theo Quyết định số 512")):
+        assert said in text(client.get(f"/changes?tenant={TENANT}&type={kind}"))
+    indicators = text(client.get(f"/t/{TENANT}/indicators"))
+    assert "Bãi bỏ theo Quyết định số 512/QĐ-UBND" in indicators
+    assert "Tỉ lệ dân số trưởng thành có chữ ký số cá nhân" in indicators
