@@ -13,7 +13,7 @@ from flask import Blueprint
 
 from domain.status import StatusClass
 from domain.text import ascii_digits
-from i18n import render
+from i18n import render, render_code
 from reports.words import ended_note
 from service.audit_texts import audit_text, change_type_text
 from web.messages import WebError, deadline_kind_vi, period_vi, report_state_vi, role_vi
@@ -107,6 +107,7 @@ def install(bp: Blueprint) -> None:
         "vi_period": period_vi, "vi_row_reason": lambda reason: render(reason, "vi"),
         "vi_audit": lambda entry: audit_text(entry, "vi"),
         "vi_change": lambda code: change_type_text(code, "vi"),
+        "vi_revision_kind": lambda kind: render_code(f"revision_kind.{kind}", "vi"),
         "vi_deadline_kind": deadline_kind_vi,
         "vi_report_state": report_state_vi,
         "vi_role": role_vi,

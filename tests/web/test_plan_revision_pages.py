@@ -117,6 +117,9 @@ def test_a_move_a_renamed_group_and_indicators_added_and_removed_are_previewed_a
                        ("indicator_added", "Bổ sung chỉ tiêu 32"),
                        ("indicator_removed", "Bãi bỏ chỉ tiêu 31 theo Quyết định số 512")):
         assert said in text(client.get(f"/changes?tenant={TENANT}&type={kind}"))
+    dashboard = text(client.get(f"/t/{TENANT}/"))
+    assert ("hiệu lực từ 20/08/2025: chuyển nhóm nhiệm vụ 1, đổi tên nhóm nhiệm vụ 1, "
+            "bổ sung chỉ tiêu 1, bãi bỏ chỉ tiêu 1") in dashboard
     indicators = text(client.get(f"/t/{TENANT}/indicators"))
     assert "Bãi bỏ theo Quyết định số 512/QĐ-UBND" in indicators
     assert "Tỉ lệ dân số trưởng thành có chữ ký số cá nhân" in indicators
