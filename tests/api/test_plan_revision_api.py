@@ -8,7 +8,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from tests.api.conftest import assert_problem, events
-from tests.fixtures import REVISED_SEED
+from tests.fixtures import REGROUPED_SEED, REVISED_SEED
 
 FORM = {"plan": "1534/KH-UBND", "amending": "Quyết định số 245/QĐ-UBND",
         "amending_on": "15/07/2025"}
@@ -94,3 +94,32 @@ def test_a_document_listing_only_what_it_amends_leaves_the_other_tasks(
         ("2", ["reworded"]), ("3", ["deadline_changed"]), ("9", ["lead_changed"]),
         ("61", ["added"])]
     assert body["counts"]["removed"] == 0
+
+
+def test_a_moved_task_a_renamed_group_and_indicators_added_and_removed_are_answered_and_kept(
+        client: FlaskClient, seeded: str) -> None:
+    form = {**FORM, "amending": "Quyết định số 512/QĐ-UBND", "amending_on": "20/08/2025"}
+
+    def send(**more: Any) -> Any:
+        with REGROUPED_SEED.open("rb") as stream:
+            return client.post(f"{seeded}/plans/revisions",
+                               data={"file": (stream, REGROUPED_SEED.name), **form, **more},
+                               content_type="multipart/form-data")
+
+    body = send(preview="true").get_json()
+    (moved,) = body["changes"]
+    assert (moved["task"], moved["kinds"], moved["group"], moved["moved_to"]["code"]) == (
+        "9", ["group_changed"], "I", "II")
+    assert [g["code"] for g in body["groups_renamed"]] == ["III"]
+    assert [(i["indicator"], i["target"]) for i in body["indicators_added"]] == [("32", "≥ 70")]
+    assert [i["indicator"] for i in body["indicators_removed"]] == ["31"]
+    response = send()
+    assert response.status_code == 201, response.get_json()
+    assert {k: n for k, n in response.get_json()["counts"].items() if n} == {
+        "group_changed": 1, "group_renamed": 1, "indicator_added": 1, "indicator_removed": 1}
+    indicators = client.get(f"{seeded}/indicators").get_json()["items"]
+    assert [i["removed_by"] for i in indicators if i["code"] == "31"] == [
+        "Quyết định số 512/QĐ-UBND"]
+    removed = client.get(f"{seeded}/changes?type=indicator_removed").get_json()["entries"]
+    assert [e["subject"] for e in removed] == ["indicator 31"]
+    assert send().status_code == 200  # the same document again records nothing
