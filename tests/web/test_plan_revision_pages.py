@@ -123,3 +123,21 @@ def test_a_move_a_renamed_group_and_indicators_added_and_removed_are_previewed_a
     indicators = text(client.get(f"/t/{TENANT}/indicators"))
     assert "Bãi bỏ theo Quyết định số 512/QĐ-UBND" in indicators
     assert "Tỉ lệ dân số trưởng thành có chữ ký số cá nhân" in indicators
+
+
+def test_the_time_travel_page_shows_the_groups_as_they_stood_before_and_after_the_revision(
+        client: FlaskClient, province: Tokens, tenancy: Tenancy) -> None:
+    tenancy.ledger(TENANT, for_writing=True).handle(RevisePlan(
+        plan="1534/KH-UBND", document=read_plan_document(REGROUPED_SEED),
+        sha256=hashlib.sha256(REGROUPED_SEED.read_bytes()).hexdigest(),
+        amending="Quyết định số 512/QĐ-UBND", amending_on=date(2025, 8, 20)),
+        Context("dost.lan", date(2025, 8, 20)))
+    sign_in(client, province.admin)
+
+    def on(day: str) -> str:
+        return client.get(f"/t/{TENANT}/time-travel?on={day}&mode=effective").get_data(
+            as_text=True)
+
+    before, after = on("19/08/2025"), on("20/08/2025")
+    assert "gắn với bảo đảm an ninh mạng" not in before
+    assert "gắn với bảo đảm an ninh mạng" in after
