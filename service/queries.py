@@ -377,6 +377,17 @@ class TenantQueries:
                 state.tasks[task.id] = task
         return state
 
+    def task_outline(self, number: str, plan: str | None = None
+                     ) -> tuple[PlanState, TaskView | None]:
+        """The plans and agencies, and one task's view without its reports (None: the plan
+        has no such task): what deciding who may act on that task reads."""
+        self.refresh()
+        with self.store.db.transaction(write=False) as cursor:
+            state = self.store.load_outline(cursor)
+            found = self.store.load_task(cursor, self._plan_id(state, plan),
+                                         number.strip().rstrip("."))
+        return state, found[0] if found is not None else None
+
     def task_timeline(self, task: TaskView, latest: int | None
                       ) -> tuple[list[AuditEntry], int]:
         """A task's latest `latest` audit entries (every one, without a limit), in log

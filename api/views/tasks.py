@@ -123,11 +123,12 @@ def task_history(number: str, query: dict[str, Any]) -> dict[str, Any]:
 
 
 def _involved(number: str, body: dict[str, Any], **_: Any) -> tuple[str, ...]:
-    """The agencies leading or coordinating a task: the only ones whose reporters report it."""
-    task = scope.ledger().task(number, body.get("plan"))
-    state = scope.queries().state()
-    view = state.tasks.get(task.id)
-    if view is None:
+    """The agencies leading or coordinating a task: the only ones whose reporters report it.
+    Read from the read models (the plans, the agencies and this task's view), never by
+    folding the task's history."""
+    state, view = scope.queries().task_outline(number, body.get("plan"))
+    if view is None:  # no such task: the ledger's refusal names it
+        task = scope.ledger().task(number, body.get("plan"))
         return (*task.leads, *task.coordinators)
     # And, from the day an agency's duties passed on, its successors.
     return involved(state, view, clock().today())
