@@ -8,8 +8,10 @@ plan and the demo principals, then measures through Flask's test client (no netw
 - a progress report (POST .../tasks/<n>/reports with an Idempotency-Key): CPU ms, SQL
   statements and transactions per request, against a trivial Flask JSON POST and one raw
   INSERT+COMMIT on the same store;
-- the plan status, a task's API answer and its web page, p50/p95 ms, at 0, 100 and 1,000
-  reports on the task, against the trivial POST.
+- the plan status, a task's API answer and the web pages a province opens every day (the
+  dashboard, the task list, the task's page, the work queue, an agency reporter's own
+  tasks, the change log), p50/p95 ms, at 0, 100 and 1,000 reports on the task, against
+  the trivial POST.
 
     .venv/bin/python bench/bench_requests.py [--stores sqlite,postgres] [--writes 200]
         [--postgres-url URL] [--profile] [--json]
@@ -33,9 +35,9 @@ state as known at T (service layer), against folding the log from the start up t
 same run (the read without checkpoints).
 
 `--profile` prints the cProfile top entries (cumulative) of one write instead of the table
-(bench/README.md keeps a before and an after); `--profile-reads` those of 30 status reads
-and 30 task pages (API answer and web page) after 100 reports, with the SQL statements and
-transactions one read makes.
+(bench/README.md keeps a before and an after); `--profile-reads` those of 30 reads of each
+page (the status and task API answers, each web page; `--reads-of dashboard,queue` names
+some) after 100 reports, with the SQL statements and transactions one read makes.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ from service.queries import TenantQueries, read_events  # noqa: E402
 from service.tenancy import Tenancy  # noqa: E402
 
 AUTH = {"Authorization": "Bearer r57_demodost_demo-only-tenant-admin"}  # api/README.md
+REPORTER = "r57_demoreporter_demo-only-agency-reporter"
 REPORTS_AT = (0, 100, 1000)
 
 
@@ -245,13 +248,27 @@ def cpu_ms(action: Callable[[], Any], n: int) -> float:
 
 
 def latencies(action: Callable[[], Any], n: int) -> tuple[float, float]:
-    times = []
+    return page_costs(action, n)[:2]
+
+
+def page_costs(action: Callable[[], Any], n: int) -> tuple[float, float, float, float, float]:
+    """Wall-clock p50 and p95 ms, CPU (process time) p50 and p95 ms of this process, and
+    the SQL statements one call makes. On a shared machine the wall clock counts the time
+    other processes hold the cores; the CPU figures do not (nor the database server's)."""
+    times, cpu = [], []
+    COUNTER.statements = 0
+    COUNTER.on = True
     for _ in range(n):
-        started = time.perf_counter()
+        started, began = time.perf_counter(), time.process_time()
         action()
+        cpu.append((time.process_time() - began) * 1000)
         times.append((time.perf_counter() - started) * 1000)
+    COUNTER.on = False
     times.sort()
-    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
+    cpu.sort()
+    return (statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))],
+            statistics.median(cpu), cpu[min(len(cpu) - 1, int(len(cpu) * 0.95))],
+            COUNTER.statements / n)
 
 
 class World:
@@ -262,13 +279,9 @@ class World:
         ensure_demo_principals(tenancy)
         self.app = create_app(settings, tenancy)
         self.client = self.app.test_client()
-        self.web = self.app.test_client()  # a signed-in browser, for the web task page
-        page = self.web.get("/sign-in").get_data(as_text=True)
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
-        assert csrf is not None, "the sign-in page has no CSRF token"
-        signed = self.web.post("/sign-in", data={
-            "token": AUTH["Authorization"].removeprefix("Bearer "), "csrf_token": csrf[1]})
-        assert signed.status_code == 303, signed.get_data(True)
+        # Signed-in browsers: the tenant's administrator, and an agency reporter (its tasks).
+        self.web = self.signed_in(AUTH["Authorization"].removeprefix("Bearer "))
+        self.reporter = self.signed_in(REPORTER)
         self.reports = 0
         # The task reported on and read: the first the demo leaves open (it takes reports).
         self.task = next(r.number for r in tenancy.queries(DEMO_SLUG).status(
@@ -285,9 +298,32 @@ class World:
         assert response.status_code == 201, response.get_data(True)
         return response
 
+    def signed_in(self, token: str) -> Any:
+        browser = self.app.test_client()
+        page = browser.get("/sign-in").get_data(as_text=True)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert csrf is not None, "the sign-in page has no CSRF token"
+        signed = browser.post("/sign-in", data={"token": token, "csrf_token": csrf[1]})
+        assert signed.status_code == 303, signed.get_data(True)
+        return browser
+
+    def web_pages(self) -> dict[str, Callable[[], None]]:
+        """The web pages measured, by the name the table gives them."""
+        def opening(browser: Any, path: str) -> Callable[[], None]:
+            def open_page() -> None:
+                response = browser.get(path)
+                assert response.status_code == 200, response.get_data(True)
+            return open_page
+        t = f"/t/{DEMO_SLUG}"
+        return {"dashboard": opening(self.web, f"{t}/"),
+                "task list": opening(self.web, f"{t}/tasks"),
+                "task page": opening(self.web, f"{t}/tasks/{self.task}"),
+                "work queue": opening(self.web, f"{t}/queue"),
+                "my tasks": opening(self.reporter, f"{t}/my-tasks"),
+                "change log": opening(self.web, f"/changes?tenant={DEMO_SLUG}")}
+
     def web_task_page(self) -> None:
-        response = self.web.get(f"/t/{DEMO_SLUG}/tasks/{self.task}")
-        assert response.status_code == 200, response.get_data(True)
+        self.web_pages()["task page"]()
 
     def get(self, path: str) -> None:
         response = self.client.get(f"/api/v1/tenants/{DEMO_SLUG}{path}", headers=AUTH)
@@ -326,10 +362,14 @@ def measure(kind: str, url: str, writes: int) -> dict[str, Any]:
             world.report()
         status = latencies(lambda: world.get("/status"), 30)
         task = latencies(lambda: world.get(f"/tasks/{world.task}"), 30)
-        web = latencies(world.web_task_page, 30)
         reads[target] = {"status_p50": status[0], "status_p95": status[1],
-                         "task_p50": task[0], "task_p95": task[1],
-                         "web_p50": web[0], "web_p95": web[1]}
+                         "task_p50": task[0], "task_p95": task[1]}
+        for name, page in world.web_pages().items():
+            page()  # the read models catch up once
+            found = page_costs(page, 30)
+            for suffix, value in zip(("_p50", "_p95", "_cpu50", "_cpu95", "_sql"), found,
+                                     strict=True):
+                reads[target][f"web {name}{suffix}"] = value
     row["reads"] = reads
     return row
 
@@ -351,15 +391,17 @@ def profile_one_write(url: str) -> str:
     return text.replace(str(ROOT) + "/", "")
 
 
-def profile_reads(url: str) -> str:
+def profile_reads(url: str, only: list[str]) -> str:
     world = World(url)
     for _ in range(100):
         world.report()
     reads = {"status": lambda: world.get("/status"),
              "task": lambda: world.get(f"/tasks/{world.task}"),
-             "web task page": world.web_task_page}
+             **{f"web {name}": page for name, page in world.web_pages().items()}}
     out = io.StringIO()
     for name, read in reads.items():
+        if only and not any(wanted in name for wanted in only):
+            continue
         read()  # the read models catch up once
         COUNTER.statements = COUNTER.transactions = 0
         COUNTER.on = True
@@ -660,8 +702,14 @@ def table(rows: list[dict[str, Any]]) -> str:
             lines.append(f"| {s} | task page p50/p95 ms, {n} reports | "
                          f"{figures['task_p50']:.1f} / {figures['task_p95']:.1f} | | | "
                          "p95 <= 10 |")
-            lines.append(f"| {s} | web task page p50/p95 ms, {n} reports | "
-                         f"{figures['web_p50']:.1f} / {figures['web_p95']:.1f} | | | |")
+            for key in figures:
+                if key.startswith("web ") and key.endswith("_p50"):
+                    page = key.removesuffix("_p50")
+                    lines.append(f"| {s} | {page} p50/p95 ms, {n} reports | "
+                                 f"{figures[key]:.1f} / {figures[page + '_p95']:.1f} | "
+                                 f"CPU {figures[page + '_cpu50']:.1f} / "
+                                 f"{figures[page + '_cpu95']:.1f}, "
+                                 f"{figures[page + '_sql']:.0f} SQL | | p95 <= 10 |")
     return "\n".join(lines)
 
 
@@ -672,6 +720,7 @@ def main() -> None:
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--profile-reads", action="store_true")
+    parser.add_argument("--reads-of", default="", metavar="PAGE,...")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--tenants", type=int, default=0)
     parser.add_argument("--reads", type=int, default=200)
@@ -703,7 +752,8 @@ def main() -> None:
                 print(f"## {kind}\n```\n{profile_one_write(url)}```")
                 continue
             if args.profile_reads:
-                print(f"## {kind}\n```\n{profile_reads(url)}```")
+                only = [name for name in args.reads_of.split(",") if name]
+                print(f"## {kind}\n```\n{profile_reads(url, only)}```")
                 continue
             print(f"measuring {kind} ...", file=sys.stderr)
             rows.append(measure(kind, url, args.writes))

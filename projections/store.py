@@ -222,6 +222,12 @@ class ReadModelStore:
         reports = [report_from_doc(json.loads(r["doc"])) for r in cursor.fetchall()]
         return reports[::-1], int(counted["n"]) if counted else 0
 
+    def latest_reports(self, cursor: Cursor) -> dict[UUID, ReportView]:
+        """Each task's latest report (the highest numbered), by task id."""
+        cursor.execute(_LATEST_OF_EACH_TASK, {"t": self.tenant})
+        return {UUID(r["task_id"]): report_from_doc(json.loads(r["doc"]))
+                for r in cursor.fetchall()}
+
     def _tracked(self, cursor: Cursor) -> PlanState:
         state = PlanState()
         cursor.execute("SELECT position FROM rm_tracking WHERE tenant = :t", {"t": self.tenant})
@@ -619,6 +625,10 @@ _REPORT_NUMBERED = ("SELECT number, task_id, doc FROM rm_task_reports WHERE tena
                     "AND task_id = :i AND number = :n")
 _LATEST_REPORTS = ("SELECT doc FROM rm_task_reports WHERE tenant = :t AND task_id = :i "
                    "ORDER BY number DESC LIMIT :n")
+_LATEST_OF_EACH_TASK = (
+    "SELECT r.task_id, r.doc FROM rm_task_reports r JOIN (SELECT task_id, MAX(number) AS n "
+    "FROM rm_task_reports WHERE tenant = :t GROUP BY task_id) m "
+    "ON r.task_id = m.task_id AND r.number = m.n WHERE r.tenant = :t")
 _REPORTS_BEFORE = ("SELECT doc FROM rm_task_reports WHERE tenant = :t AND task_id = :i "
                    "AND number < :b ORDER BY number DESC LIMIT :n")
 _REPORTS_AS_OF = ("SELECT task_id, doc, decided_from, decided FROM rm_task_reports "

@@ -305,6 +305,20 @@ class TenantQueries:
         or as effective on a date: what a plan selector shows, without the whole state."""
         return self._rows_at(**when)[0]
 
+    def task_rows(self, **when: Any) -> list[TaskRow]:
+        """Every task's status row, in task-number order (now, as known at a time or as
+        effective on a date), no report read: what lists of tasks show. Read-only."""
+        return self._rows_at(**when)[1]
+
+    def latest_reports(self) -> dict[UUID, ReportView]:
+        """Each task's latest report (returned or not), by task id; a task with none is
+        absent. Only those reports are read, however many the tasks have."""
+        position = self.refresh()
+        if self._live is not None and self._live[0] == position:
+            return {t.id: t.reports[-1] for t in self._live[1].tasks.values() if t.reports}
+        with self.store.db.transaction(write=False) as cursor:
+            return self.store.latest_reports(cursor)
+
     def _plan_id(self, state: PlanState, plan: str | None) -> UUID:
         return resolve_plan({p.number: p.id for p in state.plans.values()}, plan)
 

@@ -24,7 +24,7 @@ from web.formatting import parse_day
 from web.messages import error_vi
 from web.routes import Routes
 from web.state import end_of_day, queries, state
-from web.views.common import entry_plans, find_plan, several_plans
+from web.views.common import entry_plans, entry_plans_of, find_plan, several_plans
 
 routes = Routes()
 MAX_EXPORT = 20_000
@@ -152,13 +152,14 @@ def plan_finder(tenants: list[Tenant], *, every: bool = False
     (what a link carries as `plan`)."""
     plans: dict[tuple[str, str], str] = {}
     for tenant in {t.slug: t for t in tenants}.values():
-        plan = queries(tenant.slug).state()
-        if every and not several_plans(plan):
+        reads = queries(tenant.slug)
+        if every and not several_plans(reads.outline()):
+            plan = reads.state()
             numbers = [view.number for view in plan.plans.values()]
             found = {str(k): numbers[0] for k in (*plan.tasks, *plan.indicators)
                      } if numbers else {}
         else:
-            found = entry_plans(plan)
+            found = entry_plans_of(reads)
         plans |= {(tenant.slug, key): number for key, number in found.items()}
     return lambda change: plans.get((change.tenant.slug, change.entry.aggregate_id), "")
 
@@ -177,7 +178,7 @@ def change_log() -> str:
     changes, following = merged_page(selected(tenants), where, state().config.page_size,
                                      decode(cursor), plan)
     numbers = sorted({view.number for t in selected(tenants)
-                      for view in queries(t.slug).state().plans.values()})
+                      for view in queries(t.slug).outline().plans.values()})
     args = request.args.to_dict(flat=False)
     args.pop("cursor", None)
     return render_template(

@@ -3,6 +3,7 @@ tenant holds several), chart rows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -13,9 +14,10 @@ from domain.errors import DomainError, NotFound
 from domain.indicator import Indicator
 from domain.obligations import Timing, timing
 from domain.text import fold
-from projections.plan_state import IndicatorView, PlanState, PlanView, TaskView
+from projections.plan_state import IndicatorView, PlanState, PlanView, TaskRow, TaskView
 from projections.responsibility import involved
 from projections.summary import PlanSummary
+from service.queries import TenantQueries
 from web.charts import stacked_bars
 from web.formatting import parse_day
 from web.messages import WebError, error_vi
@@ -155,6 +157,12 @@ def entry_plans(plan: PlanState) -> dict[str, str]:
     return found
 
 
+def entry_plans_of(reads: TenantQueries) -> dict[str, str]:
+    """entry_plans of the tenant's plan state, read whole only when it holds several plans
+    (with one, the links carry no plan and nothing need be read)."""
+    return entry_plans(reads.state()) if several_plans(reads.outline()) else {}
+
+
 def plan_ref(plan: PlanState, number: str) -> str | None:
     """What a task's or indicator's URL and forms carry as `plan`: its plan's number when
     the tenant holds several plans, else nothing (single-plan URLs stay as they were)."""
@@ -199,11 +207,12 @@ def tasks_url(slug: str, on: date, **filters: str) -> str:
     return url_for("web.task_list", **values)
 
 
-def row_timings(plan: PlanState, on: date) -> dict[tuple[str, str], Timing]:
-    """Each task's due date and days remaining or overdue on `on`, by (plan, number)."""
+def row_timings(plan: PlanState, rows: Iterable[TaskRow], on: date
+                ) -> dict[tuple[str, str], Timing]:
+    """Each task's due date and days remaining or overdue on `on`, by (plan, number), from
+    the tasks' status rows and the plans they belong to."""
     numbers = {p.id: p.number for p in plan.plans.values()}
-    return {(numbers.get(t.plan_id, ""), t.number): timing(t.facts(), on)
-            for t in plan.tasks.values()}
+    return {(numbers.get(r.plan_id, ""), r.number): timing(r.facts(), on) for r in rows}
 
 
 def requested_task(plan: PlanState, number: str) -> tuple[TaskView, str]:

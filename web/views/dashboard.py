@@ -30,7 +30,7 @@ def dashboard(slug: str) -> str:
     """Counts by status class, by group and by lead agency; what is due soon; missing reports."""
     on, error = day_arg("on")
     reads = queries(slug)
-    plan = reads.state()
+    plan = reads.outline()  # the plans and agencies: the counts come from the status rows
     chosen = chosen_plan(plan)
     summary = reads.summary(on, plan=chosen)
     narrowed = {"plan": chosen} if chosen else {}
@@ -43,7 +43,7 @@ def dashboard(slug: str) -> str:
                            charts=summary_charts(summary, plan, slug), legend=legend(),
                            group_rows=group_rows(summary), chosen_plan=chosen,
                            plans=plans_in_order(plan), several_plans=several_plans(plan),
-                           links=links, timings=row_timings(plan, on))
+                           links=links, timings=row_timings(plan, reads.task_rows(), on))
 
 
 @routes.route("/p/<slug>", OPEN)

@@ -23,7 +23,7 @@ from web.auth import Viewer, require
 from web.routes import Routes
 from web.state import queries, state
 from web.views.commands import why_ended
-from web.views.common import entry_plans, row_timings, several_plans
+from web.views.common import entry_plans_of, row_timings, several_plans
 
 routes = Routes()
 log = logging.getLogger("r57.web")
@@ -69,9 +69,10 @@ def queue_page(slug: str) -> str:
     # The header counts what this page shows, not what is new since the visit just recorded.
     g.setdefault("web_queue_badges", {})[slug] = Badge(url_for("web.queue_page", slug=slug),
                                                        queue.count)
-    plan = queries(slug).state()
+    reads = queries(slug)
+    plan = reads.outline()
     return render_template("web/queue.html", queue=queue, since=since,
-                           several_plans=several_plans(plan), entry_plans=entry_plans(plan),
+                           several_plans=several_plans(plan), entry_plans=entry_plans_of(reads),
                            ended=ended_notes(plan, queue.agencies))
 
 
@@ -83,15 +84,13 @@ def my_tasks(slug: str) -> str:
     reads = queries(slug)
     today = state().today()
     agencies = [reads.agency_queue(key, today) for key in reporter_agencies(viewer, slug)]
-    plan = reads.state()
-    latest = {}
-    for task in plan.tasks.values():
-        if task.reports:
-            number = plan.plans[task.plan_id].number if task.plan_id in plan.plans else ""
-            latest[(number, task.number)] = task.reports[-1]
+    plan, rows, reports = reads.outline(), reads.task_rows(), reads.latest_reports()
+    numbers = {p.id: p.number for p in plan.plans.values()}
+    latest = {(numbers.get(r.plan_id, ""), r.number): reports[r.id] for r in rows
+              if r.id in reports}
     return render_template("web/my_tasks.html", agencies=agencies, latest=latest,
-                           timings=row_timings(plan, today), several_plans=several_plans(plan),
-                           ended=ended_notes(plan, agencies))
+                           timings=row_timings(plan, rows, today),
+                           several_plans=several_plans(plan), ended=ended_notes(plan, agencies))
 
 
 @dataclass(frozen=True)

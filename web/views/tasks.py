@@ -95,7 +95,7 @@ def filtered_rows(slug: str) -> tuple[list[TaskStatus], TaskFilter, dict[str, st
     """The status table as the list's filters ask; the exports reuse it."""
     on, error = day_arg("on")
     reads = queries(slug)
-    chosen, errors = read_filter(chosen_plan(reads.state()))
+    chosen, errors = read_filter(chosen_plan(reads.outline()))
     if error:
         errors["on"] = error
     plan = chosen.plan or None
@@ -110,16 +110,17 @@ def filtered_rows(slug: str) -> tuple[list[TaskStatus], TaskFilter, dict[str, st
 @routes.route("/t/<slug>/tasks", Action.READ_STATUS)
 def task_list(slug: str) -> str:
     rows, chosen, errors, on = filtered_rows(slug)
-    plan = queries(slug).state()
-    names = {plan.agency_name(k) for t in plan.tasks.values() for k in t.leads + t.coordinators}
-    leads = {plan.agency_name(k) for t in plan.tasks.values() for k in t.leads}
+    reads = queries(slug)
+    plan, every = reads.outline(), reads.task_rows()
+    names = {plan.agency_name(k) for t in every for k in t.leads + t.coordinators}
+    leads = {plan.agency_name(k) for t in every for k in t.leads}
     why = {(r.plan, r.number): match_reasons(r, chosen.search, chosen.agency)
            for r in rows} if chosen.search or chosen.agency else {}
     return render_template(
         "web/tasks.html", rows=rows, chosen=chosen, errors=errors, on=on, why=why,
         groups=(find_plan(plan, chosen.plan).groups if chosen.plan else group_titles(plan)),
         agencies=sorted(names, key=sort_key),
-        leads=sorted(leads, key=sort_key), timings=row_timings(plan, on),
+        leads=sorted(leads, key=sort_key), timings=row_timings(plan, every, on),
         period=current_period(on).code,
         statuses=list(StatusClass), query=request.query_string.decode(),
         several_plans=several_plans(plan), plans=plans_in_order(plan),
