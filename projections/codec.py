@@ -72,53 +72,76 @@ def encode(value: Any) -> Any:
 
 def decode(cls: type[T], data: dict[str, Any]) -> T:
     view: Any = cls
-    hints = _hints(view)
-    kwargs = {
-        f.name: _decode_value(hints[f.name], data[f.name])
-        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-        if f.name in data
-    }
-    return cls(**kwargs)
-
-
-@cache
-def _hints(cls: Any) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    decoded: T = _decoder(view)(data)
+    return decoded
 
 
 def decode_value(hint: Any, value: Any) -> Any:
     """A value of the type `hint` names (a view, a list of views, a date...) from JSON."""
-    return _decode_value(hint, value)
+    return _decoder(hint)(value)
 
 
-def _decode_value(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+Decoder = Callable[[Any], Any]
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@cache
+def _decoder(hint: Any) -> Decoder:
+    """The function that decodes JSON into a value of the type `hint` names (None stays
+    None), made once per type: reading a view asks nothing of its type hints again."""
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (types.UnionType, typing.Union):
-        inner = [a for a in args if a is not type(None)]
-        return _decode_value(inner[0], value)
-    if origin is tuple:
-        return tuple(_decode_value(args[0], v) for v in value)
-    if origin is list:
-        return [_decode_value(args[0], v) for v in value]
-    if origin is set:
-        return {_decode_value(args[0], v) for v in value}
+        return _decoder(next(a for a in args if a is not type(None)))
+    if origin in (tuple, list, set):
+        return _collection(origin, _decoder(args[0]))
     if origin is dict:
-        return {_decode_value(args[0], k): _decode_value(args[1], v) for k, v in value.items()}
-    return _decode_scalar(hint, value)
-
-
-def _decode_scalar(hint: Any, value: Any) -> Any:
+        return _mapping(_decoder(args[0]), _decoder(args[1]))
     if hint in (Deadline, Target):
-        return hint.from_dict(value)
+        return _or_none(hint.from_dict)
     if dataclasses.is_dataclass(hint):
-        return decode(hint, value)  # type: ignore[arg-type]
+        return _dataclass(hint)
     if hint is datetime:
-        return datetime.fromisoformat(value)
+        return _or_none(datetime.fromisoformat)
     if hint is date:
-        return date.fromisoformat(value)
+        return _or_none(date.fromisoformat)
     if hint in (UUID, Decimal):
-        return hint(value)
-    return value
+        return _or_none(hint)
+    return _same
+
+
+def _or_none(make: Decoder) -> Decoder:
+    return lambda value: None if value is None else make(value)
+
+
+def _collection(kind: type, item: Decoder) -> Decoder:
+    if item is _same:
+        return lambda value: None if value is None else kind(value)
+    return lambda value: None if value is None else kind([item(v) for v in value])
+
+
+def _mapping(key: Decoder, item: Decoder) -> Decoder:
+    if key is _same and item is _same:
+        return lambda value: None if value is None else dict(value)
+    return lambda value: None if value is None else {
+        key(k): item(v) for k, v in value.items()}
+
+
+def _dataclass(cls: Any) -> Decoder:
+    # The fields' decoders are made at the first use: a view may name its own type.
+    fields: list[tuple[str, Decoder | None]] = []
+
+    def decode_view(data: Any) -> Any:
+        if data is None:
+            return None
+        if not fields:
+            hints = typing.get_type_hints(cls)
+            fields[:] = [(f.name, None if (d := _decoder(hints[f.name])) is _same else d)
+                         for f in dataclasses.fields(cls)]
+        return cls(**{name: data[name] if decode is None else decode(data[name])
+                      for name, decode in fields if name in data})
+
+    return decode_view
