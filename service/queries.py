@@ -107,6 +107,12 @@ class SharedLoads:
                 self._kept.popitem(last=False)
         return made
 
+    def forget(self, tenant: str) -> None:
+        """Drop what was kept of a tenant (its read models were rebuilt)."""
+        with self._lock:
+            for key in [k for k in self._kept if isinstance(k, tuple) and k[1:2] == (tenant,)]:
+                del self._kept[key]
+
 
 @dataclass(frozen=True)
 class TaskPage:
@@ -214,6 +220,7 @@ class TenantQueries:
 
     def rebuild(self) -> int:
         self._live = self._rows = self._rows_known = self._queues = None
+        self.shared.forget(self.app.slug)
         return rebuild(self.store, self._events_after)
 
     def check(self) -> list[Difference]:
@@ -282,10 +289,27 @@ class TenantQueries:
         if self._live is not None and self._live[0] == position:
             return self._live[1], self._live[1].task_rows()
         if self._rows is None or self._rows[0] != position:
-            with self.store.db.transaction(write=False) as cursor:
-                self._rows = (position, self.store.load_outline(cursor),
-                              self.store.load_rows(cursor))
+
+            def load() -> tuple[PlanState, list[TaskRow]]:
+                with self.store.db.transaction(write=False) as cursor:
+                    return self.store.load_outline(cursor), self.store.load_rows(cursor)
+
+            # Shared by the process's requests until the next write: pages and answers
+            # read the same rows again and again between two writes.
+            outline, rows = self.shared.get(("rows", self.app.slug, position), load)
+            self._rows = (position, outline, rows)
         return self._rows[1], self._rows[2]
+
+    def _judged(self, state: PlanState, tasks: list[TaskRow], on: date, plan: str | None,
+                judge: Callable[[PlanState, list[TaskRow]], Any], what: str,
+                live: bool) -> Any:
+        """`judge` of the rows of the plan named (every plan's, without one); live, made
+        once per log position, day and plan for the process's requests (read-only)."""
+        if not live:
+            return judge(state, self._of_plan(state, tasks, plan))
+        return self.shared.get(
+            (what, self.app.slug, state.position, on, plan),
+            lambda: judge(state, self._of_plan(state, tasks, plan)))
 
     def _rows_at(self, known_at: datetime | None = None,
                  effective_on: date | None = None) -> tuple[PlanState, list[TaskRow]]:
@@ -458,14 +482,18 @@ class TenantQueries:
                agency: str | None = None, status: str | None = None,
                plan: str | None = None, **when: Any) -> list[TaskStatus]:
         state, tasks = self._rows_at(**when)
-        rows = plan_status(state, on, self._of_plan(state, tasks, plan))
+        rows = self._judged(state, tasks, on, plan, lambda s, t: plan_status(s, on, t),
+                            "status", not when)
         return filter_status(rows, search=search, group=group, agency=agency, status=status)
 
     def summary(self, on: date, *, plan: str | None = None, **when: Any) -> PlanSummary:
         """The summary of every plan's tasks, or of the plan named; groups are counted
         per plan."""
         state, tasks = self._rows_at(**when)
-        return summarise(state, on, tasks=self._of_plan(state, tasks, plan))
+        found: PlanSummary = self._judged(
+            state, tasks, on, plan, lambda s, t: summarise(s, on, tasks=t), "summary",
+            not when)
+        return found
 
     def _state_of_plan(self, plan: str | None, **when: Any) -> PlanState:
         """The plan state, its tasks narrowed to the plan named (all when none is)."""
