@@ -609,12 +609,22 @@ class TenantQueries:
 
     def review_queue(self, clock: Clock) -> ReviewQueue:
         """What waits for the standing body's decision, oldest first."""
-        return review_queue(self._queue_state(clock.today())[0], clock)
+        today = clock.today()
+        state = self._queue_state(today)[0]
+        # Made once per log position and day for the process's requests: every page's
+        # header counts it (read-only).
+        found: ReviewQueue = self.shared.get(
+            ("review", self.app.slug, state.position, today, id(clock)),
+            lambda: review_queue(state, clock))
+        return found
 
     def agency_queue(self, agency: str, today: date) -> AgencyQueue:
         """An agency's own tasks and what it has to do about them (`agency`: its key)."""
         state, rows = self._queue_state(today)
-        return agency_queue(state, agency, today, rows=rows)
+        found: AgencyQueue = self.shared.get(
+            ("agency", self.app.slug, state.position, today, agency),
+            lambda: agency_queue(state, agency, today, rows=rows))
+        return found
 
     def news(self, since: datetime, *, changes_only: bool, limit: int = 50) -> News:
         """What was recorded after `since` (the change log's entries only, when asked)."""
