@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from domain.messages import Message, Param
 
@@ -83,6 +84,7 @@ def _weights(ch: str) -> tuple[int, int, int]:
     return primary, tone, int(ch != lower)
 
 
+@lru_cache(maxsize=8192)  # the same names (agencies, titles) are sorted on every page
 def sort_key(text: str) -> tuple[tuple[int, ...], ...]:
     """Order text as a Vietnamese dictionary does: letters first (a < ă < â < b ... d < đ),
     tones only between words spelled alike (a < à < ả < ã < á < ạ), then case. So "Nội"
