@@ -160,6 +160,10 @@ class TenantQueries:
         self._queues: tuple[int, str, PlanState, dict[UUID, TaskRow]] | None = None
         # Told, at the first refresh, how far behind the read models were (a metric).
         self.observe_lag: Callable[[int], None] | None = None
+        # With `settle`, the position the first refresh reached serves the later reads:
+        # the reads of one page see one position and look at the log's head once.
+        self.settle = False
+        self._settled: int | None = None
 
     def _events_after(self, position: int) -> Iterator[tuple[int, Any]]:
         return read_events(self.app, position)
@@ -178,6 +182,14 @@ class TenantQueries:
     def refresh(self) -> int:
         """The read models at the head of the log; returns the position reached. With a
         projector, wait for it; otherwise (or when it is late) catch up here."""
+        if self._settled is not None:
+            return self._settled
+        position = self._bring_up()
+        if self.settle:
+            self._settled = position
+        return position
+
+    def _bring_up(self) -> int:
         if self.primary is None:
             # The head and the position in one statement: the store shares the log's database.
             head, position = self.store.head_and_position(
@@ -219,7 +231,7 @@ class TenantQueries:
             delay = min(delay * 2, wait.longest_poll)
 
     def rebuild(self) -> int:
-        self._live = self._rows = self._rows_known = self._queues = None
+        self._live = self._rows = self._rows_known = self._queues = self._settled = None
         self.shared.forget(self.app.slug)
         return rebuild(self.store, self._events_after)
 

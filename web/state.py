@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 
 from domain.clock import Clock
 from service.commands import Command, Context
@@ -46,16 +46,31 @@ def tenancy() -> Tenancy:
 
 def queries(slug: str) -> TenantQueries:
     """A tenant's reads, made once per request: however many parts of a page read the plan,
-    its state is loaded once."""
-    made: dict[str, TenantQueries] = g.setdefault("r57_web_queries", {})
+    its state is loaded once, at the one log position the first read reached (a command
+    recorded through `dispatch` makes the next reads look again)."""
+    made = _made_queries()
     if slug not in made:
         made[slug] = state().tenancy.queries(slug)
+        made[slug].settle = has_request_context()
     return made[slug]
+
+
+def _made_queries() -> dict[str, TenantQueries]:
+    # Kept with the request itself: an application context (and its `g`) may serve several
+    # requests (test clients), and each request looks at the log's head anew.
+    if has_request_context():
+        found: dict[str, TenantQueries] = request.environ.setdefault("r57.web_queries", {})
+        return found
+    kept: dict[str, TenantQueries] = g.setdefault("r57_web_queries", {})
+    return kept
 
 
 def dispatch(slug: str, command: Command, context: Context) -> Result:
     """Record a command for a tenant through the one dispatcher (as the API and CLI do)."""
-    return state().tenancy.ledger(slug, for_writing=True).handle(command, context)
+    try:
+        return state().tenancy.ledger(slug, for_writing=True).handle(command, context)
+    finally:
+        _made_queries().pop(slug, None)
 
 
 def end_of_day(day: date) -> datetime:
