@@ -215,12 +215,16 @@ class ReadModelStore:
         without a limit), oldest first, and how many reports it has in all."""
         params = {"t": self.tenant, "i": str(task_id), "b": before,
                   "n": _NO_LIMIT if limit is None else limit}
-        cursor.execute("SELECT COUNT(*) AS n FROM rm_task_reports WHERE tenant = :t "
-                       "AND task_id = :i", params)
-        counted = cursor.fetchone()
+        # The count comes with the reports, in the one statement (no report: asked apart).
         cursor.execute(_LATEST_REPORTS if before is None else _REPORTS_BEFORE, params)
-        reports = [report_from_doc(json.loads(r["doc"])) for r in cursor.fetchall()]
-        return reports[::-1], int(counted["n"]) if counted else 0
+        found = cursor.fetchall()
+        if found:
+            total = int(found[0]["total"])
+        else:
+            cursor.execute(_COUNT_OF_REPORTS, params)
+            counted = cursor.fetchone()
+            total = int(counted["n"]) if counted else 0
+        return [report_from_doc(json.loads(r["doc"])) for r in reversed(found)], total
 
     def latest_reports(self, cursor: Cursor) -> dict[UUID, ReportView]:
         """Each task's latest report (the highest numbered), by task id."""
@@ -298,16 +302,12 @@ class ReadModelStore:
     def load_numbered(self, cursor: Cursor, number: str) -> list[tuple[TaskView, TaskRow]]:
         """The tasks with this number (one per plan that has it): their views without
         their reports, and their status rows."""
-        cursor.execute("SELECT id, doc FROM rm_task_rows WHERE tenant = :t AND number = :n",
-                       {"t": self.tenant, "n": number})
-        found = []
-        for row in cursor.fetchall():
-            cursor.execute(_SELECT_VIEW, {"t": self.tenant, "k": TASK, "i": row["id"]})
-            view = cursor.fetchone()
-            if view is not None:
-                found.append((decode(TaskView, json.loads(view["doc"])),
-                              row_from_doc(json.loads(row["doc"]))))
-        return found
+        cursor.execute(
+            "SELECT r.doc AS row_doc, v.doc AS view_doc FROM rm_task_rows r "
+            "JOIN rm_views v ON v.tenant = r.tenant AND v.kind = :k AND v.id = r.id "
+            "WHERE r.tenant = :t AND r.number = :n", {"t": self.tenant, "n": number, "k": TASK})
+        return [(decode(TaskView, json.loads(row["view_doc"])),
+                 row_from_doc(json.loads(row["row_doc"]))) for row in cursor.fetchall()]
 
     def save_rows(self, cursor: Cursor, state: PlanState, ids: Iterable[UUID]) -> None:
         """The status rows of the given tasks, as they stand in the state."""
@@ -558,11 +558,15 @@ class ReadModelStore:
         params = {"t": self.tenant, "s": subject, "a": aggregate_id,
                   "n": _NO_LIMIT if limit is None else limit}
         with self.db.transaction(write=False) as cursor:
-            cursor.execute(_COUNT_OF_AGGREGATE, params)
-            counted = cursor.fetchone()
-            cursor.execute(_LATEST_OF_AGGREGATE, params)
-            entries = [entry_from_row(r) for r in cursor.fetchall()]
-        return entries[::-1], int(counted["n"]) if counted else 0
+            cursor.execute(_LATEST_OF_AGGREGATE, params)  # the count comes with them
+            found = cursor.fetchall()
+            if found:
+                total = int(found[0]["total"])
+            else:
+                cursor.execute(_COUNT_OF_AGGREGATE, params)
+                counted = cursor.fetchone()
+                total = int(counted["n"]) if counted else 0
+        return [entry_from_row(r) for r in reversed(found)], total
 
     def entries_recorded_after(self, moment: datetime, limit: int, *, changes_only: bool
                                ) -> tuple[list[AuditEntry], int]:
@@ -623,14 +627,19 @@ _OF_PERIOD = ("SELECT task_id, number, doc FROM rm_task_reports WHERE tenant = :
               "AND period = :p")
 _REPORT_NUMBERED = ("SELECT number, task_id, doc FROM rm_task_reports WHERE tenant = :t "
                     "AND task_id = :i AND number = :n")
-_LATEST_REPORTS = ("SELECT doc FROM rm_task_reports WHERE tenant = :t AND task_id = :i "
-                   "ORDER BY number DESC LIMIT :n")
+_COUNT_OF_REPORTS = ("SELECT COUNT(*) AS n FROM rm_task_reports WHERE tenant = :t "
+                     "AND task_id = :i")
+_LATEST_REPORTS = ("SELECT doc, (SELECT COUNT(*) FROM rm_task_reports c WHERE c.tenant = :t "
+                   "AND c.task_id = :i) AS total FROM rm_task_reports "
+                   "WHERE tenant = :t AND task_id = :i ORDER BY number DESC LIMIT :n")
 _LATEST_OF_EACH_TASK = (
     "SELECT r.task_id, r.doc FROM rm_task_reports r JOIN (SELECT task_id, MAX(number) AS n "
     "FROM rm_task_reports WHERE tenant = :t GROUP BY task_id) m "
     "ON r.task_id = m.task_id AND r.number = m.n WHERE r.tenant = :t")
-_REPORTS_BEFORE = ("SELECT doc FROM rm_task_reports WHERE tenant = :t AND task_id = :i "
-                   "AND number < :b ORDER BY number DESC LIMIT :n")
+_REPORTS_BEFORE = ("SELECT doc, (SELECT COUNT(*) FROM rm_task_reports c WHERE c.tenant = :t "
+                   "AND c.task_id = :i) AS total FROM rm_task_reports "
+                   "WHERE tenant = :t AND task_id = :i AND number < :b "
+                   "ORDER BY number DESC LIMIT :n")
 _REPORTS_AS_OF = ("SELECT task_id, doc, decided_from, decided FROM rm_task_reports "
                   "WHERE tenant = :t AND position <= :p")
 _SELECT_KINDS = "SELECT kind, id, doc FROM rm_views WHERE tenant = :t AND kind IN (:a, :b)"
@@ -645,8 +654,12 @@ ENTRY_SELECT = ("SELECT position, aggregate_id, subject, event, change_type, act
 
 _COUNT_OF_AGGREGATE = ("SELECT COUNT(*) AS n FROM rm_entries WHERE tenant = :t "
                        "AND subject = :s AND aggregate_id = :a")
-_LATEST_OF_AGGREGATE = (ENTRY_SELECT + " WHERE tenant = :t AND subject = :s "
-                        "AND aggregate_id = :a ORDER BY position DESC LIMIT :n")
+_LATEST_OF_AGGREGATE = (
+    "SELECT position, aggregate_id, subject, event, change_type, actor, recorded_at, "
+    "effective_on, agencies, doc, (SELECT COUNT(*) FROM rm_entries c WHERE c.tenant = :t "
+    "AND c.subject = :s AND c.aggregate_id = :a) AS total FROM rm_entries "
+    "WHERE tenant = :t AND subject = :s AND aggregate_id = :a ORDER BY position DESC "
+    "LIMIT :n")
 
 _ENTRIES_AFTER = (
     "SELECT COUNT(*) AS n FROM rm_entries WHERE tenant = :t AND recorded_at > :after",
