@@ -36,7 +36,7 @@ from web.kept_forms import keep_posted_form
 from web.messages import WebError, error_vi
 from web.routes import Routes
 from web.schemas import LIMITS
-from web.state import EXTENSION, WebState, state
+from web.state import EXTENSION, WebState, state, tenant_record
 from web.views import (
     account,
     agencies,
@@ -135,18 +135,7 @@ def _refuse_unstorable_text() -> None:
 
 def _tenant() -> Tenant | None:
     slug = (request.view_args or {}).get("slug")
-    if not slug:
-        return None
-    # Kept per slug: an application context may outlive one request (test clients).
-    cached = g.get("web_tenant")
-    if cached is None or cached[0] != slug:
-        try:
-            cached = (slug, state().tenancy.registry.get(slug))
-        except DomainError:  # an error page about this very tenant
-            cached = (slug, None)
-        g.web_tenant = cached
-    found: Tenant | None = cached[1]
-    return found
+    return tenant_record(slug) if slug else None
 
 
 def _simulated() -> bool:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from flask import current_app, g, has_request_context, request
 
 from domain.clock import Clock
+from domain.errors import DomainError
 from service.commands import Command, Context
 from service.handlers import Result
 from service.queries import TenantQueries
@@ -15,6 +16,7 @@ from service.security import AuthThrottle, SessionStore, SignInJournal
 from service.sso import OidcClient
 from service.tenancy import Tenancy
 from tenants.idempotency import IdempotencyStore
+from tenants.registry import Tenant
 from web.config import WebConfig
 
 EXTENSION = "r57-web"
@@ -50,9 +52,23 @@ def queries(slug: str) -> TenantQueries:
     recorded through `dispatch` makes the next reads look again)."""
     made = _made_queries()
     if slug not in made:
-        made[slug] = state().tenancy.queries(slug)
+        made[slug] = state().tenancy.queries(slug, tenant=tenant_record(slug))
         made[slug].settle = has_request_context()
     return made[slug]
+
+
+def tenant_record(slug: str) -> Tenant | None:
+    """The tenant's record (None: no such tenant), read once for the page's header and its
+    reads. Kept per slug: an application context may outlive one request (test clients)."""
+    cached = g.get("web_tenant")
+    if cached is None or cached[0] != slug:
+        try:
+            cached = (slug, state().tenancy.registry.get(slug))
+        except DomainError:  # an error page about this very tenant
+            cached = (slug, None)
+        g.web_tenant = cached
+    found: Tenant | None = cached[1]
+    return found
 
 
 def _made_queries() -> dict[str, TenantQueries]:
