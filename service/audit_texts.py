@@ -2,14 +2,18 @@
 
 An entry stores a code and its values (`AuditEntry.code`, `.params`); its text is the
 catalogue's (`i18n/locales/*/LC_MESSAGES/messages.po`: `audit.*`, `change_type.*`,
-`change_state.*`), rendered by the one formatter of `i18n`.
+`change_state.*`), rendered by the one formatter of `i18n`. A revision's entry stores a count
+per kind of change; its text names only the kinds it changed, in the words of
+`revision_kind.*`, so entries already recorded read so too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from domain.messages import Message
+from domain.revision import COUNTED
 from i18n import format_day, format_number, render, render_code, text_of
 from projections.audit import AuditEntry
 
@@ -20,7 +24,30 @@ def audit_text(entry: AuditEntry, language: str = "vi") -> str:
     """The entry's summary line in `language`."""
     if text_of(entry.code, language) is None:
         raise KeyError(f"No text for audit code {entry.code!r}.")
-    return render(Message(entry.code, dict(entry.params)), language)
+    params = dict(entry.params)
+    if listed := _LISTS.get(entry.code):
+        params["changed"] = listed(params, language)
+    return render(Message(entry.code, params), language)
+
+
+def revision_changes(counts: Mapping[str, Any], language: str = "vi") -> str:
+    """"sửa nội dung 1, điều chỉnh thời hạn 3": each kind counted above zero, in `COUNTED`'s
+    order."""
+    said = [render_code("revision_changes.counted", language,
+                        kind=_lowered(render_code(f"revision_kind.{kind}", language)),
+                        count=int(counts[kind]))
+            for kind in COUNTED if int(counts.get(kind) or 0)]
+    return ", ".join(said) or render_code("revision_changes.none", language)
+
+
+def _lowered(label: str) -> str:
+    """A kind's label inside a sentence: its capital dropped."""
+    return label[:1].lower() + label[1:]
+
+
+# Audit codes whose `{changed}` is a list built from the entry's counts.
+_LISTS: dict[str, Callable[[Mapping[str, Any], str], str]] = {
+    "audit.plan_revised": revision_changes}
 
 
 def entry_json(entry: AuditEntry, language: str = "en") -> dict[str, Any]:

@@ -53,6 +53,9 @@ def test_recording_cites_the_decision_and_a_second_time_records_nothing(
     changes = client.get(f"{seeded}/changes?type=reworded").get_json()["entries"]
     assert [(c["subject"], c["document"], c["effective_on"]) for c in changes] == [
         ("task 2", "Quyết định số 245/QĐ-UBND", "2025-07-15")]
+    (revised,) = client.get(f"{seeded}/changes?type=plan_revised").get_json()["entries"]
+    assert revised["summary"] == ("Revised by Quyết định số 245/QĐ-UBND: added 1, removed 1, "
+                                  "reworded 1, deadline changed 1, lead changed 1")
     (plan,) = client.get(f"{seeded}/plans").get_json()["items"]
     (revision,) = plan["revisions"]
     assert (revision["amending"], revision["amending_on"], revision["effective_on"]) == (

@@ -17,6 +17,7 @@ from domain.errors import DomainError, NotFound
 from domain.plan_document import PlanDocument
 from importers import read_plan_bytes, read_plan_document
 from projections.change_log import ChangeFilter
+from service.audit_texts import audit_text
 from service.commands import CommandResult, Context, CreatePlan, ImportPlan, RevisePlan
 from service.ledger import TenantLedger
 from service.queries import TenantQueries, read_events
@@ -243,3 +244,20 @@ def test_a_word_amending_decision_listing_only_its_changes_is_recorded_citing_it
     assert ledger.task("61", PLAN).deadline.text == "2026"
     entry = TenantQueries(ledger.app).history("20", PLAN)[-1]
     assert (entry.document, entry.effective_on) == (DECISION, ON)
+
+
+def test_the_change_log_says_only_the_kinds_of_change_the_revision_made(
+        ledger: TenantLedger) -> None:
+    revise(ledger)
+    (entry,) = TenantQueries(ledger.app).changes(ChangeFilter(types=("plan_revised",))).entries
+    assert entry.params["group_changed"] == entry.params["target_changed"] == 0
+    assert audit_text(entry, "vi") == (
+        f"Sửa đổi bởi {DECISION}: thêm nhiệm vụ 1, bãi bỏ nhiệm vụ 1, sửa nội dung 1, "
+        "điều chỉnh thời hạn 1, đổi cơ quan chủ trì 1")
+    assert audit_text(entry, "en") == (
+        f"Revised by {DECISION}: added 1, removed 1, reworded 1, deadline changed 1, "
+        "lead changed 1")
+    # An entry recorded before some kinds were counted holds no count for them.
+    earlier = replace(entry, params={"amending": DECISION, "amending_on": None,
+                                     "added": 0, "reworded": 2})
+    assert audit_text(earlier, "vi") == f"Sửa đổi bởi {DECISION}: sửa nội dung 2"
