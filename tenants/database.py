@@ -11,6 +11,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -26,6 +27,14 @@ Params = Mapping[str, Any]
 # The store enforces uniqueness; callers translate these into their own errors.
 UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, psycopg.errors.UniqueViolation, IntegrityError)
 _NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
+
+
+@lru_cache(maxsize=1024)
+def _pyformat(statement: str) -> str:
+    """The statement with psycopg's `%(name)s` placeholders. Statements are constants of
+    their callers (identifiers from `tenants.slugs`), so their texts are few: each is
+    converted once, not at every call."""
+    return _NAMED.sub(r"%(\1)s", statement)
 
 
 class Cursor(Protocol):
@@ -160,10 +169,10 @@ class _PostgresCursor:
         if params is None:  # DDL and constant statements: '%' stays literal
             self._cursor.execute(sql)
             return
-        self._cursor.execute(_NAMED.sub(r"%(\1)s", sql), dict(params))
+        self._cursor.execute(_pyformat(sql), dict(params))
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
-        self._cursor.executemany(_NAMED.sub(r"%(\1)s", sql), [dict(r) for r in rows])
+        self._cursor.executemany(_pyformat(sql), [dict(r) for r in rows])
 
     def fetchall(self) -> list[Row]:
         return [dict(r) for r in self._cursor.fetchall()]
