@@ -1,6 +1,7 @@
 """In headless Chromium: a province holding two plans that both number group I and task 1.
 The dashboard counts each plan's groups apart, its plan selector narrows the page to one
-plan, and the change log's link to the second plan's task 1 opens that task. Screenshots
+plan, and the change log's link to the second plan's task 1 opens that task; on a phone
+the change log's entries are cards, with nothing to scroll sideways. Screenshots
 kept under test-artifacts/screenshots/several-plans/."""
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from service.commands import ChangeDeadline, Context, ImportPlan
 from service.config import Settings
 from service.container import build_tenancy
 from tests.conftest import SEED
-from tests.web.browser import after_navigation, chromium, screenshot, serving, sign_in_with_token
+from tests.web.browser import (
+    after_navigation,
+    at_width,
+    chromium,
+    screenshot,
+    serving,
+    sign_in_with_token,
+)
 from tests.web.conftest import OTHER, TENANT, Tokens, issue_tokens, seed_tenant
 from tests.web.test_several_plans import PLAN_A, PLAN_B, TITLE_B, plan_b_workbook
 
@@ -88,6 +96,11 @@ def test_the_change_log_link_opens_the_second_plans_task_1(site: Site) -> None:
     driver = site.driver
     after_navigation(driver, lambda: driver.get(f"{site.base}/changes?tenant={TENANT}"))
     screenshot(driver, "several-plans/nhat-ky-thay-doi")
+    at_width(driver, 390)  # a phone: each entry a card, nothing to scroll sideways
+    assert driver.execute_script(
+        "const w = document.querySelector('.table-wrap'); return w.scrollWidth <= w.clientWidth;")
+    screenshot(driver, "several-plans/nhat-ky-thay-doi-390")
+    at_width(driver, None)
     link = driver.find_element(By.LINK_TEXT, f"Nhiệm vụ 1 (Kế hoạch {PLAN_B})")
     task = after_navigation(driver, link.click)
     assert TITLE_B in task and PLAN_B in task
