@@ -24,7 +24,6 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import (
-    PostgresAggregateRecorder,
     PostgresApplicationRecorder,
     PostgresDatastore,
 )
@@ -210,7 +209,7 @@ class TenantSQLiteRecorder(SQLiteApplicationRecorder):
 
 
 C = TypeVar("C", bound=type)
-_BEGIN, _COMMIT = SQL("BEGIN"), SQL("COMMIT")
+_BEGIN, _COMMIT = b"BEGIN", b"COMMIT"
 _OPEN = (TransactionStatus.INTRANS, TransactionStatus.INERROR)
 
 
@@ -297,7 +296,9 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
             "SELECT r57_lock_events({0}::regclass), pg_notify({1}, '')"
             " FROM (SELECT set_config('lock_timeout', {2}, true) OFFSET 0) AS timeout"
         ).format(Literal(table), Literal(self.channel_name),
-                 Literal(f"{datastore.lock_timeout}s"))]
+                 Literal(f"{datastore.lock_timeout}s")).as_bytes()]
+        # Composed into bytes once: the driver would compose them again at every append.
+        self._insert_events_text = self.insert_events_statement.as_bytes()
 
     def _notify_channel(self, curs: Any) -> None:
         """Notified by the lock statement (see __init__)."""
@@ -306,7 +307,9 @@ class TenantPostgresRecorder(PostgresApplicationRecorder):
                               **kwargs: Any) -> None:
         """The lock (and its notification), then the insert."""
         self._lock_table(curs)
-        PostgresAggregateRecorder._insert_stored_events(self, curs, stored_events, **kwargs)
+        rows = [self.construct_pg_stored_event(s.originator_id, s.originator_version, s.topic,
+                                               s.state) for s in stored_events]
+        curs.execute(self._insert_events_text, (rows,))
 
     def select_histories(self, snapshots_table: str, wanted: Wanted) -> Histories:
         """What folds each wanted item (see `Wanted`), in one statement."""
