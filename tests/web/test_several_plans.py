@@ -399,7 +399,8 @@ def test_the_comparison_of_two_times_keeps_each_plans_task_1_apart(
 
     added = reads.diff(start, middle).items
     assert [(i.kind, i.subject, i.plan, i.after) for i in added] == [
-        ("task_added", "task 1", PLAN_B, TITLE_B)]
+        ("task_added", "task 1", PLAN_B, TITLE_B),
+        ("indicator_added", "indicator 7.8", PLAN_B, "Tỷ lệ hồ sơ lưu trữ được số hóa")]
     moved = reads.diff(middle, end).items
     assert [(i.kind, i.subject, i.plan, i.before, i.after) for i in moved] == [
         ("deadline_moved", "task 1", PLAN_B, "6/2026", "9/2026")]
