@@ -76,7 +76,7 @@ class Tenancy:
             return self._accounts
 
     def _tenant_exists(self, slug: str) -> bool:
-        return any(t.slug == slug for t in self.registry.list(include_archived=True))
+        return self.registry.exists(slug)
 
     def _agency_key(self, slug: str, agency: str) -> str:
         return self.ledger(slug).agency(agency).key

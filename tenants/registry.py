@@ -154,8 +154,18 @@ class TenantRegistry:
         return self.get(slug)
 
     def merged_into(self, slug: str) -> builtins.list[Tenant]:
-        """The tenants merged into this one."""
-        return [t for t in self.list(include_archived=True) if t.merged_into == slug]
+        """The tenants merged into this one (read by their column: a page of the tenant
+        asks this, whatever the number of tenants)."""
+        with self._db.transaction(write=False) as cursor:
+            cursor.execute("SELECT * FROM r57_tenants WHERE merged_into = :slug",
+                           {"slug": slug})
+            return [tenant_from_row(r) for r in cursor.fetchall()]
+
+    def exists(self, slug: str) -> bool:
+        """Whether a tenant (archived or not) has this slug."""
+        with self._db.transaction(write=False) as cursor:
+            cursor.execute("SELECT 1 FROM r57_tenants WHERE slug = :slug", {"slug": slug})
+            return cursor.fetchone() is not None
 
     def _update(self, slug: str, statement: str, value: Any) -> None:
         params = {"slug": validate_slug(slug), "value": value, "now": self._now()}
