@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from flask.testing import FlaskClient
 
 from domain.clock import Clock
@@ -14,6 +15,7 @@ from domain.obligations import days_overdue
 from service.commands import ChangeDeadline, Context, ReportProgress, ReturnReport
 from service.tenancy import Tenancy
 from tests.web.conftest import REPORTER_AGENCY, TENANT, Tokens, csrf_of, sign_in, text
+from web.views import queue as queue_views
 
 AS_REPORTER = Context(actor="noivu.minh", agency=REPORTER_AGENCY)
 DOST = Context(actor="dost.lan")
@@ -109,3 +111,22 @@ def test_each_dashboard_count_leads_to_the_tasks_it_counts(
         assert href, anchor
         assert task_list_count(text(client.get(href.group(1).replace("&amp;", "&")))) == int(
             href.group(2))
+
+
+def test_a_long_review_queue_lists_the_longest_waiting_first_and_all_on_request(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queue_views, "REVIEW_SHOWN", 1)
+    ledger = tenancy.ledger(TENANT, for_writing=True)
+    for period in ("2025-Q1", "2025-Q2"):
+        ledger.handle(ReportProgress(task="5", period=period, percent=40,
+                                     narrative="Đang dự thảo"), AS_REPORTER)
+    sign_in(client, province.admin)
+    page = text(client.get(f"/t/{TENANT}/queue"))
+    assert "Chờ cơ quan thường trực xem xét (2)" in page
+    assert "Báo cáo tiến độ số 1" in page and "Báo cáo tiến độ số 2" not in page
+    assert "Đang hiển thị 1 việc chờ lâu nhất trong số 2 việc." in page
+    every = text(client.get(f"/t/{TENANT}/queue", query_string={"all": "1"}))
+    assert "Báo cáo tiến độ số 1" in every and "Báo cáo tiến độ số 2" in every
+    assert "Đang hiển thị" not in every
+    assert header_count(every) == 2

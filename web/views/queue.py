@@ -11,7 +11,7 @@ from datetime import datetime
 
 import psycopg
 from eventsourcing.persistence import PersistenceError
-from flask import g, render_template, url_for
+from flask import g, render_template, request, url_for
 
 from domain.access import Role
 from domain.errors import DomainError
@@ -27,6 +27,9 @@ from web.views.common import entry_plans_of, row_timings, several_plans
 
 routes = Routes()
 log = logging.getLogger("r57.web")
+# The longest-waiting items the review table lists (every one on ?all=1): a province with a
+# thousand reports waiting still gets a page it can open on a phone.
+REVIEW_SHOWN = 50
 
 
 def visits() -> VisitStore:
@@ -71,7 +74,9 @@ def queue_page(slug: str) -> str:
                                                        queue.count)
     reads = queries(slug)
     plan = reads.outline()
-    return render_template("web/queue.html", queue=queue, since=since,
+    waiting = queue.review.items if queue.review is not None else ()
+    shown = waiting if request.args.get("all") == "1" else waiting[:REVIEW_SHOWN]
+    return render_template("web/queue.html", queue=queue, since=since, review_shown=shown,
                            several_plans=several_plans(plan), entry_plans=entry_plans_of(reads),
                            ended=ended_notes(plan, queue.agencies))
 
