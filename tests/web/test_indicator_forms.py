@@ -4,13 +4,15 @@ Other roles see no such form and are refused anyway; a resubmitted form records 
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from decimal import Decimal
 
 from flask.testing import FlaskClient
 
-from service.commands import Context, ReportIndicatorValue
+from service.commands import Context, DissolveAgency, ReportIndicatorValue
 from service.tenancy import Tenancy
-from tests.web.conftest import TENANT, Tokens, form_fields, sign_in, text
+from tests.web.conftest import REPORTER_AGENCY, TENANT, Tokens, form_fields, sign_in, text
 from tests.web.test_forms import open_form
 
 T = f"/t/{TENANT}"
@@ -138,3 +140,22 @@ def test_roles_that_may_not_see_no_form_and_are_refused(
                        data={**fields, **VALUE}).status_code == 403
     assert values(tenancy, OTHERS) == values(tenancy, OWN) == {}
     assert tenancy.ledger(TENANT).indicator(OWN).target.text == "100"
+
+
+def test_an_agency_that_has_ended_is_offered_no_more_and_refused_beside_its_field(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    sign_in(client, province.reporter)
+    path = f"{T}/indicators/{OWN}/values"
+    opened = text(client.get(path))  # before the agency ended
+    tenancy.ledger(TENANT, for_writing=True).handle(
+        DissolveAgency(agency=REPORTER_AGENCY, reason="Giải thể"),
+        Context("dost.lan", effective_on=date(2025, 3, 1)))
+    assert "Cơ quan báo cáo:</strong> Sở Nội vụ" not in text(client.get(path))
+    agency = re.search(r'name="agency" value="([^"]+)"', opened)
+    assert agency
+    sent = client.post(path, data={**form_fields(opened), **VALUE, "agency": agency.group(1)})
+    assert sent.status_code == 422
+    beside = re.search(r'<p class="error" id="f-agency-error">(.*?)</p>', text(sent), re.S)
+    assert beside and "đã giải thể từ ngày 01/03/2025" in beside.group(1)
+    assert values(tenancy, OWN) == {}

@@ -118,6 +118,8 @@ def chosen_agency(choices: list[tuple[str, str]], bound: bool,
     if plan is not None and change is not None:
         raise WebError(why_ended(plan, picked, change), field="agency")
     if bound:
+        if not choices:
+            raise WebError("Cơ quan của bạn không còn báo cáo từ ngày này.", field="agency")
         if len(choices) == 1 or not picked:
             return choices[0][1]
         raise WebError("Hãy chọn cơ quan của bạn.", field="agency")

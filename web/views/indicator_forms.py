@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from domain.periods import ReportingPeriod
 from domain.policy import Action, agencies_acting
 from projections.plan_state import IndicatorView, PlanState
+from projections.responsibility import ended
 from service.commands import ChangeTarget, ReportIndicatorValue
 from web.auth import Viewer, require
 from web.messages import WebError, period_vi
@@ -54,11 +55,14 @@ def indicator_page(slug: str, code: str) -> str:
 def value_choices(plan: PlanState, indicator: IndicatorView, viewer: Viewer, slug: str
                   ) -> tuple[list[tuple[str, str]], bool]:
     """(key, name) of the agencies one may report the indicator for, and whether one is
-    bound to them (a reporter); else any agency answering for it, or none."""
+    bound to them (a reporter); else any agency answering for it, or none. Not one
+    succeeded, merged or dissolved by today: it reports no more."""
     acting = agencies_acting(viewer.grants, Action.INDICATOR_REPORT, slug,
                              indicator.responsible)
     keys = sorted(acting) if acting is not None else list(indicator.responsible)
-    return [(key, plan.agency_name(key)) for key in keys], acting is not None
+    today = state().today()
+    return ([(key, plan.agency_name(key)) for key in keys if ended(plan, key, today) is None],
+            acting is not None)
 
 
 @routes.route("/t/<slug>/indicators/<code>/values", Action.INDICATOR_REPORT, ("GET", "POST"))
@@ -72,7 +76,7 @@ def indicator_value(slug: str, code: str) -> Response | tuple[str, int]:
         form = request.form
         if not form.get("value", "").strip():
             raise WebError("Hãy nhập giá trị đạt được.", field="value")
-        ctx = context(viewer, agency=chosen_agency(choices, bound))
+        ctx = context(viewer, agency=chosen_agency(choices, bound, plan))
         period = form.get("period", "")
         value = str(parse_number(form.get("value", "")))
         dispatch(slug, ReportIndicatorValue(
