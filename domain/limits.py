@@ -15,3 +15,5 @@ EVIDENCE = 300  # one evidence line of a report
 EVIDENCE_LINES = 50
 AGENCY = 300  # an agency's name
 OUTPUT_DOCUMENT = 300  # the document a completed task produced
+DIRECTION = 10_000  # a direction of the standing body on a task
+ANSWER = 10_000  # an agency's answer to a direction

@@ -25,6 +25,7 @@ LIMITS = {
     "deadline": limits.DEADLINE, "period": limits.PERIOD,
     "narrative": limits.REPORT_TEXT, "difficulties": limits.REPORT_TEXT,
     "proposals": limits.REPORT_TEXT, "output_document": limits.OUTPUT_DOCUMENT,
+    "direction": limits.DIRECTION, "answer": limits.ANSWER,  # their field is named "text"
 }
 
 

@@ -296,14 +296,14 @@ class ApproveExtensionSchema(PlanScopedSchema):
 
 
 class DirectionBodySchema(PlanScopedSchema):
-    text = required_text(10_000)
+    text = required_text(limits.DIRECTION)
     due_on = FlexibleDate(load_default=None)
 
 
 class AnswerBodySchema(PlanScopedSchema):
     agency = text(300)  # before `text` names the field below
     files = FILES
-    text = required_text(10_000)
+    text = required_text(limits.ANSWER)
 
 
 class ResponsibilityQuerySchema(PlanQuerySchema):

@@ -12,8 +12,10 @@ from flask.testing import FlaskClient
 from marshmallow import Schema, validate
 
 from api.schemas.tasks import (
+    AnswerBodySchema,
     CompleteSchema,
     DeadlineChangeSchema,
+    DirectionBodySchema,
     ExtensionRequestBodySchema,
     ProgressReportSchema,
     RewordSchema,
@@ -106,3 +108,37 @@ def test_text_longer_than_a_field_takes_is_refused_beside_it_and_nothing_recorde
         **form_fields(shown), "deadline": "9/2025", "reason": "x" * 2001})
     assert sent.status_code == 422 and "Tối đa 2.000 ký tự" in beside(text(sent), "reason")
     assert history() == recorded
+
+
+def test_directions_and_answers_take_the_length_the_api_takes_and_refuse_longer_beside_it(
+    client: FlaskClient, province: Tokens, tenancy: Tenancy
+) -> None:
+    def directions() -> list[tuple[str, int]]:
+        state = tenancy.queries(TENANT).state()
+        task = next(t for t in state.tasks.values() if t.number == "5")
+        return [(d.text, len(d.answers)) for d in task.directions]
+
+    sign_in(client, province.admin)
+    page = text(client.get(TASK))
+    limit = api_limit(DirectionBodySchema, "text")
+    assert maxlength(page, "text") == limit
+    sent = client.post(f"{TASK}/directions", data={**form_fields(page), "text": "x" * (limit + 1)})
+    assert sent.status_code == 422
+    shown = re.search(r'<p class="error" id="direction-text-error">(.*?)</p>', text(sent), re.S)
+    assert shown and "Tối đa 10.000 ký tự; nội dung đã nhập có 10.001 ký tự." in shown.group(1)
+    assert "x" * (limit + 1) + "</textarea>" in text(sent)  # what was typed is kept
+    assert directions() == []
+    done = client.post(f"{TASK}/directions", data={**form_fields(page), "text": "Khẩn trương"})
+    assert done.status_code == 303 and directions() == [("Khẩn trương", 0)]
+
+    client.post("/sign-out", data=form_fields(page))
+    sign_in(client, province.reporter)
+    page = text(client.get(TASK))
+    limit = api_limit(AnswerBodySchema, "text")
+    assert maxlength(page, "text") == limit
+    sent = client.post(f"{TASK}/directions/1",
+                       data={**form_fields(page), "text": "y" * (limit + 1)})
+    assert sent.status_code == 422
+    shown = re.search(r'<p class="error" id="answer-1-error">(.*?)</p>', text(sent), re.S)
+    assert shown and "Tối đa 10.000 ký tự; nội dung đã nhập có 10.001 ký tự." in shown.group(1)
+    assert directions() == [("Khẩn trương", 0)]

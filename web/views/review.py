@@ -35,6 +35,7 @@ from web.uploads import uploaded_files
 from web.views.commands import acting_choices, chosen_agency, stopped_page, stopped_reporting
 from web.views.common import concerned, leading, plan_ref, requested_task, task_url
 from web.views.forms_flow import context, run_form, within
+from web.views.tasks import render_task
 
 routes = Routes()
 EXTENSION_FIELDS = ("deadline", "reason", "files", "agency")
@@ -144,9 +145,12 @@ def decide_extension(slug: str, number: str, request_number: int) -> Response:
 
 
 @routes.route("/t/<slug>/tasks/<number>/directions", Action.TASK_MANAGE, ("POST",))
-def direct(slug: str, number: str) -> Response:
+def direct(slug: str, number: str) -> Response | tuple[str, int]:
     """The standing body records a direction on the task."""
     plan, task, plan_number, viewer = _task(slug, number, Action.TASK_MANAGE)
+    too_long = _too_long(slug, number, "direction", "direction-text")
+    if too_long:
+        return too_long
 
     def record() -> str:
         due_on = parse_day(request.form.get("due_on", ""), "due_on", required=False)
@@ -161,9 +165,12 @@ def direct(slug: str, number: str) -> Response:
 
 @routes.route("/t/<slug>/tasks/<number>/directions/<int:direction>", Action.TASK_REPORT,
               ("POST",))
-def answer(slug: str, number: str, direction: int) -> Response:
+def answer(slug: str, number: str, direction: int) -> Response | tuple[str, int]:
     """An agency of the task answers a direction, with documents if any."""
     plan, task, plan_number, viewer = _task(slug, number, Action.TASK_REPORT)
+    too_long = _too_long(slug, number, "answer", f"answer-{direction}")
+    if too_long:
+        return too_long
     choices = acting_choices(plan, task, viewer, slug)
     bound = agencies_acting(viewer.grants, Action.TASK_REPORT, slug,
                             concerned(plan, task)) is not None
@@ -211,6 +218,16 @@ def correct_date(slug: str, number: str) -> Response:
         return task_url(slug, plan, task, "xu-ly")
 
     return _inline(slug, plan, task, record)
+
+
+def _too_long(slug: str, number: str, limit: str, field_id: str) -> tuple[str, int] | None:
+    """The task's page again, the text sent kept in its field and refused beside it, when
+    it is longer than the field takes (web/schemas.LIMITS[limit]); nothing is recorded."""
+    try:
+        within(limit)(request.form.get("text", ""))
+    except WebError as error:
+        return render_task(slug, number, {field_id: error_vi(error)}), 422
+    return None
 
 
 def _inline(slug: str, plan: PlanState, task: TaskView, record: Callable[[], str]) -> Response:

@@ -129,6 +129,12 @@ def task_list(slug: str) -> str:
 
 @routes.route("/t/<slug>/tasks/<number>", Action.READ_STATUS)
 def task_page(slug: str, number: str) -> str:
+    return render_task(slug, number)
+
+
+def render_task(slug: str, number: str, inline_errors: dict[str, str] | None = None) -> str:
+    """The task's page; `inline_errors` are the refusals of one of its inline forms, by the
+    id of the field each is shown beside (that form keeps the text sent)."""
     reads = queries(slug)
     today = state().today()
     # The latest reports and events unless every one is asked for (?all=1): the page
@@ -164,4 +170,5 @@ def task_page(slug: str, number: str) -> str:
         plan_number=plan_number, several_plans=several_plans(plan),
         plan_ref=plan_ref(plan, plan_number),
         timing=timing(page.rows[task.id].facts(), today),
+        inline_errors=inline_errors or {},
     )
