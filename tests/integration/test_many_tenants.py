@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import psycopg
 
 from service.commands import Context, RegisterAgency
@@ -43,4 +45,8 @@ def test_two_hundred_tenants_work_within_ten_pooled_connections(postgres_url: st
         assert connections_to(postgres_url) <= MAX_CONNECTIONS
     finally:
         tenancy.close()
+    # Closed by the client; each server backend ends a moment later, when it reads the close.
+    deadline = time.monotonic() + 10
+    while connections_to(postgres_url) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert connections_to(postgres_url) == 0
