@@ -215,15 +215,9 @@ class ReadModelStore:
         without a limit), oldest first, and how many reports it has in all."""
         params = {"t": self.tenant, "i": str(task_id), "b": before,
                   "n": _NO_LIMIT if limit is None else limit}
-        # The count comes with the reports, in the one statement (no report: asked apart).
-        cursor.execute(_LATEST_REPORTS if before is None else _REPORTS_BEFORE, params)
-        found = cursor.fetchall()
-        if found:
-            total = int(found[0]["total"])
-        else:
-            cursor.execute(_COUNT_OF_REPORTS, params)
-            counted = cursor.fetchone()
-            total = int(counted["n"]) if counted else 0
+        found, total = _latest_and_total(
+            cursor, _LATEST_REPORTS if before is None else _REPORTS_BEFORE, _COUNT_OF_REPORTS,
+            params)
         return [report_from_doc(json.loads(r["doc"])) for r in reversed(found)], total
 
     def latest_reports(self, cursor: Cursor) -> dict[UUID, ReportView]:
@@ -558,14 +552,8 @@ class ReadModelStore:
         params = {"t": self.tenant, "s": subject, "a": aggregate_id,
                   "n": _NO_LIMIT if limit is None else limit}
         with self.db.transaction(write=False) as cursor:
-            cursor.execute(_LATEST_OF_AGGREGATE, params)  # the count comes with them
-            found = cursor.fetchall()
-            if found:
-                total = int(found[0]["total"])
-            else:
-                cursor.execute(_COUNT_OF_AGGREGATE, params)
-                counted = cursor.fetchone()
-                total = int(counted["n"]) if counted else 0
+            found, total = _latest_and_total(cursor, _LATEST_OF_AGGREGATE, _COUNT_OF_AGGREGATE,
+                                             params)
         return [entry_from_row(r) for r in reversed(found)], total
 
     def entries_recorded_after(self, moment: datetime, limit: int, *, changes_only: bool
@@ -790,3 +778,16 @@ def put_view(state: PlanState, kind: str, doc: dict[str, Any]) -> None:
             state.collectives.add(doc["key"])
         if doc.get("change"):
             state.agency_changes[doc["key"]] = decode(AgencyChange, doc["change"])
+
+
+def _latest_and_total(cursor: Cursor, latest: str, count: str, params: Mapping[str, Any]
+                      ) -> tuple[list[Row], int]:
+    """The rows `latest` reads, each carrying the total in its `total` column, and that
+    total; with no row, the total is asked apart (`count`, a column `n`)."""
+    cursor.execute(latest, params)
+    found = cursor.fetchall()
+    if found:
+        return found, int(found[0]["total"])
+    cursor.execute(count, params)
+    counted = cursor.fetchone()
+    return found, int(counted["n"]) if counted else 0
